@@ -1,0 +1,493 @@
+// Package emulator is a local stand-in for the HSS basic-image API and the IAM endpoints the
+// provider uses. It authenticates like the real services (SDK-HMAC-SHA256 signatures,
+// security tokens, X-Auth-Token), enforces projects, regions and enterprise projects, pages,
+// filters, counts requests, and can be told to misbehave.
+package emulator
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Emulator serves HSS and IAM on one handler: HSS under /v5/, IAM under /v3/.
+type Emulator struct {
+	mu       sync.Mutex
+	fixture  *Fixture
+	now      func() time.Time
+	tokenTTL time.Duration
+	tokens   map[string]*token
+	log      []Request
+	faults   []Fault
+}
+
+// Request is what the emulator saw of one request, for tests to assert on.
+type Request struct {
+	Kind   Kind
+	Method string
+	Path   string
+	Query  url.Values
+	Status int
+}
+
+// Kind classifies requests.
+type Kind string
+
+const (
+	KindHSS         Kind = "hss"
+	KindIAMToken    Kind = "iam-token"
+	KindIAMProjects Kind = "iam-projects"
+	KindOther       Kind = "other"
+)
+
+// principal is an authenticated caller.
+type principal struct {
+	domain *Domain
+	user   *User
+	// scope is the project a token is scoped to; empty for AK/SK.
+	scope string
+}
+
+type token struct {
+	p       principal
+	expires time.Time
+}
+
+// New returns an emulator serving f (DefaultFixture when nil).
+func New(f *Fixture) *Emulator {
+	if f == nil {
+		f = DefaultFixture()
+	}
+	return &Emulator{fixture: f, now: time.Now, tokenTTL: 24 * time.Hour, tokens: map[string]*token{}}
+}
+
+// SetClock replaces the emulator's clock, e.g. to make a signature stale.
+func (e *Emulator) SetClock(now func() time.Time) {
+	e.mu.Lock()
+	e.now = now
+	e.mu.Unlock()
+}
+
+// SetTokenTTL sets the lifetime of tokens issued from now on.
+func (e *Emulator) SetTokenTTL(d time.Duration) {
+	e.mu.Lock()
+	e.tokenTTL = d
+	e.mu.Unlock()
+}
+
+// IssueToken mints a token for user, scoped to projectID, valid for ttl, as IAM would.
+func (e *Emulator) IssueToken(userName, projectID string, ttl time.Duration) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for i := range e.fixture.Domains {
+		d := &e.fixture.Domains[i]
+		for j := range d.Users {
+			if d.Users[j].Name == userName {
+				return e.mintLocked(principal{domain: d, user: &d.Users[j], scope: projectID}, ttl)
+			}
+		}
+	}
+	return ""
+}
+
+func (e *Emulator) mintLocked(p principal, ttl time.Duration) string {
+	v := "MIIemu" + randomHex(32)
+	e.tokens[v] = &token{p: p, expires: e.now().Add(ttl)}
+	return v
+}
+
+// Requests returns every request seen so far.
+func (e *Emulator) Requests() []Request {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]Request(nil), e.log...)
+}
+
+// Count returns how many requests of kind were seen.
+func (e *Emulator) Count(kind Kind) int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	n := 0
+	for _, r := range e.log {
+		if r.Kind == kind {
+			n++
+		}
+	}
+	return n
+}
+
+// Reset forgets the request log (not tokens).
+func (e *Emulator) Reset() {
+	e.mu.Lock()
+	e.log = nil
+	e.mu.Unlock()
+}
+
+var hssPath = regexp.MustCompile(`^/v5/([^/]+)/image/([^/]+)/basic-image$`)
+
+func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rw := &recorder{ResponseWriter: w, status: http.StatusOK}
+	rw.Header().Set("X-Request-Id", randomHex(16))
+	rw.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+
+	kind := KindOther
+	switch {
+	case r.URL.Path == "/v3/auth/tokens":
+		kind = KindIAMToken
+	case r.URL.Path == "/v3/projects":
+		kind = KindIAMProjects
+	case hssPath.MatchString(r.URL.Path):
+		kind = KindHSS
+	}
+	defer func() {
+		e.mu.Lock()
+		e.log = append(e.log, Request{Kind: kind, Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Status: rw.status})
+		e.mu.Unlock()
+	}()
+
+	if e.injectFault(rw, r, kind) {
+		return
+	}
+	switch kind {
+	case KindIAMToken:
+		e.issueToken(rw, r, body)
+	case KindIAMProjects:
+		e.listProjects(rw, r, body)
+	case KindHSS:
+		e.listBasicImages(rw, r, body)
+	default:
+		writeError(rw, http.StatusNotFound, "APIGW.0101", "The API does not exist or has not been published in the environment.")
+	}
+}
+
+// authenticate accepts an AK/SK signature or an X-Auth-Token.
+func (e *Emulator) authenticate(r *http.Request, body []byte) (principal, *apiError) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now := e.now()
+	if h := r.Header.Get("Authorization"); h != "" {
+		a, err := parseAuthorization(h)
+		if err != nil {
+			return principal{}, unauthorized("APIGW.0301", "Incorrect IAM authentication information: "+err.Error())
+		}
+		d, u, k := e.findAccessKeyLocked(a.accessKey)
+		if k == nil {
+			return principal{}, unauthorized("APIGW.0301", "Incorrect IAM authentication information: the access key does not exist")
+		}
+		if err := verifySignature(r, body, a, k.SK, now); err != nil {
+			return principal{}, unauthorized("APIGW.0301", "Incorrect IAM authentication information: verify aksk signature fail: "+err.Error())
+		}
+		st := r.Header.Get("X-Security-Token")
+		switch {
+		case k.SecurityToken == "" && st != "":
+			return principal{}, unauthorized("APIGW.0301", "Incorrect IAM authentication information: a security token was sent with a permanent access key")
+		case k.SecurityToken != "" && st != k.SecurityToken:
+			return principal{}, unauthorized("APIGW.0301", "Incorrect IAM authentication information: invalid or missing security token for a temporary access key")
+		}
+		return principal{domain: d, user: u}, nil
+	}
+	if v := r.Header.Get("X-Auth-Token"); v != "" {
+		t, ok := e.tokens[v]
+		if !ok {
+			return principal{}, unauthorized("APIGW.0307", "The token is invalid.")
+		}
+		if !now.Before(t.expires) {
+			return principal{}, unauthorized("APIGW.0307", "The token has expired.")
+		}
+		return t.p, nil
+	}
+	return principal{}, unauthorized("APIGW.0301", "Incorrect IAM authentication information: no Authorization or X-Auth-Token header")
+}
+
+func (e *Emulator) findAccessKeyLocked(ak string) (*Domain, *User, *AccessKey) {
+	for i := range e.fixture.Domains {
+		d := &e.fixture.Domains[i]
+		for j := range d.Users {
+			u := &d.Users[j]
+			for k := range u.AccessKeys {
+				if u.AccessKeys[k].AK == ak {
+					return d, u, &u.AccessKeys[k]
+				}
+			}
+		}
+	}
+	return nil, nil, nil
+}
+
+// Wire shapes of IAM's token request.
+type tokenBody struct {
+	Auth struct {
+		Identity struct {
+			Methods  []string `json:"methods"`
+			Password struct {
+				User struct {
+					Name     string `json:"name"`
+					Password string `json:"password"`
+					Domain   struct {
+						Name string `json:"name"`
+					} `json:"domain"`
+				} `json:"user"`
+			} `json:"password"`
+		} `json:"identity"`
+		Scope struct {
+			Project struct {
+				ID   string `json:"id"`
+				Name string `json:"name"`
+			} `json:"project"`
+		} `json:"scope"`
+	} `json:"auth"`
+}
+
+func (e *Emulator) issueToken(w http.ResponseWriter, r *http.Request, body []byte) {
+	if r.Method != http.MethodPost {
+		writeError(w, http.StatusMethodNotAllowed, "IAM.0001", "method not allowed")
+		return
+	}
+	var tb tokenBody
+	if err := json.Unmarshal(body, &tb); err != nil {
+		writeError(w, http.StatusBadRequest, "IAM.0001", "The request body is not valid JSON.")
+		return
+	}
+	id := tb.Auth.Identity
+	if len(id.Methods) != 1 || id.Methods[0] != "password" {
+		writeError(w, http.StatusBadRequest, "IAM.0001", "Only the password method is supported here.")
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var dom *Domain
+	var usr *User
+	for i := range e.fixture.Domains {
+		d := &e.fixture.Domains[i]
+		if d.Name != id.Password.User.Domain.Name {
+			continue
+		}
+		for j := range d.Users {
+			if d.Users[j].Name == id.Password.User.Name && d.Users[j].Password == id.Password.User.Password {
+				dom, usr = d, &d.Users[j]
+			}
+		}
+	}
+	if usr == nil {
+		writeError(w, http.StatusUnauthorized, "IAM.0004", "The username or password is wrong.")
+		return
+	}
+	sc := tb.Auth.Scope.Project
+	var projID, projName string
+	for region, pid := range dom.Projects {
+		if (sc.ID != "" && sc.ID == pid) || (sc.ID == "" && sc.Name == region) {
+			projID, projName = pid, region
+		}
+	}
+	if projID == "" {
+		writeError(w, http.StatusBadRequest, "IAM.0010", "The project in the token scope does not exist in this account.")
+		return
+	}
+	v := e.mintLocked(principal{domain: dom, user: usr, scope: projID}, e.tokenTTL)
+	w.Header().Set("X-Subject-Token", v)
+	writeJSON(w, http.StatusCreated, map[string]any{"token": map[string]any{
+		"methods":    []string{"password"},
+		"expires_at": e.tokens[v].expires.UTC().Format("2006-01-02T15:04:05.000000Z"),
+		"issued_at":  e.now().UTC().Format("2006-01-02T15:04:05.000000Z"),
+		"project":    map[string]any{"id": projID, "name": projName, "domain": map[string]string{"id": dom.ID, "name": dom.Name}},
+		"user":       map[string]any{"name": usr.Name, "domain": map[string]string{"id": dom.ID, "name": dom.Name}},
+	}})
+}
+
+func (e *Emulator) listProjects(w http.ResponseWriter, r *http.Request, body []byte) {
+	p, aerr := e.authenticate(r, body)
+	if aerr != nil {
+		aerr.write(w)
+		return
+	}
+	name := r.URL.Query().Get("name")
+	projects := []map[string]string{}
+	for region, pid := range p.domain.Projects {
+		if name == "" || name == region {
+			projects = append(projects, map[string]string{"id": pid, "name": region, "domain_id": p.domain.ID})
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"projects": projects})
+}
+
+var imageTypes = map[string]bool{"private_image": true, "shared_image": true, "instance_image": true, "cicd": true, "harbor": true}
+
+func (e *Emulator) listBasicImages(w http.ResponseWriter, r *http.Request, body []byte) {
+	if r.Method != http.MethodGet {
+		writeError(w, http.StatusMethodNotAllowed, "APIGW.0101", "The API does not exist or has not been published in the environment.")
+		return
+	}
+	p, aerr := e.authenticate(r, body)
+	if aerr != nil {
+		aerr.write(w)
+		return
+	}
+	m := hssPath.FindStringSubmatch(r.URL.Path)
+	projectID, imageID := m[1], m[2]
+
+	region, owned := "", false
+	for reg, pid := range p.domain.Projects {
+		if pid == projectID {
+			region, owned = reg, true
+		}
+	}
+	if !owned || (p.scope != "" && p.scope != projectID) {
+		writeError(w, http.StatusForbidden, "HSS.1002", "The project "+projectID+" does not belong to the caller or is outside the token's scope.")
+		return
+	}
+	if hp := r.Header.Get("X-Project-Id"); hp != "" && hp != projectID {
+		writeError(w, http.StatusBadRequest, "HSS.1003", "X-Project-Id does not match the project in the path.")
+		return
+	}
+	switch rh := r.Header.Get("region"); {
+	case rh == "":
+		writeError(w, http.StatusBadRequest, "HSS.0001", "The region header is required.")
+		return
+	case rh != region:
+		writeError(w, http.StatusBadRequest, "HSS.0001", "The region header "+rh+" does not match the project's region "+region+".")
+		return
+	}
+
+	q := r.URL.Query()
+	imageType := q.Get("image_type")
+	if !imageTypes[imageType] {
+		writeError(w, http.StatusBadRequest, "HSS.0001", "Invalid parameter image_type: "+strconv.Quote(imageType)+".")
+		return
+	}
+	limit, offset := 10, 0
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 200 {
+			writeError(w, http.StatusBadRequest, "HSS.0001", "Invalid parameter limit: must be an integer from 1 to 200.")
+			return
+		}
+		limit = n
+	}
+	if s := q.Get("offset"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			writeError(w, http.StatusBadRequest, "HSS.0001", "Invalid parameter offset: must be a non-negative integer.")
+			return
+		}
+		offset = n
+	}
+	granted, gerr := grantedEPs(p.user, q.Get("enterprise_project_id"))
+	if gerr != nil {
+		gerr.write(w)
+		return
+	}
+
+	entries := e.match(projectID, imageType, imageID, q, granted)
+	if os := strings.ToLower(q.Get("os_name")); os != "" {
+		filtered := entries[:0:0]
+		for _, b := range entries {
+			if strings.Contains(strings.ToLower(b.OSName), os) {
+				filtered = append(filtered, b)
+			}
+		}
+		entries = filtered
+	}
+	page := []BasicImage{}
+	if offset < len(entries) {
+		page = entries[offset:min(len(entries), offset+limit)]
+	}
+	e.respondPage(w, len(entries), page)
+}
+
+// grantedEPs returns the enterprise projects a query may read, nil meaning every one.
+func grantedEPs(u *User, requested string) (map[string]bool, *apiError) {
+	all := false
+	set := map[string]bool{}
+	for _, ep := range u.EnterpriseProjects {
+		if ep == "*" {
+			all = true
+		}
+		set[ep] = true
+	}
+	switch requested {
+	case "all_granted_eps":
+		if all {
+			return nil, nil
+		}
+		return set, nil
+	case "":
+		requested = "0"
+	}
+	if !all && !set[requested] {
+		return nil, &apiError{status: http.StatusForbidden, code: "HSS.1001", msg: "Insufficient permission for enterprise project " + requested + "."}
+	}
+	return map[string]bool{requested: true}, nil
+}
+
+func (e *Emulator) match(projectID, imageType, imageID string, q url.Values, granted map[string]bool) []BasicImage {
+	if img, ok := synthetic(projectID, imageType, imageID); ok && (granted == nil || granted["0"]) {
+		return img.BasicImages
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []BasicImage
+	for _, img := range e.fixture.Images {
+		if img.ProjectID != projectID || img.Type != imageType || img.ID != imageID {
+			continue
+		}
+		if granted != nil && !granted[img.EnterpriseProject] {
+			continue
+		}
+		if !matches(q, "namespace", img.Namespace) || !matches(q, "image_name", img.Name) || !matches(q, "image_version", img.Version) {
+			continue
+		}
+		out = append(out, img.BasicImages...)
+	}
+	return out
+}
+
+// matches treats an absent filter as a wildcard.
+func matches(q url.Values, key, value string) bool {
+	v, ok := q[key]
+	return !ok || len(v) == 0 || v[0] == value
+}
+
+type apiError struct {
+	status    int
+	code, msg string
+}
+
+func (a *apiError) write(w http.ResponseWriter) { writeError(w, a.status, a.code, a.msg) }
+
+func unauthorized(code, msg string) *apiError {
+	return &apiError{status: http.StatusUnauthorized, code: code, msg: msg}
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, map[string]string{"error_code": code, "error_msg": msg})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+type recorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *recorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,202 @@
+package emulator
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Fixture is the emulated cloud: accounts with their projects and users, and the images HSS
+// knows in each project.
+type Fixture struct {
+	Domains []Domain
+	Images  []Image
+}
+
+// Domain is an account. Projects maps region to project ID.
+type Domain struct {
+	ID       string
+	Name     string
+	Projects map[string]string
+	Users    []User
+}
+
+// User is an IAM user with the enterprise projects it may read ("*" grants every one).
+type User struct {
+	Name               string
+	Password           string
+	AccessKeys         []AccessKey
+	EnterpriseProjects []string
+}
+
+// AccessKey is a permanent key, or a temporary one when SecurityToken is set.
+type AccessKey struct {
+	AK, SK        string
+	SecurityToken string
+}
+
+// Image is one image HSS has scanned, with the base-image entries it reports for it.
+type Image struct {
+	ProjectID         string
+	Type              string
+	ID                string
+	Namespace         string
+	Name              string
+	Version           string
+	EnterpriseProject string
+	BasicImages       []BasicImage
+}
+
+// BasicImage is one entry of data_list.
+type BasicImage struct {
+	OSName      string `json:"os_name"`
+	OSVersion   string `json:"os_version"`
+	LayerDigest string `json:"layer_digest"`
+}
+
+// Well-known fixture values. They are throwaway values for a local emulator, not secrets.
+const (
+	Region        = "cn-north-4"
+	OtherRegion   = "ap-southeast-1"
+	DomainName    = "hsslabs-dev"
+	ProjectID     = "0b5c1a2f9e8d4c7b8a6f5e4d3c2b1a00"
+	OtherProject  = "7e2d9c4b1a0f4e3d9c8b7a6f5e4d3c22"
+	ForeignDomain = "someone-else"
+	ForeignProjID = "f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0"
+
+	AccessKeyID     = "HSSEMULATORAK000001"
+	SecretAccessKey = "emulator-secret-key-0001-do-not-use"
+	TempAccessKeyID = "HSSEMULATORTMPAK0002"
+	TempSecretKey   = "emulator-temp-secret-0002"
+	TempSecurityTok = "emulator-security-token-0002"
+	LimitedAK       = "HSSEMULATORLIMAK0003"
+	LimitedSK       = "emulator-limited-secret-0003"
+	ForeignAK       = "HSSEMULATORFORAK0004"
+	ForeignSK       = "emulator-foreign-secret-0004"
+
+	UserName     = "hss-operator"
+	UserPassword = "emulator-password-0001"
+
+	// GrantedEP is the enterprise project the limited user may read; RefusedEP it may not.
+	GrantedEP = "4d7c7e2a-1f3b-4c5d-9e8f-000000000001"
+	RefusedEP = "4d7c7e2a-1f3b-4c5d-9e8f-000000000002"
+
+	// CICDImageID is the spec's example CI/CD image.
+	CICDImageID = "111"
+	// ManyImageID is a CI/CD image whose result spans several pages.
+	ManyImageID = "many-layers-450"
+	ManyEntries = 450
+	// SyntheticPrefix: an image ID "synthetic-N" reports N generated entries.
+	SyntheticPrefix = "synthetic-"
+)
+
+// SpecDebian is the base image from the API's example response.
+var SpecDebian = BasicImage{
+	OSName:      "Debian",
+	OSVersion:   "9",
+	LayerDigest: "sha256:27833a3ba0a545deda33bb01eaf95a14d05d43bf30bce9267d92d17f069fe897",
+}
+
+// ManyEntry is entry i of ManyImageID, so tests can check every one.
+func ManyEntry(i int) BasicImage {
+	return BasicImage{
+		OSName:      []string{"Ubuntu", "Alpine", "CentOS"}[i%3],
+		OSVersion:   strconv.Itoa(10 + i%7),
+		LayerDigest: fmt.Sprintf("sha256:%064x", i+1),
+	}
+}
+
+// DefaultFixture is the cloud the acceptance tests and the demo run against.
+func DefaultFixture() *Fixture {
+	many := make([]BasicImage, ManyEntries)
+	for i := range many {
+		many[i] = ManyEntry(i)
+	}
+	return &Fixture{
+		Domains: []Domain{
+			{
+				ID:       "d0000000000000000000000000000001",
+				Name:     DomainName,
+				Projects: map[string]string{Region: ProjectID, OtherRegion: OtherProject},
+				Users: []User{
+					{
+						Name: UserName, Password: UserPassword,
+						AccessKeys: []AccessKey{
+							{AK: AccessKeyID, SK: SecretAccessKey},
+							{AK: TempAccessKeyID, SK: TempSecretKey, SecurityToken: TempSecurityTok},
+						},
+						EnterpriseProjects: []string{"*"},
+					},
+					{
+						Name:               "hss-auditor",
+						Password:           "emulator-password-0003",
+						AccessKeys:         []AccessKey{{AK: LimitedAK, SK: LimitedSK}},
+						EnterpriseProjects: []string{"0", GrantedEP},
+					},
+				},
+			},
+			{
+				ID:       "d0000000000000000000000000000002",
+				Name:     ForeignDomain,
+				Projects: map[string]string{Region: ForeignProjID},
+				Users: []User{{
+					Name: "other-user", Password: "emulator-password-0004",
+					AccessKeys:         []AccessKey{{AK: ForeignAK, SK: ForeignSK}},
+					EnterpriseProjects: []string{"*"},
+				}},
+			},
+		},
+		Images: []Image{
+			{ProjectID: ProjectID, Type: "cicd", ID: CICDImageID, EnterpriseProject: "0", BasicImages: []BasicImage{SpecDebian}},
+			{
+				ProjectID: ProjectID, Type: "private_image", ID: "5f7c3b2a19e04d8c", EnterpriseProject: "0",
+				Namespace: "scc_hss_container", Name: "proxy-agent", Version: "24.5.0-x86_64",
+				BasicImages: []BasicImage{
+					{OSName: "Huawei Cloud EulerOS", OSVersion: "2.0", LayerDigest: "sha256:9b1e1f0a7c3d4e5f60718293a4b5c6d7e8f9012345678901234567890abcdef0"},
+				},
+			},
+			{
+				ProjectID: ProjectID, Type: "harbor", ID: "harbor-0001", EnterpriseProject: "0",
+				Namespace: "team a&b/x+y", Name: "web app", Version: "1.2 beta",
+				BasicImages: []BasicImage{
+					{OSName: "Alpine", OSVersion: "3.19", LayerDigest: "sha256:1111111111111111111111111111111111111111111111111111111111111111"},
+				},
+			},
+			{
+				ProjectID: ProjectID, Type: "cicd", ID: "multi-os-0001", EnterpriseProject: "0",
+				BasicImages: []BasicImage{
+					{OSName: "Ubuntu", OSVersion: "22.04", LayerDigest: "sha256:2222222222222222222222222222222222222222222222222222222222222222"},
+					{OSName: "Debian", OSVersion: "12", LayerDigest: "sha256:3333333333333333333333333333333333333333333333333333333333333333"},
+					{OSName: "Ubuntu", OSVersion: "20.04", LayerDigest: "sha256:4444444444444444444444444444444444444444444444444444444444444444"},
+				},
+			},
+			{ProjectID: ProjectID, Type: "cicd", ID: ManyImageID, EnterpriseProject: "0", BasicImages: many},
+			{
+				ProjectID: ProjectID, Type: "cicd", ID: "ep-granted-0001", EnterpriseProject: GrantedEP,
+				BasicImages: []BasicImage{{OSName: "CentOS", OSVersion: "7", LayerDigest: "sha256:5555555555555555555555555555555555555555555555555555555555555555"}},
+			},
+			{
+				ProjectID: ProjectID, Type: "cicd", ID: "ep-refused-0001", EnterpriseProject: RefusedEP,
+				BasicImages: []BasicImage{{OSName: "Rocky Linux", OSVersion: "9", LayerDigest: "sha256:6666666666666666666666666666666666666666666666666666666666666666"}},
+			},
+			{
+				ProjectID: OtherProject, Type: "cicd", ID: CICDImageID, EnterpriseProject: "0",
+				BasicImages: []BasicImage{{OSName: "openEuler", OSVersion: "22.03", LayerDigest: "sha256:7777777777777777777777777777777777777777777777777777777777777777"}},
+			},
+		},
+	}
+}
+
+// synthetic answers image IDs "synthetic-N" with N generated entries, for load and paging
+// tests of any size without a large fixture.
+func synthetic(projectID, imageType, imageID string) (Image, bool) {
+	n, err := strconv.Atoi(strings.TrimPrefix(imageID, SyntheticPrefix))
+	if !strings.HasPrefix(imageID, SyntheticPrefix) || err != nil || n < 0 || n > 100000 {
+		return Image{}, false
+	}
+	img := Image{ProjectID: projectID, Type: imageType, ID: imageID, EnterpriseProject: "0", BasicImages: make([]BasicImage, n)}
+	for i := range img.BasicImages {
+		img.BasicImages[i] = ManyEntry(i)
+	}
+	return img, true
+}

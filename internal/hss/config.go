@@ -1,0 +1,117 @@
+package hss
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// DefaultCloud is the domain suffix of the public Huawei Cloud endpoints.
+const DefaultCloud = "myhuaweicloud.com"
+
+// AuthMethod is how requests are authenticated.
+type AuthMethod int
+
+const (
+	AuthAKSK AuthMethod = iota + 1
+	AuthToken
+	AuthPassword
+)
+
+func (m AuthMethod) String() string {
+	switch m {
+	case AuthAKSK:
+		return "AK/SK"
+	case AuthToken:
+		return "token"
+	case AuthPassword:
+		return "password"
+	}
+	return "none"
+}
+
+// Credentials holds exactly one authentication method's secrets.
+type Credentials struct {
+	Method AuthMethod
+
+	AccessKey     string
+	SecretKey     string
+	SecurityToken string
+
+	Token string
+
+	UserName   string
+	Password   string
+	DomainName string
+}
+
+// Config is everything a Client needs. Validation of user input happens in the provider; New
+// only rejects what would make the client unusable.
+type Config struct {
+	Region    string
+	ProjectID string
+	Cloud     string
+	// AuthURL overrides the IAM endpoint (a trailing /v3 is accepted).
+	AuthURL string
+	// HSSEndpoint and IAMEndpoint override the per-region defaults for every region.
+	HSSEndpoint string
+	IAMEndpoint string
+
+	Credentials Credentials
+
+	Insecure   bool
+	MaxRetries int
+	UserAgent  string
+
+	// Transport replaces the default HTTP transport; tests use it to count connections.
+	Transport http.RoundTripper
+}
+
+func (c *Config) cloud() string {
+	if c.Cloud == "" {
+		return DefaultCloud
+	}
+	return c.Cloud
+}
+
+func (c *Config) hssEndpoint(region string) string {
+	if c.HSSEndpoint != "" {
+		return strings.TrimRight(c.HSSEndpoint, "/")
+	}
+	return fmt.Sprintf("https://hss.%s.%s", region, c.cloud())
+}
+
+func (c *Config) iamEndpoint(region string) string {
+	switch {
+	case c.IAMEndpoint != "":
+		return trimIAM(c.IAMEndpoint)
+	case c.AuthURL != "":
+		return trimIAM(c.AuthURL)
+	}
+	return fmt.Sprintf("https://iam.%s.%s", region, c.cloud())
+}
+
+// trimIAM accepts both "https://iam.example.com" and the Keystone-style ".../v3".
+func trimIAM(u string) string {
+	u = strings.TrimRight(u, "/")
+	return strings.TrimSuffix(u, "/v3")
+}
+
+// ValidateEndpoint reports whether s is an absolute http(s) URL without query or fragment.
+func ValidateEndpoint(s string) error {
+	u, err := url.Parse(s)
+	if err != nil {
+		return err
+	}
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return fmt.Errorf("scheme must be https or http, got %q", u.Scheme)
+	}
+	if u.Host == "" {
+		return fmt.Errorf("missing host")
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("must not have a query or fragment")
+	}
+	return nil
+}

@@ -1,0 +1,200 @@
+package hss
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/def"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/impl"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
+)
+
+const (
+	opIssueToken   = "POST /v3/auth/tokens"
+	opListProjects = "GET /v3/projects"
+)
+
+// tokenCredential authenticates with an IAM token instead of a signature.
+type tokenCredential struct {
+	token     string
+	projectID string
+}
+
+var _ auth.ICredential = (*tokenCredential)(nil)
+
+func (c *tokenCredential) ProcessAuthParams(*impl.DefaultHttpClient, string) (auth.ICredential, error) {
+	return c, nil
+}
+
+func (c *tokenCredential) ProcessAuthRequest(_ *impl.DefaultHttpClient, req *request.DefaultHttpRequest) (*request.DefaultHttpRequest, error) {
+	b := req.Builder()
+	if c.token != "" {
+		b.AddHeaderParam("X-Auth-Token", c.token)
+	}
+	if c.projectID != "" {
+		b.AddAutoFilledPathParam("project_id", c.projectID).AddHeaderParam("X-Project-Id", c.projectID)
+	}
+	return b.Build(), nil
+}
+
+// issuedToken is an IAM token obtained with a password.
+type issuedToken struct {
+	value     string
+	projectID string
+	expiresAt time.Time
+}
+
+// Wire types of the two IAM calls.
+type (
+	tokenRequest struct {
+		Body *tokenRequestBody `json:"body,omitempty"`
+	}
+	tokenRequestBody struct {
+		Auth tokenAuth `json:"auth"`
+	}
+	tokenAuth struct {
+		Identity tokenIdentity `json:"identity"`
+		Scope    tokenScope    `json:"scope"`
+	}
+	tokenIdentity struct {
+		Methods  []string      `json:"methods"`
+		Password tokenPassword `json:"password"`
+	}
+	tokenPassword struct {
+		User tokenUser `json:"user"`
+	}
+	tokenUser struct {
+		Name     string    `json:"name"`
+		Password string    `json:"password"`
+		Domain   nameOrID  `json:"domain"`
+	}
+	tokenScope struct {
+		Project nameOrID `json:"project"`
+	}
+	nameOrID struct {
+		ID   string `json:"id,omitempty"`
+		Name string `json:"name,omitempty"`
+	}
+	tokenResponse struct {
+		Token *struct {
+			ExpiresAt string    `json:"expires_at"`
+			Project   *nameOrID `json:"project"`
+		} `json:"token"`
+		XSubjectToken  *string `json:"X-Subject-Token,omitempty"`
+		HttpStatusCode int     `json:"-"`
+	}
+
+	listProjectsRequest struct {
+		Name *string `json:"name,omitempty"`
+	}
+	listProjectsResponse struct {
+		Projects *[]struct {
+			ID   string `json:"id"`
+			Name string `json:"name"`
+		} `json:"projects"`
+		HttpStatusCode int `json:"-"`
+	}
+)
+
+// String keeps the password out of anything that formats the request.
+func (tokenRequest) String() string { return "tokenRequest{<redacted>}" }
+
+func tokenRequestDef() *def.HttpRequestDef {
+	return def.NewHttpRequestDefBuilder().
+		WithMethod(http.MethodPost).
+		WithPath("/v3/auth/tokens").
+		WithContentType("application/json;charset=UTF-8").
+		WithResponse(new(tokenResponse)).
+		WithRequestField(def.NewFieldDef().WithName("Body").WithLocationType(def.Body)).
+		WithResponseField(def.NewFieldDef().WithName("XSubjectToken").WithJsonTag("X-Subject-Token").WithLocationType(def.Header)).
+		Build()
+}
+
+func listProjectsDef() *def.HttpRequestDef {
+	return def.NewHttpRequestDefBuilder().
+		WithMethod(http.MethodGet).
+		WithPath("/v3/projects").
+		WithContentType("application/json").
+		WithResponse(new(listProjectsResponse)).
+		WithRequestField(def.NewFieldDef().WithName("Name").WithJsonTag("name").WithLocationType(def.Query)).
+		Build()
+}
+
+// issueToken exchanges user name and password for a token scoped to one project, named by
+// its ID when known and otherwise by its region.
+func (c *Client) issueToken(ctx context.Context, region, projectID string) (*issuedToken, error) {
+	cr := c.cfg.Credentials
+	scope := nameOrID{ID: projectID}
+	if projectID == "" {
+		scope = nameOrID{Name: region}
+	}
+	body := &tokenRequestBody{Auth: tokenAuth{
+		Identity: tokenIdentity{
+			Methods: []string{"password"},
+			Password: tokenPassword{User: tokenUser{
+				Name:     cr.UserName,
+				Password: cr.Password,
+				Domain:   nameOrID{Name: cr.DomainName},
+			}},
+		},
+		Scope: tokenScope{Project: scope},
+	}}
+	hc := c.sdkClient(ctx, c.cfg.iamEndpoint(region), &tokenCredential{})
+	out, err := hc.Sync(&tokenRequest{Body: body}, tokenRequestDef())
+	if err != nil {
+		return nil, fromSDK(opIssueToken, err)
+	}
+	resp, ok := out.(*tokenResponse)
+	if !ok || resp.XSubjectToken == nil || *resp.XSubjectToken == "" {
+		return nil, &DecodeError{Operation: opIssueToken, StatusCode: http.StatusCreated, Reason: "no X-Subject-Token header in the response"}
+	}
+	tok := &issuedToken{value: *resp.XSubjectToken, projectID: projectID}
+	// A token without a readable expiry is trusted for a short while only.
+	tok.expiresAt = time.Now().Add(10 * time.Minute)
+	if resp.Token != nil {
+		if t, perr := time.Parse(time.RFC3339Nano, resp.Token.ExpiresAt); perr == nil {
+			tok.expiresAt = t
+		}
+		if resp.Token.Project != nil && tok.projectID == "" {
+			tok.projectID = resp.Token.Project.ID
+		}
+	}
+	if tok.projectID == "" {
+		return nil, &DecodeError{Operation: opIssueToken, StatusCode: http.StatusCreated, Reason: "the token names no project"}
+	}
+	return tok, nil
+}
+
+// lookupProject resolves the project named after region, the way IAM names region projects.
+func (c *Client) lookupProject(ctx context.Context, region string, cred auth.ICredential) (string, error) {
+	hc := c.sdkClient(ctx, c.cfg.iamEndpoint(region), cred)
+	name := region
+	out, err := hc.Sync(&listProjectsRequest{Name: &name}, listProjectsDef())
+	if err != nil {
+		return "", fromSDK(opListProjects, err)
+	}
+	resp, ok := out.(*listProjectsResponse)
+	if !ok || resp.Projects == nil {
+		return "", &DecodeError{Operation: opListProjects, StatusCode: http.StatusOK, Reason: "no projects list in the response"}
+	}
+	var ids []string
+	for _, p := range *resp.Projects {
+		if p.Name == region && p.ID != "" {
+			ids = append(ids, p.ID)
+		}
+	}
+	switch len(ids) {
+	case 0:
+		return "", fmt.Errorf("%w: IAM lists no project named %q for these credentials; set project_id (HW_PROJECT_ID) or check region", ErrProjectNotFound, region)
+	case 1:
+		return ids[0], nil
+	}
+	return "", fmt.Errorf("%w: IAM lists %d projects named %q (%v); set project_id (HW_PROJECT_ID) to choose one", ErrProjectNotFound, len(ids), region, ids)
+}
+
+// ErrProjectNotFound is returned when a region's project ID cannot be resolved.
+var ErrProjectNotFound = errors.New("cannot resolve the project ID")

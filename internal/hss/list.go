@@ -1,0 +1,165 @@
+package hss
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"reflect"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	hssv5 "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5/model"
+)
+
+// PageSize is the largest page the API serves.
+const PageSize = 200
+
+// OpListBasicImages names the API in errors.
+const OpListBasicImages = "GET /v5/{project_id}/image/{image_id}/basic-image"
+
+// ImageTypes are the values the API accepts for image_type.
+var ImageTypes = []string{"private_image", "shared_image", "instance_image", "cicd", "harbor"}
+
+// ImageTypeCICD is the one image type identified by its ID alone; the others are repository
+// images identified by namespace, name and tag.
+const ImageTypeCICD = "cicd"
+
+// Query is one basic-image query. Empty strings are left out of the request.
+type Query struct {
+	Region              string // empty: the client's region
+	ImageID             string
+	ImageType           string
+	Namespace           string
+	ImageName           string
+	ImageVersion        string
+	OSName              string
+	EnterpriseProjectID string
+}
+
+// BasicImage is one entry of the API's data_list.
+type BasicImage struct {
+	OSName      string
+	OSVersion   string
+	LayerDigest string
+}
+
+// Result is every entry of a query, in API order.
+type Result struct {
+	Region    string
+	ProjectID string
+	TotalNum  int
+	Items     []BasicImage
+	// Requests is the number of HSS requests the read made.
+	Requests int
+}
+
+// ErrRepeatedPage is returned when the API serves the same page for a new offset.
+var ErrRepeatedPage = errors.New("the API returned the same page for a new offset")
+
+// ListBasicImages returns every basic-image entry matching q, paging with the largest page
+// size and stopping on the API's own signals: never more than ceil(total_num/200) requests.
+func (c *Client) ListBasicImages(ctx context.Context, q Query) (*Result, error) {
+	region := q.Region
+	if region == "" {
+		region = c.cfg.Region
+	}
+	cred, pid, err := c.credential(ctx, region)
+	if err != nil {
+		return nil, err
+	}
+	bt := &boundTransport{ctx: ctx, next: c.transport}
+	api := hssv5.NewHssClient(c.sdkClientWith(bt, c.cfg.hssEndpoint(region), cred))
+
+	res := &Result{Region: region, ProjectID: pid, Items: []BasicImage{}}
+	maxPages := 1
+	var prev []model.ImageBasicImageInfo
+	for page := 0; page < maxPages; page++ {
+		offset := int32(len(res.Items)) //nolint:gosec // bounded by maxPages*PageSize
+		req := q.request(region, offset)
+		res.Requests++
+		bt.reset()
+		resp, err := api.ListImageBasicImage(req)
+		if err != nil {
+			return nil, c.describe(err, bt)
+		}
+		last := bt.lastExchange()
+		if resp.TotalNum == nil {
+			return nil, &DecodeError{Operation: OpListBasicImages, StatusCode: last.status, RequestID: last.requestID, Reason: "the response has no total_num"}
+		}
+		total := int(*resp.TotalNum)
+		if total < 0 {
+			return nil, &DecodeError{Operation: OpListBasicImages, StatusCode: last.status, RequestID: last.requestID, Reason: fmt.Sprintf("negative total_num %d", total)}
+		}
+		var items []model.ImageBasicImageInfo
+		if resp.DataList != nil {
+			items = *resp.DataList
+		}
+		if page == 0 {
+			res.TotalNum = total
+			maxPages = max(1, (total+PageSize-1)/PageSize)
+		} else if len(items) > 0 && reflect.DeepEqual(items, prev) {
+			return nil, fmt.Errorf("%s at offset %d (request ID %s): %w", OpListBasicImages, offset, last.requestID, ErrRepeatedPage)
+		}
+		for _, it := range items {
+			res.Items = append(res.Items, BasicImage{OSName: deref(it.OsName), OSVersion: deref(it.OsVersion), LayerDigest: deref(it.LayerDigest)})
+		}
+		tflog.Debug(ctx, "HSS basic-image page read", map[string]any{
+			"page": page + 1, "offset": offset, "entries": len(items), "total_num": total, "request_id": last.requestID,
+		})
+		if len(items) < PageSize || len(res.Items) >= res.TotalNum {
+			break
+		}
+		prev = items
+	}
+	return res, nil
+}
+
+func (q Query) request(region string, offset int32) *model.ListImageBasicImageRequest {
+	limit := int32(PageSize)
+	return &model.ListImageBasicImageRequest{
+		Region:              region,
+		ImageId:             q.ImageID,
+		ImageType:           q.ImageType,
+		Limit:               &limit,
+		Offset:              &offset,
+		EnterpriseProjectId: opt(q.EnterpriseProjectID),
+		Namespace:           opt(q.Namespace),
+		ImageName:           opt(q.ImageName),
+		ImageVersion:        opt(q.ImageVersion),
+		OsName:              opt(q.OSName),
+	}
+}
+
+// describe adds what the transport saw to an SDK error that lacks it.
+func (c *Client) describe(err error, bt *boundTransport) error {
+	err = fromSDK(OpListBasicImages, err)
+	var de *DecodeError
+	if errors.As(err, &de) && de.RequestID == "" {
+		last := bt.lastExchange()
+		de.StatusCode, de.RequestID = last.status, last.requestID
+	}
+	var ae *APIError
+	if errors.As(err, &ae) || errors.As(err, &de) {
+		return err
+	}
+	if last := bt.lastExchange(); last.status != 0 && last.status < http.StatusBadRequest {
+		// The body broke off after a good status line.
+		return &DecodeError{Operation: OpListBasicImages, StatusCode: last.status, RequestID: last.requestID, Reason: err.Error()}
+	}
+	return err
+}
+
+func opt(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}

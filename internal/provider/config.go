@@ -1,0 +1,245 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+)
+
+// environment is where fallbacks come from; tests pass a map.
+type environment interface {
+	Lookup(name string) (string, bool)
+}
+
+type osEnv struct{}
+
+func (osEnv) Lookup(name string) (string, bool) { return os.LookupEnv(name) }
+
+type mapEnv map[string]string
+
+func (m mapEnv) Lookup(name string) (string, bool) {
+	v, ok := m[name]
+	return v, ok
+}
+
+// setting is one string argument: config value first, then its environment variable.
+type setting struct {
+	attr  string
+	env   string
+	value types.String
+}
+
+// resolveConfig merges configuration and environment and validates the merged values, which
+// schema validators cannot see.
+func resolveConfig(_ context.Context, m hssProviderModel, env environment, diags *diag.Diagnostics) (hss.Config, string) {
+	var cfg hss.Config
+	unknown := func(name string, v attr.Value) bool {
+		if v.IsUnknown() {
+			diags.AddAttributeError(path.Root(name), "Unknown provider argument",
+				fmt.Sprintf("The provider cannot be configured because %q is not known until apply. Set it to a literal or a value known at plan time.", name))
+			return true
+		}
+		return false
+	}
+	get := func(s setting) string {
+		if unknown(s.attr, s.value) {
+			return ""
+		}
+		if !s.value.IsNull() {
+			return s.value.ValueString()
+		}
+		if s.env != "" {
+			if v, ok := env.Lookup(s.env); ok {
+				return strings.TrimSpace(v)
+			}
+		}
+		return ""
+	}
+
+	cfg.Region = get(setting{"region", EnvRegion, m.Region})
+	cfg.ProjectID = get(setting{"project_id", EnvProjectID, m.ProjectID})
+	eps := get(setting{"enterprise_project_id", EnvEnterpriseProjectID, m.EnterpriseProjectID})
+	cfg.AuthURL = get(setting{"auth_url", EnvAuthURL, m.AuthURL})
+	cfg.Cloud = get(setting{"cloud", EnvCloud, m.Cloud})
+	cr := hss.Credentials{
+		AccessKey:     get(setting{"access_key", EnvAccessKey, m.AccessKey}),
+		SecretKey:     get(setting{"secret_key", EnvSecretKey, m.SecretKey}),
+		SecurityToken: get(setting{"security_token", EnvSecurityToken, m.SecurityToken}),
+		Token:         get(setting{"token", EnvToken, m.Token}),
+		UserName:      get(setting{"user_name", EnvUserName, m.UserName}),
+		Password:      get(setting{"password", EnvPassword, m.Password}),
+		DomainName:    get(setting{"domain_name", EnvDomainName, m.DomainName}),
+	}
+
+	if cfg.Region == "" && !m.Region.IsUnknown() {
+		diags.AddAttributeError(path.Root("region"), "Missing region",
+			fmt.Sprintf("Set the provider argument \"region\" or the %s environment variable, e.g. cn-north-4.", EnvRegion))
+	}
+	if cfg.AuthURL != "" && m.AuthURL.IsNull() {
+		if err := hss.ValidateEndpoint(cfg.AuthURL); err != nil {
+			diags.AddAttributeError(path.Root("auth_url"), "Invalid auth_url", fmt.Sprintf("%s=%q is not a usable URL: %s.", EnvAuthURL, cfg.AuthURL, err))
+		}
+	}
+
+	if !unknown("endpoints", m.Endpoints) && !m.Endpoints.IsNull() {
+		for k, v := range m.Endpoints.Elements() {
+			s, ok := v.(types.String)
+			if !ok || s.IsUnknown() {
+				diags.AddAttributeError(path.Root("endpoints").AtMapKey(k), "Unknown provider argument", "Endpoints must be known at plan time.")
+				continue
+			}
+			switch k {
+			case "hss":
+				cfg.HSSEndpoint = s.ValueString()
+			case "iam":
+				cfg.IAMEndpoint = s.ValueString()
+			}
+		}
+	}
+
+	if !unknown("insecure", m.Insecure) {
+		if !m.Insecure.IsNull() {
+			cfg.Insecure = m.Insecure.ValueBool()
+		} else if v, ok := env.Lookup(EnvInsecure); ok && v != "" {
+			b, err := strconv.ParseBool(strings.TrimSpace(v))
+			if err != nil {
+				diags.AddAttributeError(path.Root("insecure"), "Invalid environment variable", fmt.Sprintf("%s=%q is not a boolean (true or false).", EnvInsecure, v))
+			}
+			cfg.Insecure = b
+		}
+	}
+	if cfg.Insecure {
+		diags.AddAttributeWarning(path.Root("insecure"), "TLS verification is disabled",
+			"insecure = true skips certificate verification, so credentials and results can be intercepted. Use it only against test endpoints.")
+	}
+
+	cfg.MaxRetries = DefaultMaxRetries
+	if !unknown("max_retries", m.MaxRetries) {
+		if !m.MaxRetries.IsNull() {
+			cfg.MaxRetries = int(m.MaxRetries.ValueInt64())
+		} else if v, ok := env.Lookup(EnvMaxRetries); ok && v != "" {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n < 0 || n > maxRetriesLimit {
+				diags.AddAttributeError(path.Root("max_retries"), "Invalid environment variable",
+					fmt.Sprintf("%s=%q must be an integer from 0 to %d.", EnvMaxRetries, v, maxRetriesLimit))
+			}
+			cfg.MaxRetries = n
+		}
+	}
+
+	cfg.Credentials = chooseCredentials(cr, diags)
+	return cfg, eps
+}
+
+// authMethod describes one way to authenticate, for detection and for messages.
+type authMethod struct {
+	method hss.AuthMethod
+	name   string
+	// args lists its arguments with their env vars; required ones come first.
+	args     []string
+	envs     []string
+	required int
+	values   []string
+}
+
+func (a authMethod) anySet() bool {
+	for _, v := range a.values {
+		if v != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func (a authMethod) missing() []string {
+	var out []string
+	for i := 0; i < a.required; i++ {
+		if a.values[i] == "" {
+			out = append(out, fmt.Sprintf("%q (%s)", a.args[i], a.envs[i]))
+		}
+	}
+	return out
+}
+
+func (a authMethod) describe() string {
+	var parts []string
+	for i := range a.args {
+		parts = append(parts, fmt.Sprintf("%s (%s)", a.args[i], a.envs[i]))
+	}
+	return a.name + ": " + strings.Join(parts, ", ")
+}
+
+// chooseCredentials finds the single authentication method the merged settings describe.
+func chooseCredentials(cr hss.Credentials, diags *diag.Diagnostics) hss.Credentials {
+	methods := []authMethod{
+		{method: hss.AuthAKSK, name: "AK/SK", args: []string{"access_key", "secret_key", "security_token"},
+			envs: []string{EnvAccessKey, EnvSecretKey, EnvSecurityToken}, required: 2,
+			values: []string{cr.AccessKey, cr.SecretKey, cr.SecurityToken}},
+		{method: hss.AuthToken, name: "token", args: []string{"token"}, envs: []string{EnvToken}, required: 1,
+			values: []string{cr.Token}},
+		{method: hss.AuthPassword, name: "password", args: []string{"user_name", "password", "domain_name"},
+			envs: []string{EnvUserName, EnvPassword, EnvDomainName}, required: 3,
+			values: []string{cr.UserName, cr.Password, cr.DomainName}},
+	}
+	var set []authMethod
+	for _, m := range methods {
+		if m.anySet() {
+			set = append(set, m)
+		}
+	}
+	all := make([]string, len(methods))
+	for i, m := range methods {
+		all[i] = "  - " + m.describe()
+	}
+	switch len(set) {
+	case 0:
+		diags.AddError("Missing credentials",
+			"Configure exactly one authentication method, in the provider block or through environment variables:\n"+strings.Join(all, "\n"))
+		return cr
+	case 1:
+	default:
+		var names []string
+		for _, m := range set {
+			names = append(names, m.describe())
+		}
+		diags.AddError("Conflicting credentials",
+			"More than one authentication method is configured (provider block and environment combined); keep exactly one:\n  - "+strings.Join(names, "\n  - "))
+		return cr
+	}
+	chosen := set[0]
+	if miss := chosen.missing(); len(miss) > 0 {
+		diags.AddError("Incomplete credentials",
+			fmt.Sprintf("%s authentication also needs %s.", chosen.name, strings.Join(miss, " and ")))
+	}
+	cr.Method = chosen.method
+	return cr
+}
+
+// endpointValidator accepts absolute http(s) URLs.
+type endpointValidator struct{}
+
+func (endpointValidator) Description(context.Context) string {
+	return "must be an absolute https:// or http:// URL"
+}
+
+func (v endpointValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (endpointValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := hss.ValidateEndpoint(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid endpoint URL",
+			fmt.Sprintf("%q must be an absolute https:// or http:// URL: %s.", req.ConfigValue.ValueString(), err))
+	}
+}

@@ -1,0 +1,254 @@
+package provider
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+)
+
+var (
+	_ datasource.DataSource                   = (*imageBasicImageDataSource)(nil)
+	_ datasource.DataSourceWithConfigure      = (*imageBasicImageDataSource)(nil)
+	_ datasource.DataSourceWithValidateConfig = (*imageBasicImageDataSource)(nil)
+)
+
+// NewImageBasicImageDataSource is the hss_image_basic_image data source.
+func NewImageBasicImageDataSource() datasource.DataSource {
+	return &imageBasicImageDataSource{}
+}
+
+type imageBasicImageDataSource struct {
+	data *providerData
+}
+
+type imageBasicImageDataSourceModel struct {
+	ID                  types.String      `tfsdk:"id"`
+	Region              types.String      `tfsdk:"region"`
+	EnterpriseProjectID types.String      `tfsdk:"enterprise_project_id"`
+	ImageID             types.String      `tfsdk:"image_id"`
+	ImageType           types.String      `tfsdk:"image_type"`
+	Namespace           types.String      `tfsdk:"namespace"`
+	ImageName           types.String      `tfsdk:"image_name"`
+	ImageVersion        types.String      `tfsdk:"image_version"`
+	OSName              types.String      `tfsdk:"os_name"`
+	TotalNum            types.Int64       `tfsdk:"total_num"`
+	DataList            []basicImageModel `tfsdk:"data_list"`
+}
+
+type basicImageModel struct {
+	OSName      types.String `tfsdk:"os_name"`
+	OSVersion   types.String `tfsdk:"os_version"`
+	LayerDigest types.String `tfsdk:"layer_digest"`
+}
+
+// defaultEnterpriseProject is what the API assumes when no enterprise project is sent.
+const defaultEnterpriseProject = "0"
+
+func (d *imageBasicImageDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_image_basic_image"
+}
+
+func (d *imageBasicImageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	nonEmpty := []validator.String{stringvalidator.LengthAtLeast(1)}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads the base image (OS name, OS version, layer digest) a container image is built on, " +
+			"through the HSS API `GET /v5/{project_id}/image/{image_id}/basic-image`. Every page of the result is read.\n\n" +
+			"A CI/CD image (`image_type = \"cicd\"`) is identified by `image_id` alone; a repository image (every other type) " +
+			"also needs `namespace`, `image_name` and `image_version`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Identifier derived from the query: the same query always has the same ID.",
+			},
+			"region": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Region to query. Defaults to the provider's `region`; another region is queried at its own endpoint " +
+					"with its own project ID, resolved through IAM.",
+				Validators: nonEmpty,
+			},
+			"enterprise_project_id": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Enterprise project to query: an ID, `0` for the default project, or `all_granted_eps` for every granted one. " +
+					"Defaults to the provider's `enterprise_project_id`, else `0`.",
+				Validators: nonEmpty,
+			},
+			"image_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "Image ID.",
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.RegexMatches(regexp.MustCompile(`^[^/]+$`), "must be a single path segment (no \"/\")"),
+				},
+			},
+			"image_type": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "Image type: `private_image` (private repository), `shared_image` (shared repository), " +
+					"`instance_image` (enterprise image), `cicd` (CI/CD image) or `harbor` (Harbor repository image).",
+				Validators: []validator.String{stringvalidator.OneOf(hss.ImageTypes...)},
+			},
+			"namespace": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Organization (namespace) of a repository image. Required unless `image_type` is `cicd`.",
+				Validators:          nonEmpty,
+			},
+			"image_name": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Name of a repository image. Required unless `image_type` is `cicd`.",
+				Validators:          nonEmpty,
+			},
+			"image_version": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Tag of a repository image. Required unless `image_type` is `cicd`.",
+				Validators:          nonEmpty,
+			},
+			"os_name": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Only return base images whose OS name matches.",
+				Validators:          nonEmpty,
+			},
+			"total_num": schema.Int64Attribute{
+				Computed:            true,
+				MarkdownDescription: "Total number of matching base-image entries, as reported by the API.",
+			},
+			"data_list": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "Every matching base-image entry, in API order. Empty when nothing matches.",
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"os_name":      schema.StringAttribute{Computed: true, MarkdownDescription: "OS of the base image."},
+						"os_version":   schema.StringAttribute{Computed: true, MarkdownDescription: "OS version of the base image."},
+						"layer_digest": schema.StringAttribute{Computed: true, MarkdownDescription: "Layer digest of the base image."},
+					},
+				},
+			},
+		},
+	}
+}
+
+// ValidateConfig requires what identifies a repository image, which a schema cannot express.
+func (d *imageBasicImageDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	var m imageBasicImageDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || m.ImageType.IsNull() || m.ImageType.IsUnknown() {
+		return
+	}
+	t := m.ImageType.ValueString()
+	if t == hss.ImageTypeCICD {
+		return
+	}
+	for _, a := range []struct {
+		name string
+		v    types.String
+	}{{"namespace", m.Namespace}, {"image_name", m.ImageName}, {"image_version", m.ImageVersion}} {
+		if a.v.IsNull() {
+			resp.Diagnostics.AddAttributeError(path.Root(a.name), "Missing required argument",
+				fmt.Sprintf("image_type %q is a repository image, identified by its organization, name and tag: "+
+					"set namespace, image_name and image_version (%s is missing). Only image_type \"cicd\" is identified by image_id alone.", t, a.name))
+		}
+	}
+}
+
+func (d *imageBasicImageDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
+		return
+	}
+	d.data = data
+}
+
+func (d *imageBasicImageDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m imageBasicImageDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if d.data == nil {
+		resp.Diagnostics.AddError("Provider not configured", "The hss provider was not configured before reading hss_image_basic_image.")
+		return
+	}
+	ctx = d.data.withMasking(ctx)
+
+	q := hss.Query{
+		Region:              orDefault(m.Region, d.data.region),
+		ImageID:             m.ImageID.ValueString(),
+		ImageType:           m.ImageType.ValueString(),
+		Namespace:           m.Namespace.ValueString(),
+		ImageName:           m.ImageName.ValueString(),
+		ImageVersion:        m.ImageVersion.ValueString(),
+		OSName:              m.OSName.ValueString(),
+		EnterpriseProjectID: orDefault(m.EnterpriseProjectID, d.data.enterpriseProjectID),
+	}
+	tflog.Debug(ctx, "Reading HSS basic image information", map[string]any{"region": q.Region, "image_id": q.ImageID, "image_type": q.ImageType})
+	res, err := d.data.client.ListBasicImages(ctx, q)
+	if err != nil {
+		resp.Diagnostics.Append(readError(err))
+		return
+	}
+
+	m.ID = types.StringValue(queryID(q))
+	m.Region = types.StringValue(res.Region)
+	eps := q.EnterpriseProjectID
+	if eps == "" {
+		eps = defaultEnterpriseProject
+	}
+	m.EnterpriseProjectID = types.StringValue(eps)
+	m.TotalNum = types.Int64Value(int64(res.TotalNum))
+	m.DataList = make([]basicImageModel, 0, len(res.Items))
+	for _, it := range res.Items {
+		m.DataList = append(m.DataList, basicImageModel{
+			OSName:      types.StringValue(it.OSName),
+			OSVersion:   types.StringValue(it.OSVersion),
+			LayerDigest: types.StringValue(it.LayerDigest),
+		})
+	}
+	tflog.Debug(ctx, "Read HSS basic image information", map[string]any{"entries": len(res.Items), "total_num": res.TotalNum, "requests": res.Requests})
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// orDefault is the data source's own value when set, else the provider's default.
+func orDefault(v types.String, def string) string {
+	if v.IsNull() || v.IsUnknown() || v.ValueString() == "" {
+		return def
+	}
+	return v.ValueString()
+}
+
+// queryID is a stable identifier of everything that selects the result.
+func queryID(q hss.Query) string {
+	v := url.Values{}
+	v.Set("region", q.Region)
+	v.Set("image_id", q.ImageID)
+	v.Set("image_type", q.ImageType)
+	v.Set("namespace", q.Namespace)
+	v.Set("image_name", q.ImageName)
+	v.Set("image_version", q.ImageVersion)
+	v.Set("os_name", q.OSName)
+	eps := q.EnterpriseProjectID
+	if eps == "" {
+		eps = defaultEnterpriseProject
+	}
+	v.Set("enterprise_project_id", eps)
+	sum := sha256.Sum256([]byte(v.Encode()))
+	return strings.Join([]string{q.Region, q.ImageID, hex.EncodeToString(sum[:8])}, "/")
+}

@@ -1,0 +1,424 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+)
+
+const dsAddr = "data.hss_image_basic_image.test"
+
+func entry(b emulator.BasicImage) knownvalue.Check {
+	return knownvalue.ObjectExact(map[string]knownvalue.Check{
+		"os_name":      knownvalue.StringExact(b.OSName),
+		"os_version":   knownvalue.StringExact(b.OSVersion),
+		"layer_digest": knownvalue.StringExact(b.LayerDigest),
+	})
+}
+
+func dsAttr(name string, v knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New(name), v)
+}
+
+// The spec's second example request: a CI/CD image by ID across all granted enterprise projects.
+func TestAccImageBasicImage_specCICD(t *testing.T) {
+	e := newEmu(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(nil),
+		Steps: []resource.TestStep{{
+			Config: e.provider(authAKSK) + `
+data "hss_image_basic_image" "test" {
+  image_id              = "111"
+  image_type            = "cicd"
+  enterprise_project_id = "all_granted_eps"
+}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				dsAttr("total_num", knownvalue.Int64Exact(1)),
+				dsAttr("data_list", knownvalue.ListExact([]knownvalue.Check{entry(emulator.SpecDebian)})),
+				dsAttr("region", knownvalue.StringExact(emulator.Region)),
+				dsAttr("enterprise_project_id", knownvalue.StringExact("all_granted_eps")),
+				dsAttr("id", knownvalue.StringRegexp(regexp.MustCompile(`^cn-north-4/111/[0-9a-f]{16}$`))),
+			},
+		}},
+	})
+	for _, r := range e.Requests() {
+		if r.Kind == emulator.KindHSS && (r.Query.Get("limit") != "200" || r.Query.Get("image_type") != "cicd" || r.Query.Get("enterprise_project_id") != "all_granted_eps") {
+			t.Fatalf("unexpected query %v", r.Query)
+		}
+	}
+}
+
+// The spec's first example request: a private repository image by organization, name and tag.
+func TestAccImageBasicImage_repositoryImage(t *testing.T) {
+	e := newEmu(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(nil),
+		Steps: []resource.TestStep{{
+			Config: e.provider(authAKSK, `enterprise_project_id = "all_granted_eps"`) + `
+data "hss_image_basic_image" "test" {
+  image_id      = "5f7c3b2a19e04d8c"
+  image_type    = "private_image"
+  namespace     = "scc_hss_container"
+  image_name    = "proxy-agent"
+  image_version = "24.5.0-x86_64"
+}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				dsAttr("total_num", knownvalue.Int64Exact(1)),
+				dsAttr("data_list", knownvalue.ListExact([]knownvalue.Check{entry(emulator.BasicImage{
+					OSName: "Huawei Cloud EulerOS", OSVersion: "2.0",
+					LayerDigest: "sha256:9b1e1f0a7c3d4e5f60718293a4b5c6d7e8f9012345678901234567890abcdef0",
+				})})),
+				// The provider's default enterprise project applies and is recorded.
+				dsAttr("enterprise_project_id", knownvalue.StringExact("all_granted_eps")),
+			},
+		}},
+	})
+}
+
+// Query values with reserved characters survive the round trip, signature included.
+func TestAccImageBasicImage_encoding(t *testing.T) {
+	e := newEmu(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(nil),
+		Steps: []resource.TestStep{{
+			Config: e.provider(authAKSK) + `
+data "hss_image_basic_image" "test" {
+  image_id      = "harbor-0001"
+  image_type    = "harbor"
+  namespace     = "team a&b/x+y"
+  image_name    = "web app"
+  image_version = "1.2 beta"
+}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				dsAttr("total_num", knownvalue.Int64Exact(1)),
+				dsAttr("data_list", knownvalue.ListExact([]knownvalue.Check{entry(emulator.BasicImage{
+					OSName: "Alpine", OSVersion: "3.19", LayerDigest: "sha256:1111111111111111111111111111111111111111111111111111111111111111",
+				})})),
+				dsAttr("namespace", knownvalue.StringExact("team a&b/x+y")),
+				dsAttr("enterprise_project_id", knownvalue.StringExact("0")),
+			},
+		}},
+	})
+}
+
+// A result of 450 entries arrives whole, in order, in exactly ceil(450/200) = 3 requests per read.
+func TestAccImageBasicImage_multiPage(t *testing.T) {
+	e := newEmu(t)
+	want := make([]knownvalue.Check, emulator.ManyEntries)
+	for i := range want {
+		want[i] = entry(emulator.ManyEntry(i))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(nil),
+		Steps: []resource.TestStep{{
+			Config: e.provider(authAKSK, fmt.Sprintf("project_id = %q", emulator.ProjectID)) + fmt.Sprintf(`
+data "hss_image_basic_image" "test" {
+  image_id   = %q
+  image_type = "cicd"
+}`, emulator.ManyImageID),
+			ConfigStateChecks: []statecheck.StateCheck{
+				dsAttr("total_num", knownvalue.Int64Exact(emulator.ManyEntries)),
+				dsAttr("data_list", knownvalue.ListExact(want)),
+			},
+		}},
+	})
+	reads, perRead := e.requestsPerRead(t, emulator.ManyImageID)
+	if perRead != 3 {
+		t.Fatalf("%d HSS requests per read, want 3", perRead)
+	}
+	t.Logf("%d reads, %d HSS requests each", reads, perRead)
+	var offsets []string
+	for _, r := range e.Requests() {
+		if r.Kind == emulator.KindHSS && len(offsets) < 3 {
+			offsets = append(offsets, r.Query.Get("offset"))
+		}
+	}
+	if fmt.Sprint(offsets) != "[0 200 400]" {
+		t.Fatalf("offsets of the first read = %v", offsets)
+	}
+	if n := e.Count(emulator.KindIAMProjects); n != 0 {
+		t.Fatalf("%d project lookups with project_id configured", n)
+	}
+}
+
+func TestAccImageBasicImage_osNameAndEmpty(t *testing.T) {
+	e := newEmu(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(nil),
+		Steps: []resource.TestStep{{
+			Config: e.provider(authAKSK) + `
+data "hss_image_basic_image" "test" {
+  image_id   = "multi-os-0001"
+  image_type = "cicd"
+  os_name    = "Ubuntu"
+}
+data "hss_image_basic_image" "none" {
+  image_id   = "multi-os-0001"
+  image_type = "cicd"
+  os_name    = "Windows"
+}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				dsAttr("total_num", knownvalue.Int64Exact(2)),
+				dsAttr("data_list", knownvalue.ListExact([]knownvalue.Check{
+					entry(emulator.BasicImage{OSName: "Ubuntu", OSVersion: "22.04", LayerDigest: "sha256:2222222222222222222222222222222222222222222222222222222222222222"}),
+					entry(emulator.BasicImage{OSName: "Ubuntu", OSVersion: "20.04", LayerDigest: "sha256:4444444444444444444444444444444444444444444444444444444444444444"}),
+				})),
+				statecheck.ExpectKnownValue("data.hss_image_basic_image.none", tfjsonpath.New("total_num"), knownvalue.Int64Exact(0)),
+				// No match is an empty list, never null.
+				statecheck.ExpectKnownValue("data.hss_image_basic_image.none", tfjsonpath.New("data_list"), knownvalue.ListExact([]knownvalue.Check{})),
+			},
+		}},
+	})
+	// Two reads with project_id unset resolved the project once per provider process.
+	if n := e.Count(emulator.KindIAMProjects); n < 1 {
+		t.Fatal("project ID was not resolved through IAM")
+	}
+}
+
+func TestAccImageBasicImage_enterpriseProjects(t *testing.T) {
+	e := newEmu(t)
+	granted := emulator.BasicImage{OSName: "CentOS", OSVersion: "7", LayerDigest: "sha256:5555555555555555555555555555555555555555555555555555555555555555"}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(nil),
+		Steps: []resource.TestStep{
+			{
+				// A user granted one enterprise project sees it through all_granted_eps and by ID.
+				Config: e.provider(authLimited) + fmt.Sprintf(`
+data "hss_image_basic_image" "test" {
+  image_id              = "ep-granted-0001"
+  image_type            = "cicd"
+  enterprise_project_id = %q
+}
+data "hss_image_basic_image" "all" {
+  image_id              = "ep-granted-0001"
+  image_type            = "cicd"
+  enterprise_project_id = "all_granted_eps"
+}
+data "hss_image_basic_image" "refused_via_all" {
+  image_id              = "ep-refused-0001"
+  image_type            = "cicd"
+  enterprise_project_id = "all_granted_eps"
+}`, emulator.GrantedEP),
+				ConfigStateChecks: []statecheck.StateCheck{
+					dsAttr("data_list", knownvalue.ListExact([]knownvalue.Check{entry(granted)})),
+					dsAttr("enterprise_project_id", knownvalue.StringExact(emulator.GrantedEP)),
+					statecheck.ExpectKnownValue("data.hss_image_basic_image.all", tfjsonpath.New("data_list"), knownvalue.ListExact([]knownvalue.Check{entry(granted)})),
+					statecheck.ExpectKnownValue("data.hss_image_basic_image.refused_via_all", tfjsonpath.New("total_num"), knownvalue.Int64Exact(0)),
+				},
+			},
+			{
+				// Naming an enterprise project the user is not granted is an API error with its details.
+				Config: e.provider(authLimited) + fmt.Sprintf(`
+data "hss_image_basic_image" "test" {
+  image_id              = "ep-refused-0001"
+  image_type            = "cicd"
+  enterprise_project_id = %q
+}`, emulator.RefusedEP),
+				ExpectError: errRe(`Unable to read HSS basic image information.*HTTP status 403.*error_code: HSS\.1001.*Insufficient permission.*request ID: [0-9a-f]{32}`),
+			},
+		},
+	})
+}
+
+// Every credential method reads the same data; password auth fetches one token per process.
+func TestAccImageBasicImage_credentialMethods(t *testing.T) {
+	e := newEmu(t)
+	token := e.IssueToken(emulator.UserName, emulator.ProjectID, time.Hour)
+	cases := map[string]struct {
+		auth string
+		env  mapEnv
+	}{
+		"aksk":        {auth: authAKSK},
+		"temporary":   {auth: authTemp},
+		"token":       {auth: fmt.Sprintf("token = %q", token)},
+		"password":    {auth: authPassword},
+		"env_aksk":    {env: mapEnv{EnvAccessKey: emulator.AccessKeyID, EnvSecretKey: emulator.SecretAccessKey}},
+		"env_passwrd": {env: mapEnv{EnvUserName: emulator.UserName, EnvPassword: emulator.UserPassword, EnvDomainName: emulator.DomainName}},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: factories(c.env),
+				Steps: []resource.TestStep{{
+					Config: e.provider(c.auth) + `
+data "hss_image_basic_image" "test" {
+  image_id   = "111"
+  image_type = "cicd"
+}`,
+					ConfigStateChecks: []statecheck.StateCheck{
+						dsAttr("data_list", knownvalue.ListExact([]knownvalue.Check{entry(emulator.SpecDebian)})),
+					},
+				}},
+			})
+		})
+	}
+}
+
+func TestAccImageBasicImage_passwordTokenReuse(t *testing.T) {
+	e := newEmu(t)
+	var blocks string
+	for i := 0; i < 5; i++ {
+		blocks += fmt.Sprintf(`
+data "hss_image_basic_image" "img%d" {
+  image_id   = "synthetic-%d"
+  image_type = "cicd"
+}`, i, i+1)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(nil),
+		Steps: []resource.TestStep{{
+			Config: e.provider(authPassword) + blocks,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.hss_image_basic_image.img4", tfjsonpath.New("total_num"), knownvalue.Int64Exact(5)),
+			},
+		}},
+	})
+	// Five parallel reads per Terraform command share one token fetch per provider process.
+	tokens, hssReads := e.Count(emulator.KindIAMToken), e.Count(emulator.KindHSS)
+	if tokens == 0 || hssReads < 5*tokens {
+		t.Fatalf("%d token requests for %d HSS requests: tokens are not shared", tokens, hssReads)
+	}
+	if e.Count(emulator.KindIAMProjects) != 0 {
+		t.Fatal("password auth learns the project from the token; no project lookup expected")
+	}
+}
+
+func TestAccImageBasicImage_wrongCredentials(t *testing.T) {
+	e := newEmu(t)
+	data := `
+data "hss_image_basic_image" "test" {
+  image_id   = "111"
+  image_type = "cicd"
+}`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(nil),
+		Steps: []resource.TestStep{
+			{
+				Config:      e.provider(fmt.Sprintf("access_key = %q\n  secret_key = \"wrong-secret\"\n  project_id = %q", emulator.AccessKeyID, emulator.ProjectID)) + data,
+				ExpectError: errRe(`HTTP status 401.*APIGW\.0301.*signature.*request ID: [0-9a-f]{32}.*access_key/secret_key`),
+			},
+			{
+				Config:      e.provider(fmt.Sprintf("access_key = %q\n  secret_key = %q\n  security_token = \"stale\"", emulator.TempAccessKeyID, emulator.TempSecretKey)) + data,
+				ExpectError: errRe(`HTTP status 401.*security token`),
+			},
+			{
+				Config:      e.provider(`token = "MIInot-a-token"`) + data,
+				ExpectError: errRe(`HTTP status 401.*APIGW\.0307.*token is invalid`),
+			},
+			{
+				Config:      e.provider(fmt.Sprintf("user_name = %q\n  password = \"wrong\"\n  domain_name = %q", emulator.UserName, emulator.DomainName)) + data,
+				ExpectError: errRe(`POST /v3/auth/tokens failed with HTTP status 401.*IAM\.0004`),
+			},
+			{
+				// A project that belongs to another account is refused.
+				Config:      e.provider(authAKSK, fmt.Sprintf("project_id = %q", emulator.ForeignProjID)) + data,
+				ExpectError: errRe(`HTTP status 403.*HSS\.1002`),
+			},
+		},
+	})
+}
+
+// Project IDs are resolved through IAM once per region and provider process, including for
+// a data source that names another region.
+func TestAccImageBasicImage_projectResolutionAndRegion(t *testing.T) {
+	e := newEmu(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(nil),
+		Steps: []resource.TestStep{{
+			Config: e.provider(authAKSK) + fmt.Sprintf(`
+data "hss_image_basic_image" "test" {
+  image_id   = "111"
+  image_type = "cicd"
+}
+data "hss_image_basic_image" "again" {
+  image_id   = "111"
+  image_type = "cicd"
+  os_name    = "Debian"
+}
+data "hss_image_basic_image" "other" {
+  region     = %q
+  image_id   = "111"
+  image_type = "cicd"
+}`, emulator.OtherRegion),
+			ConfigStateChecks: []statecheck.StateCheck{
+				dsAttr("data_list", knownvalue.ListExact([]knownvalue.Check{entry(emulator.SpecDebian)})),
+				statecheck.ExpectKnownValue("data.hss_image_basic_image.other", tfjsonpath.New("region"), knownvalue.StringExact(emulator.OtherRegion)),
+				statecheck.ExpectKnownValue("data.hss_image_basic_image.other", tfjsonpath.New("data_list"), knownvalue.ListExact([]knownvalue.Check{
+					entry(emulator.BasicImage{OSName: "openEuler", OSVersion: "22.03", LayerDigest: "sha256:7777777777777777777777777777777777777777777777777777777777777777"}),
+				})),
+			},
+		}},
+	})
+	projectByRegion := map[string]int{}
+	for _, r := range e.Requests() {
+		if r.Kind == emulator.KindIAMProjects {
+			projectByRegion[r.Query.Get("name")]++
+		}
+	}
+	hssReads := e.Count(emulator.KindHSS)
+	// Each Terraform command is one provider process; it may look each region up once.
+	if projectByRegion[emulator.Region] == 0 || projectByRegion[emulator.OtherRegion] == 0 ||
+		hssReads < 2*projectByRegion[emulator.Region] {
+		t.Fatalf("project lookups %v for %d HSS requests", projectByRegion, hssReads)
+	}
+}
+
+// An image ID unknown until apply defers the read; the result feeds a resource, an output and
+// a check block.
+func TestAccImageBasicImage_unknownAtPlanAndReferences(t *testing.T) {
+	e := newEmu(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(nil),
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
+		Steps: []resource.TestStep{{
+			Config: e.provider(authAKSK) + `
+resource "terraform_data" "image" {
+  input = "111"
+}
+
+data "hss_image_basic_image" "test" {
+  image_id   = terraform_data.image.output
+  image_type = "cicd"
+}
+
+resource "terraform_data" "base" {
+  input = {
+    os     = data.hss_image_basic_image.test.data_list[0].os_name
+    digest = data.hss_image_basic_image.test.data_list[0].layer_digest
+  }
+}
+
+output "base_os" {
+  value = "${data.hss_image_basic_image.test.data_list[0].os_name} ${data.hss_image_basic_image.test.data_list[0].os_version}"
+}
+
+check "supported_base" {
+  assert {
+    condition     = alltrue([for b in data.hss_image_basic_image.test.data_list : b.os_name != "CentOS"])
+    error_message = "The image is built on CentOS."
+  }
+}`,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(dsAddr, plancheck.ResourceActionRead),
+					plancheck.ExpectUnknownOutputValue("base_os"),
+				},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("base_os", knownvalue.StringExact("Debian 9")),
+				statecheck.ExpectKnownValue("terraform_data.base", tfjsonpath.New("output").AtMapKey("digest"), knownvalue.StringExact(emulator.SpecDebian.LayerDigest)),
+				dsAttr("image_id", knownvalue.StringExact("111")),
+			},
+		}},
+	})
+}

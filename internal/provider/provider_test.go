@@ -1,0 +1,115 @@
+package provider
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+)
+
+// TestMain points terraform-plugin-testing at the Terraform CLI on PATH; it must never
+// download one.
+func TestMain(m *testing.M) {
+	if os.Getenv("TF_ACC") != "" && os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
+		tf, err := exec.LookPath("terraform")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "acceptance tests need the Terraform CLI: install terraform on PATH or set TF_ACC_TERRAFORM_PATH")
+			os.Exit(2)
+		}
+		_ = os.Setenv("TF_ACC_TERRAFORM_PATH", tf)
+	}
+	// Terraform warns on every command when its CLI config file is missing.
+	if f := os.Getenv("TF_CLI_CONFIG_FILE"); f != "" {
+		if _, err := os.Stat(f); err != nil {
+			dir, derr := os.MkdirTemp("", "hss-tfrc")
+			if derr == nil {
+				empty := filepath.Join(dir, "terraformrc")
+				if os.WriteFile(empty, nil, 0o600) == nil {
+					_ = os.Setenv("TF_CLI_CONFIG_FILE", empty)
+				}
+				defer os.RemoveAll(dir)
+			}
+		}
+	}
+	code := m.Run()
+	os.Exit(code)
+}
+
+// errRe matches a diagnostic however Terraform wraps its lines: each space in pattern
+// matches any run of white space.
+func errRe(pattern string) *regexp.Regexp {
+	return regexp.MustCompile("(?s)" + strings.ReplaceAll(pattern, " ", `\s+`))
+}
+
+// factories serves the provider in-process, reading environment fallbacks from env only.
+func factories(env mapEnv) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"hss": providerserver.NewProtocol6WithError(newWithEnv("test", env)()),
+	}
+}
+
+// emu is one emulator per test, so request counts belong to that test alone.
+type emu struct {
+	*emulator.Emulator
+	url string
+}
+
+func newEmu(t *testing.T) *emu {
+	t.Helper()
+	e := emulator.New(nil)
+	srv := httptest.NewServer(e)
+	t.Cleanup(srv.Close)
+	return &emu{Emulator: e, url: srv.URL}
+}
+
+// Authentication snippets for the provider block.
+var (
+	authAKSK = fmt.Sprintf("access_key = %q\n  secret_key = %q", emulator.AccessKeyID, emulator.SecretAccessKey)
+	authTemp = fmt.Sprintf("access_key = %q\n  secret_key = %q\n  security_token = %q",
+		emulator.TempAccessKeyID, emulator.TempSecretKey, emulator.TempSecurityTok)
+	authPassword = fmt.Sprintf("user_name = %q\n  password = %q\n  domain_name = %q",
+		emulator.UserName, emulator.UserPassword, emulator.DomainName)
+	authLimited = fmt.Sprintf("access_key = %q\n  secret_key = %q", emulator.LimitedAK, emulator.LimitedSK)
+)
+
+// provider renders a provider block that points every service at the emulator.
+func (e *emu) provider(lines ...string) string {
+	return fmt.Sprintf(`
+provider "hss" {
+  region    = %q
+  endpoints = { hss = %q, iam = %q }
+  %s
+}
+`, emulator.Region, e.url, e.url, strings.Join(lines, "\n  "))
+}
+
+// requestsPerRead is HSS requests divided by reads (a read starts at offset 0) for image.
+func (e *emu) requestsPerRead(t *testing.T, imageID string) (reads, perRead int) {
+	t.Helper()
+	total := 0
+	for _, r := range e.Requests() {
+		if r.Kind != emulator.KindHSS || !strings.Contains(r.Path, "/image/"+imageID+"/") {
+			continue
+		}
+		total++
+		if r.Query.Get("offset") == "0" {
+			reads++
+		}
+	}
+	if reads == 0 {
+		t.Fatalf("no read of image %s reached the emulator", imageID)
+	}
+	if total%reads != 0 {
+		t.Fatalf("%d requests for %d reads of image %s: reads did not all cost the same", total, reads, imageID)
+	}
+	return reads, total / reads
+}

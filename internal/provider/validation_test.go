@@ -1,0 +1,151 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+)
+
+// Bad input fails at plan time with the attribute and what is allowed, before any request.
+func TestAccValidation(t *testing.T) {
+	e := newEmu(t)
+	cicd := `
+data "hss_image_basic_image" "test" {
+  image_id   = "111"
+  image_type = "cicd"
+}`
+	cases := map[string]struct {
+		config string
+		env    mapEnv
+		want   string
+	}{
+		"unknown_image_type": {
+			config: e.provider(authAKSK) + `
+data "hss_image_basic_image" "test" {
+  image_id   = "111"
+  image_type = "docker"
+}`,
+			want: `image_type.*value must be one of:.*"private_image".*"shared_image".*"instance_image".*"cicd".*"harbor"`,
+		},
+		"repository_image_without_tag": {
+			config: e.provider(authAKSK) + `
+data "hss_image_basic_image" "test" {
+  image_id   = "5f7c3b2a19e04d8c"
+  image_type = "private_image"
+  namespace  = "scc_hss_container"
+  image_name = "proxy-agent"
+}`,
+			want: `repository image, identified by its organization, name and tag.*image_version is missing`,
+		},
+		"repository_image_without_namespace": {
+			config: e.provider(authAKSK) + `
+data "hss_image_basic_image" "test" {
+  image_id      = "x"
+  image_type    = "harbor"
+  image_name    = "proxy-agent"
+  image_version = "1"
+}`,
+			want: `namespace is missing`,
+		},
+		"empty_image_id": {
+			config: e.provider(authAKSK) + `
+data "hss_image_basic_image" "test" {
+  image_id   = ""
+  image_type = "cicd"
+}`,
+			want: `image_id.*at least 1`,
+		},
+		"image_id_with_slash": {
+			config: e.provider(authAKSK) + `
+data "hss_image_basic_image" "test" {
+  image_id   = "a/b"
+  image_type = "cicd"
+}`,
+			want: `image_id.*single path segment`,
+		},
+		"unknown_endpoint_key": {
+			config: fmt.Sprintf(`
+provider "hss" {
+  region     = "cn-north-4"
+  access_key = "a"
+  secret_key = "b"
+  endpoints  = { hss = %q, ecs = %q }
+}`, e.url, e.url) + cicd,
+			want: `endpoints.*value must be one of:.*"hss".*"iam"`,
+		},
+		"endpoint_not_url": {
+			config: `
+provider "hss" {
+  region     = "cn-north-4"
+  access_key = "a"
+  secret_key = "b"
+  endpoints  = { hss = "hss.local" }
+}` + cicd,
+			want: `endpoints .*"hss.local" must be an absolute https:// or http:// URL`,
+		},
+		"max_retries_out_of_range": {
+			config: e.provider(authAKSK, "max_retries = -1") + cicd,
+			want:   `max_retries.*between 0 and 20`,
+		},
+		"max_retries_env_not_a_number": {
+			config: e.provider(authAKSK) + cicd,
+			env:    mapEnv{EnvMaxRetries: "many"},
+			want:   `HW_MAX_RETRIES="many" must be an integer from 0 to 20`,
+		},
+		"missing_region": {
+			config: fmt.Sprintf(`
+provider "hss" {
+  %s
+}`, authAKSK) + cicd,
+			want: `Missing region.*HW_REGION_NAME`,
+		},
+		"missing_credentials": {
+			config: `
+provider "hss" {
+  region = "cn-north-4"
+}` + cicd,
+			want: `Missing credentials.*access_key \(HW_ACCESS_KEY\).*token \(HW_AUTH_TOKEN\).*user_name \(HW_USER_NAME\)`,
+		},
+		"conflicting_credentials": {
+			config: e.provider(authAKSK) + cicd,
+			env:    mapEnv{EnvToken: "MIIsomething"},
+			want:   `Conflicting credentials.*AK/SK.*token: token \(HW_AUTH_TOKEN\)`,
+		},
+		"incomplete_aksk": {
+			config: e.provider(`access_key = "AK"`) + cicd,
+			want:   `Incomplete credentials.*AK/SK authentication also needs "secret_key" \(HW_SECRET_KEY\)`,
+		},
+		"incomplete_password": {
+			config: e.provider(`user_name = "u"`, `password = "p"`) + cicd,
+			want:   `password authentication also needs "domain_name" \(HW_DOMAIN_NAME\)`,
+		},
+		"security_token_alone": {
+			config: e.provider(`security_token = "st"`) + cicd,
+			want:   `AK/SK authentication also needs "access_key" \(HW_ACCESS_KEY\) and "secret_key"`,
+		},
+		"bad_auth_url_env": {
+			config: e.provider(authAKSK) + cicd,
+			env:    mapEnv{EnvAuthURL: "iam.local"},
+			want:   `HW_AUTH_URL="iam.local" is not a usable URL`,
+		},
+	}
+	// The group returns once its parallel cases have finished.
+	t.Run("cases", func(t *testing.T) {
+		for name, c := range cases {
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				resource.Test(t, resource.TestCase{
+					ProtoV6ProviderFactories: factories(c.env),
+					Steps: []resource.TestStep{{
+						Config:      c.config,
+						ExpectError: errRe(c.want),
+					}},
+				})
+			})
+		}
+	})
+	if n := len(e.Requests()); n != 0 {
+		t.Fatalf("invalid configurations reached the API %d times", n)
+	}
+}
