@@ -36,6 +36,8 @@ type Request struct {
 	Path   string
 	Query  url.Values
 	Status int
+	// SdkDate is the request's X-Sdk-Date, which changes whenever a request is signed anew.
+	SdkDate string
 }
 
 // Kind classifies requests.
@@ -150,7 +152,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer func() {
 		e.mu.Lock()
-		e.log = append(e.log, Request{Kind: kind, Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Status: rw.status})
+		e.log = append(e.log, Request{Kind: kind, Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Status: rw.status, SdkDate: r.Header.Get(sigDateHeader)})
 		e.mu.Unlock()
 	}()
 

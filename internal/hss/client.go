@@ -54,12 +54,8 @@ func New(cfg Config) (*Client, error) {
 // Region is the provider's default region.
 func (c *Client) Region() string { return c.cfg.Region }
 
-// sdkClient builds an SDK client bound to one operation's context. It is cheap: the
-// connection pool lives in c.transport and is shared.
-func (c *Client) sdkClient(ctx context.Context, endpoint string, cred auth.ICredential) *core.HcHttpClient {
-	return c.sdkClientWith(&boundTransport{ctx: ctx, next: c.transport}, endpoint, cred)
-}
-
+// sdkClientWith builds an SDK client whose requests go through rt, a boundTransport carrying
+// one operation's context. It is cheap: the connection pool lives in c.transport and is shared.
 func (c *Client) sdkClientWith(rt http.RoundTripper, endpoint string, cred auth.ICredential) *core.HcHttpClient {
 	hcfg := config.DefaultHttpConfig().
 		WithHttpRoundTripper(rt).

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // DefaultCloud is the domain suffix of the public Huawei Cloud endpoints.
@@ -62,7 +63,10 @@ type Config struct {
 
 	Insecure   bool
 	MaxRetries int
-	UserAgent  string
+	// RetryWaitMin and RetryWaitMax bound the back-off between attempts (defaults apply when zero).
+	RetryWaitMin time.Duration
+	RetryWaitMax time.Duration
+	UserAgent    string
 
 	// Transport replaces the default HTTP transport; tests use it to count connections.
 	Transport http.RoundTripper

@@ -143,10 +143,16 @@ func (c *Client) issueToken(ctx context.Context, region, projectID string) (*iss
 		},
 		Scope: tokenScope{Project: scope},
 	}}
-	hc := c.sdkClient(ctx, c.cfg.iamEndpoint(region), &tokenCredential{})
-	out, err := hc.Sync(&tokenRequest{Body: body}, tokenRequestDef())
+	bt := &boundTransport{ctx: ctx, next: c.transport}
+	hc := c.sdkClientWith(bt, c.cfg.iamEndpoint(region), &tokenCredential{})
+	var out any
+	err := c.retrying(ctx, bt, opIssueToken, func() error {
+		var err error
+		out, err = hc.Sync(&tokenRequest{Body: body}, tokenRequestDef())
+		return err
+	})
 	if err != nil {
-		return nil, fromSDK(opIssueToken, err)
+		return nil, describe(opIssueToken, err, bt)
 	}
 	resp, ok := out.(*tokenResponse)
 	if !ok || resp.XSubjectToken == nil || *resp.XSubjectToken == "" {
@@ -171,11 +177,17 @@ func (c *Client) issueToken(ctx context.Context, region, projectID string) (*iss
 
 // lookupProject resolves the project named after region, the way IAM names region projects.
 func (c *Client) lookupProject(ctx context.Context, region string, cred auth.ICredential) (string, error) {
-	hc := c.sdkClient(ctx, c.cfg.iamEndpoint(region), cred)
+	bt := &boundTransport{ctx: ctx, next: c.transport}
+	hc := c.sdkClientWith(bt, c.cfg.iamEndpoint(region), cred)
 	name := region
-	out, err := hc.Sync(&listProjectsRequest{Name: &name}, listProjectsDef())
+	var out any
+	err := c.retrying(ctx, bt, opListProjects, func() error {
+		var err error
+		out, err = hc.Sync(&listProjectsRequest{Name: &name}, listProjectsDef())
+		return err
+	})
 	if err != nil {
-		return "", fromSDK(opListProjects, err)
+		return "", describe(opListProjects, err, bt)
 	}
 	resp, ok := out.(*listProjectsResponse)
 	if !ok || resp.Projects == nil {

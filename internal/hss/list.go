@@ -77,11 +77,15 @@ func (c *Client) ListBasicImages(ctx context.Context, q Query) (*Result, error) 
 	for page := 0; page < maxPages; page++ {
 		offset := int32(len(res.Items)) //nolint:gosec // bounded by maxPages*PageSize
 		req := q.request(region, offset)
-		res.Requests++
-		bt.reset()
-		resp, err := api.ListImageBasicImage(req)
+		var resp *model.ListImageBasicImageResponse
+		err := c.retrying(ctx, bt, OpListBasicImages, func() error {
+			res.Requests++
+			var err error
+			resp, err = api.ListImageBasicImage(req)
+			return err
+		})
 		if err != nil {
-			return nil, c.describe(err, bt)
+			return nil, describe(OpListBasicImages, err, bt)
 		}
 		last := bt.lastExchange()
 		if resp.TotalNum == nil {
@@ -131,9 +135,16 @@ func (q Query) request(region string, offset int32) *model.ListImageBasicImageRe
 	}
 }
 
-// describe adds what the transport saw to an SDK error that lacks it.
-func (c *Client) describe(err error, bt *boundTransport) error {
-	err = fromSDK(OpListBasicImages, err)
+// describe turns an SDK error into this package's types, adding what the transport saw.
+func describe(op string, err error, bt *boundTransport) error {
+	var re *RetryError
+	if errors.As(err, &re) {
+		return &RetryError{Attempts: re.Attempts, Err: describe(op, re.Err, bt)}
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	err = fromSDK(op, err)
 	var de *DecodeError
 	if errors.As(err, &de) && de.RequestID == "" {
 		last := bt.lastExchange()
@@ -145,7 +156,7 @@ func (c *Client) describe(err error, bt *boundTransport) error {
 	}
 	if last := bt.lastExchange(); last.status != 0 && last.status < http.StatusBadRequest {
 		// The body broke off after a good status line.
-		return &DecodeError{Operation: OpListBasicImages, StatusCode: last.status, RequestID: last.requestID, Reason: err.Error()}
+		return &DecodeError{Operation: op, StatusCode: last.status, RequestID: last.requestID, Reason: err.Error()}
 	}
 	return err
 }

@@ -46,8 +46,21 @@ type boundTransport struct {
 
 // exchange is what the last response said about itself, for errors the SDK reports without it.
 type exchange struct {
-	status    int
-	requestID string
+	status     int
+	requestID  string
+	retryAfter string
+}
+
+// response rebuilds enough of the last response for retry decisions; nil when none arrived.
+func (x exchange) response() *http.Response {
+	if x.status == 0 {
+		return nil
+	}
+	h := http.Header{}
+	if x.retryAfter != "" {
+		h.Set("Retry-After", x.retryAfter)
+	}
+	return &http.Response{StatusCode: x.status, Header: h}
 }
 
 func (t *boundTransport) lastExchange() exchange {
@@ -85,7 +98,7 @@ func (t *boundTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	rid := resp.Header.Get("X-Request-Id")
 	t.mu.Lock()
-	t.last = exchange{status: resp.StatusCode, requestID: rid}
+	t.last = exchange{status: resp.StatusCode, requestID: rid, retryAfter: resp.Header.Get("Retry-After")}
 	t.mu.Unlock()
 	fields["status"] = resp.StatusCode
 	fields["request_id"] = rid

@@ -1,0 +1,98 @@
+// Command hss-emulator serves the local HSS and IAM emulator.
+//
+//	hss-emulator [-listen 127.0.0.1:0] [-latency 20ms]              serve until interrupted
+//	hss-emulator [flags] -- terraform plan                         serve while a command runs
+//
+// A command run under it gets HSS_EMULATOR_URL and TF_VAR_hss_endpoint pointing at the
+// emulator, plus the emulator's region and access key in HW_REGION_NAME, HW_ACCESS_KEY and
+// HW_SECRET_KEY unless those are already set. The exit status is the command's.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+)
+
+func main() {
+	os.Exit(run())
+}
+
+func run() int {
+	listen := flag.String("listen", "127.0.0.1:0", "address to listen on (loopback only)")
+	latency := flag.Duration("latency", 0, "delay added to every HSS response")
+	quiet := flag.Bool("quiet", false, "do not print the request summary on exit")
+	flag.Parse()
+
+	host, _, err := net.SplitHostPort(*listen)
+	if err != nil || !net.ParseIP(host).IsLoopback() && host != "localhost" {
+		fmt.Fprintf(os.Stderr, "hss-emulator: -listen must be a loopback address, got %q\n", *listen)
+		return 2
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "hss-emulator: %v\n", err)
+		return 1
+	}
+	emu := emulator.New(nil)
+	if *latency > 0 {
+		emu.AddFault(emulator.Fault{Latency: *latency})
+	}
+	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	url := "http://" + ln.Addr().String()
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		if !*quiet {
+			fmt.Fprintf(os.Stderr, "hss-emulator: served %d HSS, %d IAM token and %d IAM project requests\n",
+				emu.Count(emulator.KindHSS), emu.Count(emulator.KindIAMToken), emu.Count(emulator.KindIAMProjects))
+		}
+	}()
+
+	args := flag.Args()
+	if len(args) == 0 {
+		fmt.Printf("HSS emulator listening on %s\n", url)
+		fmt.Printf("  region %s, project %s\n  access key %s, secret key %s\n  user %s, password %s, domain %s\n",
+			emulator.Region, emulator.ProjectID, emulator.AccessKeyID, emulator.SecretAccessKey,
+			emulator.UserName, emulator.UserPassword, emulator.DomainName)
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+		<-sig
+		return 0
+	}
+
+	cmd := exec.Command(args[0], args[1:]...) //nolint:gosec // running the given command is this mode's purpose
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	cmd.Env = append(os.Environ(), "HSS_EMULATOR_URL="+url, "TF_VAR_hss_endpoint="+url)
+	for k, v := range map[string]string{
+		"HW_REGION_NAME": emulator.Region,
+		"HW_ACCESS_KEY":  emulator.AccessKeyID,
+		"HW_SECRET_KEY":  emulator.SecretAccessKey,
+	} {
+		if _, set := os.LookupEnv(k); !set {
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
+	}
+	signal.Ignore(os.Interrupt) // the child gets Ctrl-C and decides
+	if err := cmd.Run(); err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return ee.ExitCode()
+		}
+		fmt.Fprintf(os.Stderr, "hss-emulator: %v\n", err)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,207 @@
+package emulator
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
+)
+
+// call is one request to the emulator, signed by the SDK's own signer unless token is set.
+type call struct {
+	path    string
+	query   map[string]string
+	headers map[string]string
+	ak, sk  string
+	token   string
+	// tamper edits the signed request before it is sent.
+	tamper func(*http.Request)
+}
+
+type reply struct {
+	status int
+	body   map[string]any
+	rid    string
+}
+
+func basicPath(project, image string) string {
+	return "/v5/" + project + "/image/" + image + "/basic-image"
+}
+
+func okCall() call {
+	return call{
+		path:    basicPath(ProjectID, CICDImageID),
+		query:   map[string]string{"image_type": "cicd", "limit": "200", "offset": "0"},
+		headers: map[string]string{"region": Region, "X-Project-Id": ProjectID},
+		ak:      AccessKeyID, sk: SecretAccessKey,
+	}
+}
+
+func do(t *testing.T, url string, c call) reply {
+	t.Helper()
+	b := request.NewHttpRequestBuilder().WithEndpoint(url).WithMethod(http.MethodGet).WithPath(c.path)
+	for k, v := range c.query {
+		b.AddQueryParam(k, reflect.ValueOf(v))
+	}
+	for k, v := range c.headers {
+		b.AddHeaderParam(k, v)
+	}
+	if c.token != "" {
+		b.AddHeaderParam("X-Auth-Token", c.token)
+	}
+	req := b.Build()
+	if c.token == "" && c.ak != "" {
+		h, err := signer.Sign(req, c.ak, c.sk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range h {
+			req.AddHeaderParam(k, v)
+		}
+	}
+	hr, err := req.ConvertRequest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.tamper != nil {
+		c.tamper(hr)
+	}
+	resp, err := http.DefaultClient.Do(hr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	r := reply{status: resp.StatusCode, rid: resp.Header.Get("X-Request-Id")}
+	if err := json.Unmarshal(raw, &r.body); err != nil {
+		t.Fatalf("body %q: %v", raw, err)
+	}
+	return r
+}
+
+func start(t *testing.T) (*Emulator, string) {
+	t.Helper()
+	e := New(nil)
+	srv := httptest.NewServer(e)
+	t.Cleanup(srv.Close)
+	return e, srv.URL
+}
+
+func TestAcceptsSDKSignature(t *testing.T) {
+	e, url := start(t)
+	r := do(t, url, okCall())
+	if r.status != http.StatusOK || r.body["total_num"] != float64(1) || len(r.rid) != 32 {
+		t.Fatalf("%d %v %q", r.status, r.body, r.rid)
+	}
+	c := okCall()
+	c.query["namespace"] = "team a&b/x+y"
+	c.query["os_name"] = "Deb ian?"
+	if r := do(t, url, c); r.status != http.StatusOK {
+		t.Fatalf("reserved characters: %d %v", r.status, r.body)
+	}
+	if n := e.Count(KindHSS); n != 2 {
+		t.Fatalf("count = %d", n)
+	}
+}
+
+func TestRejects(t *testing.T) {
+	e, url := start(t)
+	expired := e.IssueToken(UserName, ProjectID, time.Millisecond)
+	valid := e.IssueToken(UserName, ProjectID, time.Hour)
+	otherScope := e.IssueToken(UserName, OtherProject, time.Hour)
+	e.SetClock(func() time.Time { return time.Now().Add(time.Second) })
+
+	cases := map[string]struct {
+		edit   func(*call)
+		status int
+		code   string
+		msg    string
+	}{
+		"wrong secret":       {func(c *call) { c.sk = "nope" }, 401, "APIGW.0301", "signature mismatch"},
+		"unknown access key": {func(c *call) { c.ak = "AKUNKNOWN" }, 401, "APIGW.0301", "does not exist"},
+		"no credentials":     {func(c *call) { c.ak = "" }, 401, "APIGW.0301", "no Authorization"},
+		"query changed after signing": {func(c *call) {
+			c.tamper = func(r *http.Request) { r.URL.RawQuery = strings.Replace(r.URL.RawQuery, "limit=200", "limit=199", 1) }
+		}, 401, "APIGW.0301", "signature mismatch"},
+		"path changed after signing": {func(c *call) {
+			c.tamper = func(r *http.Request) { r.URL.Path = basicPath(ProjectID, "112") }
+		}, 401, "APIGW.0301", "signature mismatch"},
+		"stale date": {func(c *call) {
+			c.headers["X-Sdk-Date"] = time.Now().Add(-20 * time.Minute).UTC().Format(sigDateLayout)
+		}, 401, "APIGW.0301", "away from the server clock"},
+		"temporary key without security token": {func(c *call) { c.ak, c.sk = TempAccessKeyID, TempSecretKey }, 401, "APIGW.0301", "security token"},
+		"wrong security token": {func(c *call) {
+			c.ak, c.sk = TempAccessKeyID, TempSecretKey
+			c.headers["X-Security-Token"] = "other"
+		}, 401, "APIGW.0301", "security token"},
+		"unknown token":              {func(c *call) { c.token = "MIIunknown" }, 401, "APIGW.0307", "invalid"},
+		"expired token":              {func(c *call) { c.token = expired }, 401, "APIGW.0307", "expired"},
+		"token for another project":  {func(c *call) { c.token = otherScope }, 403, "HSS.1002", "scope"},
+		"missing region header":      {func(c *call) { delete(c.headers, "region") }, 400, "HSS.0001", "region header is required"},
+		"wrong region header":        {func(c *call) { c.headers["region"] = OtherRegion }, 400, "HSS.0001", "does not match"},
+		"project of another account": {func(c *call) { c.path = basicPath(ForeignProjID, CICDImageID); c.headers["X-Project-Id"] = ForeignProjID }, 403, "HSS.1002", "does not belong"},
+		"unknown image_type":         {func(c *call) { c.query["image_type"] = "docker" }, 400, "HSS.0001", "image_type"},
+		"limit 0":                    {func(c *call) { c.query["limit"] = "0" }, 400, "HSS.0001", "limit"},
+		"limit 201":                  {func(c *call) { c.query["limit"] = "201" }, 400, "HSS.0001", "limit"},
+		"offset -1":                  {func(c *call) { c.query["offset"] = "-1" }, 400, "HSS.0001", "offset"},
+		"refused enterprise project": {func(c *call) {
+			c.ak, c.sk = LimitedAK, LimitedSK
+			c.query["enterprise_project_id"] = RefusedEP
+		}, 403, "HSS.1001", "Insufficient permission"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			c := okCall()
+			tc.edit(&c)
+			r := do(t, url, c)
+			if r.status != tc.status || r.body["error_code"] != tc.code || !strings.Contains(r.body["error_msg"].(string), tc.msg) || r.rid == "" {
+				t.Fatalf("got %d %v, want %d %s containing %q", r.status, r.body, tc.status, tc.code, tc.msg)
+			}
+		})
+	}
+	t.Run("valid token", func(t *testing.T) {
+		c := okCall()
+		c.token = valid
+		if r := do(t, url, c); r.status != http.StatusOK {
+			t.Fatalf("%d %v", r.status, r.body)
+		}
+	})
+}
+
+func TestPaging(t *testing.T) {
+	_, url := start(t)
+	c := okCall()
+	c.path = basicPath(ProjectID, ManyImageID)
+	c.query["offset"] = "400"
+	r := do(t, url, c)
+	list, _ := r.body["data_list"].([]any)
+	if r.body["total_num"] != float64(ManyEntries) || len(list) != 50 {
+		t.Fatalf("total %v, %d entries", r.body["total_num"], len(list))
+	}
+	first := list[0].(map[string]any)
+	if first["layer_digest"] != ManyEntry(400).LayerDigest {
+		t.Fatalf("entry 400 = %v", first)
+	}
+	c.query["offset"] = "450"
+	if r := do(t, url, c); len(r.body["data_list"].([]any)) != 0 {
+		t.Fatal("past the end must be empty")
+	}
+}
+
+func TestFaultsApplyInOrderAndExpire(t *testing.T) {
+	e, url := start(t)
+	e.AddFault(Fault{Times: 1, Status: http.StatusTooManyRequests, RetryAfter: "1"})
+	if r := do(t, url, okCall()); r.status != 429 || r.body["error_code"] != "APIGW.0308" {
+		t.Fatalf("%d %v", r.status, r.body)
+	}
+	if r := do(t, url, okCall()); r.status != 200 {
+		t.Fatalf("fault did not expire: %d", r.status)
+	}
+}

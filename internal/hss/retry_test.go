@@ -1,0 +1,117 @@
+package hss_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+)
+
+var cicd111 = hss.Query{ImageID: "111", ImageType: "cicd"}
+
+func fastRetries(n int) func(*hss.Config) {
+	return func(c *hss.Config) {
+		c.ProjectID = emulator.ProjectID
+		c.MaxRetries = n
+		c.RetryWaitMin = time.Millisecond
+		c.RetryWaitMax = 4 * time.Millisecond
+	}
+}
+
+func TestRetryTransientFailures(t *testing.T) {
+	cases := map[string]emulator.Fault{
+		"429":   {Times: 3, Status: http.StatusTooManyRequests, RetryAfter: "0"},
+		"500":   {Times: 2, Status: http.StatusInternalServerError, Code: "HSS.0500"},
+		"502":   {Times: 1, Status: http.StatusBadGateway, Body: "<html>bad gateway</html>"},
+		"503":   {Times: 2, Status: http.StatusServiceUnavailable},
+		"504":   {Times: 1, Status: http.StatusGatewayTimeout},
+		"reset": {Times: 2, Reset: true},
+	}
+	for name, f := range cases {
+		t.Run(name, func(t *testing.T) {
+			emu, url := newServer(t)
+			emu.AddFault(f)
+			c := newClient(t, url, aksk(), fastRetries(5))
+			res, err := c.ListBasicImages(context.Background(), cicd111)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := f.Times + 1; emu.Count(emulator.KindHSS) != want || res.Requests != want || len(res.Items) != 1 {
+				t.Fatalf("requests: emulator %d, client %d, want %d", emu.Count(emulator.KindHSS), res.Requests, want)
+			}
+		})
+	}
+}
+
+func TestNoRetryOnClientErrors(t *testing.T) {
+	for _, status := range []int{400, 401, 403, 404} {
+		emu, url := newServer(t)
+		emu.AddFault(emulator.Fault{Status: status, Code: "HSS.0001", Message: "no"})
+		c := newClient(t, url, aksk(), fastRetries(5))
+		_, err := c.ListBasicImages(context.Background(), cicd111)
+		var ae *hss.APIError
+		if !errors.As(err, &ae) || ae.StatusCode != status || emu.Count(emulator.KindHSS) != 1 {
+			t.Fatalf("status %d: err %v after %d requests", status, err, emu.Count(emulator.KindHSS))
+		}
+	}
+}
+
+func TestRetriesExhausted(t *testing.T) {
+	emu, url := newServer(t)
+	emu.AddFault(emulator.Fault{Status: http.StatusTooManyRequests, RetryAfter: "0"})
+	c := newClient(t, url, aksk(), fastRetries(2))
+	_, err := c.ListBasicImages(context.Background(), cicd111)
+	var re *hss.RetryError
+	var ae *hss.APIError
+	if !errors.As(err, &re) || re.Attempts != 3 || !errors.As(err, &ae) || ae.ErrorCode != "APIGW.0308" {
+		t.Fatalf("err = %v", err)
+	}
+	if emu.Count(emulator.KindHSS) != 3 {
+		t.Fatalf("%d requests, want 3", emu.Count(emulator.KindHSS))
+	}
+
+	emu.Reset()
+	c = newClient(t, url, aksk(), fastRetries(0))
+	if _, err := c.ListBasicImages(context.Background(), cicd111); err == nil || emu.Count(emulator.KindHSS) != 1 {
+		t.Fatalf("max_retries 0: err %v after %d requests", err, emu.Count(emulator.KindHSS))
+	}
+}
+
+// A retried AK/SK request is signed afresh: the emulator sees a new X-Sdk-Date each time.
+func TestRetryResigns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for Retry-After: 1")
+	}
+	emu, url := newServer(t)
+	emu.AddFault(emulator.Fault{Times: 1, Status: http.StatusTooManyRequests, RetryAfter: "1"})
+	c := newClient(t, url, aksk(), fastRetries(3))
+	start := time.Now()
+	if _, err := c.ListBasicImages(context.Background(), cicd111); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < time.Second {
+		t.Fatalf("Retry-After: 1 not honoured, took %s", d)
+	}
+	reqs := emu.Requests()
+	if len(reqs) != 2 || reqs[0].SdkDate == "" || reqs[0].SdkDate == reqs[1].SdkDate {
+		t.Fatalf("dates %q and %q", reqs[0].SdkDate, reqs[1].SdkDate)
+	}
+}
+
+// Cancellation stops a back-off wait at once.
+func TestRetryWaitStopsOnCancel(t *testing.T) {
+	emu, url := newServer(t)
+	emu.AddFault(emulator.Fault{Status: http.StatusTooManyRequests, RetryAfter: "30"})
+	c := newClient(t, url, aksk(), fastRetries(5))
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := c.ListBasicImages(ctx, cicd111)
+	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 5*time.Second {
+		t.Fatalf("err %v after %s", err, time.Since(start))
+	}
+}
