@@ -141,16 +141,19 @@ func TestRejects(t *testing.T) {
 			c.ak, c.sk = TempAccessKeyID, TempSecretKey
 			c.headers["X-Security-Token"] = "other"
 		}, 401, "APIGW.0301", "security token"},
-		"unknown token":              {func(c *call) { c.token = "MIIunknown" }, 401, "APIGW.0307", "invalid"},
-		"expired token":              {func(c *call) { c.token = expired }, 401, "APIGW.0307", "expired"},
-		"token for another project":  {func(c *call) { c.token = otherScope }, 403, "HSS.1002", "scope"},
-		"missing region header":      {func(c *call) { delete(c.headers, "region") }, 400, "HSS.0001", "region header is required"},
-		"wrong region header":        {func(c *call) { c.headers["region"] = OtherRegion }, 400, "HSS.0001", "does not match"},
-		"project of another account": {func(c *call) { c.path = basicPath(ForeignProjID, CICDImageID); c.headers["X-Project-Id"] = ForeignProjID }, 403, "HSS.1002", "does not belong"},
-		"unknown image_type":         {func(c *call) { c.query["image_type"] = "docker" }, 400, "HSS.0001", "image_type"},
-		"limit 0":                    {func(c *call) { c.query["limit"] = "0" }, 400, "HSS.0001", "limit"},
-		"limit 201":                  {func(c *call) { c.query["limit"] = "201" }, 400, "HSS.0001", "limit"},
-		"offset -1":                  {func(c *call) { c.query["offset"] = "-1" }, 400, "HSS.0001", "offset"},
+		"unknown token":             {func(c *call) { c.token = "MIIunknown" }, 401, "APIGW.0307", "invalid"},
+		"expired token":             {func(c *call) { c.token = expired }, 401, "APIGW.0307", "expired"},
+		"token for another project": {func(c *call) { c.token = otherScope }, 403, "HSS.1002", "scope"},
+		"missing region header":     {func(c *call) { delete(c.headers, "region") }, 400, "HSS.0001", "region header is required"},
+		"wrong region header":       {func(c *call) { c.headers["region"] = OtherRegion }, 400, "HSS.0001", "does not match"},
+		"project of another account": {func(c *call) {
+			c.path = basicPath(ForeignProjID, CICDImageID)
+			c.headers["X-Project-Id"] = ForeignProjID
+		}, 403, "HSS.1002", "does not belong"},
+		"unknown image_type": {func(c *call) { c.query["image_type"] = "docker" }, 400, "HSS.0001", "image_type"},
+		"limit 0":            {func(c *call) { c.query["limit"] = "0" }, 400, "HSS.0001", "limit"},
+		"limit 201":          {func(c *call) { c.query["limit"] = "201" }, 400, "HSS.0001", "limit"},
+		"offset -1":          {func(c *call) { c.query["offset"] = "-1" }, 400, "HSS.0001", "offset"},
 		"refused enterprise project": {func(c *call) {
 			c.ak, c.sk = LimitedAK, LimitedSK
 			c.query["enterprise_project_id"] = RefusedEP

@@ -144,3 +144,21 @@ func (c *Client) token(ctx context.Context, region string) (*issuedToken, error)
 		return tok, nil
 	})
 }
+
+// tokenRejected reports whether err is HSS refusing a password-issued token, and if so drops
+// that token so the next credential lookup fetches a new one.
+func (c *Client) tokenRejected(err error, region string, used auth.ICredential) bool {
+	if c.cfg.Credentials.Method != AuthPassword {
+		return false
+	}
+	var sre *sdkerr.ServiceResponseError
+	if !errors.As(err, &sre) || sre.StatusCode != http.StatusUnauthorized {
+		return false
+	}
+	tc, ok := used.(*tokenCredential)
+	if !ok {
+		return false
+	}
+	c.tokens.forgetIf(region, func(t *issuedToken) bool { return t.value == tc.token })
+	return true
+}

@@ -62,9 +62,12 @@ func (f *flight[V]) cached(key string, valid func(V) bool) (V, bool) {
 	return v, ok
 }
 
-// forget drops key so the next caller fetches afresh.
-func (f *flight[V]) forget(key string) {
+// forgetIf drops key's value when stale says so, so the next caller fetches afresh; a value
+// another caller already replaced is kept.
+func (f *flight[V]) forgetIf(key string, stale func(V) bool) {
 	f.mu.Lock()
-	delete(f.vals, key)
+	if v, ok := f.vals[key]; ok && stale(v) {
+		delete(f.vals, key)
+	}
 	f.mu.Unlock()
 }

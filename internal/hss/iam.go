@@ -68,9 +68,9 @@ type (
 		User tokenUser `json:"user"`
 	}
 	tokenUser struct {
-		Name     string    `json:"name"`
-		Password string    `json:"password"`
-		Domain   nameOrID  `json:"domain"`
+		Name     string   `json:"name"`
+		Password string   `json:"password"`
+		Domain   nameOrID `json:"domain"`
 	}
 	tokenScope struct {
 		Project nameOrID `json:"project"`

@@ -73,6 +73,7 @@ func (c *Client) ListBasicImages(ctx context.Context, q Query) (*Result, error) 
 
 	res := &Result{Region: region, ProjectID: pid, Items: []BasicImage{}}
 	maxPages := 1
+	reauthenticated := false
 	var prev []model.ImageBasicImageInfo
 	for page := 0; page < maxPages; page++ {
 		offset := int32(len(res.Items)) //nolint:gosec // bounded by maxPages*PageSize
@@ -84,6 +85,17 @@ func (c *Client) ListBasicImages(ctx context.Context, q Query) (*Result, error) 
 			resp, err = api.ListImageBasicImage(req)
 			return err
 		})
+		if err != nil && !reauthenticated && c.tokenRejected(err, region, cred) {
+			// A password-issued token expired or was revoked mid-run: authenticate once more.
+			reauthenticated = true
+			tflog.Info(ctx, "HSS provider re-authenticating after the token was refused", map[string]any{"region": region})
+			if cred, _, err = c.credential(ctx, region); err != nil {
+				return nil, err
+			}
+			api = hssv5.NewHssClient(c.sdkClientWith(bt, c.cfg.hssEndpoint(region), cred))
+			page--
+			continue
+		}
 		if err != nil {
 			return nil, describe(OpListBasicImages, err, bt)
 		}

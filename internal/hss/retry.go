@@ -46,7 +46,7 @@ func (c *Client) retrying(ctx context.Context, bt *boundTransport, op string, at
 			return nil
 		}
 		last := bt.lastExchange()
-		resp := last.response()
+		resp := last.response() //nolint:bodyclose // rebuilt from recorded headers; it has no body
 		var tErr error
 		var sre *sdkerr.ServiceResponseError
 		if !errors.As(err, &sre) {

@@ -115,3 +115,28 @@ func TestRetryWaitStopsOnCancel(t *testing.T) {
 		t.Fatalf("err %v after %s", err, time.Since(start))
 	}
 }
+
+// A password-issued token that expires mid-run is replaced once; a static token is not.
+func TestReauthenticateOnExpiredToken(t *testing.T) {
+	emu, url := newServer(t)
+	c := newClient(t, url, hss.Credentials{Method: hss.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName}, fastRetries(0))
+	if _, err := c.ListBasicImages(context.Background(), cicd111); err != nil {
+		t.Fatal(err)
+	}
+	emu.AddFault(emulator.Fault{Times: 1, Status: http.StatusUnauthorized, Code: "APIGW.0307", Message: "The token has expired."})
+	if _, err := c.ListBasicImages(context.Background(), cicd111); err != nil {
+		t.Fatal(err)
+	}
+	if n := emu.Count(emulator.KindIAMToken); n != 2 {
+		t.Fatalf("%d token requests, want 2", n)
+	}
+
+	tok := emu.IssueToken(emulator.UserName, emulator.ProjectID, time.Hour)
+	c = newClient(t, url, hss.Credentials{Method: hss.AuthToken, Token: tok}, fastRetries(0))
+	emu.AddFault(emulator.Fault{Times: 1, Status: http.StatusUnauthorized, Code: "APIGW.0307", Message: "The token has expired."})
+	_, err := c.ListBasicImages(context.Background(), cicd111)
+	var ae *hss.APIError
+	if !errors.As(err, &ae) || ae.StatusCode != 401 {
+		t.Fatalf("static token: err = %v", err)
+	}
+}

@@ -2,9 +2,9 @@ package hss
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"io"
-	"crypto/tls"
 	"net"
 	"net/http"
 	"sync"

@@ -39,7 +39,9 @@ func run() int {
 		fmt.Fprintf(os.Stderr, "hss-emulator: -listen must be a loopback address, got %q\n", *listen)
 		return 2
 	}
-	ln, err := net.Listen("tcp", *listen)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *listen)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "hss-emulator: %v\n", err)
 		return 1
@@ -67,13 +69,14 @@ func run() int {
 		fmt.Printf("  region %s, project %s\n  access key %s, secret key %s\n  user %s, password %s, domain %s\n",
 			emulator.Region, emulator.ProjectID, emulator.AccessKeyID, emulator.SecretAccessKey,
 			emulator.UserName, emulator.UserPassword, emulator.DomainName)
-		sig := make(chan os.Signal, 1)
-		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-		<-sig
+		<-ctx.Done()
 		return 0
 	}
 
-	cmd := exec.Command(args[0], args[1:]...) //nolint:gosec // running the given command is this mode's purpose
+	// The child gets Ctrl-C itself and decides; the emulator outlives it.
+	stop()
+	signal.Ignore(os.Interrupt)
+	cmd := exec.CommandContext(context.Background(), args[0], args[1:]...) //nolint:gosec // running the given command is this mode's purpose
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	cmd.Env = append(os.Environ(), "HSS_EMULATOR_URL="+url, "TF_VAR_hss_endpoint="+url)
 	for k, v := range map[string]string{
@@ -85,7 +88,6 @@ func run() int {
 			cmd.Env = append(cmd.Env, k+"="+v)
 		}
 	}
-	signal.Ignore(os.Interrupt) // the child gets Ctrl-C and decides
 	if err := cmd.Run(); err != nil {
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
