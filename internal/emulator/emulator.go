@@ -156,7 +156,8 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.mu.Unlock()
 	}()
 
-	if e.injectFault(rw, r, kind) {
+	answered, pf := e.injectFault(rw, r, kind)
+	if answered {
 		return
 	}
 	switch kind {
@@ -165,7 +166,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case KindIAMProjects:
 		e.listProjects(rw, r, body)
 	case KindHSS:
-		e.listBasicImages(rw, r, body)
+		e.listBasicImages(rw, r, body, pf)
 	default:
 		writeError(rw, http.StatusNotFound, "APIGW.0101", "The API does not exist or has not been published in the environment.")
 	}
@@ -323,7 +324,7 @@ func (e *Emulator) listProjects(w http.ResponseWriter, r *http.Request, body []b
 
 var imageTypes = map[string]bool{"private_image": true, "shared_image": true, "instance_image": true, "cicd": true, "harbor": true}
 
-func (e *Emulator) listBasicImages(w http.ResponseWriter, r *http.Request, body []byte) {
+func (e *Emulator) listBasicImages(w http.ResponseWriter, r *http.Request, body []byte, pf PageFault) {
 	if r.Method != http.MethodGet {
 		writeError(w, http.StatusMethodNotAllowed, "APIGW.0101", "The API does not exist or has not been published in the environment.")
 		return
@@ -398,11 +399,8 @@ func (e *Emulator) listBasicImages(w http.ResponseWriter, r *http.Request, body 
 		}
 		entries = filtered
 	}
-	page := []BasicImage{}
-	if offset < len(entries) {
-		page = entries[offset:min(len(entries), offset+limit)]
-	}
-	e.respondPage(w, len(entries), page)
+	total, data := page(entries, offset, limit, pf)
+	writeJSON(w, http.StatusOK, map[string]any{"total_num": total, "data_list": data})
 }
 
 // grantedEPs returns the enterprise projects a query may read, nil meaning every one.

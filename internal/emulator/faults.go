@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 )
 
@@ -23,7 +24,24 @@ type Fault struct {
 	RetryAfter string
 	// Reset drops the connection without an answer.
 	Reset bool
+	// Truncate, with Body, announces a longer body than it sends and hangs up.
+	Truncate bool
+
+	// Page faults answer normally but lie about the result.
+	Page PageFault
 }
+
+// PageFault bends a basic-image page.
+type PageFault struct {
+	// InflateTotal is added to total_num.
+	InflateTotal int
+	// IgnoreOffset serves the first page whatever offset was asked for.
+	IgnoreOffset bool
+	// Endless claims a huge total_num and serves full, distinct pages at every offset.
+	Endless bool
+}
+
+func (p PageFault) active() bool { return p.InflateTotal != 0 || p.IgnoreOffset || p.Endless }
 
 // AddFault installs f; faults apply in the order added.
 func (e *Emulator) AddFault(f Fault) {
@@ -42,8 +60,9 @@ func (e *Emulator) ClearFaults() {
 	e.mu.Unlock()
 }
 
-// injectFault applies the first fault matching kind and reports whether it answered.
-func (e *Emulator) injectFault(w *recorder, r *http.Request, kind Kind) bool {
+// injectFault applies the first fault matching kind and reports whether it answered; a page
+// fault is returned for the handler to apply.
+func (e *Emulator) injectFault(w *recorder, r *http.Request, kind Kind) (bool, PageFault) {
 	e.mu.Lock()
 	var f *Fault
 	for i := range e.faults {
@@ -61,7 +80,7 @@ func (e *Emulator) injectFault(w *recorder, r *http.Request, kind Kind) bool {
 	}
 	e.mu.Unlock()
 	if f == nil {
-		return false
+		return false, PageFault{}
 	}
 	if f.Latency > 0 {
 		t := time.NewTimer(f.Latency)
@@ -82,20 +101,38 @@ func (e *Emulator) injectFault(w *recorder, r *http.Request, kind Kind) bool {
 			}
 		}
 		w.status = 0
-		return true
+		return true, PageFault{}
 	case f.Body != "":
+		if f.Truncate {
+			w.Header().Set("Content-Length", strconv.Itoa(len(f.Body)+64))
+		}
 		w.WriteHeader(orDefault(f.Status, http.StatusOK))
 		_, _ = w.Write([]byte(f.Body))
-		return true
+		return true, PageFault{}
 	case f.Status != 0:
 		writeError(w, f.Status, orDefault(f.Code, "APIGW.0308"), orDefault(f.Message, "The throttling threshold has been reached."))
-		return true
+		return true, PageFault{}
 	}
-	return false
+	return false, f.Page
 }
 
-func (e *Emulator) respondPage(w http.ResponseWriter, total int, page []BasicImage) {
-	writeJSON(w, http.StatusOK, map[string]any{"total_num": total, "data_list": page})
+// page cuts one page out of entries, bent by pf.
+func page(entries []BasicImage, offset, limit int, pf PageFault) (int, []BasicImage) {
+	total := len(entries) + pf.InflateTotal
+	switch {
+	case pf.Endless:
+		out := make([]BasicImage, limit)
+		for i := range out {
+			out[i] = ManyEntry(offset + i)
+		}
+		return 1_000_000_000, out
+	case pf.IgnoreOffset:
+		offset = 0
+	}
+	if offset >= len(entries) {
+		return total, []BasicImage{}
+	}
+	return total, entries[offset:min(len(entries), offset+limit)]
 }
 
 func orDefault[T comparable](v, d T) T {

@@ -162,3 +162,10 @@ func (c *Client) tokenRejected(err error, region string, used auth.ICredential) 
 	c.tokens.forgetIf(region, func(t *issuedToken) bool { return t.value == tc.token })
 	return true
 }
+
+func (c *Client) maxPages() int {
+	if c.cfg.MaxPages > 0 {
+		return c.cfg.MaxPages
+	}
+	return DefaultMaxPages
+}

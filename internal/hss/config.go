@@ -67,6 +67,8 @@ type Config struct {
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
 	UserAgent    string
+	// MaxPages caps the pages one read may fetch (DefaultMaxPages when zero).
+	MaxPages int
 
 	// Transport replaces the default HTTP transport; tests use it to count connections.
 	Transport http.RoundTripper

@@ -94,3 +94,18 @@ func truncate(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
+
+// InterruptedError is an operation stopped by its context (a timeout or cancellation) while a
+// request was in flight or waiting to be retried.
+type InterruptedError struct {
+	// InFlight names the request, e.g. "GET /v5/{project_id}/image/{image_id}/basic-image page 2 (offset 200)".
+	InFlight string
+	Attempts int
+	Err      error
+}
+
+func (e *InterruptedError) Error() string {
+	return fmt.Sprintf("%s was in flight after %d attempt(s): %v", e.InFlight, e.Attempts, e.Err)
+}
+
+func (e *InterruptedError) Unwrap() error { return e.Err }

@@ -52,7 +52,15 @@ type Result struct {
 	Items     []BasicImage
 	// Requests is the number of HSS requests the read made.
 	Requests int
+	// Warnings describe inconsistencies the read survived, e.g. fewer entries than total_num.
+	Warnings []string
 }
+
+// DefaultMaxPages caps one read at 1,000 pages (200,000 entries) whatever total_num claims.
+const DefaultMaxPages = 1000
+
+// ErrTooManyPages is returned when total_num asks for more pages than the cap allows.
+var ErrTooManyPages = errors.New("the result is larger than the provider reads")
 
 // ErrRepeatedPage is returned when the API serves the same page for a new offset.
 var ErrRepeatedPage = errors.New("the API returned the same page for a new offset")
@@ -79,7 +87,8 @@ func (c *Client) ListBasicImages(ctx context.Context, q Query) (*Result, error) 
 		offset := int32(len(res.Items)) //nolint:gosec // bounded by maxPages*PageSize
 		req := q.request(region, offset)
 		var resp *model.ListImageBasicImageResponse
-		err := c.retrying(ctx, bt, OpListBasicImages, func() error {
+		inFlight := fmt.Sprintf("%s page %d (offset %d)", OpListBasicImages, page+1, offset)
+		err := c.retrying(ctx, bt, inFlight, func() error {
 			res.Requests++
 			var err error
 			resp, err = api.ListImageBasicImage(req)
@@ -114,6 +123,10 @@ func (c *Client) ListBasicImages(ctx context.Context, q Query) (*Result, error) 
 		if page == 0 {
 			res.TotalNum = total
 			maxPages = max(1, (total+PageSize-1)/PageSize)
+			if limit := c.maxPages(); maxPages > limit {
+				return nil, fmt.Errorf("%s: total_num is %d, which needs %d pages; at most %d pages (%d entries) are read (request ID %s): %w",
+					OpListBasicImages, total, maxPages, limit, limit*PageSize, last.requestID, ErrTooManyPages)
+			}
 		} else if len(items) > 0 && reflect.DeepEqual(items, prev) {
 			return nil, fmt.Errorf("%s at offset %d (request ID %s): %w", OpListBasicImages, offset, last.requestID, ErrRepeatedPage)
 		}
@@ -127,6 +140,10 @@ func (c *Client) ListBasicImages(ctx context.Context, q Query) (*Result, error) 
 			break
 		}
 		prev = items
+	}
+	if n := len(res.Items); n != res.TotalNum {
+		res.Warnings = append(res.Warnings, fmt.Sprintf(
+			"The API reported total_num %d but returned %d entries in %d request(s); data_list holds what was returned.", res.TotalNum, n, res.Requests))
 	}
 	return res, nil
 }
@@ -153,7 +170,8 @@ func describe(op string, err error, bt *boundTransport) error {
 	if errors.As(err, &re) {
 		return &RetryError{Attempts: re.Attempts, Err: describe(op, re.Err, bt)}
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	var ie *InterruptedError
+	if errors.As(err, &ie) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
 	err = fromSDK(op, err)

@@ -3,6 +3,7 @@ package hss
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -41,9 +42,17 @@ func (c *Client) retrying(ctx context.Context, bt *boundTransport, op string, at
 	maxRetries := c.cfg.MaxRetries
 	for n := 0; ; n++ {
 		bt.reset()
-		err := attempt()
+		err := guard(attempt)
 		if err == nil {
 			return nil
+		}
+		var pe *sdkPanic
+		if errors.As(err, &pe) {
+			last := bt.lastExchange()
+			return &DecodeError{Operation: op, StatusCode: last.status, RequestID: last.requestID, Reason: pe.Error()}
+		}
+		if ctx.Err() != nil {
+			return &InterruptedError{InFlight: op, Attempts: n + 1, Err: ctx.Err()}
 		}
 		last := bt.lastExchange()
 		resp := last.response() //nolint:bodyclose // rebuilt from recorded headers; it has no body
@@ -75,7 +84,7 @@ func (c *Client) retrying(ctx context.Context, bt *boundTransport, op string, at
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return &RetryError{Attempts: n + 1, Err: errors.Join(err, ctx.Err())}
+			return &InterruptedError{InFlight: op + " (waiting to retry after: " + err.Error() + ")", Attempts: n + 1, Err: ctx.Err()}
 		case <-t.C:
 		}
 	}
@@ -105,4 +114,19 @@ func transportError(err error) error {
 		return errors.New("request failed")
 	}
 	return err
+}
+
+// sdkPanic is a panic inside the SDK, turned into an error so a hostile response cannot crash
+// Terraform.
+type sdkPanic struct{ v any }
+
+func (p *sdkPanic) Error() string { return fmt.Sprintf("the Huawei Cloud SDK failed on the response: %v", p.v) }
+
+func guard(f func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &sdkPanic{v: r}
+		}
+	}()
+	return f()
 }

@@ -8,7 +8,9 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -47,6 +49,7 @@ type imageBasicImageDataSourceModel struct {
 	OSName              types.String      `tfsdk:"os_name"`
 	TotalNum            types.Int64       `tfsdk:"total_num"`
 	DataList            []basicImageModel `tfsdk:"data_list"`
+	Timeouts            timeouts.Value    `tfsdk:"timeouts"`
 }
 
 type basicImageModel struct {
@@ -55,6 +58,9 @@ type basicImageModel struct {
 	LayerDigest types.String `tfsdk:"layer_digest"`
 }
 
+// defaultReadTimeout bounds a whole read, retries and back-off included.
+const defaultReadTimeout = 5 * time.Minute
+
 // defaultEnterpriseProject is what the API assumes when no enterprise project is sent.
 const defaultEnterpriseProject = "0"
 
@@ -62,7 +68,7 @@ func (d *imageBasicImageDataSource) Metadata(_ context.Context, req datasource.M
 	resp.TypeName = req.ProviderTypeName + "_image_basic_image"
 }
 
-func (d *imageBasicImageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *imageBasicImageDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	nonEmpty := []validator.String{stringvalidator.LengthAtLeast(1)}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the base image (OS name, OS version, layer digest) a container image is built on, " +
@@ -126,6 +132,8 @@ func (d *imageBasicImageDataSource) Schema(_ context.Context, _ datasource.Schem
 				Computed:            true,
 				MarkdownDescription: "Total number of matching base-image entries, as reported by the API.",
 			},
+			"timeouts": timeouts.AttributesWithOpts(ctx, timeouts.Opts{ReadDescription: fmt.Sprintf(
+				"How long a read may take, retries and back-off included, as a duration such as \"30s\" or \"2m\". Defaults to %s.", defaultReadTimeout)}),
 			"data_list": schema.ListNestedAttribute{
 				Computed:            true,
 				MarkdownDescription: "Every matching base-image entry, in API order. Empty when nothing matches.",
@@ -188,6 +196,13 @@ func (d *imageBasicImageDataSource) Read(ctx context.Context, req datasource.Rea
 		return
 	}
 	ctx = d.data.withMasking(ctx)
+	readTimeout, diags := m.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, readTimeout)
+	defer cancel()
 
 	q := hss.Query{
 		Region:              orDefault(m.Region, d.data.region),
@@ -202,10 +217,13 @@ func (d *imageBasicImageDataSource) Read(ctx context.Context, req datasource.Rea
 	tflog.Debug(ctx, "Reading HSS basic image information", map[string]any{"region": q.Region, "image_id": q.ImageID, "image_type": q.ImageType})
 	res, err := d.data.client.ListBasicImages(ctx, q)
 	if err != nil {
-		resp.Diagnostics.Append(readError(err))
+		resp.Diagnostics.Append(readError(err, readTimeout))
 		return
 	}
 
+	for _, w := range res.Warnings {
+		resp.Diagnostics.AddWarning("Inconsistent HSS basic image result", w)
+	}
 	m.ID = types.StringValue(queryID(q))
 	m.Region = types.StringValue(res.Region)
 	eps := q.EnterpriseProjectID

@@ -422,3 +422,23 @@ check "supported_base" {
 		}},
 	})
 }
+
+// timeouts.read bounds the whole read and the diagnostic names the request in flight.
+func TestAccImageBasicImage_readTimeout(t *testing.T) {
+	e := newEmu(t)
+	e.AddFault(emulator.Fault{Latency: 30 * time.Second})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(nil),
+		Steps: []resource.TestStep{{
+			Config: e.provider(authAKSK, fmt.Sprintf("project_id = %q", emulator.ProjectID)) + `
+data "hss_image_basic_image" "test" {
+  image_id   = "111"
+  image_type = "cicd"
+  timeouts = {
+    read = "1s"
+  }
+}`,
+			ExpectError: errRe(`did not finish within its timeout \(timeouts.read = 1s\): GET /v5/\{project_id\}/image/\{image_id\}/basic-image page 1 \(offset 0\) was in flight after 1 attempt`),
+		}},
+	})
+}

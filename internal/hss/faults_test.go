@@ -1,0 +1,131 @@
+package hss_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+)
+
+// Bodies no well-behaved server sends: each is a clear error with status and request ID.
+func TestBadResponseBodies(t *testing.T) {
+	cases := map[string]struct {
+		fault  emulator.Fault
+		reason string
+	}{
+		"malformed json":   {emulator.Fault{Body: `{"total_num": 1, "data_list": [`}, ""},
+		"wrong type":       {emulator.Fault{Body: `{"total_num": "1", "data_list": []}`}, ""},
+		"list is object":   {emulator.Fault{Body: `{"total_num": 1, "data_list": {"os_name": "x"}}`}, ""},
+		"html page":        {emulator.Fault{Body: `<html><body>Service Unavailable</body></html>`}, ""},
+		"empty body":       {emulator.Fault{Body: " "}, ""},
+		"json null":        {emulator.Fault{Body: `null`}, ""},
+		"array":            {emulator.Fault{Body: `[1,2,3]`}, ""},
+		"no total_num":     {emulator.Fault{Body: `{"data_list": []}`}, "no total_num"},
+		"negative total":   {emulator.Fault{Body: `{"total_num": -5, "data_list": []}`}, "negative total_num"},
+		"huge total":       {emulator.Fault{Body: `{"total_num": 99999999999, "data_list": []}`}, ""},
+		"truncated always": {emulator.Fault{Body: `{"total_num": 1, "data_list": []}`, Truncate: true}, ""},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			emu, url := newServer(t)
+			emu.AddFault(tc.fault)
+			c := newClient(t, url, aksk(), fastRetries(2))
+			res, err := c.ListBasicImages(context.Background(), cicd111)
+			if err == nil {
+				t.Fatalf("no error, result %+v", res)
+			}
+			var de *hss.DecodeError
+			if !errors.As(err, &de) {
+				t.Fatalf("err %T %v is not a DecodeError", err, err)
+			}
+			if de.StatusCode != http.StatusOK || len(de.RequestID) != 32 || !strings.Contains(de.Reason, tc.reason) {
+				t.Fatalf("decode error lacks status, request ID or reason: %+v", de)
+			}
+		})
+	}
+}
+
+// A body that breaks off mid-way is a connection error: retried, then fine.
+func TestTruncatedBodyIsRetried(t *testing.T) {
+	emu, url := newServer(t)
+	emu.AddFault(emulator.Fault{Times: 1, Body: `{"total_num": 1, "data_list": [`, Truncate: true})
+	c := newClient(t, url, aksk(), fastRetries(2))
+	res, err := c.ListBasicImages(context.Background(), cicd111)
+	if err != nil || len(res.Items) != 1 || emu.Count(emulator.KindHSS) != 2 {
+		t.Fatalf("err %v, %d requests", err, emu.Count(emulator.KindHSS))
+	}
+}
+
+// An HTML error page from a proxy keeps its status and is retried like any 5xx.
+func TestProxyErrorPage(t *testing.T) {
+	emu, url := newServer(t)
+	emu.AddFault(emulator.Fault{Status: http.StatusBadGateway, Body: "<html><h1>502 Bad Gateway</h1></html>"})
+	c := newClient(t, url, aksk(), fastRetries(1))
+	_, err := c.ListBasicImages(context.Background(), cicd111)
+	var ae *hss.APIError
+	if !errors.As(err, &ae) || ae.StatusCode != 502 || !strings.Contains(ae.ErrorMsg, "502 Bad Gateway") || emu.Count(emulator.KindHSS) != 2 {
+		t.Fatalf("err %v after %d requests", err, emu.Count(emulator.KindHSS))
+	}
+}
+
+func TestPaginationGuards(t *testing.T) {
+	many := hss.Query{ImageID: emulator.ManyImageID, ImageType: "cicd"}
+	t.Run("inflated total, short page", func(t *testing.T) {
+		emu, url := newServer(t)
+		emu.AddFault(emulator.Fault{Page: emulator.PageFault{InflateTotal: 400}})
+		res, err := newClient(t, url, aksk(), fastRetries(0)).ListBasicImages(context.Background(), many)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 850 claimed, 450 served: pages of 200, 200, 50; the short page ends the read.
+		if res.Requests != 3 || len(res.Items) != 450 || res.TotalNum != 850 || len(res.Warnings) != 1 {
+			t.Fatalf("%d requests, %d items, total %d, warnings %v", res.Requests, len(res.Items), res.TotalNum, res.Warnings)
+		}
+	})
+	t.Run("inflated total, empty page", func(t *testing.T) {
+		emu, url := newServer(t)
+		emu.AddFault(emulator.Fault{Page: emulator.PageFault{InflateTotal: 150}})
+		res, err := newClient(t, url, aksk(), fastRetries(0)).ListBasicImages(context.Background(),
+			hss.Query{ImageID: "synthetic-400", ImageType: "cicd"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 550 claimed, 400 served: the third page is empty and ends the read.
+		if res.Requests != 3 || len(res.Items) != 400 || len(res.Warnings) != 1 || emu.Count(emulator.KindHSS) != 3 {
+			t.Fatalf("%d requests, %d items, warnings %v", res.Requests, len(res.Items), res.Warnings)
+		}
+	})
+	t.Run("ignored offset", func(t *testing.T) {
+		emu, url := newServer(t)
+		emu.AddFault(emulator.Fault{Page: emulator.PageFault{IgnoreOffset: true}})
+		_, err := newClient(t, url, aksk(), fastRetries(0)).ListBasicImages(context.Background(), many)
+		if !errors.Is(err, hss.ErrRepeatedPage) || emu.Count(emulator.KindHSS) != 2 {
+			t.Fatalf("err %v after %d requests", err, emu.Count(emulator.KindHSS))
+		}
+	})
+	t.Run("endless pages", func(t *testing.T) {
+		emu, url := newServer(t)
+		emu.AddFault(emulator.Fault{Page: emulator.PageFault{Endless: true}})
+		_, err := newClient(t, url, aksk(), fastRetries(0)).ListBasicImages(context.Background(), many)
+		if !errors.Is(err, hss.ErrTooManyPages) || emu.Count(emulator.KindHSS) != 1 {
+			t.Fatalf("err %v after %d requests", err, emu.Count(emulator.KindHSS))
+		}
+	})
+	t.Run("endless pages within a raised cap", func(t *testing.T) {
+		emu, url := newServer(t)
+		emu.AddFault(emulator.Fault{Page: emulator.PageFault{Endless: true}})
+		c := newClient(t, url, aksk(), fastRetries(0), func(c *hss.Config) { c.MaxPages = 10_000_000 })
+		// A server that never stops is bounded by the caller's deadline (timeouts.read).
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		defer cancel()
+		_, err := c.ListBasicImages(ctx, many)
+		if !errors.Is(err, context.DeadlineExceeded) || emu.Count(emulator.KindHSS) < 2 {
+			t.Fatalf("err %v after %d requests", err, emu.Count(emulator.KindHSS))
+		}
+	})
+}

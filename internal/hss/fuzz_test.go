@@ -1,0 +1,69 @@
+package hss_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+)
+
+// pageServer answers the i-th request with the i-th body (the last one repeats), with no
+// network in between, so the fuzzer spends its time in decoding and paging.
+type pageServer struct {
+	status int
+	bodies [][]byte
+	calls  int
+}
+
+func (s *pageServer) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		_ = req.Body.Close()
+	}
+	body := s.bodies[min(s.calls, len(s.bodies)-1)]
+	s.calls++
+	return &http.Response{
+		StatusCode: s.status,
+		Header:     http.Header{"X-Request-Id": {"00000000000000000000000000000001"}, "Content-Type": {"application/json"}},
+		Body:       io.NopCloser(bytes.NewReader(body)),
+		Request:    req,
+	}, nil
+}
+
+// FuzzListBasicImages feeds arbitrary responses, one page per "\n---\n"-separated part, to the
+// decoding and paging loop: it must never panic, never loop, and never over-request.
+func FuzzListBasicImages(f *testing.F) {
+	f.Add(uint8(0), []byte(`{"total_num":1,"data_list":[{"os_name":"Debian","os_version":"9","layer_digest":"sha256:27"}]}`))
+	f.Add(uint8(0), []byte(`{"total_num":3,"data_list":[]}`))
+	f.Add(uint8(1), []byte(`{"error_code":"HSS.0001","error_msg":"bad"}`))
+	f.Fuzz(func(t *testing.T, statusPick uint8, raw []byte) {
+		statuses := []int{200, 400, 401, 403, 404, 429, 500, 502, 503}
+		srv := &pageServer{status: statuses[int(statusPick)%len(statuses)], bodies: bytes.Split(raw, []byte("\n---\n"))}
+		const maxPages = 50
+		c, err := hss.New(hss.Config{
+			Region: emulator.Region, ProjectID: emulator.ProjectID,
+			HSSEndpoint: "http://hss.invalid", Transport: srv, MaxPages: maxPages,
+			Credentials: hss.Credentials{Method: hss.AuthAKSK, AccessKey: "AK", SecretKey: "SK"},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := c.ListBasicImages(context.Background(), hss.Query{ImageID: "i", ImageType: "cicd"})
+		if srv.calls > maxPages {
+			t.Fatalf("%d requests for a cap of %d pages", srv.calls, maxPages)
+		}
+		if err != nil {
+			if strings.Contains(err.Error(), "SK") && strings.Contains(err.Error(), "secret") {
+				t.Fatalf("error mentions the secret: %v", err)
+			}
+			return
+		}
+		if res.Items == nil || res.Requests != srv.calls || res.Requests > max(1, (res.TotalNum+hss.PageSize-1)/hss.PageSize) {
+			t.Fatalf("result %d items, %d requests (server saw %d), total_num %d", len(res.Items), res.Requests, srv.calls, res.TotalNum)
+		}
+	})
+}
