@@ -38,6 +38,10 @@ type Request struct {
 	Status int
 	// SdkDate is the request's X-Sdk-Date, which changes whenever a request is signed anew.
 	SdkDate string
+	// Secrets holds the credential-bearing header values the request carried, so tests can
+	// check they never surface elsewhere.
+	Secrets   []string
+	UserAgent string
 }
 
 // Kind classifies requests.
@@ -152,7 +156,8 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer func() {
 		e.mu.Lock()
-		e.log = append(e.log, Request{Kind: kind, Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Status: rw.status, SdkDate: r.Header.Get(sigDateHeader)})
+		e.log = append(e.log, Request{Kind: kind, Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Status: rw.status,
+			SdkDate: r.Header.Get(sigDateHeader), Secrets: secretHeaders(r, rw), UserAgent: r.UserAgent()})
 		e.mu.Unlock()
 	}()
 
@@ -484,6 +489,19 @@ type recorder struct {
 func (r *recorder) WriteHeader(code int) {
 	r.status = code
 	r.ResponseWriter.WriteHeader(code)
+}
+
+func secretHeaders(r *http.Request, w http.ResponseWriter) []string {
+	var out []string
+	for _, h := range []string{"Authorization", "X-Auth-Token", "X-Security-Token"} {
+		if v := r.Header.Get(h); v != "" {
+			out = append(out, v)
+		}
+	}
+	if v := w.Header().Get("X-Subject-Token"); v != "" {
+		out = append(out, v)
+	}
+	return out
 }
 
 func randomHex(n int) string {
