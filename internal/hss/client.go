@@ -46,7 +46,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	tr := cfg.Transport
 	if tr == nil {
-		tr = newBaseTransport(cfg.Insecure)
+		tr = newBaseTransport(cfg.Insecure, cfg.CACertPEM)
 	}
 	return &Client{cfg: cfg, transport: tr}, nil
 }

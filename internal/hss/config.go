@@ -1,6 +1,7 @@
 package hss
 
 import (
+	"crypto/x509"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -61,7 +62,9 @@ type Config struct {
 
 	Credentials Credentials
 
-	Insecure   bool
+	Insecure bool
+	// CACertPEM adds trusted CA certificates to the system's.
+	CACertPEM  []byte
 	MaxRetries int
 	// RetryWaitMin and RetryWaitMax bound the back-off between attempts (defaults apply when zero).
 	RetryWaitMin time.Duration
@@ -120,4 +123,9 @@ func ValidateEndpoint(s string) error {
 		return fmt.Errorf("must not have a query or fragment")
 	}
 	return nil
+}
+
+// ValidCACerts reports whether pem holds at least one certificate.
+func ValidCACerts(pem []byte) bool {
+	return x509.NewCertPool().AppendCertsFromPEM(pem)
 }

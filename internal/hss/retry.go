@@ -120,7 +120,9 @@ func transportError(err error) error {
 // Terraform.
 type sdkPanic struct{ v any }
 
-func (p *sdkPanic) Error() string { return fmt.Sprintf("the Huawei Cloud SDK failed on the response: %v", p.v) }
+func (p *sdkPanic) Error() string {
+	return fmt.Sprintf("the Huawei Cloud SDK failed on the response: %v", p.v)
+}
 
 func guard(f func() error) (err error) {
 	defer func() {

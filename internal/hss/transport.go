@@ -3,6 +3,7 @@ package hss
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"io"
 	"net"
@@ -14,7 +15,16 @@ import (
 )
 
 // newBaseTransport is the one connection pool a Client shares between all reads.
-func newBaseTransport(insecure bool) *http.Transport {
+func newBaseTransport(insecure bool, caPEM []byte) *http.Transport {
+	var roots *x509.CertPool
+	if len(caPEM) > 0 {
+		if sys, err := x509.SystemCertPool(); err == nil {
+			roots = sys
+		} else {
+			roots = x509.NewCertPool()
+		}
+		roots.AppendCertsFromPEM(caPEM)
+	}
 	return &http.Transport{
 		Proxy: http.ProxyFromEnvironment,
 		DialContext: (&net.Dialer{
@@ -29,6 +39,7 @@ func newBaseTransport(insecure bool) *http.Transport {
 		ExpectContinueTimeout: time.Second,
 		TLSClientConfig: &tls.Config{
 			MinVersion:         tls.VersionTLS12,
+			RootCAs:            roots,
 			InsecureSkipVerify: insecure, //nolint:gosec // opt-in through the insecure argument, which warns
 		},
 	}

@@ -118,6 +118,21 @@ func resolveConfig(_ context.Context, m hssProviderModel, env environment, diags
 			cfg.Insecure = b
 		}
 	}
+	caFile := get(setting{"cacert_file", EnvCACertFile, m.CACertFile})
+	if caFile == "" && m.CACertFile.IsNull() {
+		caFile = get(setting{"cacert_file", EnvOSCACert, types.StringNull()})
+	}
+	if caFile != "" {
+		pem, err := os.ReadFile(caFile)
+		switch {
+		case err != nil:
+			diags.AddAttributeError(path.Root("cacert_file"), "Unreadable CA certificate file", fmt.Sprintf("Cannot read %q: %s.", caFile, err))
+		case !hss.ValidCACerts(pem):
+			diags.AddAttributeError(path.Root("cacert_file"), "Invalid CA certificate file", fmt.Sprintf("%q holds no PEM-encoded certificate.", caFile))
+		default:
+			cfg.CACertPEM = pem
+		}
+	}
 	if cfg.Insecure {
 		diags.AddAttributeWarning(path.Root("insecure"), "TLS verification is disabled",
 			"insecure = true skips certificate verification, so credentials and results can be intercepted. Use it only against test endpoints.")

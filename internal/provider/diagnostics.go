@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"strings"
@@ -44,6 +46,9 @@ func readError(err error, timeout time.Duration) diag.Diagnostic {
 	case errors.As(err, &de):
 		fmt.Fprintf(&b, "%s returned a response the provider could not read (HTTP status %d, request ID %s): %s.",
 			de.Operation, de.StatusCode, orNone(de.RequestID), de.Reason)
+	case isCertError(err):
+		fmt.Fprintf(&b, "The endpoint's TLS certificate could not be verified: %s.\n\n"+
+			"Set cacert_file (%s) to the CA certificate that signed it, or, for a test endpoint only, insecure = true.", err, EnvCACertFile)
 	case errors.Is(err, context.DeadlineExceeded):
 		fmt.Fprintf(&b, "The read did not finish within its timeout (timeouts.read = %s): %s.", timeout, err)
 	case errors.Is(err, context.Canceled):
@@ -59,4 +64,12 @@ func orNone(s string) string {
 		return "(none)"
 	}
 	return s
+}
+
+func isCertError(err error) bool {
+	var cv *tls.CertificateVerificationError
+	var ua x509.UnknownAuthorityError
+	var hn x509.HostnameError
+	var ci x509.CertificateInvalidError
+	return errors.As(err, &cv) || errors.As(err, &ua) || errors.As(err, &hn) || errors.As(err, &ci)
 }

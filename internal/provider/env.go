@@ -18,6 +18,9 @@ const (
 	EnvCloud               = "HW_CLOUD"
 	EnvInsecure            = "HW_INSECURE"
 	EnvMaxRetries          = "HW_MAX_RETRIES"
+	EnvCACertFile          = "HW_CACERT_FILE"
+	// EnvOSCACert is the OpenStack-style fallback the Huawei Cloud provider also reads.
+	EnvOSCACert = "OS_CACERT"
 )
 
 // DefaultMaxRetries is used when max_retries is set nowhere.

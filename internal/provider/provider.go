@@ -55,6 +55,7 @@ type hssProviderModel struct {
 	Cloud               types.String `tfsdk:"cloud"`
 	Endpoints           types.Map    `tfsdk:"endpoints"`
 	Insecure            types.Bool   `tfsdk:"insecure"`
+	CACertFile          types.String `tfsdk:"cacert_file"`
 	MaxRetries          types.Int64  `tfsdk:"max_retries"`
 }
 
@@ -176,6 +177,12 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"insecure": schema.BoolAttribute{
 				Optional:            true,
 				MarkdownDescription: "Skip TLS certificate verification. For test endpoints only; a warning is shown when set." + envNote(EnvInsecure),
+			},
+			"cacert_file": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Path to a PEM file of CA certificates trusted in addition to the system's, e.g. for a private endpoint." +
+					fmt.Sprintf(" Can also be set with the `%s` or `%s` environment variable.", EnvCACertFile, EnvOSCACert),
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
