@@ -442,3 +442,42 @@ data "hss_image_basic_image" "test" {
 		}},
 	})
 }
+
+// Throttling and outages are retried within the plan; max_retries = 0 turns retries off.
+func TestAccImageBasicImage_retries(t *testing.T) {
+	e := newEmu(t)
+	cfg := func(extra ...string) string {
+		return e.provider(append([]string{authAKSK, fmt.Sprintf("project_id = %q", emulator.ProjectID)}, extra...)...) + `
+data "hss_image_basic_image" "test" {
+  image_id   = "111"
+  image_type = "cicd"
+}`
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(nil),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					e.AddFault(emulator.Fault{Times: 3, Status: 429, RetryAfter: "0"})
+					e.AddFault(emulator.Fault{Times: 1, Status: 503, RetryAfter: "0"})
+				},
+				Config:            cfg(),
+				ConfigStateChecks: []statecheck.StateCheck{dsAttr("total_num", knownvalue.Int64Exact(1))},
+			},
+			{
+				PreConfig:   func() { e.AddFault(emulator.Fault{Times: 1, Status: 429, RetryAfter: "0"}) },
+				Config:      cfg("max_retries = 0"),
+				ExpectError: errRe(`HTTP status 429.*APIGW\.0308`),
+			},
+		},
+	})
+	throttled := 0
+	for _, r := range e.Requests() {
+		if r.Status == 429 || r.Status == 503 {
+			throttled++
+		}
+	}
+	if throttled != 5 {
+		t.Fatalf("%d throttled answers seen, want 5", throttled)
+	}
+}
