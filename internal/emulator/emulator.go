@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -27,6 +28,7 @@ type Emulator struct {
 	tokens   map[string]*token
 	log      []Request
 	faults   []Fault
+	conns    int
 }
 
 // Request is what the emulator saw of one request, for tests to assert on.
@@ -130,11 +132,41 @@ func (e *Emulator) Count(kind Kind) int {
 	return n
 }
 
-// Reset forgets the request log (not tokens).
+// Reset forgets the request log and the connection count (not tokens).
 func (e *Emulator) Reset() {
 	e.mu.Lock()
 	e.log = nil
+	e.conns = 0
 	e.mu.Unlock()
+}
+
+// ConnState is an http.Server ConnState hook that counts the connections clients open.
+func (e *Emulator) ConnState(_ net.Conn, s http.ConnState) {
+	if s == http.StateNew {
+		e.mu.Lock()
+		e.conns++
+		e.mu.Unlock()
+	}
+}
+
+// Connections is how many connections were opened (with ConnState installed).
+func (e *Emulator) Connections() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.conns
+}
+
+// Throttled is how many requests were answered 429.
+func (e *Emulator) Throttled() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	n := 0
+	for _, r := range e.log {
+		if r.Status == http.StatusTooManyRequests {
+			n++
+		}
+	}
+	return n
 }
 
 var hssPath = regexp.MustCompile(`^/v5/([^/]+)/image/([^/]+)/basic-image$`)

@@ -15,6 +15,10 @@ type Fault struct {
 
 	// Latency delays the response (before any other effect).
 	Latency time.Duration
+	// Arrived, when set, receives a value as each affected request arrives.
+	Arrived chan<- struct{}
+	// Hold, when set, stalls each affected request until it is closed.
+	Hold <-chan struct{}
 	// Status, with Code and Message, answers with an API error; with Body, with that raw body.
 	Status  int
 	Code    string
@@ -41,7 +45,6 @@ type PageFault struct {
 	Endless bool
 }
 
-func (p PageFault) active() bool { return p.InflateTotal != 0 || p.IgnoreOffset || p.Endless }
 
 // AddFault installs f; faults apply in the order added.
 func (e *Emulator) AddFault(f Fault) {
@@ -81,6 +84,15 @@ func (e *Emulator) injectFault(w *recorder, r *http.Request, kind Kind) (bool, P
 	e.mu.Unlock()
 	if f == nil {
 		return false, PageFault{}
+	}
+	if f.Arrived != nil {
+		f.Arrived <- struct{}{}
+	}
+	if f.Hold != nil {
+		select {
+		case <-f.Hold:
+		case <-r.Context().Done():
+		}
 	}
 	if f.Latency > 0 {
 		t := time.NewTimer(f.Latency)

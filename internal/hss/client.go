@@ -16,6 +16,7 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/impl"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
+	"golang.org/x/time/rate"
 )
 
 // requestTimeout bounds one HTTP exchange; the caller's context bounds the whole read.
@@ -32,6 +33,9 @@ type Client struct {
 
 	projects flight[string]
 	tokens   flight[*issuedToken]
+	reads    sharedReads
+	// limiter paces every HSS request of this client; nil means no pacing.
+	limiter *rate.Limiter
 }
 
 // New validates cfg and returns a Client. It makes no network call.
@@ -48,7 +52,27 @@ func New(cfg Config) (*Client, error) {
 	if tr == nil {
 		tr = newBaseTransport(cfg.Insecure, cfg.CACertPEM)
 	}
-	return &Client{cfg: cfg, transport: tr}, nil
+	c := &Client{cfg: cfg, transport: tr}
+	if cfg.RateLimit > 0 {
+		burst := max(1, int(cfg.RateLimit))
+		c.limiter = rate.NewLimiter(rate.Limit(cfg.RateLimit), burst)
+	}
+	return c, nil
+}
+
+// pace waits for the shared rate limiter, if any.
+func (c *Client) pace(ctx context.Context) error {
+	if c.limiter == nil {
+		return nil
+	}
+	return c.limiter.Wait(ctx)
+}
+
+func (c *Client) pageConcurrency() int {
+	if c.cfg.PageConcurrency > 0 {
+		return c.cfg.PageConcurrency
+	}
+	return DefaultPageConcurrency
 }
 
 // Region is the provider's default region.

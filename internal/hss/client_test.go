@@ -15,7 +15,9 @@ import (
 func newServer(t *testing.T) (*emulator.Emulator, string) {
 	t.Helper()
 	emu := emulator.New(nil)
-	srv := httptest.NewServer(emu)
+	srv := httptest.NewUnstartedServer(emu)
+	srv.Config.ConnState = emu.ConnState
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return emu, srv.URL
 }

@@ -85,3 +85,75 @@ func TestResultsAreNeverNil(t *testing.T) {
 		t.Fatalf("%+v", res)
 	}
 }
+
+// Identical queries in flight together cost one request; their callers all get the result.
+func TestIdenticalReadsShareOneRequest(t *testing.T) {
+	emu, url := newServer(t)
+	arrived, hold := make(chan struct{}, 1), make(chan struct{})
+	emu.AddFault(emulator.Fault{Times: 1, Arrived: arrived, Hold: hold})
+	c := newClient(t, url, aksk(), func(c *hss.Config) { c.ProjectID = emulator.ProjectID })
+	const callers = 10
+	joined := make(chan struct{}, callers)
+	hss.SetJoinHook(c, func() { joined <- struct{}{} })
+
+	results := make(chan *hss.Result, callers)
+	read := func() {
+		res, err := c.ListBasicImages(context.Background(), cicd111)
+		if err != nil {
+			t.Error(err)
+		}
+		results <- res
+	}
+	go read()
+	<-arrived // the first read is on the wire and held there
+	for i := 1; i < callers; i++ {
+		go read()
+	}
+	for i := 1; i < callers; i++ {
+		<-joined
+	}
+	close(hold)
+	shared := 0
+	for i := 0; i < callers; i++ {
+		res := <-results
+		if res == nil || len(res.Items) != 1 || res.Items[0].OSName != "Debian" {
+			t.Fatalf("result %+v", res)
+		}
+		if res.Shared {
+			shared++
+		}
+	}
+	if n := emu.Count(emulator.KindHSS); n != 1 || shared != callers-1 {
+		t.Fatalf("%d HSS requests, %d shared results; want 1 and %d", n, shared, callers-1)
+	}
+}
+
+// One transport per client: 200 parallel reads reuse a bounded set of kept-alive connections.
+func TestConnectionReuse(t *testing.T) {
+	emu, url := newServer(t)
+	c := newClient(t, url, aksk(), func(c *hss.Config) { c.ProjectID = emulator.ProjectID })
+	readAll(t, c, 200)
+	if n := emu.Count(emulator.KindHSS); n != 200 {
+		t.Fatalf("%d HSS requests, want 200", n)
+	}
+	conns := emu.Connections()
+	t.Logf("200 parallel reads opened %d connections", conns)
+	if conns > 16 {
+		t.Fatalf("200 reads opened %d connections, want at most 16", conns)
+	}
+}
+
+// Pacing: a rate limit spreads requests out instead of sending them in a burst.
+func TestRateLimiterPacesRequests(t *testing.T) {
+	emu, url := newServer(t)
+	c := newClient(t, url, aksk(), func(c *hss.Config) { c.ProjectID = emulator.ProjectID; c.RateLimit = 50 })
+	start := time.Now()
+	readAll(t, c, 100)
+	// A burst of 50, then 50 more at 50/s: at least about one second.
+	if d := time.Since(start); d < 900*time.Millisecond {
+		t.Fatalf("100 reads at 50 requests/s took %s", d)
+	}
+	if emu.Count(emulator.KindHSS) != 100 {
+		t.Fatal("request count")
+	}
+}

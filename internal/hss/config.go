@@ -12,6 +12,12 @@ import (
 // DefaultCloud is the domain suffix of the public Huawei Cloud endpoints.
 const DefaultCloud = "myhuaweicloud.com"
 
+// Pacing and paging defaults.
+const (
+	DefaultRateLimit       = 20.0
+	DefaultPageConcurrency = 4
+)
+
 // AuthMethod is how requests are authenticated.
 type AuthMethod int
 
@@ -72,6 +78,12 @@ type Config struct {
 	UserAgent    string
 	// MaxPages caps the pages one read may fetch (DefaultMaxPages when zero).
 	MaxPages int
+	// RateLimit paces HSS requests of this client, shared by every read and page, in requests
+	// per second; zero or less means no pacing.
+	RateLimit float64
+	// PageConcurrency bounds how many pages of one read are fetched at once
+	// (DefaultPageConcurrency when zero).
+	PageConcurrency int
 
 	// Transport replaces the default HTTP transport; tests use it to count connections.
 	Transport http.RoundTripper

@@ -5,11 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"reflect"
+	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth"
 	hssv5 "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5/model"
+	"golang.org/x/sync/errgroup"
 )
 
 // PageSize is the largest page the API serves.
@@ -54,6 +59,8 @@ type Result struct {
 	Requests int
 	// Warnings describe inconsistencies the read survived, e.g. fewer entries than total_num.
 	Warnings []string
+	// Shared is set when the result came from an identical read already in flight.
+	Shared bool
 }
 
 // DefaultMaxPages caps one read at 1,000 pages (200,000 entries) whatever total_num claims.
@@ -67,91 +74,201 @@ var ErrRepeatedPage = errors.New("the API returned the same page for a new offse
 
 // ListBasicImages returns every basic-image entry matching q, paging with the largest page
 // size and stopping on the API's own signals: never more than ceil(total_num/200) requests.
+// After the first page, the others are fetched concurrently (Config.PageConcurrency) in API
+// order. Identical queries running at the same time share one read.
 func (c *Client) ListBasicImages(ctx context.Context, q Query) (*Result, error) {
-	region := q.Region
-	if region == "" {
-		region = c.cfg.Region
+	if q.Region == "" {
+		q.Region = c.cfg.Region
 	}
-	cred, pid, err := c.credential(ctx, region)
+	return c.reads.do(ctx, q.key(), func(ctx context.Context) (*Result, error) {
+		return c.list(ctx, q)
+	})
+}
+
+// key identifies everything that selects a result.
+func (q Query) key() string {
+	v := url.Values{}
+	v.Set("region", q.Region)
+	v.Set("image_id", q.ImageID)
+	v.Set("image_type", q.ImageType)
+	v.Set("namespace", q.Namespace)
+	v.Set("image_name", q.ImageName)
+	v.Set("image_version", q.ImageVersion)
+	v.Set("os_name", q.OSName)
+	v.Set("enterprise_project_id", q.EnterpriseProjectID)
+	return v.Encode()
+}
+
+// page is one answer of the API.
+type page struct {
+	total     int
+	items     []model.ImageBasicImageInfo
+	requestID string
+}
+
+// reader is one read's state, shared by its concurrent page fetches.
+type reader struct {
+	c        *Client
+	q        Query
+	requests atomic.Int32
+
+	mu              sync.Mutex
+	cred            auth.ICredential
+	reauthenticated bool
+}
+
+func (c *Client) list(ctx context.Context, q Query) (*Result, error) {
+	cred, pid, err := c.credential(ctx, q.Region)
 	if err != nil {
 		return nil, err
 	}
-	bt := &boundTransport{ctx: ctx, next: c.transport}
-	api := hssv5.NewHssClient(c.sdkClientWith(bt, c.cfg.hssEndpoint(region), cred))
+	r := &reader{c: c, q: q, cred: cred}
+	res := &Result{Region: q.Region, ProjectID: pid, Items: []BasicImage{}}
+	defer func() { res.Requests = int(r.requests.Load()) }()
 
-	res := &Result{Region: region, ProjectID: pid, Items: []BasicImage{}}
-	maxPages := 1
-	reauthenticated := false
-	var prev []model.ImageBasicImageInfo
-	for page := 0; page < maxPages; page++ {
-		offset := int32(len(res.Items)) //nolint:gosec // bounded by maxPages*PageSize
-		req := q.request(region, offset)
-		var resp *model.ListImageBasicImageResponse
-		inFlight := fmt.Sprintf("%s page %d (offset %d)", OpListBasicImages, page+1, offset)
-		err := c.retrying(ctx, bt, inFlight, func() error {
-			res.Requests++
-			var err error
-			resp, err = api.ListImageBasicImage(req)
-			return err
-		})
-		if err != nil && !reauthenticated && c.tokenRejected(err, region, cred) {
-			// A password-issued token expired or was revoked mid-run: authenticate once more.
-			reauthenticated = true
-			tflog.Info(ctx, "HSS provider re-authenticating after the token was refused", map[string]any{"region": region})
-			if cred, _, err = c.credential(ctx, region); err != nil {
-				return nil, err
-			}
-			api = hssv5.NewHssClient(c.sdkClientWith(bt, c.cfg.hssEndpoint(region), cred))
-			page--
-			continue
-		}
+	first, err := r.fetch(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	res.TotalNum = first.total
+	pages := max(1, (first.total+PageSize-1)/PageSize)
+	if limit := c.maxPages(); pages > limit {
+		return nil, fmt.Errorf("%s: total_num is %d, which needs %d pages; at most %d pages (%d entries) are read (request ID %s): %w",
+			OpListBasicImages, first.total, pages, limit, limit*PageSize, first.requestID, ErrTooManyPages)
+	}
+	all := []page{first}
+	if pages > 1 && len(first.items) >= PageSize {
+		rest, err := r.fetchRest(ctx, pages)
 		if err != nil {
-			return nil, describe(OpListBasicImages, err, bt)
+			return nil, err
 		}
-		last := bt.lastExchange()
-		if resp.TotalNum == nil {
-			return nil, &DecodeError{Operation: OpListBasicImages, StatusCode: last.status, RequestID: last.requestID, Reason: "the response has no total_num"}
+		all = append(all, rest...)
+	}
+	for i, p := range all {
+		if i > 0 && len(p.items) > 0 && reflect.DeepEqual(p.items, all[i-1].items) {
+			return nil, fmt.Errorf("%s at offset %d (request ID %s): %w", OpListBasicImages, i*PageSize, p.requestID, ErrRepeatedPage)
 		}
-		total := int(*resp.TotalNum)
-		if total < 0 {
-			return nil, &DecodeError{Operation: OpListBasicImages, StatusCode: last.status, RequestID: last.requestID, Reason: fmt.Sprintf("negative total_num %d", total)}
-		}
-		var items []model.ImageBasicImageInfo
-		if resp.DataList != nil {
-			items = *resp.DataList
-		}
-		if page == 0 {
-			res.TotalNum = total
-			maxPages = max(1, (total+PageSize-1)/PageSize)
-			if limit := c.maxPages(); maxPages > limit {
-				return nil, fmt.Errorf("%s: total_num is %d, which needs %d pages; at most %d pages (%d entries) are read (request ID %s): %w",
-					OpListBasicImages, total, maxPages, limit, limit*PageSize, last.requestID, ErrTooManyPages)
-			}
-		} else if len(items) > 0 && reflect.DeepEqual(items, prev) {
-			return nil, fmt.Errorf("%s at offset %d (request ID %s): %w", OpListBasicImages, offset, last.requestID, ErrRepeatedPage)
-		}
-		for _, it := range items {
+		for _, it := range p.items {
 			res.Items = append(res.Items, BasicImage{OSName: deref(it.OsName), OSVersion: deref(it.OsVersion), LayerDigest: deref(it.LayerDigest)})
 		}
-		tflog.Debug(ctx, "HSS basic-image page read", map[string]any{
-			"page": page + 1, "offset": offset, "entries": len(items), "total_num": total, "request_id": last.requestID,
-		})
-		if len(items) < PageSize || len(res.Items) >= res.TotalNum {
+		// A short page is the API saying there is no more.
+		if len(p.items) < PageSize {
 			break
 		}
-		prev = items
 	}
 	if n := len(res.Items); n != res.TotalNum {
 		res.Warnings = append(res.Warnings, fmt.Sprintf(
-			"The API reported total_num %d but returned %d entries in %d request(s); data_list holds what was returned.", res.TotalNum, n, res.Requests))
+			"The API reported total_num %d but returned %d entries in %d request(s); data_list holds what was returned.", res.TotalNum, n, r.requests.Load()))
 	}
 	return res, nil
 }
 
-func (q Query) request(region string, offset int32) *model.ListImageBasicImageRequest {
+// fetchRest reads pages 2..pages. With one worker it goes in order and stops at the first
+// short page; with more it fetches them concurrently and fails on the first error.
+func (r *reader) fetchRest(ctx context.Context, pages int) ([]page, error) {
+	workers := r.c.pageConcurrency()
+	if workers <= 1 {
+		var out []page
+		for n := 1; n < pages; n++ {
+			p, err := r.fetch(ctx, n)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, p)
+			if len(p.items) < PageSize {
+				break
+			}
+		}
+		return out, nil
+	}
+	out := make([]page, pages-1)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	for i := range out {
+		if gctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			p, err := r.fetch(gctx, i+1)
+			out[i] = p
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// fetch reads page n (from 0), retrying and, once per read, re-authenticating.
+func (r *reader) fetch(ctx context.Context, n int) (page, error) {
+	offset := n * PageSize
+	bt := &boundTransport{ctx: ctx, next: r.c.transport}
+	req := r.q.request(int32(offset)) //nolint:gosec // offset is bounded by the page cap
+	inFlight := fmt.Sprintf("%s page %d (offset %d)", OpListBasicImages, n+1, offset)
+	for {
+		r.mu.Lock()
+		cred := r.cred
+		r.mu.Unlock()
+		api := hssv5.NewHssClient(r.c.sdkClientWith(bt, r.c.cfg.hssEndpoint(r.q.Region), cred))
+		var resp *model.ListImageBasicImageResponse
+		err := r.c.retrying(ctx, bt, inFlight, func() error {
+			if err := r.c.pace(ctx); err != nil {
+				return err
+			}
+			r.requests.Add(1)
+			var err error
+			resp, err = api.ListImageBasicImage(req)
+			return err
+		})
+		if err != nil && r.reauthenticate(ctx, err, cred) {
+			continue
+		}
+		if err != nil {
+			return page{}, describe(OpListBasicImages, err, bt)
+		}
+		last := bt.lastExchange()
+		if resp.TotalNum == nil {
+			return page{}, &DecodeError{Operation: OpListBasicImages, StatusCode: last.status, RequestID: last.requestID, Reason: "the response has no total_num"}
+		}
+		p := page{total: int(*resp.TotalNum), requestID: last.requestID}
+		if p.total < 0 {
+			return page{}, &DecodeError{Operation: OpListBasicImages, StatusCode: last.status, RequestID: last.requestID, Reason: fmt.Sprintf("negative total_num %d", p.total)}
+		}
+		if resp.DataList != nil {
+			p.items = *resp.DataList
+		}
+		tflog.Debug(ctx, "HSS basic-image page read", map[string]any{
+			"page": n + 1, "offset": offset, "entries": len(p.items), "total_num": p.total, "request_id": last.requestID,
+		})
+		return p, nil
+	}
+}
+
+// reauthenticate replaces a refused password-issued token, once per read.
+func (r *reader) reauthenticate(ctx context.Context, err error, used auth.ICredential) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cred != used {
+		return true // another page already replaced it
+	}
+	if r.reauthenticated || !r.c.tokenRejected(err, r.q.Region, used) {
+		return false
+	}
+	r.reauthenticated = true
+	tflog.Info(ctx, "HSS provider re-authenticating after the token was refused", map[string]any{"region": r.q.Region})
+	cred, _, cerr := r.c.credential(ctx, r.q.Region)
+	if cerr != nil {
+		return false
+	}
+	r.cred = cred
+	return true
+}
+
+func (q Query) request(offset int32) *model.ListImageBasicImageRequest {
 	limit := int32(PageSize)
 	return &model.ListImageBasicImageRequest{
-		Region:              region,
+		Region:              q.Region,
 		ImageId:             q.ImageID,
 		ImageType:           q.ImageType,
 		Limit:               &limit,

@@ -14,6 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
+const maxConnsPerHost = 16
+
 // newBaseTransport is the one connection pool a Client shares between all reads.
 func newBaseTransport(insecure bool, caPEM []byte) *http.Transport {
 	var roots *x509.CertPool
@@ -31,9 +33,12 @@ func newBaseTransport(insecure bool, caPEM []byte) *http.Transport {
 			Timeout:   30 * time.Second,
 			KeepAlive: 30 * time.Second,
 		}).DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          100,
-		MaxIdleConnsPerHost:   16,
+		ForceAttemptHTTP2:   true,
+		MaxIdleConns:        100,
+		MaxIdleConnsPerHost: maxConnsPerHost,
+		// Bounded, so many parallel reads queue for a few kept-alive connections instead of
+		// opening one each.
+		MaxConnsPerHost:       maxConnsPerHost,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: time.Second,

@@ -123,7 +123,7 @@ func resolveConfig(_ context.Context, m hssProviderModel, env environment, diags
 		caFile = get(setting{"cacert_file", EnvOSCACert, types.StringNull()})
 	}
 	if caFile != "" {
-		pem, err := os.ReadFile(caFile)
+		pem, err := os.ReadFile(caFile) //nolint:gosec // the user names the file to trust
 		switch {
 		case err != nil:
 			diags.AddAttributeError(path.Root("cacert_file"), "Unreadable CA certificate file", fmt.Sprintf("Cannot read %q: %s.", caFile, err))
@@ -139,16 +139,33 @@ func resolveConfig(_ context.Context, m hssProviderModel, env environment, diags
 	}
 
 	cfg.MaxRetries = DefaultMaxRetries
-	if !unknown("max_retries", m.MaxRetries) {
-		if !m.MaxRetries.IsNull() {
-			cfg.MaxRetries = int(m.MaxRetries.ValueInt64())
-		} else if v, ok := env.Lookup(EnvMaxRetries); ok && v != "" {
-			n, err := strconv.Atoi(strings.TrimSpace(v))
-			if err != nil || n < 0 || n > maxRetriesLimit {
-				diags.AddAttributeError(path.Root("max_retries"), "Invalid environment variable",
-					fmt.Sprintf("%s=%q must be an integer from 0 to %d.", EnvMaxRetries, v, maxRetriesLimit))
-			}
-			cfg.MaxRetries = n
+	switch {
+	case unknown("max_retries", m.MaxRetries):
+	case !m.MaxRetries.IsNull():
+		cfg.MaxRetries = int(m.MaxRetries.ValueInt64())
+	default:
+		if n, ok := envNumber(env, diags, "max_retries", EnvMaxRetries, 0, maxRetriesLimit, true); ok {
+			cfg.MaxRetries = int(n)
+		}
+	}
+	cfg.RateLimit = hss.DefaultRateLimit
+	switch {
+	case unknown("rate_limit", m.RateLimit):
+	case !m.RateLimit.IsNull():
+		cfg.RateLimit = m.RateLimit.ValueFloat64()
+	default:
+		if n, ok := envNumber(env, diags, "rate_limit", EnvRateLimit, 0, maxRateLimit, false); ok {
+			cfg.RateLimit = n
+		}
+	}
+	cfg.PageConcurrency = hss.DefaultPageConcurrency
+	switch {
+	case unknown("page_concurrency", m.PageConcurrency):
+	case !m.PageConcurrency.IsNull():
+		cfg.PageConcurrency = int(m.PageConcurrency.ValueInt64())
+	default:
+		if n, ok := envNumber(env, diags, "page_concurrency", EnvPageConcurrency, 1, maxPageConcurrency, true); ok {
+			cfg.PageConcurrency = int(n)
 		}
 	}
 
@@ -257,4 +274,27 @@ func (endpointValidator) ValidateString(_ context.Context, req validator.StringR
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid endpoint URL",
 			fmt.Sprintf("%q must be an absolute https:// or http:// URL: %s.", req.ConfigValue.ValueString(), err))
 	}
+}
+
+// envNumber reads a number from environment variable name, reporting a malformed or
+// out-of-range value against the attribute it stands for. ok is false when unset or bad.
+func envNumber(env environment, diags *diag.Diagnostics, attrName, name string, lo, hi float64, integer bool) (float64, bool) {
+	raw, set := env.Lookup(name)
+	if !set || strings.TrimSpace(raw) == "" {
+		return 0, false
+	}
+	n, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
+	kind := "a number"
+	if integer {
+		kind = "an integer"
+		if err == nil && n != float64(int64(n)) {
+			err = strconv.ErrSyntax
+		}
+	}
+	if err != nil || n < lo || n > hi {
+		diags.AddAttributeError(path.Root(attrName), "Invalid environment variable",
+			fmt.Sprintf("%s=%q must be %s from %g to %g.", name, raw, kind, lo, hi))
+		return 0, false
+	}
+	return n, true
 }

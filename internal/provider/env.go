@@ -19,6 +19,8 @@ const (
 	EnvInsecure            = "HW_INSECURE"
 	EnvMaxRetries          = "HW_MAX_RETRIES"
 	EnvCACertFile          = "HW_CACERT_FILE"
+	EnvRateLimit           = "HW_RATE_LIMIT"
+	EnvPageConcurrency     = "HW_PAGE_CONCURRENCY"
 	// EnvOSCACert is the OpenStack-style fallback the Huawei Cloud provider also reads.
 	EnvOSCACert = "OS_CACERT"
 )

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -41,22 +42,24 @@ type hssProvider struct {
 
 // hssProviderModel is the provider block.
 type hssProviderModel struct {
-	Region              types.String `tfsdk:"region"`
-	ProjectID           types.String `tfsdk:"project_id"`
-	EnterpriseProjectID types.String `tfsdk:"enterprise_project_id"`
-	AccessKey           types.String `tfsdk:"access_key"`
-	SecretKey           types.String `tfsdk:"secret_key"`
-	SecurityToken       types.String `tfsdk:"security_token"`
-	Token               types.String `tfsdk:"token"`
-	UserName            types.String `tfsdk:"user_name"`
-	Password            types.String `tfsdk:"password"`
-	DomainName          types.String `tfsdk:"domain_name"`
-	AuthURL             types.String `tfsdk:"auth_url"`
-	Cloud               types.String `tfsdk:"cloud"`
-	Endpoints           types.Map    `tfsdk:"endpoints"`
-	Insecure            types.Bool   `tfsdk:"insecure"`
-	CACertFile          types.String `tfsdk:"cacert_file"`
-	MaxRetries          types.Int64  `tfsdk:"max_retries"`
+	Region              types.String  `tfsdk:"region"`
+	ProjectID           types.String  `tfsdk:"project_id"`
+	EnterpriseProjectID types.String  `tfsdk:"enterprise_project_id"`
+	AccessKey           types.String  `tfsdk:"access_key"`
+	SecretKey           types.String  `tfsdk:"secret_key"`
+	SecurityToken       types.String  `tfsdk:"security_token"`
+	Token               types.String  `tfsdk:"token"`
+	UserName            types.String  `tfsdk:"user_name"`
+	Password            types.String  `tfsdk:"password"`
+	DomainName          types.String  `tfsdk:"domain_name"`
+	AuthURL             types.String  `tfsdk:"auth_url"`
+	Cloud               types.String  `tfsdk:"cloud"`
+	Endpoints           types.Map     `tfsdk:"endpoints"`
+	Insecure            types.Bool    `tfsdk:"insecure"`
+	CACertFile          types.String  `tfsdk:"cacert_file"`
+	MaxRetries          types.Int64   `tfsdk:"max_retries"`
+	RateLimit           types.Float64 `tfsdk:"rate_limit"`
+	PageConcurrency     types.Int64   `tfsdk:"page_concurrency"`
 }
 
 // providerData is what data sources receive: immutable after Configure.
@@ -190,13 +193,30 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					envNote(EnvMaxRetries),
 				Validators: []validator.Int64{int64validator.Between(0, maxRetriesLimit)},
 			},
+			"rate_limit": schema.Float64Attribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("Most HSS requests per second this provider sends, shared by every read and page, "+
+					"so large plans pace themselves instead of being throttled. 0 turns pacing off. Defaults to %g.", hss.DefaultRateLimit) +
+					envNote(EnvRateLimit),
+				Validators: []validator.Float64{float64validator.Between(0, maxRateLimit)},
+			},
+			"page_concurrency": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("How many pages of one result are fetched at once after the first. Defaults to %d.", hss.DefaultPageConcurrency) +
+					envNote(EnvPageConcurrency),
+				Validators: []validator.Int64{int64validator.Between(1, maxPageConcurrency)},
+			},
 		},
 	}
 }
 
 var endpointKeys = []string{"hss", "iam"}
 
-const maxRetriesLimit = 20
+const (
+	maxRetriesLimit    = 20
+	maxRateLimit       = 1000
+	maxPageConcurrency = 16
+)
 
 func (p *hssProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var m hssProviderModel

@@ -93,6 +93,19 @@ provider "hss" {
 			env:    mapEnv{EnvMaxRetries: "many"},
 			want:   `HW_MAX_RETRIES="many" must be an integer from 0 to 20`,
 		},
+		"rate_limit_negative": {
+			config: e.provider(authAKSK, "rate_limit = -1") + cicd,
+			want:   `rate_limit.*between 0.*1000`,
+		},
+		"page_concurrency_zero": {
+			config: e.provider(authAKSK, "page_concurrency = 0") + cicd,
+			want:   `page_concurrency.*between 1 and 16`,
+		},
+		"page_concurrency_env": {
+			config: e.provider(authAKSK) + cicd,
+			env:    mapEnv{EnvPageConcurrency: "2.5"},
+			want:   `HW_PAGE_CONCURRENCY="2.5" must be an integer from 1 to 16`,
+		},
 		"missing_region": {
 			config: fmt.Sprintf(`
 provider "hss" {
