@@ -45,7 +45,6 @@ type PageFault struct {
 	Endless bool
 }
 
-
 // AddFault installs f; faults apply in the order added.
 func (e *Emulator) AddFault(f Fault) {
 	if f.Kind == "" {
