@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // Emulator serves HSS and IAM on one handler: HSS under /v5/, IAM under /v3/.
@@ -29,6 +31,10 @@ type Emulator struct {
 	log      []Request
 	faults   []Fault
 	conns    int
+	// limit, when set, throttles HSS requests per caller like the API gateway does.
+	limit   rate.Limit
+	burst   int
+	buckets map[string]*rate.Limiter
 }
 
 // Request is what the emulator saw of one request, for tests to assert on.
@@ -138,6 +144,32 @@ func (e *Emulator) Reset() {
 	e.log = nil
 	e.conns = 0
 	e.mu.Unlock()
+}
+
+// SetRateLimit throttles HSS requests to rps per caller (a token bucket of size burst), answering
+// 429 APIGW.0308 beyond it as the API gateway does; rps <= 0 turns throttling off.
+func (e *Emulator) SetRateLimit(rps float64, burst int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.limit, e.burst, e.buckets = rate.Limit(rps), max(1, burst), map[string]*rate.Limiter{}
+	if rps <= 0 {
+		e.limit = 0
+	}
+}
+
+// allow takes a token from caller's bucket.
+func (e *Emulator) allow(caller string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.limit == 0 {
+		return true
+	}
+	b, ok := e.buckets[caller]
+	if !ok {
+		b = rate.NewLimiter(e.limit, e.burst)
+		e.buckets[caller] = b
+	}
+	return b.AllowN(e.now(), 1)
 }
 
 // ConnState is an http.Server ConnState hook that counts the connections clients open.
@@ -369,6 +401,10 @@ func (e *Emulator) listBasicImages(w http.ResponseWriter, r *http.Request, body 
 	p, aerr := e.authenticate(r, body)
 	if aerr != nil {
 		aerr.write(w)
+		return
+	}
+	if !e.allow(p.domain.Name + "/" + p.user.Name) {
+		writeError(w, http.StatusTooManyRequests, "APIGW.0308", "The throttling threshold has been reached: policy user over ratelimit.")
 		return
 	}
 	m := hssPath.FindStringSubmatch(r.URL.Path)

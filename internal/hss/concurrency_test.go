@@ -138,8 +138,8 @@ func TestConnectionReuse(t *testing.T) {
 	}
 	conns := emu.Connections()
 	t.Logf("200 parallel reads opened %d connections", conns)
-	if conns > 16 {
-		t.Fatalf("200 reads opened %d connections, want at most 16", conns)
+	if conns > 32 {
+		t.Fatalf("200 reads opened %d connections, want at most 32", conns)
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-const maxConnsPerHost = 16
+const maxConnsPerHost = 32
 
 // newBaseTransport is the one connection pool a Client shares between all reads.
 func newBaseTransport(insecure bool, caPEM []byte) *http.Transport {

@@ -215,7 +215,7 @@ var endpointKeys = []string{"hss", "iam"}
 const (
 	maxRetriesLimit    = 20
 	maxRateLimit       = 1000
-	maxPageConcurrency = 16
+	maxPageConcurrency = 32
 )
 
 func (p *hssProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {

@@ -99,12 +99,12 @@ provider "hss" {
 		},
 		"page_concurrency_zero": {
 			config: e.provider(authAKSK, "page_concurrency = 0") + cicd,
-			want:   `page_concurrency.*between 1 and 16`,
+			want:   `page_concurrency.*between 1 and 32`,
 		},
 		"page_concurrency_env": {
 			config: e.provider(authAKSK) + cicd,
 			env:    mapEnv{EnvPageConcurrency: "2.5"},
-			want:   `HW_PAGE_CONCURRENCY="2.5" must be an integer from 1 to 16`,
+			want:   `HW_PAGE_CONCURRENCY="2.5" must be an integer from 1 to 32`,
 		},
 		"missing_region": {
 			config: fmt.Sprintf(`

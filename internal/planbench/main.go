@@ -1,0 +1,194 @@
+// Command planbench measures `terraform plan` of many hss_image_basic_image instances against
+// the emulator: wall time, HSS and IAM requests, 429s and connections, as medians over runs.
+//
+//	go run ./internal/planbench [-runs 3] [-instances 200] [-latency 20ms]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+)
+
+type scenario struct {
+	name string
+	// auth is the provider block's credentials.
+	auth string
+	// rateLimit is the provider's rate_limit; serverRPS the emulator's per-caller limit (0: none).
+	rateLimit float64
+	serverRPS float64
+}
+
+type sample struct {
+	wall                             time.Duration
+	hss, iam, throttled, connections int
+}
+
+func main() {
+	runs := flag.Int("runs", 3, "runs per scenario (medians are reported)")
+	instances := flag.Int("instances", 200, "hss_image_basic_image instances, each a distinct query")
+	latency := flag.Duration("latency", 20*time.Millisecond, "latency the emulator adds to every HSS response")
+	flag.Parse()
+	if err := run(*runs, *instances, *latency); err != nil {
+		fmt.Fprintln(os.Stderr, "planbench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(runs, instances int, latency time.Duration) error {
+	tf, err := exec.LookPath("terraform")
+	if err != nil {
+		return errors.New("the Terraform CLI is not on PATH")
+	}
+	work, err := os.MkdirTemp("", "planbench")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	if err := buildProvider(work); err != nil {
+		return err
+	}
+	rc := filepath.Join(work, "dev.tfrc")
+	if err := os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"hsslabs/hss\" = %q\n  }\n  direct {}\n}\n", work)), 0o600); err != nil {
+		return err
+	}
+
+	aksk := fmt.Sprintf("access_key = %q\n  secret_key = %q", emulator.AccessKeyID, emulator.SecretAccessKey)
+	password := fmt.Sprintf("user_name = %q\n  password = %q\n  domain_name = %q", emulator.UserName, emulator.UserPassword, emulator.DomainName)
+	scenarios := []scenario{
+		{name: "AK/SK, no pacing", auth: aksk},
+		{name: "password, no pacing", auth: password},
+		{name: "AK/SK, default pacing (20/s)", auth: aksk, rateLimit: 20},
+		{name: "AK/SK, server limit 25/s, paced 20/s", auth: aksk, rateLimit: 20, serverRPS: 25},
+		{name: "AK/SK, server limit 25/s, unpaced", auth: aksk, serverRPS: 25},
+	}
+	fmt.Printf("terraform plan of %d instances, emulator latency %s, %d runs each, %s/%s, %d CPUs\n\n",
+		instances, latency, runs, runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "scenario\twall (median)\tHSS requests\tIAM requests\t429s\tconnections\t")
+	for _, sc := range scenarios {
+		var samples []sample
+		for i := 0; i < runs; i++ {
+			s, err := once(tf, rc, work, sc, instances, latency)
+			if err != nil {
+				return fmt.Errorf("%s: %w", sc.name, err)
+			}
+			samples = append(samples, s)
+		}
+		m := median(samples)
+		fmt.Fprintf(tw, "%s\t%.2fs\t%d\t%d\t%d\t%d\t\n", sc.name, m.wall.Seconds(), m.hss, m.iam, m.throttled, m.connections)
+	}
+	return tw.Flush()
+}
+
+func buildProvider(dir string) error {
+	_, file, _, _ := runtime.Caller(0)
+	cmd := exec.CommandContext(context.Background(), "go", "build", "-o", filepath.Join(dir, "terraform-provider-hss"), ".")
+	cmd.Dir = filepath.Join(filepath.Dir(file), "..", "..")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("building the provider: %w\n%s", err, out)
+	}
+	return nil
+}
+
+func once(tf, rc, work string, sc scenario, instances int, latency time.Duration) (sample, error) {
+	emu := emulator.New(nil)
+	srv := httptest.NewUnstartedServer(emu)
+	srv.Config.ConnState = emu.ConnState
+	srv.Start()
+	defer srv.Close()
+	if latency > 0 {
+		emu.AddFault(emulator.Fault{Latency: latency})
+	}
+	if sc.serverRPS > 0 {
+		emu.SetRateLimit(sc.serverRPS, int(sc.serverRPS))
+	}
+	dir, err := os.MkdirTemp(work, "run")
+	if err != nil {
+		return sample{}, err
+	}
+	config := fmt.Sprintf(`terraform {
+  required_providers {
+    hss = { source = "hsslabs/hss" }
+  }
+}
+
+provider "hss" {
+  region      = %q
+  endpoints   = { hss = %q, iam = %q }
+  rate_limit  = %g
+  max_retries = 20
+  %s
+}
+
+locals {
+  images = { for i in range(1, %d) : "image-${i}" => "synthetic-${i}" }
+}
+
+data "hss_image_basic_image" "all" {
+  for_each   = local.images
+  image_id   = each.value
+  image_type = "cicd"
+}
+
+output "entries" {
+  value = sum([for d in data.hss_image_basic_image.all : d.total_num])
+}
+`, emulator.Region, srv.URL, srv.URL, sc.rateLimit, sc.auth, instances+1)
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+		return sample{}, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, tf, "plan", "-input=false", "-lock=false", "-no-color")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	wall := time.Since(start)
+	if err != nil {
+		return sample{}, fmt.Errorf("terraform plan: %w\n%s", err, out)
+	}
+	want := fmt.Sprintf("entries = %d", instances*(instances+1)/2)
+	if !strings.Contains(string(out), want) {
+		return sample{}, fmt.Errorf("plan output lacks %q:\n%s", want, out)
+	}
+	return sample{
+		wall:        wall,
+		hss:         emu.Count(emulator.KindHSS),
+		iam:         emu.Count(emulator.KindIAMToken) + emu.Count(emulator.KindIAMProjects),
+		throttled:   emu.Throttled(),
+		connections: emu.Connections(),
+	}, nil
+}
+
+// median takes each column's median on its own.
+func median(s []sample) sample {
+	pick := func(f func(sample) int) int {
+		v := make([]int, len(s))
+		for i := range s {
+			v[i] = f(s[i])
+		}
+		sort.Ints(v)
+		return v[len(v)/2]
+	}
+	return sample{
+		wall:        time.Duration(pick(func(x sample) int { return int(x.wall) })),
+		hss:         pick(func(x sample) int { return x.hss }),
+		iam:         pick(func(x sample) int { return x.iam }),
+		throttled:   pick(func(x sample) int { return x.throttled }),
+		connections: pick(func(x sample) int { return x.connections }),
+	}
+}
