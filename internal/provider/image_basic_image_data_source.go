@@ -43,6 +43,7 @@ type imageBasicImageDataSourceModel struct {
 	EnterpriseProjectID types.String      `tfsdk:"enterprise_project_id"`
 	ImageID             types.String      `tfsdk:"image_id"`
 	ImageType           types.String      `tfsdk:"image_type"`
+	ImageReference      types.String      `tfsdk:"image_reference"`
 	Namespace           types.String      `tfsdk:"namespace"`
 	ImageName           types.String      `tfsdk:"image_name"`
 	ImageVersion        types.String      `tfsdk:"image_version"`
@@ -108,19 +109,32 @@ func (d *imageBasicImageDataSource) Schema(ctx context.Context, _ datasource.Sch
 					"`instance_image` (enterprise image), `cicd` (CI/CD image) or `harbor` (Harbor repository image).",
 				Validators: []validator.String{stringvalidator.OneOf(hss.ImageTypes...)},
 			},
+			"image_reference": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "A repository image as you would pull it, e.g. `swr.cn-north-4.myhuaweicloud.com/scc_hss_container/proxy-agent:24.5.0-x86_64` " +
+					"or `harbor.example.com/team/app:1.2`. Fills `namespace` (the first path component), `image_name` (the rest of the path) and " +
+					"`image_version` (the tag); conflicts with setting those directly. A digest may follow the tag but cannot replace it.",
+				Validators: []validator.String{
+					imageReferenceValidator{},
+					stringvalidator.ConflictsWith(path.MatchRoot("namespace"), path.MatchRoot("image_name"), path.MatchRoot("image_version")),
+				},
+			},
 			"namespace": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "Organization (namespace) of a repository image. Required unless `image_type` is `cicd`.",
+				Computed:            true,
+				MarkdownDescription: "Organization (namespace) of a repository image. Required unless `image_type` is `cicd` or `image_reference` is set.",
 				Validators:          nonEmpty,
 			},
 			"image_name": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "Name of a repository image. Required unless `image_type` is `cicd`.",
+				Computed:            true,
+				MarkdownDescription: "Name of a repository image. Required unless `image_type` is `cicd` or `image_reference` is set.",
 				Validators:          nonEmpty,
 			},
 			"image_version": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "Tag of a repository image. Required unless `image_type` is `cicd`.",
+				Computed:            true,
+				MarkdownDescription: "Tag of a repository image. Required unless `image_type` is `cicd` or `image_reference` is set.",
 				Validators:          nonEmpty,
 			},
 			"os_name": schema.StringAttribute{
@@ -157,7 +171,7 @@ func (d *imageBasicImageDataSource) ValidateConfig(ctx context.Context, req data
 		return
 	}
 	t := m.ImageType.ValueString()
-	if t == hss.ImageTypeCICD {
+	if t == hss.ImageTypeCICD || !m.ImageReference.IsNull() {
 		return
 	}
 	for _, a := range []struct {
@@ -167,7 +181,7 @@ func (d *imageBasicImageDataSource) ValidateConfig(ctx context.Context, req data
 		if a.v.IsNull() {
 			resp.Diagnostics.AddAttributeError(path.Root(a.name), "Missing required argument",
 				fmt.Sprintf("image_type %q is a repository image, identified by its organization, name and tag: "+
-					"set namespace, image_name and image_version (%s is missing). Only image_type \"cicd\" is identified by image_id alone.", t, a.name))
+					"set namespace, image_name and image_version (%s is missing), or image_reference. Only image_type \"cicd\" is identified by image_id alone.", t, a.name))
 		}
 	}
 }
@@ -204,6 +218,14 @@ func (d *imageBasicImageDataSource) Read(ctx context.Context, req datasource.Rea
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
 
+	if !m.ImageReference.IsNull() {
+		ref, err := hss.ParseImageReference(m.ImageReference.ValueString())
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("image_reference"), "Invalid image reference", err.Error())
+			return
+		}
+		m.Namespace, m.ImageName, m.ImageVersion = types.StringValue(ref.Namespace), types.StringValue(ref.Name), types.StringValue(ref.Version)
+	}
 	q := hss.Query{
 		Region:              orDefault(m.Region, d.data.region),
 		ImageID:             m.ImageID.ValueString(),
@@ -269,4 +291,22 @@ func queryID(q hss.Query) string {
 	v.Set("enterprise_project_id", eps)
 	sum := sha256.Sum256([]byte(v.Encode()))
 	return strings.Join([]string{q.Region, q.ImageID, hex.EncodeToString(sum[:8])}, "/")
+}
+
+// imageReferenceValidator rejects references HSS cannot identify an image by.
+type imageReferenceValidator struct{}
+
+func (imageReferenceValidator) Description(context.Context) string {
+	return "must be an image reference with a tag: " + hss.ImageReferenceForm
+}
+
+func (v imageReferenceValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (imageReferenceValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := hss.ParseImageReference(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid image reference", err.Error())
+	}
 }

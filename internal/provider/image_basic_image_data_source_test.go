@@ -52,9 +52,14 @@ data "hss_image_basic_image" "test" {
 			},
 		}},
 	})
+	ua := regexp.MustCompile(`terraform-provider-hss/test \(terraform/\d+\.\d+\.\d+\)`)
 	for _, r := range e.Requests() {
 		if r.Kind == emulator.KindHSS && (r.Query.Get("limit") != "200" || r.Query.Get("image_type") != "cicd" || r.Query.Get("enterprise_project_id") != "all_granted_eps") {
 			t.Fatalf("unexpected query %v", r.Query)
+		}
+		// API-side logs can tell this provider and the Terraform version apart.
+		if !ua.MatchString(r.UserAgent) {
+			t.Fatalf("User-Agent %q", r.UserAgent)
 		}
 	}
 }
@@ -482,5 +487,35 @@ data "hss_image_basic_image" "test" {
 	}
 	if throttled != 5 {
 		t.Fatalf("%d throttled answers seen, want 5", throttled)
+	}
+}
+
+// An image reference as users have it fills organization, name and tag, visible in state.
+func TestAccImageBasicImage_imageReference(t *testing.T) {
+	e := newEmu(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(nil),
+		Steps: []resource.TestStep{{
+			Config: e.provider(authAKSK) + `
+data "hss_image_basic_image" "test" {
+  image_id        = "5f7c3b2a19e04d8c"
+  image_type      = "private_image"
+  image_reference = "swr.cn-north-4.myhuaweicloud.com/scc_hss_container/proxy-agent:24.5.0-x86_64"
+}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				dsAttr("namespace", knownvalue.StringExact("scc_hss_container")),
+				dsAttr("image_name", knownvalue.StringExact("proxy-agent")),
+				dsAttr("image_version", knownvalue.StringExact("24.5.0-x86_64")),
+				dsAttr("data_list", knownvalue.ListExact([]knownvalue.Check{entry(emulator.BasicImage{
+					OSName: "Huawei Cloud EulerOS", OSVersion: "2.0",
+					LayerDigest: "sha256:9b1e1f0a7c3d4e5f60718293a4b5c6d7e8f9012345678901234567890abcdef0",
+				})})),
+			},
+		}},
+	})
+	for _, r := range e.Requests() {
+		if r.Kind == emulator.KindHSS && (r.Query.Get("namespace") != "scc_hss_container" || r.Query.Get("image_name") != "proxy-agent" || r.Query.Get("image_version") != "24.5.0-x86_64") {
+			t.Fatalf("query %v", r.Query)
+		}
 	}
 }

@@ -48,6 +48,43 @@ data "hss_image_basic_image" "test" {
 }`,
 			want: `namespace is missing`,
 		},
+		"image_reference_with_namespace": {
+			config: e.provider(authAKSK) + `
+data "hss_image_basic_image" "test" {
+  image_id        = "x"
+  image_type      = "harbor"
+  image_reference = "harbor.example.com/team/app:1.2"
+  namespace       = "team"
+}`,
+			want: `Invalid Attribute Combination.*image_reference.*namespace`,
+		},
+		"image_reference_digest_only": {
+			config: e.provider(authAKSK) + `
+data "hss_image_basic_image" "test" {
+  image_id        = "x"
+  image_type      = "harbor"
+  image_reference = "harbor.example.com/team/app@sha256:0000000000000000000000000000000000000000000000000000000000000000"
+}`,
+			want: `Invalid image reference.*by digest only.*expected \[registry/\]organization/name:tag`,
+		},
+		"image_reference_malformed": {
+			config: e.provider(authAKSK) + `
+data "hss_image_basic_image" "test" {
+  image_id        = "x"
+  image_type      = "harbor"
+  image_reference = "Harbor Example/app:1"
+}`,
+			want: `Invalid image reference.*not a valid image reference.*expected`,
+		},
+		"image_reference_without_tag": {
+			config: e.provider(authAKSK) + `
+data "hss_image_basic_image" "test" {
+  image_id        = "x"
+  image_type      = "private_image"
+  image_reference = "swr.cn-north-4.myhuaweicloud.com/scc_hss_container/proxy-agent"
+}`,
+			want: `has no tag; expected`,
+		},
 		"empty_image_id": {
 			config: e.provider(authAKSK) + `
 data "hss_image_basic_image" "test" {

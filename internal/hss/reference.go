@@ -1,0 +1,40 @@
+package hss
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/distribution/reference"
+)
+
+// ImageReferenceForm is the shape ParseImageReference expects, for error messages.
+const ImageReferenceForm = "[registry/]organization/name:tag, e.g. swr.cn-north-4.myhuaweicloud.com/scc_hss_container/proxy-agent:24.5.0-x86_64"
+
+// RepositoryImage is what identifies a repository image to HSS.
+type RepositoryImage struct {
+	Namespace string
+	Name      string
+	Version   string
+}
+
+// ParseImageReference splits a container image reference into organization (the first path
+// component), image name (the rest of the path) and tag. A digest may accompany the tag but
+// cannot replace it: HSS identifies repository images by tag.
+func ParseImageReference(s string) (RepositoryImage, error) {
+	named, err := reference.ParseNormalizedNamed(strings.TrimSpace(s))
+	if err != nil {
+		return RepositoryImage{}, fmt.Errorf("%q is not a valid image reference (%w); expected %s", s, err, ImageReferenceForm)
+	}
+	tagged, ok := named.(reference.Tagged)
+	if !ok {
+		if _, digested := named.(reference.Digested); digested {
+			return RepositoryImage{}, fmt.Errorf("%q names an image by digest only; HSS identifies repository images by tag: expected %s", s, ImageReferenceForm)
+		}
+		return RepositoryImage{}, fmt.Errorf("%q has no tag; expected %s", s, ImageReferenceForm)
+	}
+	org, name, found := strings.Cut(reference.Path(named), "/")
+	if !found || org == "" || name == "" {
+		return RepositoryImage{}, fmt.Errorf("%q needs an organization and a name; expected %s", s, ImageReferenceForm)
+	}
+	return RepositoryImage{Namespace: org, Name: name, Version: tagged.Tag()}, nil
+}
