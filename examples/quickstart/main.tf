@@ -1,7 +1,7 @@
-# Reads the base image of two images and uses the result in an output, a resource and a
-# check. `make demo` runs `terraform plan` here against the local HSS emulator; against
-# Huawei Cloud, export HW_REGION_NAME, HW_ACCESS_KEY and HW_SECRET_KEY and use your own
-# image IDs.
+# The base OS of several images, and a warning for any built on an end-of-life OS release.
+# `make demo` runs `terraform plan` here against the local HSS emulator. Against Huawei Cloud,
+# export HW_REGION_NAME with credentials (e.g. HW_ACCESS_KEY and HW_SECRET_KEY) and list your
+# own images.
 
 terraform {
   required_providers {
@@ -19,50 +19,62 @@ variable "hss_endpoint" {
 
 provider "hss" {
   # region and credentials come from HW_REGION_NAME, HW_ACCESS_KEY and HW_SECRET_KEY.
+  enterprise_project_id = "all_granted_eps"
   endpoints = var.hss_endpoint == null ? null : {
     hss = var.hss_endpoint
     iam = var.hss_endpoint
   }
 }
 
-data "hss_image_basic_image" "ci" {
-  image_id              = "111"
-  image_type            = "cicd"
-  enterprise_project_id = "all_granted_eps"
-}
-
-data "hss_image_basic_image" "proxy_agent" {
-  image_id              = "5f7c3b2a19e04d8c"
-  image_type            = "private_image"
-  namespace             = "scc_hss_container"
-  image_name            = "proxy-agent"
-  image_version         = "24.5.0-x86_64"
-  enterprise_project_id = "all_granted_eps"
-}
-
 locals {
-  end_of_life = ["CentOS 6", "CentOS 7", "Debian 8", "Debian 9", "Ubuntu 16.04"]
-}
+  images = {
+    ci-runner = { id = "111", type = "cicd", reference = null }
+    builder   = { id = "multi-os-0001", type = "cicd", reference = null }
+    agent = {
+      id        = "5f7c3b2a19e04d8c"
+      type      = "private_image"
+      reference = "swr.cn-north-4.myhuaweicloud.com/scc_hss_container/proxy-agent:24.5.0-x86_64"
+    }
+  }
 
-# Records the base image a deployment was planned against.
-resource "terraform_data" "ci_base_image" {
-  input = data.hss_image_basic_image.ci.data_list
-}
+  end_of_life = toset(["CentOS 6", "CentOS 7", "Debian 8", "Debian 9", "Ubuntu 14.04", "Ubuntu 16.04", "Ubuntu 18.04"])
 
-check "ci_base_image_supported" {
-  assert {
-    condition = alltrue([
-      for b in data.hss_image_basic_image.ci.data_list : !contains(local.end_of_life, "${b.os_name} ${b.os_version}")
-    ])
-    error_message = "The CI image is built on an end-of-life OS release."
+  base_os = {
+    for name, d in data.hss_image_basic_image.image :
+    name => distinct([for b in d.data_list : "${b.os_name} ${b.os_version}"])
+  }
+  on_end_of_life = {
+    for name, releases in local.base_os : name => setintersection(local.end_of_life, releases)
+    if length(setintersection(local.end_of_life, releases)) > 0
   }
 }
 
-output "ci_base_image" {
-  description = "Base image of CI/CD image 111."
-  value       = data.hss_image_basic_image.ci.data_list
+data "hss_image_basic_image" "image" {
+  for_each = local.images
+
+  image_id        = each.value.id
+  image_type      = each.value.type
+  image_reference = each.value.reference
 }
 
-output "proxy_agent_base_os" {
-  value = [for b in data.hss_image_basic_image.proxy_agent.data_list : "${b.os_name} ${b.os_version}"]
+check "no_end_of_life_base" {
+  assert {
+    condition     = length(local.on_end_of_life) == 0
+    error_message = "Built on an end-of-life OS: ${jsonencode(local.on_end_of_life)}."
+  }
+}
+
+# Records the base images a release was planned against.
+resource "terraform_data" "release_base_images" {
+  input = local.base_os
+}
+
+output "base_os" {
+  description = "Base OS releases of each image."
+  value       = local.base_os
+}
+
+output "ci_runner_base_image" {
+  description = "Base image of CI/CD image 111, as the API reports it."
+  value       = data.hss_image_basic_image.image["ci-runner"].data_list
 }

@@ -519,3 +519,34 @@ data "hss_image_basic_image" "test" {
 		}
 	}
 }
+
+// A precondition on the end-of-life list stops the plan for an image built on Debian 9.
+func TestAccImageBasicImage_endOfLifePrecondition(t *testing.T) {
+	e := newEmu(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(nil),
+		Steps: []resource.TestStep{{
+			Config: e.provider(authAKSK) + `
+locals {
+  end_of_life = toset(["CentOS 7", "Debian 9"])
+  base_os     = [for b in data.hss_image_basic_image.test.data_list : "${b.os_name} ${b.os_version}"]
+}
+
+data "hss_image_basic_image" "test" {
+  image_id   = "111"
+  image_type = "cicd"
+}
+
+resource "terraform_data" "deployment" {
+  input = data.hss_image_basic_image.test.id
+  lifecycle {
+    precondition {
+      condition     = length(setintersection(local.end_of_life, local.base_os)) == 0
+      error_message = "Refusing to deploy an image built on an end-of-life OS: ${join(", ", local.base_os)}."
+    }
+  }
+}`,
+			ExpectError: errRe(`Resource precondition failed.*Refusing to deploy an image built on an end-of-life OS: Debian 9`),
+		}},
+	})
+}
