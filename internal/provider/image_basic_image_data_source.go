@@ -300,7 +300,9 @@ func (imageReferenceValidator) Description(context.Context) string {
 	return "must be an image reference with a tag: " + hss.ImageReferenceForm
 }
 
-func (v imageReferenceValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v imageReferenceValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (imageReferenceValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
