@@ -3,7 +3,6 @@ package hss_test
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -17,13 +16,9 @@ const benchLatency = 20 * time.Millisecond
 
 func benchServer(b *testing.B) (*emulator.Emulator, string) {
 	b.Helper()
-	emu := emulator.New(nil)
-	srv := httptest.NewUnstartedServer(emu)
-	srv.Config.ConnState = emu.ConnState
-	srv.Start()
-	b.Cleanup(srv.Close)
+	emu, url := newServer(b)
 	emu.AddFault(emulator.Fault{Latency: benchLatency})
-	return emu, srv.URL
+	return emu, url
 }
 
 // BenchmarkRead is one read of 1, 450 and 5,000 entries, one page at a time versus four at once.

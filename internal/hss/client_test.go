@@ -12,7 +12,7 @@ import (
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 )
 
-func newServer(t *testing.T) (*emulator.Emulator, string) {
+func newServer(t testing.TB) (*emulator.Emulator, string) {
 	t.Helper()
 	emu := emulator.New(nil)
 	srv := httptest.NewUnstartedServer(emu)

@@ -38,8 +38,10 @@ func (e *APIError) Error() string {
 // Hint suggests what to do about well-known failures; empty when there is nothing useful to add.
 func (e *APIError) Hint() string {
 	switch {
-	case e.ErrorCode == "APIGW.0301" || e.ErrorCode == "APIGW.0101" && e.StatusCode == 401:
+	case e.ErrorCode == "APIGW.0301":
 		return "Check access_key/secret_key (HW_ACCESS_KEY/HW_SECRET_KEY), security_token for temporary credentials, and that the machine clock is correct."
+	case e.ErrorCode == "APIGW.0307":
+		return "The token is invalid or has expired: obtain a new token scoped to the project of this region."
 	case e.StatusCode == 401:
 		return "The credentials were refused: check the token or user name, password and domain name."
 	case e.StatusCode == 403:

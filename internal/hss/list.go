@@ -80,13 +80,13 @@ func (c *Client) ListBasicImages(ctx context.Context, q Query) (*Result, error) 
 	if q.Region == "" {
 		q.Region = c.cfg.Region
 	}
-	return c.reads.do(ctx, q.key(), func(ctx context.Context) (*Result, error) {
+	return c.reads.do(ctx, q.Key(), func(ctx context.Context) (*Result, error) {
 		return c.list(ctx, q)
 	})
 }
 
-// key identifies everything that selects a result.
-func (q Query) key() string {
+// Key identifies everything that selects a result: equal keys, equal results.
+func (q Query) Key() string {
 	v := url.Values{}
 	v.Set("region", q.Region)
 	v.Set("image_id", q.ImageID)

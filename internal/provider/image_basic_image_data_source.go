@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -276,20 +275,10 @@ func orDefault(v types.String, def string) string {
 
 // queryID is a stable identifier of everything that selects the result.
 func queryID(q hss.Query) string {
-	v := url.Values{}
-	v.Set("region", q.Region)
-	v.Set("image_id", q.ImageID)
-	v.Set("image_type", q.ImageType)
-	v.Set("namespace", q.Namespace)
-	v.Set("image_name", q.ImageName)
-	v.Set("image_version", q.ImageVersion)
-	v.Set("os_name", q.OSName)
-	eps := q.EnterpriseProjectID
-	if eps == "" {
-		eps = defaultEnterpriseProject
+	if q.EnterpriseProjectID == "" {
+		q.EnterpriseProjectID = defaultEnterpriseProject
 	}
-	v.Set("enterprise_project_id", eps)
-	sum := sha256.Sum256([]byte(v.Encode()))
+	sum := sha256.Sum256([]byte(q.Key()))
 	return strings.Join([]string{q.Region, q.ImageID, hex.EncodeToString(sum[:8])}, "/")
 }
 
