@@ -37,7 +37,6 @@ func TestResolveConfigPrecedenceAndDefaults(t *testing.T) {
 	}
 }
 
-
 func TestUnknownProviderArgument(t *testing.T) {
 	m := hssProviderModel{Region: types.StringUnknown(), AccessKey: types.StringValue("a"), SecretKey: types.StringValue("b")}
 	var d diag.Diagnostics
