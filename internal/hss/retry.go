@@ -22,6 +22,15 @@ const (
 	maxRetryAfter = 60 * time.Second
 )
 
+// retryableStatus are the answers worth another attempt: throttling and transient outages.
+var retryableStatus = map[int]bool{
+	http.StatusTooManyRequests:     true,
+	http.StatusInternalServerError: true,
+	http.StatusBadGateway:          true,
+	http.StatusServiceUnavailable:  true,
+	http.StatusGatewayTimeout:      true,
+}
+
 // RetryError is the last failure of a request that was retried until max_retries ran out.
 type RetryError struct {
 	Attempts int
@@ -37,7 +46,8 @@ func (e *RetryError) Unwrap() error { return e.Err }
 // retrying runs attempt until it succeeds, fails for good, or max_retries is spent. Each
 // attempt goes through the SDK again, so an AK/SK request is signed afresh with a new
 // X-Sdk-Date. Which failures are retried, and how long to wait, is go-retryablehttp's
-// policy: 429, 5xx but 501, and connection errors; Retry-After is honoured.
+// policy for connection errors and its back-off; of the HTTP answers only 429, 500, 502, 503
+// and 504 are retried. Retry-After is honoured.
 func (c *Client) retrying(ctx context.Context, bt *boundTransport, op string, attempt func() error) error {
 	maxRetries := c.cfg.MaxRetries
 	for n := 0; ; n++ {
@@ -63,6 +73,9 @@ func (c *Client) retrying(ctx context.Context, bt *boundTransport, op string, at
 			resp, tErr = nil, transportError(err)
 		}
 		retry, _ := retryablehttp.ErrorPropagatedRetryPolicy(ctx, resp, tErr)
+		if resp != nil && !retryableStatus[resp.StatusCode] {
+			retry = false
+		}
 		if !retry || ctx.Err() != nil {
 			if n > 0 {
 				return &RetryError{Attempts: n + 1, Err: err}

@@ -48,7 +48,7 @@ func TestRetryTransientFailures(t *testing.T) {
 }
 
 func TestNoRetryOnClientErrors(t *testing.T) {
-	for _, status := range []int{400, 401, 403, 404} {
+	for _, status := range []int{400, 401, 403, 404, 501, 505} {
 		emu, url := newServer(t)
 		emu.AddFault(emulator.Fault{Status: status, Code: "HSS.0001", Message: "no"})
 		c := newClient(t, url, aksk(), fastRetries(5))
@@ -130,13 +130,15 @@ func TestReauthenticateOnExpiredToken(t *testing.T) {
 	if _, err := c.ListBasicImages(context.Background(), cicd111); err != nil {
 		t.Fatal(err)
 	}
-	emu.AddFault(emulator.Fault{Times: 1, Status: http.StatusUnauthorized, Code: "APIGW.0307", Message: "The token has expired."})
+	// IAM revokes the token (its clock moves past the expiry) while the client still trusts it.
+	emu.SetClock(func() time.Time { return time.Now().Add(25 * time.Hour) })
 	if _, err := c.ListBasicImages(context.Background(), cicd111); err != nil {
 		t.Fatal(err)
 	}
 	if n := emu.Count(emulator.KindIAMToken); n != 2 {
 		t.Fatalf("%d token requests, want 2", n)
 	}
+	emu.SetClock(time.Now)
 
 	tok := emu.IssueToken(emulator.UserName, emulator.ProjectID, time.Hour)
 	c = newClient(t, url, hss.Credentials{Method: hss.AuthToken, Token: tok}, fastRetries(0))

@@ -550,3 +550,23 @@ resource "terraform_data" "deployment" {
 		}},
 	})
 }
+
+// Configuring the provider costs no request: a plan without reads never reaches IAM or HSS,
+// whatever the authentication method.
+func TestAccProviderConfigureIsOffline(t *testing.T) {
+	e := newEmu(t)
+	for _, auth := range []string{authAKSK, authPassword} {
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: factories(nil),
+			Steps: []resource.TestStep{{
+				Config: e.provider(auth) + `
+resource "terraform_data" "x" {
+  input = "no reads"
+}`,
+			}},
+		})
+	}
+	if n := len(e.Requests()); n != 0 {
+		t.Fatalf("configuring the provider made %d requests", n)
+	}
+}
