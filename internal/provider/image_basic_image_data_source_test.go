@@ -551,8 +551,8 @@ resource "terraform_data" "deployment" {
 	})
 }
 
-// Configuring the provider costs no request: a plan without reads never reaches IAM or HSS,
-// whatever the authentication method.
+// Configuring the provider costs no request: a plan whose only read is deferred to apply
+// configures the provider but never reaches IAM or HSS, whatever the authentication method.
 func TestAccProviderConfigureIsOffline(t *testing.T) {
 	e := newEmu(t)
 	for _, auth := range []string{authAKSK, authPassword} {
@@ -560,12 +560,36 @@ func TestAccProviderConfigureIsOffline(t *testing.T) {
 			ProtoV6ProviderFactories: factories(nil),
 			Steps: []resource.TestStep{{
 				Config: e.provider(auth) + `
-resource "terraform_data" "x" {
-  input = "no reads"
+resource "terraform_data" "image" {
+  input = "111"
+}
+
+data "hss_image_basic_image" "test" {
+  image_id   = terraform_data.image.output
+  image_type = "cicd"
 }`,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
 			}},
 		})
 	}
+	// The same plan without credentials fails in Configure, so Configure did run above.
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(nil),
+		Steps: []resource.TestStep{{
+			Config: e.provider() + `
+resource "terraform_data" "image" {
+  input = "111"
+}
+
+data "hss_image_basic_image" "test" {
+  image_id   = terraform_data.image.output
+  image_type = "cicd"
+}`,
+			PlanOnly:    true,
+			ExpectError: errRe(`Missing credentials`),
+		}},
+	})
 	if n := len(e.Requests()); n != 0 {
 		t.Fatalf("configuring the provider made %d requests", n)
 	}
