@@ -75,9 +75,6 @@ func (c *Client) pageConcurrency() int {
 	return DefaultPageConcurrency
 }
 
-// Region is the provider's default region.
-func (c *Client) Region() string { return c.cfg.Region }
-
 // sdkClientWith builds an SDK client whose requests go through rt, a boundTransport carrying
 // one operation's context. It is cheap: the connection pool lives in c.transport and is shared.
 func (c *Client) sdkClientWith(rt http.RoundTripper, endpoint string, cred auth.ICredential) *core.HcHttpClient {
@@ -104,7 +101,7 @@ func (c *Client) credential(ctx context.Context, region string) (auth.ICredentia
 		}
 		return &tokenCredential{token: tok.value, projectID: tok.projectID}, tok.projectID, nil
 	}
-	pid, err := c.ProjectID(ctx, region)
+	pid, err := c.projectID(ctx, region)
 	if err != nil {
 		return nil, "", err
 	}
@@ -130,9 +127,9 @@ func (c *Client) baseCredential(projectID string) (auth.ICredential, error) {
 	return cred, nil
 }
 
-// ProjectID returns the project of region: the configured one for the provider's region,
+// projectID returns the project of region: the configured one for the provider's region,
 // otherwise resolved through IAM once and cached.
-func (c *Client) ProjectID(ctx context.Context, region string) (string, error) {
+func (c *Client) projectID(ctx context.Context, region string) (string, error) {
 	if region == c.cfg.Region && c.cfg.ProjectID != "" {
 		return c.cfg.ProjectID, nil
 	}

@@ -1,6 +1,6 @@
 // Command hss-emulator serves the local HSS and IAM emulator.
 //
-//	hss-emulator [-listen 127.0.0.1:0] [-latency 20ms]              serve until interrupted
+//	hss-emulator [-listen 127.0.0.1:0] [-latency 20ms] [-rate-limit 25]  serve until interrupted
 //	hss-emulator [flags] -- terraform plan                         serve while a command runs
 //
 // A command run under it gets HSS_EMULATOR_URL and TF_VAR_hss_endpoint pointing at the
@@ -31,6 +31,7 @@ func main() {
 func run() int {
 	listen := flag.String("listen", "127.0.0.1:0", "address to listen on (loopback only)")
 	latency := flag.Duration("latency", 0, "delay added to every HSS response")
+	rps := flag.Float64("rate-limit", 0, "HSS requests per second allowed per caller before 429 APIGW.0308 (0: unlimited)")
 	quiet := flag.Bool("quiet", false, "do not print the request summary on exit")
 	flag.Parse()
 
@@ -50,7 +51,10 @@ func run() int {
 	if *latency > 0 {
 		emu.AddFault(emulator.Fault{Latency: *latency})
 	}
-	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	if *rps > 0 {
+		emu.SetRateLimit(*rps, max(1, int(*rps)))
+	}
+	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second, ConnState: emu.ConnState}
 	go func() { _ = srv.Serve(ln) }()
 	url := "http://" + ln.Addr().String()
 	defer func() {
@@ -58,8 +62,8 @@ func run() int {
 		defer cancel()
 		_ = srv.Shutdown(ctx)
 		if !*quiet {
-			fmt.Fprintf(os.Stderr, "hss-emulator: served %d HSS, %d IAM token and %d IAM project requests\n",
-				emu.Count(emulator.KindHSS), emu.Count(emulator.KindIAMToken), emu.Count(emulator.KindIAMProjects))
+			fmt.Fprintf(os.Stderr, "hss-emulator: served %d HSS (%d throttled), %d IAM token and %d IAM project requests over %d connections\n",
+				emu.Count(emulator.KindHSS), emu.Throttled(), emu.Count(emulator.KindIAMToken), emu.Count(emulator.KindIAMProjects), emu.Connections())
 		}
 	}()
 
