@@ -208,3 +208,76 @@ func TestFaultsApplyInOrderAndExpire(t *testing.T) {
 		t.Fatalf("fault did not expire: %d", r.status)
 	}
 }
+
+func postJSON(t *testing.T, url, body string) (int, http.Header, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, url+"/v3/auth/tokens", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, resp.Header, out
+}
+
+func TestIAMTokens(t *testing.T) {
+	e, url := start(t)
+	body := func(user, password, scope string) string {
+		return `{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"` + user + `","password":"` + password +
+			`","domain":{"name":"` + DomainName + `"}}}},"scope":{"project":` + scope + `}}}`
+	}
+	status, h, out := postJSON(t, url, body(UserName, UserPassword, `{"name":"`+Region+`"}`))
+	tok := h.Get("X-Subject-Token")
+	project, _ := out["token"].(map[string]any)["project"].(map[string]any)
+	if status != http.StatusCreated || tok == "" || project["id"] != ProjectID {
+		t.Fatalf("%d %v %v", status, h, out)
+	}
+	// The issued token reads HSS in its project and nowhere else.
+	c := okCall()
+	c.token = tok
+	if r := do(t, url, c); r.status != http.StatusOK {
+		t.Fatalf("%d %v", r.status, r.body)
+	}
+	c.path, c.headers["region"], c.headers["X-Project-Id"] = basicPath(OtherProject, CICDImageID), OtherRegion, OtherProject
+	if r := do(t, url, c); r.status != http.StatusForbidden {
+		t.Fatalf("token used outside its scope: %d", r.status)
+	}
+
+	if status, _, out := postJSON(t, url, body(UserName, "wrong", `{"name":"`+Region+`"}`)); status != http.StatusUnauthorized || out["error_code"] != "IAM.0004" {
+		t.Fatalf("wrong password: %d %v", status, out)
+	}
+	if status, _, _ := postJSON(t, url, body(UserName, UserPassword, `{"id":"`+ForeignProjID+`"}`)); status != http.StatusBadRequest {
+		t.Fatalf("scope outside the account: %d", status)
+	}
+	if status, _, _ := postJSON(t, url, `{"auth":`); status != http.StatusBadRequest {
+		t.Fatalf("malformed body: %d", status)
+	}
+	if e.Count(KindIAMToken) != 4 {
+		t.Fatalf("token requests counted %d", e.Count(KindIAMToken))
+	}
+}
+
+func TestIAMProjectsNeedAuthentication(t *testing.T) {
+	_, url := start(t)
+	c := call{path: "/v3/projects", query: map[string]string{"name": Region}, headers: map[string]string{}, ak: AccessKeyID, sk: SecretAccessKey}
+	r := do(t, url, c)
+	projects, _ := r.body["projects"].([]any)
+	if r.status != http.StatusOK || len(projects) != 1 || projects[0].(map[string]any)["id"] != ProjectID {
+		t.Fatalf("%d %v", r.status, r.body)
+	}
+	c.ak = ""
+	if r := do(t, url, c); r.status != http.StatusUnauthorized {
+		t.Fatalf("unauthenticated listing: %d", r.status)
+	}
+	// Another account sees its own project of that region, not this one.
+	c.ak, c.sk = ForeignAK, ForeignSK
+	if r := do(t, url, c); len(r.body["projects"].([]any)) != 1 || r.body["projects"].([]any)[0].(map[string]any)["id"] != ForeignProjID {
+		t.Fatalf("another account sees %v", r.body)
+	}
+}

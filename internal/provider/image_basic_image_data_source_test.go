@@ -258,11 +258,7 @@ func TestAccImageBasicImage_credentialMethods(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: factories(c.env),
 				Steps: []resource.TestStep{{
-					Config: e.provider(c.auth) + `
-data "hss_image_basic_image" "test" {
-  image_id   = "111"
-  image_type = "cicd"
-}`,
+					Config: e.provider(c.auth) + dataCICD111,
 					ConfigStateChecks: []statecheck.StateCheck{
 						dsAttr("data_list", knownvalue.ListExact([]knownvalue.Check{entry(emulator.SpecDebian)})),
 					},
@@ -303,33 +299,28 @@ data "hss_image_basic_image" "img%d" {
 
 func TestAccImageBasicImage_wrongCredentials(t *testing.T) {
 	e := newEmu(t)
-	data := `
-data "hss_image_basic_image" "test" {
-  image_id   = "111"
-  image_type = "cicd"
-}`
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(nil),
 		Steps: []resource.TestStep{
 			{
-				Config:      e.provider(fmt.Sprintf("access_key = %q\n  secret_key = \"wrong-secret\"\n  project_id = %q", emulator.AccessKeyID, emulator.ProjectID)) + data,
+				Config:      e.provider(fmt.Sprintf("access_key = %q\n  secret_key = \"wrong-secret\"\n  project_id = %q", emulator.AccessKeyID, emulator.ProjectID)) + dataCICD111,
 				ExpectError: errRe(`HTTP status 401.*APIGW\.0301.*signature.*request ID: [0-9a-f]{32}.*access_key/secret_key`),
 			},
 			{
-				Config:      e.provider(fmt.Sprintf("access_key = %q\n  secret_key = %q\n  security_token = \"stale\"", emulator.TempAccessKeyID, emulator.TempSecretKey)) + data,
+				Config:      e.provider(fmt.Sprintf("access_key = %q\n  secret_key = %q\n  security_token = \"stale\"", emulator.TempAccessKeyID, emulator.TempSecretKey)) + dataCICD111,
 				ExpectError: errRe(`HTTP status 401.*security token`),
 			},
 			{
-				Config:      e.provider(`token = "MIInot-a-token"`) + data,
+				Config:      e.provider(`token = "MIInot-a-token"`) + dataCICD111,
 				ExpectError: errRe(`HTTP status 401.*APIGW\.0307.*token is invalid`),
 			},
 			{
-				Config:      e.provider(fmt.Sprintf("user_name = %q\n  password = \"wrong\"\n  domain_name = %q", emulator.UserName, emulator.DomainName)) + data,
+				Config:      e.provider(fmt.Sprintf("user_name = %q\n  password = \"wrong\"\n  domain_name = %q", emulator.UserName, emulator.DomainName)) + dataCICD111,
 				ExpectError: errRe(`POST /v3/auth/tokens failed with HTTP status 401.*IAM\.0004`),
 			},
 			{
 				// A project that belongs to another account is refused.
-				Config:      e.provider(authAKSK, fmt.Sprintf("project_id = %q", emulator.ForeignProjID)) + data,
+				Config:      e.provider(authAKSK, fmt.Sprintf("project_id = %q", emulator.ForeignProjID)) + dataCICD111,
 				ExpectError: errRe(`HTTP status 403.*HSS\.1002`),
 			},
 		},
@@ -455,11 +446,7 @@ data "hss_image_basic_image" "test" {
 func TestAccImageBasicImage_retries(t *testing.T) {
 	e := newEmu(t)
 	cfg := func(extra ...string) string {
-		return e.provider(append([]string{authAKSK, fmt.Sprintf("project_id = %q", emulator.ProjectID)}, extra...)...) + `
-data "hss_image_basic_image" "test" {
-  image_id   = "111"
-  image_type = "cicd"
-}`
+		return e.provider(append([]string{authAKSK, fmt.Sprintf("project_id = %q", emulator.ProjectID)}, extra...)...) + dataCICD111
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(nil),

@@ -81,6 +81,13 @@ var (
 	authLimited = fmt.Sprintf("access_key = %q\n  secret_key = %q", emulator.LimitedAK, emulator.LimitedSK)
 )
 
+// dataCICD111 reads the API page's example CI/CD image.
+const dataCICD111 = `
+data "hss_image_basic_image" "test" {
+  image_id   = "111"
+  image_type = "cicd"
+}`
+
 // provider renders a provider block that points every service at the emulator.
 func (e *emu) provider(lines ...string) string {
 	return fmt.Sprintf(`

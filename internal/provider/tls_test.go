@@ -30,25 +30,20 @@ func TestAccTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := &emu{Emulator: fake, url: srv.URL}
-	data := `
-data "hss_image_basic_image" "test" {
-  image_id   = "111"
-  image_type = "cicd"
-}`
 	ok := []statecheck.StateCheck{dsAttr("data_list", knownvalue.ListExact([]knownvalue.Check{entry(emulator.SpecDebian)}))}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(nil),
 		Steps: []resource.TestStep{
 			{
-				Config:      e.provider(authAKSK) + data,
+				Config:      e.provider(authAKSK) + dataCICD111,
 				ExpectError: errRe(`TLS certificate could not be verified.*cacert_file \(HW_CACERT_FILE\)`),
 			},
 			{
-				Config:            e.provider(authAKSK, fmt.Sprintf("cacert_file = %q", caFile)) + data,
+				Config:            e.provider(authAKSK, fmt.Sprintf("cacert_file = %q", caFile)) + dataCICD111,
 				ConfigStateChecks: ok,
 			},
 			{
-				Config:            e.provider(authAKSK, "insecure = true") + data,
+				Config:            e.provider(authAKSK, "insecure = true") + dataCICD111,
 				ConfigStateChecks: ok,
 			},
 		},
@@ -56,7 +51,7 @@ data "hss_image_basic_image" "test" {
 	// OS_CACERT is honoured like HW_CACERT_FILE.
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(mapEnv{EnvOSCACert: caFile}),
-		Steps:                    []resource.TestStep{{Config: e.provider(authAKSK) + data, ConfigStateChecks: ok}},
+		Steps:                    []resource.TestStep{{Config: e.provider(authAKSK) + dataCICD111, ConfigStateChecks: ok}},
 	})
 }
 

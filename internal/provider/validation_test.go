@@ -10,11 +10,6 @@ import (
 // Bad input fails at plan time with the attribute and what is allowed, before any request.
 func TestAccValidation(t *testing.T) {
 	e := newEmu(t)
-	cicd := `
-data "hss_image_basic_image" "test" {
-  image_id   = "111"
-  image_type = "cicd"
-}`
 	cases := map[string]struct {
 		config string
 		env    mapEnv
@@ -108,7 +103,7 @@ provider "hss" {
   access_key = "a"
   secret_key = "b"
   endpoints  = { hss = %q, ecs = %q }
-}`, e.url, e.url) + cicd,
+}`, e.url, e.url) + dataCICD111,
 			want: `endpoints.*value must be one of:.*"hss".*"iam"`,
 		},
 		"endpoint_not_url": {
@@ -118,28 +113,28 @@ provider "hss" {
   access_key = "a"
   secret_key = "b"
   endpoints  = { hss = "hss.local" }
-}` + cicd,
+}` + dataCICD111,
 			want: `endpoints .*"hss.local" must be an absolute https:// or http:// URL`,
 		},
 		"max_retries_out_of_range": {
-			config: e.provider(authAKSK, "max_retries = -1") + cicd,
+			config: e.provider(authAKSK, "max_retries = -1") + dataCICD111,
 			want:   `max_retries.*between 0 and 20`,
 		},
 		"max_retries_env_not_a_number": {
-			config: e.provider(authAKSK) + cicd,
+			config: e.provider(authAKSK) + dataCICD111,
 			env:    mapEnv{EnvMaxRetries: "many"},
 			want:   `HW_MAX_RETRIES="many" must be an integer from 0 to 20`,
 		},
 		"rate_limit_negative": {
-			config: e.provider(authAKSK, "rate_limit = -1") + cicd,
+			config: e.provider(authAKSK, "rate_limit = -1") + dataCICD111,
 			want:   `rate_limit.*between 0.*1000`,
 		},
 		"page_concurrency_zero": {
-			config: e.provider(authAKSK, "page_concurrency = 0") + cicd,
+			config: e.provider(authAKSK, "page_concurrency = 0") + dataCICD111,
 			want:   `page_concurrency.*between 1 and 32`,
 		},
 		"page_concurrency_env": {
-			config: e.provider(authAKSK) + cicd,
+			config: e.provider(authAKSK) + dataCICD111,
 			env:    mapEnv{EnvPageConcurrency: "2.5"},
 			want:   `HW_PAGE_CONCURRENCY="2.5" must be an integer from 1 to 32`,
 		},
@@ -147,35 +142,35 @@ provider "hss" {
 			config: fmt.Sprintf(`
 provider "hss" {
   %s
-}`, authAKSK) + cicd,
+}`, authAKSK) + dataCICD111,
 			want: `Missing region.*HW_REGION_NAME`,
 		},
 		"missing_credentials": {
 			config: `
 provider "hss" {
   region = "cn-north-4"
-}` + cicd,
+}` + dataCICD111,
 			want: `Missing credentials.*access_key \(HW_ACCESS_KEY\).*token \(HW_AUTH_TOKEN\).*user_name \(HW_USER_NAME\)`,
 		},
 		"conflicting_credentials": {
-			config: e.provider(authAKSK) + cicd,
+			config: e.provider(authAKSK) + dataCICD111,
 			env:    mapEnv{EnvToken: "MIIsomething"},
 			want:   `Conflicting credentials.*AK/SK.*token: token \(HW_AUTH_TOKEN\)`,
 		},
 		"incomplete_aksk": {
-			config: e.provider(`access_key = "AK"`) + cicd,
+			config: e.provider(`access_key = "AK"`) + dataCICD111,
 			want:   `Incomplete credentials.*AK/SK authentication also needs "secret_key" \(HW_SECRET_KEY\)`,
 		},
 		"incomplete_password": {
-			config: e.provider(`user_name = "u"`, `password = "p"`) + cicd,
+			config: e.provider(`user_name = "u"`, `password = "p"`) + dataCICD111,
 			want:   `password authentication also needs "domain_name" \(HW_DOMAIN_NAME\)`,
 		},
 		"security_token_alone": {
-			config: e.provider(`security_token = "st"`) + cicd,
+			config: e.provider(`security_token = "st"`) + dataCICD111,
 			want:   `AK/SK authentication also needs "access_key" \(HW_ACCESS_KEY\) and "secret_key"`,
 		},
 		"bad_auth_url_env": {
-			config: e.provider(authAKSK) + cicd,
+			config: e.provider(authAKSK) + dataCICD111,
 			env:    mapEnv{EnvAuthURL: "iam.local"},
 			want:   `HW_AUTH_URL="iam.local" is not a usable URL`,
 		},
