@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -147,5 +148,16 @@ func TestReauthenticateOnExpiredToken(t *testing.T) {
 	var ae *hss.APIError
 	if !errors.As(err, &ae) || ae.StatusCode != 401 {
 		t.Fatalf("static token: err = %v", err)
+	}
+}
+
+// A refused connection is retried, then reported with the number of attempts.
+func TestConnectionRefusedIsRetried(t *testing.T) {
+	_, url := newServer(t)
+	c := newClient(t, url, aksk(), fastRetries(2), func(c *hss.Config) { c.HSSEndpoint = "http://127.0.0.1:1" })
+	_, err := c.ListBasicImages(context.Background(), cicd111)
+	var re *hss.RetryError
+	if !errors.As(err, &re) || re.Attempts != 3 || !strings.Contains(err.Error(), "refused") {
+		t.Fatalf("err = %v", err)
 	}
 }
