@@ -202,6 +202,8 @@ func (r *reader) fetchRest(ctx context.Context, pages int) ([]page, error) {
 
 // fetch reads page n (from 0), retrying and, once per read, re-authenticating.
 func (r *reader) fetch(ctx context.Context, n int) (page, error) {
+	// Its own logging fields: tflog masking writes to them, so concurrent pages must not share.
+	ctx = tflog.SetField(ctx, "hss_page", n+1)
 	offset := n * PageSize
 	bt := &boundTransport{ctx: ctx, next: r.c.transport}
 	req := r.q.request(int32(offset)) //nolint:gosec // offset is bounded by the page cap
