@@ -70,23 +70,17 @@ func (c *Client) retrying(ctx context.Context, bt *boundTransport, op string, at
 		var sre *sdkerr.ServiceResponseError
 		if !errors.As(err, &sre) {
 			// No usable answer: refused, reset, or a body that broke off.
-			resp, tErr = nil, transportError(err)
+			resp, tErr = nil, err
 		}
 		retry, _ := retryablehttp.ErrorPropagatedRetryPolicy(ctx, resp, tErr)
 		if resp != nil && !retryableStatus[resp.StatusCode] {
 			retry = false
 		}
-		if !retry || ctx.Err() != nil {
-			if n > 0 {
-				return &RetryError{Attempts: n + 1, Err: err}
+		if !retry || n >= maxRetries {
+			if n == 0 {
+				return err
 			}
-			return err
-		}
-		if n >= maxRetries {
-			if n > 0 {
-				return &RetryError{Attempts: n + 1, Err: err}
-			}
-			return err
+			return &RetryError{Attempts: n + 1, Err: err}
 		}
 		wait := c.backoff(n, resp)
 		tflog.Warn(ctx, "HSS provider retrying request", map[string]any{
@@ -117,16 +111,8 @@ func (c *Client) backoff(n int, resp *http.Response) time.Duration {
 	if resp != nil && resp.Header.Get("Retry-After") != "" {
 		return min(d, maxRetryAfter)
 	}
-	// Full jitter over the upper half keeps parallel reads from retrying in lockstep.
+	// Jitter over the upper half keeps parallel reads from retrying in lockstep.
 	return d/2 + rand.N(d/2+1) //nolint:gosec // jitter needs no cryptographic randomness
-}
-
-// transportError is the error a retry policy should see for a failure without a response.
-func transportError(err error) error {
-	if err == nil {
-		return errors.New("request failed")
-	}
-	return err
 }
 
 // sdkPanic is a panic inside the SDK, turned into an error so a hostile response cannot crash
