@@ -29,6 +29,7 @@ func TestBadResponseBodies(t *testing.T) {
 		"negative total":   {emulator.Fault{Body: `{"total_num": -5, "data_list": []}`}, "negative total_num"},
 		"huge total":       {emulator.Fault{Body: `{"total_num": 99999999999, "data_list": []}`}, ""},
 		"truncated always": {emulator.Fault{Body: `{"total_num": 1, "data_list": []}`, Truncate: true}, ""},
+		"limit ignored":    {emulator.Fault{Body: `{"total_num": 201, "data_list": [` + strings.Repeat(`{"os_name":"A"},`, 200) + `{"os_name":"B"}]}`}, "201 entries on a page of at most 200"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

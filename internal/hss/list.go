@@ -240,6 +240,11 @@ func (r *reader) fetch(ctx context.Context, n int) (page, error) {
 		if resp.DataList != nil {
 			p.items = *resp.DataList
 		}
+		if len(p.items) > PageSize {
+			// Offsets of later pages assume the limit was obeyed; entries would repeat otherwise.
+			return page{}, &DecodeError{Operation: OpListBasicImages, StatusCode: last.status, RequestID: last.requestID,
+				Reason: fmt.Sprintf("%d entries on a page of at most %d", len(p.items), PageSize)}
+		}
 		tflog.Debug(ctx, "HSS basic-image page read", map[string]any{
 			"page": n + 1, "offset": offset, "entries": len(p.items), "total_num": p.total, "request_id": last.requestID,
 		})
