@@ -31,64 +31,77 @@ func dsAttr(name string, v knownvalue.Check) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New(name), v)
 }
 
-// The spec's second example request: a CI/CD image by ID across all granted enterprise projects.
+// The spec's second example request: a CI/CD image by ID across all granted enterprise
+// projects. Runs on the emulator and, with HW_* set, on Huawei Cloud.
 func TestAccImageBasicImage_specCICD(t *testing.T) {
-	e := newEmu(t)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(nil),
-		Steps: []resource.TestStep{{
-			Config: e.provider(authAKSK) + `
+	for _, tg := range accTargets(t) {
+		t.Run(tg.name, func(t *testing.T) {
+			tg.need(t, envCloudCICDImage)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: tg.factories,
+				Steps: []resource.TestStep{{
+					Config: tg.provider() + fmt.Sprintf(`
 data "hss_image_basic_image" "test" {
-  image_id              = "111"
+  image_id              = %q
   image_type            = "cicd"
   enterprise_project_id = "all_granted_eps"
-}`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				dsAttr("total_num", knownvalue.Int64Exact(1)),
-				dsAttr("data_list", knownvalue.ListExact([]knownvalue.Check{entry(emulator.SpecDebian)})),
-				dsAttr("region", knownvalue.StringExact(emulator.Region)),
-				dsAttr("enterprise_project_id", knownvalue.StringExact("all_granted_eps")),
-				dsAttr("id", knownvalue.StringRegexp(regexp.MustCompile(`^cn-north-4/111/[0-9a-f]{16}$`))),
-			},
-		}},
-	})
-	ua := regexp.MustCompile(`terraform-provider-hss/test \(terraform/\d+\.\d+\.\d+\)`)
-	for _, r := range e.Requests() {
-		if r.Kind == emulator.KindHSS && (r.Query.Get("limit") != "200" || r.Query.Get("image_type") != "cicd" || r.Query.Get("enterprise_project_id") != "all_granted_eps") {
-			t.Fatalf("unexpected query %v", r.Query)
-		}
-		// API-side logs can tell this provider and the Terraform version apart.
-		if !ua.MatchString(r.UserAgent) {
-			t.Fatalf("User-Agent %q", r.UserAgent)
-		}
+}`, tg.cicdImage),
+					ConfigStateChecks: []statecheck.StateCheck{
+						dsAttr("total_num", tg.expect(knownvalue.Int64Exact(1), knownvalue.NotNull())),
+						dsAttr("data_list", tg.expect(knownvalue.ListExact([]knownvalue.Check{entry(emulator.SpecDebian)}), knownvalue.NotNull())),
+						dsAttr("region", knownvalue.StringExact(tg.region)),
+						dsAttr("enterprise_project_id", knownvalue.StringExact("all_granted_eps")),
+						dsAttr("id", knownvalue.StringRegexp(regexp.MustCompile(
+							`^`+regexp.QuoteMeta(tg.region+"/"+tg.cicdImage+"/")+`[0-9a-f]{16}$`))),
+					},
+				}},
+			})
+			if tg.emu == nil {
+				return
+			}
+			ua := regexp.MustCompile(`terraform-provider-hss/test \(terraform/\d+\.\d+\.\d+\)`)
+			for _, r := range tg.emu.Requests() {
+				if r.Kind == emulator.KindHSS && (r.Query.Get("limit") != "200" || r.Query.Get("image_type") != "cicd" || r.Query.Get("enterprise_project_id") != "all_granted_eps") {
+					t.Fatalf("unexpected query %v", r.Query)
+				}
+				// API-side logs can tell this provider and the Terraform version apart.
+				if !ua.MatchString(r.UserAgent) {
+					t.Fatalf("User-Agent %q", r.UserAgent)
+				}
+			}
+		})
 	}
 }
 
 // The spec's first example request: a private repository image by organization, name and tag.
 func TestAccImageBasicImage_repositoryImage(t *testing.T) {
-	e := newEmu(t)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(nil),
-		Steps: []resource.TestStep{{
-			Config: e.provider(authAKSK, `enterprise_project_id = "all_granted_eps"`) + `
+	for _, tg := range accTargets(t) {
+		t.Run(tg.name, func(t *testing.T) {
+			tg.need(t, envCloudRepoImage, envCloudRepoType, envCloudRepoNS, envCloudRepoName, envCloudRepoVersion)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: tg.factories,
+				Steps: []resource.TestStep{{
+					Config: tg.provider(`enterprise_project_id = "all_granted_eps"`) + fmt.Sprintf(`
 data "hss_image_basic_image" "test" {
-  image_id      = "5f7c3b2a19e04d8c"
-  image_type    = "private_image"
-  namespace     = "scc_hss_container"
-  image_name    = "proxy-agent"
-  image_version = "24.5.0-x86_64"
-}`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				dsAttr("total_num", knownvalue.Int64Exact(1)),
-				dsAttr("data_list", knownvalue.ListExact([]knownvalue.Check{entry(emulator.BasicImage{
-					OSName: "Huawei Cloud EulerOS", OSVersion: "2.0",
-					LayerDigest: "sha256:9b1e1f0a7c3d4e5f60718293a4b5c6d7e8f9012345678901234567890abcdef0",
-				})})),
-				// The provider's default enterprise project applies and is recorded.
-				dsAttr("enterprise_project_id", knownvalue.StringExact("all_granted_eps")),
-			},
-		}},
-	})
+  image_id      = %q
+  image_type    = %q
+  namespace     = %q
+  image_name    = %q
+  image_version = %q
+}`, tg.repo.id, tg.repo.typ, tg.repo.namespace, tg.repo.name, tg.repo.version),
+					ConfigStateChecks: []statecheck.StateCheck{
+						dsAttr("total_num", tg.expect(knownvalue.Int64Exact(1), knownvalue.NotNull())),
+						dsAttr("data_list", tg.expect(knownvalue.ListExact([]knownvalue.Check{entry(emulator.BasicImage{
+							OSName: "Huawei Cloud EulerOS", OSVersion: "2.0",
+							LayerDigest: "sha256:9b1e1f0a7c3d4e5f60718293a4b5c6d7e8f9012345678901234567890abcdef0",
+						})}), knownvalue.ListPartial(map[int]knownvalue.Check{0: entryShape}))),
+						// The provider's default enterprise project applies and is recorded.
+						dsAttr("enterprise_project_id", knownvalue.StringExact("all_granted_eps")),
+					},
+				}},
+			})
+		})
+	}
 }
 
 // Query values with reserved characters survive the round trip, signature included.
@@ -375,19 +388,22 @@ data "hss_image_basic_image" "other" {
 // An image ID unknown until apply defers the read; the result feeds a resource, an output and
 // a check block.
 func TestAccImageBasicImage_unknownAtPlanAndReferences(t *testing.T) {
-	e := newEmu(t)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(nil),
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
-		Steps: []resource.TestStep{{
-			Config: e.provider(authAKSK) + `
+	for _, tg := range accTargets(t) {
+		t.Run(tg.name, func(t *testing.T) {
+			tg.need(t, envCloudCICDImage)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: tg.factories,
+				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
+				Steps: []resource.TestStep{{
+					Config: tg.provider() + fmt.Sprintf(`
 resource "terraform_data" "image" {
-  input = "111"
+  input = %q
 }
 
 data "hss_image_basic_image" "test" {
-  image_id   = terraform_data.image.output
-  image_type = "cicd"
+  image_id              = terraform_data.image.output
+  image_type            = "cicd"
+  enterprise_project_id = "all_granted_eps"
 }
 
 resource "terraform_data" "base" {
@@ -406,20 +422,23 @@ check "supported_base" {
     condition     = alltrue([for b in data.hss_image_basic_image.test.data_list : b.os_name != "CentOS"])
     error_message = "The image is built on CentOS."
   }
-}`,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(dsAddr, plancheck.ResourceActionRead),
-					plancheck.ExpectUnknownOutputValue("base_os"),
-				},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownOutputValue("base_os", knownvalue.StringExact("Debian 9")),
-				statecheck.ExpectKnownValue("terraform_data.base", tfjsonpath.New("output").AtMapKey("digest"), knownvalue.StringExact(emulator.SpecDebian.LayerDigest)),
-				dsAttr("image_id", knownvalue.StringExact("111")),
-			},
-		}},
-	})
+}`, tg.cicdImage),
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(dsAddr, plancheck.ResourceActionRead),
+							plancheck.ExpectUnknownOutputValue("base_os"),
+						},
+					},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownOutputValue("base_os", tg.expect(knownvalue.StringExact("Debian 9"), knownvalue.NotNull())),
+						statecheck.ExpectKnownValue("terraform_data.base", tfjsonpath.New("output").AtMapKey("digest"),
+							tg.expect(knownvalue.StringExact(emulator.SpecDebian.LayerDigest), knownvalue.NotNull())),
+						dsAttr("image_id", knownvalue.StringExact(tg.cicdImage)),
+					},
+				}},
+			})
+		})
+	}
 }
 
 // timeouts.read bounds the whole read and the diagnostic names the request in flight.
