@@ -97,6 +97,14 @@ var SpecDebian = BasicImage{
 	LayerDigest: "sha256:27833a3ba0a545deda33bb01eaf95a14d05d43bf30bce9267d92d17f069fe897",
 }
 
+// ProxyAgentBase is the base image of the API page's private repository example,
+// scc_hss_container/proxy-agent:24.5.0-x86_64.
+var ProxyAgentBase = BasicImage{
+	OSName:      "Huawei Cloud EulerOS",
+	OSVersion:   "2.0",
+	LayerDigest: "sha256:9b1e1f0a7c3d4e5f60718293a4b5c6d7e8f9012345678901234567890abcdef0",
+}
+
 // ManyEntry is entry i of ManyImageID, so tests can check every one.
 func ManyEntry(i int) BasicImage {
 	return BasicImage{
@@ -152,7 +160,7 @@ func DefaultFixture() *Fixture {
 				ProjectID: ProjectID, Type: "private_image", ID: "5f7c3b2a19e04d8c", EnterpriseProject: "0",
 				Namespace: "scc_hss_container", Name: "proxy-agent", Version: "24.5.0-x86_64",
 				BasicImages: []BasicImage{
-					{OSName: "Huawei Cloud EulerOS", OSVersion: "2.0", LayerDigest: "sha256:9b1e1f0a7c3d4e5f60718293a4b5c6d7e8f9012345678901234567890abcdef0"},
+					ProxyAgentBase,
 				},
 			},
 			{

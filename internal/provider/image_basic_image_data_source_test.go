@@ -91,10 +91,7 @@ data "hss_image_basic_image" "test" {
 }`, tg.repo.id, tg.repo.typ, tg.repo.namespace, tg.repo.name, tg.repo.version),
 					ConfigStateChecks: []statecheck.StateCheck{
 						dsAttr("total_num", tg.expect(knownvalue.Int64Exact(1), knownvalue.NotNull())),
-						dsAttr("data_list", tg.expect(knownvalue.ListExact([]knownvalue.Check{entry(emulator.BasicImage{
-							OSName: "Huawei Cloud EulerOS", OSVersion: "2.0",
-							LayerDigest: "sha256:9b1e1f0a7c3d4e5f60718293a4b5c6d7e8f9012345678901234567890abcdef0",
-						})}), knownvalue.ListPartial(map[int]knownvalue.Check{0: entryShape}))),
+						dsAttr("data_list", tg.expect(knownvalue.ListExact([]knownvalue.Check{entry(emulator.ProxyAgentBase)}), knownvalue.ListPartial(map[int]knownvalue.Check{0: entryShape}))),
 						// The provider's default enterprise project applies and is recorded.
 						dsAttr("enterprise_project_id", knownvalue.StringExact("all_granted_eps")),
 					},
@@ -512,10 +509,7 @@ data "hss_image_basic_image" "test" {
 				dsAttr("namespace", knownvalue.StringExact("scc_hss_container")),
 				dsAttr("image_name", knownvalue.StringExact("proxy-agent")),
 				dsAttr("image_version", knownvalue.StringExact("24.5.0-x86_64")),
-				dsAttr("data_list", knownvalue.ListExact([]knownvalue.Check{entry(emulator.BasicImage{
-					OSName: "Huawei Cloud EulerOS", OSVersion: "2.0",
-					LayerDigest: "sha256:9b1e1f0a7c3d4e5f60718293a4b5c6d7e8f9012345678901234567890abcdef0",
-				})})),
+				dsAttr("data_list", knownvalue.ListExact([]knownvalue.Check{entry(emulator.ProxyAgentBase)})),
 			},
 		}},
 	})
