@@ -225,7 +225,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.mu.Unlock()
 	}()
 
-	answered, pf := e.injectFault(rw, r, kind)
+	answered, pf := e.injectFault(rw, r, kind, body)
 	if answered {
 		return
 	}

@@ -1,8 +1,10 @@
 package emulator
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -12,6 +14,8 @@ type Fault struct {
 	Kind Kind
 	// Times is how many matching requests are affected; 0 means all of them.
 	Times int
+	// Match, when set, narrows the requests affected, e.g. to pages after the first.
+	Match func(*http.Request) bool
 
 	// Latency delays the response (before any other effect).
 	Latency time.Duration
@@ -26,6 +30,11 @@ type Fault struct {
 	Body    string
 	// RetryAfter is sent as the Retry-After header when set.
 	RetryAfter string
+	// Location is sent as the Location header when set, e.g. with a 3xx Status.
+	Location string
+	// Echo answers Status (400 when unset) with an error_msg that quotes the request's
+	// credential headers and body, as a careless proxy or gateway does.
+	Echo bool
 	// Reset drops the connection without an answer.
 	Reset bool
 	// Truncate, with Body, announces a longer body than it sends and hangs up.
@@ -33,6 +42,8 @@ type Fault struct {
 
 	// Page faults answer normally but lie about the result.
 	Page PageFault
+
+	churned int
 }
 
 // PageFault bends a basic-image page.
@@ -43,6 +54,17 @@ type PageFault struct {
 	IgnoreOffset bool
 	// Endless claims a huge total_num and serves full, distinct pages at every offset.
 	Endless bool
+	// Insert adds entries at the front of the list and Drop removes entries from its end, as
+	// if the list changed just before this request.
+	Insert, Drop int
+	// Churn inserts one more entry at the front for every affected request, so the list is
+	// different each time it is read.
+	Churn bool
+}
+
+// ChurnEntry is the i-th entry a list change inserts.
+func ChurnEntry(i int) BasicImage {
+	return BasicImage{OSName: "Inserted", OSVersion: strconv.Itoa(i), LayerDigest: fmt.Sprintf("sha256:%064x", 1<<40+i)}
 }
 
 // AddFault installs f; faults apply in the order added.
@@ -64,11 +86,15 @@ func (e *Emulator) ClearFaults() {
 
 // injectFault applies the first fault matching kind and reports whether it answered; a page
 // fault is returned for the handler to apply.
-func (e *Emulator) injectFault(w *recorder, r *http.Request, kind Kind) (bool, PageFault) {
+func (e *Emulator) injectFault(w *recorder, r *http.Request, kind Kind, body []byte) (bool, PageFault) {
 	e.mu.Lock()
 	var f *Fault
 	for i := range e.faults {
-		if e.faults[i].Kind == kind {
+		if e.faults[i].Kind == kind && (e.faults[i].Match == nil || e.faults[i].Match(r)) {
+			if e.faults[i].Page.Churn {
+				e.faults[i].churned++
+				e.faults[i].Page.Insert = e.faults[i].churned
+			}
 			c := e.faults[i]
 			f = &c
 			if e.faults[i].Times > 0 {
@@ -104,7 +130,20 @@ func (e *Emulator) injectFault(w *recorder, r *http.Request, kind Kind) (bool, P
 	if f.RetryAfter != "" {
 		w.Header().Set("Retry-After", f.RetryAfter)
 	}
+	if f.Location != "" {
+		w.Header().Set("Location", f.Location)
+	}
 	switch {
+	case f.Echo:
+		var quoted []string
+		for _, h := range []string{"Authorization", "X-Auth-Token", "X-Security-Token"} {
+			if v := r.Header.Get(h); v != "" {
+				quoted = append(quoted, h+": "+v)
+			}
+		}
+		msg := "Bad request. Received headers [" + strings.Join(quoted, "; ") + "], raw values [" + strings.Join(secretHeaders(r, w), " ") + "] and body " + string(body)
+		writeError(w, orDefault(f.Status, http.StatusBadRequest), orDefault(f.Code, "APIGW.0101"), msg)
+		return true, PageFault{}
 	case f.Reset:
 		if hj, ok := w.ResponseWriter.(http.Hijacker); ok {
 			if conn, _, err := hj.Hijack(); err == nil {
@@ -129,6 +168,13 @@ func (e *Emulator) injectFault(w *recorder, r *http.Request, kind Kind) (bool, P
 
 // page cuts one page out of entries, bent by pf.
 func page(entries []BasicImage, offset, limit int, pf PageFault) (int, []BasicImage) {
+	if pf.Insert > 0 || pf.Drop > 0 {
+		changed := make([]BasicImage, 0, len(entries)+pf.Insert)
+		for i := pf.Insert; i > 0; i-- {
+			changed = append(changed, ChurnEntry(i))
+		}
+		entries = append(changed, entries[:max(0, len(entries)-pf.Drop)]...)
+	}
 	total := len(entries) + pf.InflateTotal
 	switch {
 	case pf.Endless:
