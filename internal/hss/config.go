@@ -2,20 +2,53 @@ package hss
 
 import (
 	"crypto/x509"
+	"errors"
 	"fmt"
+	"math"
+	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
+	"unicode"
 )
 
-// DefaultCloud is the domain suffix of the public Huawei Cloud endpoints.
-const DefaultCloud = "myhuaweicloud.com"
-
-// Pacing and paging defaults.
+// Every default of the client lives here.
 const (
-	DefaultRateLimit       = 20.0
+	// DefaultCloud is the domain suffix of the public Huawei Cloud endpoints.
+	DefaultCloud = "myhuaweicloud.com"
+
+	// DefaultRateLimit is the fixed pacing of HSS requests (per second); 0 = none.
+	DefaultRateLimit = 20.0
+	// DefaultPageConcurrency bounds the pages of one read fetched at once after the first.
 	DefaultPageConcurrency = 4
+	// DefaultMaxPages caps one read at 1,000 pages (200,000 entries) whatever total_num claims.
+	DefaultMaxPages = 1000
+	// DefaultListAttempts is how many times a list that changes while being read is read
+	// from the start before giving up.
+	DefaultListAttempts = 3
+
+	// DefaultRetryWaitMin and DefaultRetryWaitMax bound the back-off: seconds, not the
+	// minutes some providers sleep on a 429.
+	DefaultRetryWaitMin = 200 * time.Millisecond
+	DefaultRetryWaitMax = 5 * time.Second
+	// maxRetryAfter caps a server's Retry-After so one answer cannot stall a plan for long.
+	maxRetryAfter = 60 * time.Second
+
+	// DefaultAttemptTimeout bounds one HTTP exchange; the caller's context bounds the whole read.
+	DefaultAttemptTimeout = 60 * time.Second
+
+	// tokenMargin is how long before its expiry an issued token is replaced.
+	tokenMargin = 5 * time.Minute
+	// sharedWorkLimit bounds work shared between reads (a token, a project lookup, a read),
+	// which runs detached from any one caller's deadline.
+	sharedWorkLimit = 30 * time.Minute
+
+	// maxConnsPerHost bounds connections so parallel reads queue for kept-alive ones.
+	maxConnsPerHost = 32
+	// maxBody bounds what a response may make the provider hold in memory.
+	maxBody = 16 << 20
 )
 
 // AuthMethod is how requests are authenticated.
@@ -54,8 +87,14 @@ type Credentials struct {
 	DomainName string
 }
 
-// Config is everything a Client needs. Validation of user input happens in the provider; New
-// only rejects what would make the client unusable.
+// secrets lists every secret value of c, for redaction.
+func (c Credentials) secrets() []string {
+	return []string{c.SecretKey, c.SecurityToken, c.Token, c.Password}
+}
+
+// Config is everything a Client needs. The provider validates user input with the Validate*
+// functions below so errors name the attribute; New checks again, because a value that
+// reaches a host name or a path must be safe whatever the caller.
 type Config struct {
 	Region    string
 	ProjectID string
@@ -75,9 +114,14 @@ type Config struct {
 	// RetryWaitMin and RetryWaitMax bound the back-off between attempts (defaults apply when zero).
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
-	UserAgent    string
+	// AttemptTimeout bounds one HTTP exchange (DefaultAttemptTimeout when zero).
+	AttemptTimeout time.Duration
+	UserAgent      string
 	// MaxPages caps the pages one read may fetch (DefaultMaxPages when zero).
 	MaxPages int
+	// ListAttempts is how often a list that changed while being read is read again from the
+	// start, in all (DefaultListAttempts when zero).
+	ListAttempts int
 	// RateLimit paces HSS requests of this client, shared by every read and page, in requests
 	// per second; zero or less means no pacing.
 	RateLimit float64
@@ -89,6 +133,35 @@ type Config struct {
 	Transport http.RoundTripper
 }
 
+// validate checks every value that becomes part of a URL.
+func (c *Config) validate() error {
+	if err := ValidateRegion(c.Region); err != nil {
+		return fmt.Errorf("region: %w", err)
+	}
+	if c.ProjectID != "" {
+		if err := ValidateProjectID(c.ProjectID); err != nil {
+			return fmt.Errorf("project_id: %w", err)
+		}
+	}
+	if c.Cloud != "" {
+		if err := ValidateCloud(c.Cloud); err != nil {
+			return fmt.Errorf("cloud: %w", err)
+		}
+	}
+	for name, u := range map[string]string{"auth_url": c.AuthURL, "endpoints.hss": c.HSSEndpoint, "endpoints.iam": c.IAMEndpoint} {
+		if u == "" {
+			continue
+		}
+		if err := ValidateEndpoint(u); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	if math.IsNaN(c.RateLimit) || math.IsInf(c.RateLimit, 0) {
+		return fmt.Errorf("rate_limit: %v is not a number of requests per second", c.RateLimit)
+	}
+	return nil
+}
+
 func (c *Config) cloud() string {
 	if c.Cloud == "" {
 		return DefaultCloud
@@ -96,11 +169,13 @@ func (c *Config) cloud() string {
 	return c.Cloud
 }
 
+// hssEndpoint and iamEndpoint build URLs from values validate accepted, and a region that
+// ValidateRegion accepted: the host is the configured one or hss.<region>.<cloud>.
 func (c *Config) hssEndpoint(region string) string {
 	if c.HSSEndpoint != "" {
 		return strings.TrimRight(c.HSSEndpoint, "/")
 	}
-	return fmt.Sprintf("https://hss.%s.%s", region, c.cloud())
+	return "https://hss." + region + "." + c.cloud()
 }
 
 func (c *Config) iamEndpoint(region string) string {
@@ -110,7 +185,7 @@ func (c *Config) iamEndpoint(region string) string {
 	case c.AuthURL != "":
 		return trimIAM(c.AuthURL)
 	}
-	return fmt.Sprintf("https://iam.%s.%s", region, c.cloud())
+	return "https://iam." + region + "." + c.cloud()
 }
 
 // trimIAM accepts both "https://iam.example.com" and the Keystone-style ".../v3".
@@ -119,20 +194,94 @@ func trimIAM(u string) string {
 	return strings.TrimSuffix(u, "/v3")
 }
 
-// ValidateEndpoint reports whether s is an absolute http(s) URL without query or fragment.
+// RegionForm and the patterns below say what each value may look like, for error messages.
+const (
+	RegionForm    = "lower-case letters, digits and single hyphens, e.g. cn-north-4"
+	CloudForm     = "a DNS name such as myhuaweicloud.com"
+	ProjectIDForm = "letters, digits, '-' and '_' only, e.g. 0b5c1a2f9e8d4c7b8a6f5e4d3c2b1a00"
+)
+
+var (
+	regionPattern    = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	dnsLabelPattern  = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
+	projectIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+)
+
+// ValidateRegion accepts plain region names, which become part of a host name.
+func ValidateRegion(s string) error {
+	if len(s) > 63 || !regionPattern.MatchString(s) {
+		return fmt.Errorf("%q is not a region name: use %s", s, RegionForm)
+	}
+	return nil
+}
+
+// ValidateCloud accepts DNS names of at least two labels, which become a host-name suffix.
+func ValidateCloud(s string) error {
+	labels := strings.Split(s, ".")
+	ok := len(s) <= 253 && len(labels) >= 2
+	for _, l := range labels {
+		ok = ok && dnsLabelPattern.MatchString(l)
+	}
+	if !ok {
+		return fmt.Errorf("%q is not %s", s, CloudForm)
+	}
+	return nil
+}
+
+// ValidateProjectID accepts project IDs, which become a path segment.
+func ValidateProjectID(s string) error {
+	if !projectIDPattern.MatchString(s) {
+		return fmt.Errorf("%q is not a project ID: use %s", s, ProjectIDForm)
+	}
+	return nil
+}
+
+// ValidateEndpoint accepts absolute http(s) URLs with a host and without user info, query or
+// fragment, so nothing but the host and path it names can change where requests go.
 func ValidateEndpoint(s string) error {
 	u, err := url.Parse(s)
 	if err != nil {
-		return err
+		return errors.New("not a URL")
 	}
-	if u.Scheme != "https" && u.Scheme != "http" {
+	switch {
+	case u.Scheme != "https" && u.Scheme != "http":
 		return fmt.Errorf("scheme must be https or http, got %q", u.Scheme)
+	case u.Opaque != "" || u.Host == "":
+		return errors.New("missing host")
+	case u.User != nil:
+		return errors.New("must not carry user information (user@host)")
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.ContainsAny(s, "?#"):
+		return errors.New("must not have a query or fragment")
 	}
-	if u.Host == "" {
-		return fmt.Errorf("missing host")
+	host := u.Hostname()
+	if net.ParseIP(host) == nil {
+		for _, l := range strings.Split(host, ".") {
+			if !dnsLabelPattern.MatchString(l) {
+				return fmt.Errorf("%q is not a host name", host)
+			}
+		}
 	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return fmt.Errorf("must not have a query or fragment")
+	for _, seg := range strings.Split(u.Path, "/") {
+		if seg == "." || seg == ".." {
+			return errors.New("path must not contain . or .. segments")
+		}
+	}
+	return nil
+}
+
+// ImageIDForm says what an image ID may not hold, for error messages.
+const ImageIDForm = "a single path segment: not empty, not only dots, and without '/', '\\', '{', '}' or control characters"
+
+// ValidateImageID accepts image IDs that stay one path segment: the SDK substitutes them into
+// the path as they are, so "..", "/" or "{project_id}" would address another resource.
+func ValidateImageID(s string) error {
+	if s == "" || strings.Trim(s, ".") == "" {
+		return fmt.Errorf("%q is not an image ID: use %s", s, ImageIDForm)
+	}
+	for _, r := range s {
+		if r == '/' || r == '\\' || r == '{' || r == '}' || unicode.IsControl(r) || r == unicode.ReplacementChar {
+			return fmt.Errorf("%q is not an image ID: use %s", s, ImageIDForm)
+		}
 	}
 	return nil
 }

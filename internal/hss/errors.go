@@ -3,7 +3,9 @@ package hss
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 )
@@ -27,11 +29,7 @@ func (e *APIError) Error() string {
 	if e.ErrorMsg != "" {
 		fmt.Fprintf(&b, ", error_msg %q", e.ErrorMsg)
 	}
-	rid := e.RequestID
-	if rid == "" {
-		rid = "(none returned)"
-	}
-	fmt.Fprintf(&b, ", request ID %s", rid)
+	fmt.Fprintf(&b, ", request ID %s", orNone(e.RequestID))
 	return b.String()
 }
 
@@ -61,32 +59,119 @@ type DecodeError struct {
 }
 
 func (e *DecodeError) Error() string {
-	rid := e.RequestID
-	if rid == "" {
-		rid = "(none returned)"
-	}
-	return fmt.Sprintf("%s: unreadable response (HTTP %d, request ID %s): %s", e.Operation, e.StatusCode, rid, e.Reason)
+	return fmt.Sprintf("%s: unreadable response (HTTP %d, request ID %s): %s", e.Operation, e.StatusCode, orNone(e.RequestID), e.Reason)
 }
 
-// fromSDK turns an SDK error into one of this package's types where it can.
-func fromSDK(op string, err error) error {
-	if err == nil {
-		return nil
+// StatusError is an answer with a status other than the one the operation succeeds with and
+// below 400: a redirect, or a 2xx that is not the API's. It is never read as a result, and
+// redirects are never followed, so credentials never travel to another host.
+type StatusError struct {
+	Operation  string
+	StatusCode int
+	Want       int
+	// LocationHost is the host a redirect pointed to, if any.
+	LocationHost string
+	RequestID    string
+}
+
+func (e *StatusError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: unexpected HTTP %d (only %d is a result)", e.Operation, e.StatusCode, e.Want)
+	if e.StatusCode >= 300 && e.StatusCode < 400 {
+		if e.LocationHost != "" {
+			fmt.Fprintf(&b, "; the answer redirects to host %q, which is not followed", e.LocationHost)
+		} else {
+			b.WriteString("; the redirect is not followed")
+		}
 	}
+	fmt.Fprintf(&b, ", request ID %s", orNone(e.RequestID))
+	return b.String()
+}
+
+// Hint suggests what a status error usually means.
+func (e *StatusError) Hint() string {
+	if e.StatusCode >= 300 && e.StatusCode < 400 {
+		return "A proxy, gateway or a wrong endpoint answered instead of the API. Check endpoints, auth_url, cloud and any HTTP proxy (HTTPS_PROXY) in between."
+	}
+	return "Something between the provider and the API (a proxy or gateway) answered in its place. Check endpoints and any HTTP proxy in between."
+}
+
+// RetryError is the last failure of a request that was retried until max_retries ran out.
+type RetryError struct {
+	Attempts int
+	Err      error
+}
+
+func (e *RetryError) Error() string {
+	return e.Err.Error() + " (gave up after " + strconv.Itoa(e.Attempts) + " attempts)"
+}
+
+func (e *RetryError) Unwrap() error { return e.Err }
+
+// AttemptTimeoutError is one HTTP exchange that got no complete answer within the
+// client's per-attempt limit. It is retried like a broken connection.
+type AttemptTimeoutError struct {
+	Request string
+	Limit   time.Duration
+}
+
+func (e *AttemptTimeoutError) Error() string {
+	return fmt.Sprintf("%s got no complete answer within %s", e.Request, e.Limit)
+}
+
+// InterruptedError is an operation stopped by its context (a timeout or cancellation) while a
+// request was in flight, waiting to be retried, or waiting for the rate limiter.
+type InterruptedError struct {
+	// InFlight names the request, e.g. "GET /v5/{project_id}/image/{image_id}/basic-image page 2 (offset 200)".
+	InFlight string
+	// Attempts is how many times the request was sent.
+	Attempts int
+	// Waiting says what the request was waiting for when it was stopped, if not an answer:
+	// "rate limit" or "retry".
+	Waiting string
+	Err     error
+}
+
+func (e *InterruptedError) Error() string {
+	switch e.Waiting {
+	case WaitingRateLimit:
+		return fmt.Sprintf("%s was waiting for the client-side rate limit after %d attempt(s): %v", e.InFlight, e.Attempts, e.Err)
+	case WaitingRetry:
+		return fmt.Sprintf("%s was waiting to be retried after %d attempt(s): %v", e.InFlight, e.Attempts, e.Err)
+	}
+	return fmt.Sprintf("%s was in flight after %d attempt(s): %v", e.InFlight, e.Attempts, e.Err)
+}
+
+func (e *InterruptedError) Unwrap() error { return e.Err }
+
+// What an interrupted request was waiting for.
+const (
+	WaitingRateLimit = "rate limit"
+	WaitingRetry     = "retry"
+)
+
+// fromSDK turns an SDK error into one of this package's types where it can, with anything the
+// server said passed through r.
+func fromSDK(op string, err error, r *Redactor) error {
 	var sre *sdkerr.ServiceResponseError
 	if errors.As(err, &sre) {
 		if sre.StatusCode < 400 {
-			return &DecodeError{Operation: op, StatusCode: sre.StatusCode, RequestID: sre.RequestId, Reason: truncate(sre.ErrorMessage, 200)}
+			return &DecodeError{Operation: op, StatusCode: sre.StatusCode, RequestID: sre.RequestId, Reason: r.Redact(truncate(sre.ErrorMessage, 200))}
 		}
 		return &APIError{
 			Operation:  op,
 			StatusCode: sre.StatusCode,
-			ErrorCode:  sre.ErrorCode,
-			ErrorMsg:   truncate(sre.ErrorMessage, 500),
-			RequestID:  sre.RequestId,
+			ErrorCode:  r.Redact(truncate(sre.ErrorCode, 64)),
+			ErrorMsg:   r.Redact(truncate(sre.ErrorMessage, 500)),
+			RequestID:  printable(sre.RequestId, 128),
 		}
 	}
-	return fmt.Errorf("%s: %w", op, err)
+	var se *StatusError
+	var te *AttemptTimeoutError
+	if errors.As(err, &se) || errors.As(err, &te) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", op, r.RedactError(err))
 }
 
 func truncate(s string, n int) string {
@@ -97,17 +182,9 @@ func truncate(s string, n int) string {
 	return s[:n] + "…"
 }
 
-// InterruptedError is an operation stopped by its context (a timeout or cancellation) while a
-// request was in flight or waiting to be retried.
-type InterruptedError struct {
-	// InFlight names the request, e.g. "GET /v5/{project_id}/image/{image_id}/basic-image page 2 (offset 200)".
-	InFlight string
-	Attempts int
-	Err      error
+func orNone(s string) string {
+	if s == "" {
+		return "(none returned)"
+	}
+	return s
 }
-
-func (e *InterruptedError) Error() string {
-	return fmt.Sprintf("%s was in flight after %d attempt(s): %v", e.InFlight, e.Attempts, e.Err)
-}
-
-func (e *InterruptedError) Unwrap() error { return e.Err }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/url"
+	"path"
 	"strings"
 	"testing"
 
@@ -66,4 +68,48 @@ func FuzzListBasicImages(f *testing.F) {
 			t.Fatalf("result %d items, %d requests (server saw %d), total_num %d", len(res.Items), res.Requests, srv.calls, res.TotalNum)
 		}
 	})
+}
+
+// FuzzValidators checks what each validator promises: an accepted region or cloud yields
+// exactly the expected host, an accepted endpoint carries no user, query or fragment, and an
+// accepted image ID reaches the server as exactly one path segment, unchanged by cleaning.
+func FuzzValidators(f *testing.F) {
+	for _, s := range []string{"cn-north-4", "cn-north-4@attacker.example:443/", "..", "{project_id}", "a/b", "https://u:p@h/",
+		"https://iam.example.com/v3", "harbor.example.com/team/app:1.2", "x%2F..", "ap-southeast-1", "example.com", "é", "a\\b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if hss.ValidateRegion(s) == nil {
+			checkHost(t, "https://hss."+s+"."+hss.DefaultCloud, "hss."+s+"."+hss.DefaultCloud)
+		}
+		if hss.ValidateCloud(s) == nil {
+			checkHost(t, "https://hss.cn-north-4."+s, "hss.cn-north-4."+s)
+		}
+		if hss.ValidateEndpoint(s) == nil {
+			u, err := url.Parse(strings.TrimRight(s, "/") + "/v5/p/image/i/basic-image")
+			if err != nil || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+				t.Fatalf("endpoint %q accepted but builds %v (%v)", s, u, err)
+			}
+		}
+		if hss.ValidateImageID(s) == nil {
+			p := "/v5/p/image/" + s + "/basic-image"
+			wire := (&url.URL{Path: p}).EscapedPath()
+			got, err := url.PathUnescape(wire)
+			segs := strings.Split(got, "/")
+			if err != nil || len(segs) != 6 || segs[4] != s || path.Clean(got) != got {
+				t.Fatalf("image ID %q accepted but reaches the server as %q", s, wire)
+			}
+		}
+		if ref, err := hss.ParseImageReference(s); err == nil && (ref.Namespace == "" || ref.Name == "" || ref.Version == "") {
+			t.Fatalf("reference %q accepted with an empty part: %+v", s, ref)
+		}
+	})
+}
+
+func checkHost(t *testing.T, raw, want string) {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil || u.Host != want || u.User != nil || u.Path != "" || u.Port() != "" {
+		t.Fatalf("%q parses to host %q, want %q (%v)", raw, u.Host, want, err)
+	}
 }

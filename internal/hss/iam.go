@@ -7,46 +7,15 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/def"
-	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/impl"
-	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
 )
 
 const (
 	opIssueToken   = "POST /v3/auth/tokens"
 	opListProjects = "GET /v3/projects"
 )
-
-// tokenCredential authenticates with an IAM token instead of a signature.
-type tokenCredential struct {
-	token     string
-	projectID string
-}
-
-var _ auth.ICredential = (*tokenCredential)(nil)
-
-func (c *tokenCredential) ProcessAuthParams(*impl.DefaultHttpClient, string) (auth.ICredential, error) {
-	return c, nil
-}
-
-func (c *tokenCredential) ProcessAuthRequest(_ *impl.DefaultHttpClient, req *request.DefaultHttpRequest) (*request.DefaultHttpRequest, error) {
-	b := req.Builder()
-	if c.token != "" {
-		b.AddHeaderParam("X-Auth-Token", c.token)
-	}
-	if c.projectID != "" {
-		b.AddAutoFilledPathParam("project_id", c.projectID).AddHeaderParam("X-Project-Id", c.projectID)
-	}
-	return b.Build(), nil
-}
-
-// issuedToken is an IAM token obtained with a password.
-type issuedToken struct {
-	value     string
-	projectID string
-	expiresAt time.Time
-}
 
 // Wire types of the two IAM calls.
 type (
@@ -143,22 +112,22 @@ func (c *Client) issueToken(ctx context.Context, region, projectID string) (*iss
 		},
 		Scope: tokenScope{Project: scope},
 	}}
-	bt := &boundTransport{ctx: ctx, next: c.transport}
-	hc := c.sdkClientWith(bt, c.cfg.iamEndpoint(region), &tokenCredential{})
-	var out any
-	err := c.retrying(ctx, bt, opIssueToken, func() error {
-		var err error
-		out, err = hc.Sync(&tokenRequest{Body: body}, tokenRequestDef())
-		return err
+	out, last, _, err := c.call(ctx, operation{
+		name: opIssueToken, endpoint: c.cfg.iamEndpoint(region), want: http.StatusCreated, cred: &tokenCredential{},
+		invoke: func(hc *core.HcHttpClient) (any, error) { return hc.Sync(&tokenRequest{Body: body}, tokenRequestDef()) },
 	})
 	if err != nil {
-		return nil, describe(opIssueToken, err, bt)
+		return nil, err
+	}
+	bad := func(reason string) error {
+		return &DecodeError{Operation: opIssueToken, StatusCode: last.status, RequestID: last.requestID, Reason: reason}
 	}
 	resp, ok := out.(*tokenResponse)
 	if !ok || resp.XSubjectToken == nil || *resp.XSubjectToken == "" {
-		return nil, &DecodeError{Operation: opIssueToken, StatusCode: http.StatusCreated, Reason: "no X-Subject-Token header in the response"}
+		return nil, bad("no X-Subject-Token header in the response")
 	}
 	tok := &issuedToken{value: *resp.XSubjectToken, projectID: projectID}
+	c.redactor.Add(tok.value)
 	// A token without a readable expiry is trusted for a short while only.
 	tok.expiresAt = time.Now().Add(10 * time.Minute)
 	if resp.Token != nil {
@@ -170,32 +139,37 @@ func (c *Client) issueToken(ctx context.Context, region, projectID string) (*iss
 		}
 	}
 	if tok.projectID == "" {
-		return nil, &DecodeError{Operation: opIssueToken, StatusCode: http.StatusCreated, Reason: "the token names no project"}
+		return nil, bad("the token names no project")
+	}
+	if ValidateProjectID(tok.projectID) != nil {
+		return nil, bad(fmt.Sprintf("the token names %q, which is not a project ID", printable(tok.projectID, 80)))
 	}
 	return tok, nil
 }
 
 // lookupProject resolves the project named after region, the way IAM names region projects.
 func (c *Client) lookupProject(ctx context.Context, region string, cred auth.ICredential) (string, error) {
-	bt := &boundTransport{ctx: ctx, next: c.transport}
-	hc := c.sdkClientWith(bt, c.cfg.iamEndpoint(region), cred)
 	name := region
-	var out any
-	err := c.retrying(ctx, bt, opListProjects, func() error {
-		var err error
-		out, err = hc.Sync(&listProjectsRequest{Name: &name}, listProjectsDef())
-		return err
+	out, last, _, err := c.call(ctx, operation{
+		name: opListProjects, endpoint: c.cfg.iamEndpoint(region), want: http.StatusOK, cred: cred,
+		invoke: func(hc *core.HcHttpClient) (any, error) {
+			return hc.Sync(&listProjectsRequest{Name: &name}, listProjectsDef())
+		},
 	})
 	if err != nil {
-		return "", describe(opListProjects, err, bt)
+		return "", err
 	}
 	resp, ok := out.(*listProjectsResponse)
 	if !ok || resp.Projects == nil {
-		return "", &DecodeError{Operation: opListProjects, StatusCode: http.StatusOK, Reason: "no projects list in the response"}
+		return "", &DecodeError{Operation: opListProjects, StatusCode: last.status, RequestID: last.requestID, Reason: "no projects list in the response"}
 	}
 	var ids []string
 	for _, p := range *resp.Projects {
 		if p.Name == region && p.ID != "" {
+			if ValidateProjectID(p.ID) != nil {
+				return "", &DecodeError{Operation: opListProjects, StatusCode: last.status, RequestID: last.requestID,
+					Reason: fmt.Sprintf("the project of %s has ID %q, which is not a project ID", region, printable(p.ID, 80))}
+			}
 			ids = append(ids, p.ID)
 		}
 	}

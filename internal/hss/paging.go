@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"reflect"
+	"slices"
 	"sync"
 	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth"
 	hssv5 "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5/model"
@@ -63,26 +64,50 @@ type Result struct {
 	Shared bool
 }
 
-// DefaultMaxPages caps one read at 1,000 pages (200,000 entries) whatever total_num claims.
-const DefaultMaxPages = 1000
-
 // ErrTooManyPages is returned when total_num asks for more pages than the cap allows.
 var ErrTooManyPages = errors.New("the result is larger than the provider reads")
 
 // ErrRepeatedPage is returned when the API serves the same page for a new offset.
 var ErrRepeatedPage = errors.New("the API returned the same page for a new offset")
 
+// ErrListChanged is returned when every attempt to read a list saw it change between pages.
+var ErrListChanged = errors.New("the list changed while it was being read")
+
 // ListBasicImages returns every basic-image entry matching q, paging with the largest page
-// size and stopping on the API's own signals: never more than ceil(total_num/200) requests.
-// After the first page, the others are fetched concurrently (Config.PageConcurrency) in API
-// order. Identical queries running at the same time share one read.
+// size and stopping on the API's own signals: never more than ceil(total_num/200) requests a
+// pass. After the first page, the others are fetched concurrently (Config.PageConcurrency)
+// and kept in API order. A list that changes between pages is read again from the start.
+// Identical queries running at the same time share one read.
 func (c *Client) ListBasicImages(ctx context.Context, q Query) (*Result, error) {
 	if q.Region == "" {
 		q.Region = c.cfg.Region
 	}
-	return c.reads.do(ctx, q.Key(), func(ctx context.Context) (*Result, error) {
+	if err := q.validate(); err != nil {
+		return nil, err
+	}
+	res, shared, err := c.reads.do(ctx, q.Key(), func(ctx context.Context) (*Result, error) {
 		return c.list(ctx, q)
 	})
+	if err != nil {
+		return nil, c.redactor.RedactError(err)
+	}
+	if shared {
+		r := *res
+		r.Requests, r.Shared = 0, true
+		return &r, nil
+	}
+	return res, nil
+}
+
+// validate checks what becomes part of the URL before anything is sent.
+func (q Query) validate() error {
+	if err := ValidateRegion(q.Region); err != nil {
+		return fmt.Errorf("region: %w", err)
+	}
+	if err := ValidateImageID(q.ImageID); err != nil {
+		return fmt.Errorf("image_id: %w", err)
+	}
+	return nil
 }
 
 // Key identifies everything that selects a result: equal keys, equal results.
@@ -102,7 +127,7 @@ func (q Query) Key() string {
 // page is one answer of the API.
 type page struct {
 	total     int
-	items     []model.ImageBasicImageInfo
+	items     []BasicImage
 	requestID string
 }
 
@@ -112,9 +137,9 @@ type reader struct {
 	q        Query
 	requests atomic.Int32
 
-	mu              sync.Mutex
-	cred            auth.ICredential
-	reauthenticated bool
+	mu      sync.Mutex
+	cred    auth.ICredential
+	renewed bool
 }
 
 func (c *Client) list(ctx context.Context, q Query) (*Result, error) {
@@ -123,16 +148,36 @@ func (c *Client) list(ctx context.Context, q Query) (*Result, error) {
 		return nil, err
 	}
 	r := &reader{c: c, q: q, cred: cred}
-	res := &Result{Region: q.Region, ProjectID: pid, Items: []BasicImage{}}
-	defer func() { res.Requests = int(r.requests.Load()) }()
+	var prev []page
+	for pass := 1; ; pass++ {
+		pages, err := r.pass(ctx)
+		if err != nil {
+			return nil, err
+		}
+		change := changed(pages)
+		// Two passes alike are the list as it is, even with entries that repeat.
+		if change == "" || samePages(pages, prev) {
+			return r.result(pid, pages), nil
+		}
+		if pass >= c.listAttempts() {
+			return nil, fmt.Errorf("%s: %w: %s; read %d times from the start without a stable answer (%d requests)",
+				OpListBasicImages, ErrListChanged, change, pass, r.requests.Load())
+		}
+		c.redactor.warn(ctx, "HSS basic-image list changed while it was being read; reading it again", map[string]any{
+			"change": change, "pass": pass,
+		})
+		prev = pages
+	}
+}
 
+// pass reads the list once: the first page, then the rest, up to the first short page.
+func (r *reader) pass(ctx context.Context) ([]page, error) {
 	first, err := r.fetch(ctx, 0)
 	if err != nil {
 		return nil, err
 	}
-	res.TotalNum = first.total
 	pages := max(1, (first.total+PageSize-1)/PageSize)
-	if limit := c.maxPages(); pages > limit {
+	if limit := r.c.maxPages(); pages > limit {
 		return nil, fmt.Errorf("%s: total_num is %d, which needs %d pages; at most %d pages (%d entries) are read (request ID %s): %w",
 			OpListBasicImages, first.total, pages, limit, limit*PageSize, first.requestID, ErrTooManyPages)
 	}
@@ -144,23 +189,63 @@ func (c *Client) list(ctx context.Context, q Query) (*Result, error) {
 		}
 		all = append(all, rest...)
 	}
+	// A short page is the API saying there is no more.
 	for i, p := range all {
-		if i > 0 && len(p.items) > 0 && reflect.DeepEqual(p.items, all[i-1].items) {
+		if i > 0 && len(p.items) > 0 && slices.Equal(p.items, all[i-1].items) {
 			return nil, fmt.Errorf("%s at offset %d (request ID %s): %w", OpListBasicImages, i*PageSize, p.requestID, ErrRepeatedPage)
 		}
-		for _, it := range p.items {
-			res.Items = append(res.Items, BasicImage{OSName: deref(it.OsName), OSVersion: deref(it.OsVersion), LayerDigest: deref(it.LayerDigest)})
-		}
-		// A short page is the API saying there is no more.
 		if len(p.items) < PageSize {
-			break
+			return all[:i+1], nil
 		}
+	}
+	return all, nil
+}
+
+// changed describes how pages show the list changing between them, or is empty: every page
+// must report the first page's total_num, and no entry may appear on both sides of a page
+// boundary, which is what an entry inserted or removed in between does.
+func changed(pages []page) string {
+	for i := 1; i < len(pages); i++ {
+		if pages[i].total != pages[0].total {
+			return fmt.Sprintf("total_num was %d on page 1 and %d on page %d", pages[0].total, pages[i].total, i+1)
+		}
+	}
+	for i := 1; i < len(pages); i++ {
+		seen := make(map[BasicImage]bool, len(pages[i-1].items))
+		for _, it := range pages[i-1].items {
+			seen[it] = true
+		}
+		for _, it := range pages[i].items {
+			if seen[it] {
+				return fmt.Sprintf("an entry of page %d appeared again on page %d", i, i+1)
+			}
+		}
+	}
+	return ""
+}
+
+func samePages(a, b []page) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].total != b[i].total || !slices.Equal(a[i].items, b[i].items) {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *reader) result(projectID string, pages []page) *Result {
+	res := &Result{Region: r.q.Region, ProjectID: projectID, TotalNum: pages[0].total, Items: []BasicImage{}, Requests: int(r.requests.Load())}
+	for _, p := range pages {
+		res.Items = append(res.Items, p.items...)
 	}
 	if n := len(res.Items); n != res.TotalNum {
 		res.Warnings = append(res.Warnings, fmt.Sprintf(
-			"The API reported total_num %d but returned %d entries in %d request(s); data_list holds what was returned.", res.TotalNum, n, r.requests.Load()))
+			"The API reported total_num %d but returned %d entries in %d request(s); data_list holds what was returned.", res.TotalNum, n, res.Requests))
 	}
-	return res, nil
+	return res
 }
 
 // fetchRest reads pages 2..pages. With one worker it goes in order and stops at the first
@@ -200,76 +285,82 @@ func (r *reader) fetchRest(ctx context.Context, pages int) ([]page, error) {
 	return out, nil
 }
 
-// fetch reads page n (from 0), retrying and, once per read, re-authenticating.
+// fetch reads page n (from 0).
 func (r *reader) fetch(ctx context.Context, n int) (page, error) {
 	// Its own logging fields: tflog masking writes to them, so concurrent pages must not share.
 	ctx = tflog.SetField(ctx, "hss_page", n+1)
 	offset := n * PageSize
-	bt := &boundTransport{ctx: ctx, next: r.c.transport}
 	req := r.q.request(int32(offset)) //nolint:gosec // offset is bounded by the page cap
-	inFlight := fmt.Sprintf("%s page %d (offset %d)", OpListBasicImages, n+1, offset)
-	for {
-		r.mu.Lock()
-		cred := r.cred
-		r.mu.Unlock()
-		api := hssv5.NewHssClient(r.c.sdkClientWith(bt, r.c.cfg.hssEndpoint(r.q.Region), cred))
-		var resp *model.ListImageBasicImageResponse
-		err := r.c.retrying(ctx, bt, inFlight, func() error {
-			if err := r.c.pace(ctx); err != nil {
-				return err
-			}
-			r.requests.Add(1)
-			var err error
-			resp, err = api.ListImageBasicImage(req)
-			return err
-		})
-		if err != nil && r.reauthenticate(ctx, err, cred) {
-			continue
-		}
-		if err != nil {
-			return page{}, describe(OpListBasicImages, err, bt)
-		}
-		last := bt.lastExchange()
-		if resp.TotalNum == nil {
-			return page{}, &DecodeError{Operation: OpListBasicImages, StatusCode: last.status, RequestID: last.requestID, Reason: "the response has no total_num"}
-		}
-		p := page{total: int(*resp.TotalNum), requestID: last.requestID}
-		if p.total < 0 {
-			return page{}, &DecodeError{Operation: OpListBasicImages, StatusCode: last.status, RequestID: last.requestID, Reason: fmt.Sprintf("negative total_num %d", p.total)}
-		}
-		if resp.DataList != nil {
-			p.items = *resp.DataList
-		}
-		if len(p.items) > PageSize {
-			// Offsets of later pages assume the limit was obeyed; entries would repeat otherwise.
-			return page{}, &DecodeError{Operation: OpListBasicImages, StatusCode: last.status, RequestID: last.requestID,
-				Reason: fmt.Sprintf("%d entries on a page of at most %d", len(p.items), PageSize)}
-		}
-		tflog.Debug(ctx, "HSS basic-image page read", map[string]any{
-			"page": n + 1, "offset": offset, "entries": len(p.items), "total_num": p.total, "request_id": last.requestID,
-		})
-		return p, nil
+	r.mu.Lock()
+	cred := r.cred
+	r.mu.Unlock()
+	op := operation{
+		name:     OpListBasicImages,
+		inFlight: fmt.Sprintf("%s page %d (offset %d)", OpListBasicImages, n+1, offset),
+		endpoint: r.c.cfg.hssEndpoint(r.q.Region),
+		want:     http.StatusOK,
+		paced:    true,
+		cred:     cred,
+		invoke: func(hc *core.HcHttpClient) (any, error) {
+			return hssv5.NewHssClient(hc).ListImageBasicImage(req)
+		},
 	}
+	if r.c.renewable() {
+		op.renew = r.renew
+	}
+	out, last, sent, err := r.c.call(ctx, op)
+	r.requests.Add(int32(sent)) //nolint:gosec // bounded by max_retries
+	if err != nil {
+		return page{}, err
+	}
+	bad := func(reason string) (page, error) {
+		return page{}, &DecodeError{Operation: OpListBasicImages, StatusCode: last.status, RequestID: last.requestID, Reason: reason}
+	}
+	resp, ok := out.(*model.ListImageBasicImageResponse)
+	switch {
+	case !ok || resp == nil:
+		return bad("no response body")
+	case resp.TotalNum == nil:
+		return bad("the response has no total_num")
+	case *resp.TotalNum < 0:
+		return bad(fmt.Sprintf("negative total_num %d", *resp.TotalNum))
+	}
+	p := page{total: int(*resp.TotalNum), requestID: last.requestID}
+	if resp.DataList != nil {
+		if len(*resp.DataList) > PageSize {
+			// Offsets of later pages assume the limit was obeyed; entries would repeat otherwise.
+			return bad(fmt.Sprintf("%d entries on a page of at most %d", len(*resp.DataList), PageSize))
+		}
+		p.items = make([]BasicImage, len(*resp.DataList))
+		for i, it := range *resp.DataList {
+			p.items[i] = BasicImage{OSName: deref(it.OsName), OSVersion: deref(it.OsVersion), LayerDigest: deref(it.LayerDigest)}
+		}
+	}
+	r.c.redactor.debug(ctx, "HSS basic-image page read", map[string]any{
+		"page": n + 1, "offset": offset, "entries": len(p.items), "total_num": p.total, "request_id": last.requestID,
+	})
+	return p, nil
 }
 
-// reauthenticate replaces a refused password-issued token, once per read.
-func (r *reader) reauthenticate(ctx context.Context, err error, used auth.ICredential) bool {
+// renew replaces a refused obtained credential, once per read: pages refused with the old
+// one after that get the new one.
+func (r *reader) renew(ctx context.Context, refused auth.ICredential) (auth.ICredential, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.cred != used {
-		return true // another page already replaced it
+	if r.cred != refused {
+		return r.cred, true
 	}
-	if r.reauthenticated || !r.c.tokenRejected(err, r.q.Region, used) {
-		return false
+	if r.renewed {
+		return nil, false
 	}
-	r.reauthenticated = true
-	tflog.Info(ctx, "HSS provider re-authenticating after the token was refused", map[string]any{"region": r.q.Region})
-	cred, _, cerr := r.c.credential(ctx, r.q.Region)
-	if cerr != nil {
-		return false
+	r.renewed = true
+	r.c.dropCredential(r.q.Region, refused)
+	cred, _, err := r.c.credential(ctx, r.q.Region)
+	if err != nil {
+		return nil, false
 	}
 	r.cred = cred
-	return true
+	return cred, true
 }
 
 func (q Query) request(offset int32) *model.ListImageBasicImageRequest {
@@ -286,33 +377,6 @@ func (q Query) request(offset int32) *model.ListImageBasicImageRequest {
 		ImageVersion:        opt(q.ImageVersion),
 		OsName:              opt(q.OSName),
 	}
-}
-
-// describe turns an SDK error into this package's types, adding what the transport saw.
-func describe(op string, err error, bt *boundTransport) error {
-	var re *RetryError
-	if errors.As(err, &re) {
-		return &RetryError{Attempts: re.Attempts, Err: describe(op, re.Err, bt)}
-	}
-	var ie *InterruptedError
-	if errors.As(err, &ie) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	err = fromSDK(op, err)
-	var de *DecodeError
-	if errors.As(err, &de) && de.RequestID == "" {
-		last := bt.lastExchange()
-		de.StatusCode, de.RequestID = last.status, last.requestID
-	}
-	var ae *APIError
-	if errors.As(err, &ae) || errors.As(err, &de) {
-		return err
-	}
-	if last := bt.lastExchange(); last.status != 0 && last.status < http.StatusBadRequest {
-		// The body broke off after a good status line.
-		return &DecodeError{Operation: op, StatusCode: last.status, RequestID: last.requestID, Reason: err.Error()}
-	}
-	return err
 }
 
 func opt(s string) *string {

@@ -10,11 +10,7 @@ import (
 	"net/http"
 	"sync"
 	"time"
-
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
-
-const maxConnsPerHost = 32
 
 // newBaseTransport is the one connection pool a Client shares between all reads.
 func newBaseTransport(insecure bool, caPEM []byte) *http.Transport {
@@ -53,8 +49,9 @@ func newBaseTransport(insecure bool, caPEM []byte) *http.Transport {
 // boundTransport attaches the Terraform operation's context to every request: the SDK's
 // calls take no context, so this is where cancellation reaches the socket.
 type boundTransport struct {
-	ctx  context.Context
-	next http.RoundTripper
+	ctx      context.Context
+	next     http.RoundTripper
+	redactor *Redactor
 
 	mu   sync.Mutex
 	last exchange
@@ -85,19 +82,13 @@ func (t *boundTransport) lastExchange() exchange {
 	return t.last
 }
 
-func (t *boundTransport) reset() {
-	t.mu.Lock()
-	t.last = exchange{}
-	t.mu.Unlock()
-}
-
-// maxBody bounds what a response may make the provider hold in memory.
-const maxBody = 16 << 20
-
 func (t *boundTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	req = req.WithContext(t.ctx)
+	// A server may quote the request's credentials back; these are the ones it could quote.
+	t.redactor.addSigned(req.Header.Get("Authorization"))
+	t.redactor.Add(req.Header.Get("X-Auth-Token"), req.Header.Get("X-Security-Token"))
 	start := time.Now()
-	tflog.Debug(t.ctx, "HSS provider HTTP request", map[string]any{
+	t.redactor.debug(t.ctx, "HSS provider HTTP request", map[string]any{
 		"method": req.Method,
 		"url":    req.URL.Redacted(),
 	})
@@ -108,17 +99,17 @@ func (t *boundTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		"duration_ms": time.Since(start).Milliseconds(),
 	}
 	if err != nil {
-		fields["error"] = err.Error()
-		tflog.Debug(t.ctx, "HSS provider HTTP request failed", fields)
+		fields["error"] = err
+		t.redactor.debug(t.ctx, "HSS provider HTTP request failed", fields)
 		return nil, err
 	}
-	rid := resp.Header.Get("X-Request-Id")
+	rid := printable(resp.Header.Get("X-Request-Id"), 128)
 	t.mu.Lock()
 	t.last = exchange{status: resp.StatusCode, requestID: rid, retryAfter: resp.Header.Get("Retry-After")}
 	t.mu.Unlock()
 	fields["status"] = resp.StatusCode
 	fields["request_id"] = rid
-	tflog.Debug(t.ctx, "HSS provider HTTP response", fields)
+	t.redactor.debug(t.ctx, "HSS provider HTTP response", fields)
 	resp.Body = &limitedBody{r: io.LimitReader(resp.Body, maxBody+1), c: resp.Body}
 	return resp, nil
 }
@@ -140,3 +131,15 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 }
 
 func (b *limitedBody) Close() error { return b.c.Close() }
+
+// printable keeps at most n bytes of s and only printable ASCII: header values come from the
+// server and end up in diagnostics.
+func printable(s string, n int) string {
+	b := make([]byte, 0, min(len(s), n))
+	for i := 0; i < len(s) && len(b) < n; i++ {
+		if s[i] >= 0x20 && s[i] < 0x7f {
+			b = append(b, s[i])
+		}
+	}
+	return string(b)
+}

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -10,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
@@ -51,6 +51,8 @@ func resolveConfig(_ context.Context, m hssProviderModel, env environment, diags
 		}
 		return false
 	}
+	// fromEnv records which environment variable supplied an argument, for messages.
+	fromEnv := map[string]string{}
 	get := func(s setting) string {
 		if unknown(s.attr, s.value) {
 			return ""
@@ -60,6 +62,7 @@ func resolveConfig(_ context.Context, m hssProviderModel, env environment, diags
 		}
 		if s.env != "" {
 			if v, ok := env.Lookup(s.env); ok {
+				fromEnv[s.attr] = s.env
 				return strings.TrimSpace(v)
 			}
 		}
@@ -85,9 +88,23 @@ func resolveConfig(_ context.Context, m hssProviderModel, env environment, diags
 		diags.AddAttributeError(path.Root("region"), "Missing region",
 			fmt.Sprintf("Set the provider argument \"region\" or the %s environment variable, e.g. cn-north-4.", EnvRegion))
 	}
-	if cfg.AuthURL != "" && m.AuthURL.IsNull() {
-		if err := hss.ValidateEndpoint(cfg.AuthURL); err != nil {
-			diags.AddAttributeError(path.Root("auth_url"), "Invalid auth_url", fmt.Sprintf("%s=%q is not a usable URL: %s.", EnvAuthURL, cfg.AuthURL, err))
+	// Schema validators checked literal values; these come from the environment.
+	for _, v := range []struct {
+		attr, value string
+		check       func(string) error
+	}{
+		{"region", cfg.Region, hss.ValidateRegion},
+		{"project_id", cfg.ProjectID, hss.ValidateProjectID},
+		{"cloud", cfg.Cloud, hss.ValidateCloud},
+		{"auth_url", cfg.AuthURL, hss.ValidateEndpoint},
+	} {
+		name, ok := fromEnv[v.attr]
+		if !ok || v.value == "" {
+			continue
+		}
+		if err := v.check(v.value); err != nil {
+			diags.AddAttributeError(path.Root(v.attr), "Invalid environment variable",
+				fmt.Sprintf("%s=%q cannot be used for %s: %s.", name, v.value, v.attr, err))
 		}
 	}
 
@@ -257,25 +274,6 @@ func chooseCredentials(cr hss.Credentials, diags *diag.Diagnostics) hss.Credenti
 	return cr
 }
 
-// endpointValidator accepts absolute http(s) URLs.
-type endpointValidator struct{}
-
-func (endpointValidator) Description(context.Context) string {
-	return "must be an absolute https:// or http:// URL"
-}
-
-func (v endpointValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (endpointValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := hss.ValidateEndpoint(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid endpoint URL",
-			fmt.Sprintf("%q must be an absolute https:// or http:// URL: %s.", req.ConfigValue.ValueString(), err))
-	}
-}
-
 // envNumber reads a number from environment variable name, reporting a malformed or
 // out-of-range value against the attribute it stands for. ok is false when unset or bad.
 func envNumber(env environment, diags *diag.Diagnostics, attrName, name string, lo, hi float64, integer bool) (float64, bool) {
@@ -284,7 +282,10 @@ func envNumber(env environment, diags *diag.Diagnostics, attrName, name string, 
 		return 0, false
 	}
 	n, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
-	kind := "a number"
+	if math.IsNaN(n) || math.IsInf(n, 0) {
+		err = strconv.ErrSyntax
+	}
+	kind := "a finite number"
 	if integer {
 		kind = "an integer"
 		if err == nil && n != float64(int64(n)) {

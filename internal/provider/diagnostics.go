@@ -16,36 +16,69 @@ import (
 
 const readSummary = "Unable to read HSS basic image information"
 
-// readError turns a client error into one diagnostic whose detail says what the API said and
-// what to do about it.
-func readError(err error, timeout time.Duration) diag.Diagnostic {
+// redactedDiagnostic builds every diagnostic a read returns: a server can quote credentials
+// back, so summary and detail pass through the client's redaction.
+func redactedDiagnostic(sev diag.Severity, summary, detail string, redact func(string) string) diag.Diagnostic {
+	if sev == diag.SeverityWarning {
+		return diag.NewWarningDiagnostic(redact(summary), redact(detail))
+	}
+	return diag.NewErrorDiagnostic(redact(summary), redact(detail))
+}
+
+// readError turns a client error into one diagnostic whose detail says what the API said, what
+// actually ran out when something did, and what to do about it.
+func readError(err error, timeout time.Duration, redact func(string) string) diag.Diagnostic {
 	var b strings.Builder
 	var ae *hss.APIError
 	var de *hss.DecodeError
+	var se *hss.StatusError
 	var ie *hss.InterruptedError
+	var te *hss.AttemptTimeoutError
+	var re *hss.RetryError
+	attempts := 1
+	if errors.As(err, &re) {
+		attempts = re.Attempts
+	}
 	switch {
 	case errors.As(err, &ie) && errors.Is(err, context.DeadlineExceeded):
-		fmt.Fprintf(&b, "The read did not finish within its timeout (timeouts.read = %s): %s was in flight after %d attempt(s).\n\n"+
-			"Raise timeouts.read, or check connectivity to the endpoint and the retry settings (max_retries).", timeout, ie.InFlight, ie.Attempts)
+		switch ie.Waiting {
+		case hss.WaitingRateLimit:
+			fmt.Fprintf(&b, "The read would not finish within its timeout (timeouts.read = %s): %s was waiting for the provider's own rate limit "+
+				"(rate_limit) after %d attempt(s), and its next turn comes after the deadline.\n\n"+
+				"Raise timeouts.read, or raise rate_limit if the account's API limits allow it.", timeout, ie.InFlight, ie.Attempts)
+		case hss.WaitingRetry:
+			fmt.Fprintf(&b, "The read did not finish within its timeout (timeouts.read = %s): %s was waiting to be retried after %d failed attempt(s).\n\n"+
+				"%s\n\nRaise timeouts.read, or check the endpoint's health.", timeout, ie.InFlight, ie.Attempts, ie.Err)
+		default:
+			fmt.Fprintf(&b, "The read did not finish within its timeout (timeouts.read = %s): %s was in flight after %d attempt(s).\n\n"+
+				"Raise timeouts.read, or check connectivity to the endpoint and the retry settings (max_retries).", timeout, ie.InFlight, ie.Attempts)
+		}
 	case errors.As(err, &ie):
 		fmt.Fprintf(&b, "The read was cancelled while %s was in flight (attempt %d).", ie.InFlight, ie.Attempts)
+	case errors.As(err, &te):
+		fmt.Fprintf(&b, "%s, on each of %d attempt(s). This is the provider's limit for one request; the read's own timeout "+
+			"(timeouts.read = %s) had not passed.\n\nCheck connectivity to the endpoint, a proxy in between, or raise max_retries.", te, attempts, timeout)
 	case errors.As(err, &ae):
 		fmt.Fprintf(&b, "%s failed with HTTP status %d.\n\nerror_code: %s\nerror_msg: %s\nrequest ID: %s",
 			ae.Operation, ae.StatusCode, orNone(ae.ErrorCode), orNone(ae.ErrorMsg), orNone(ae.RequestID))
 		if h := ae.Hint(); h != "" {
 			b.WriteString("\n\n" + h)
 		}
-		var re *hss.RetryError
-		if errors.As(err, &re) {
+		if re != nil {
 			fmt.Fprintf(&b, "\n\nThe request was tried %d times.", re.Attempts)
 		}
 		if msg := err.Error(); !strings.HasPrefix(msg, ae.Operation) {
 			// Wrapped errors say which step failed, e.g. password authentication for a user.
 			b.WriteString("\n\nDetails: " + msg)
 		}
+	case errors.As(err, &se):
+		fmt.Fprintf(&b, "%s.\n\n%s", se, se.Hint())
 	case errors.As(err, &de):
 		fmt.Fprintf(&b, "%s returned a response the provider could not read (HTTP status %d, request ID %s): %s.",
 			de.Operation, de.StatusCode, orNone(de.RequestID), de.Reason)
+	case errors.Is(err, hss.ErrListChanged):
+		fmt.Fprintf(&b, "%s.\n\nEntries were added or removed while the pages of the list were read, so no answer could be trusted. "+
+			"Run the plan again once the image's scan has settled.", err)
 	case isCertError(err):
 		fmt.Fprintf(&b, "The endpoint's TLS certificate could not be verified: %s.\n\n"+
 			"Set cacert_file (%s) to the CA certificate that signed it, or, for a test endpoint only, insecure = true.", err, EnvCACertFile)
@@ -56,7 +89,7 @@ func readError(err error, timeout time.Duration) diag.Diagnostic {
 	default:
 		b.WriteString(err.Error())
 	}
-	return diag.NewErrorDiagnostic(readSummary, b.String())
+	return redactedDiagnostic(diag.SeverityError, readSummary, b.String(), redact)
 }
 
 func orNone(s string) string {

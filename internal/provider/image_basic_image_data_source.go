@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -85,7 +85,7 @@ func (d *imageBasicImageDataSource) Schema(ctx context.Context, _ datasource.Sch
 				Computed: true,
 				MarkdownDescription: "Region to query. Defaults to the provider's `region`; another region is queried at its own endpoint " +
 					"with its own project ID, resolved through IAM.",
-				Validators: nonEmpty,
+				Validators: []validator.String{regionValidator},
 			},
 			"enterprise_project_id": schema.StringAttribute{
 				Optional: true,
@@ -97,10 +97,7 @@ func (d *imageBasicImageDataSource) Schema(ctx context.Context, _ datasource.Sch
 			"image_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "Image ID.",
-				Validators: []validator.String{
-					stringvalidator.LengthAtLeast(1),
-					stringvalidator.RegexMatches(regexp.MustCompile(`^[^/]+$`), "must be a single path segment (no \"/\")"),
-				},
+				Validators:          []validator.String{imageIDValidator},
 			},
 			"image_type": schema.StringAttribute{
 				Required: true,
@@ -114,7 +111,7 @@ func (d *imageBasicImageDataSource) Schema(ctx context.Context, _ datasource.Sch
 					"or `harbor.example.com/team/app:1.2`. Fills `namespace` (the first path component), `image_name` (the rest of the path) and " +
 					"`image_version` (the tag); conflicts with setting those directly. A digest may follow the tag but cannot replace it.",
 				Validators: []validator.String{
-					imageReferenceValidator{},
+					imageReferenceValidator,
 					stringvalidator.ConflictsWith(path.MatchRoot("namespace"), path.MatchRoot("image_name"), path.MatchRoot("image_version")),
 				},
 			},
@@ -238,12 +235,12 @@ func (d *imageBasicImageDataSource) Read(ctx context.Context, req datasource.Rea
 	tflog.Debug(ctx, "Reading HSS basic image information", map[string]any{"region": q.Region, "image_id": q.ImageID, "image_type": q.ImageType})
 	res, err := d.data.client.ListBasicImages(ctx, q)
 	if err != nil {
-		resp.Diagnostics.Append(readError(err, readTimeout))
+		resp.Diagnostics.Append(readError(err, readTimeout, d.data.client.Redact))
 		return
 	}
 
 	for _, w := range res.Warnings {
-		resp.Diagnostics.AddWarning("Inconsistent HSS basic image result", w)
+		resp.Diagnostics.Append(redactedDiagnostic(diag.SeverityWarning, "Inconsistent HSS basic image result", w, d.data.client.Redact))
 	}
 	m.ID = types.StringValue(queryID(q))
 	m.Region = types.StringValue(res.Region)
@@ -280,24 +277,4 @@ func queryID(q hss.Query) string {
 	}
 	sum := sha256.Sum256([]byte(q.Key()))
 	return strings.Join([]string{q.Region, q.ImageID, hex.EncodeToString(sum[:8])}, "/")
-}
-
-// imageReferenceValidator rejects references HSS cannot identify an image by.
-type imageReferenceValidator struct{}
-
-func (imageReferenceValidator) Description(context.Context) string {
-	return "must be an image reference with a tag: " + hss.ImageReferenceForm
-}
-
-func (v imageReferenceValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (imageReferenceValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := hss.ParseImageReference(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid image reference", err.Error())
-	}
 }

@@ -106,12 +106,12 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"region": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Region of the HSS and IAM endpoints, e.g. `cn-north-4`. Required here or in the environment." + envNote(EnvRegion),
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{regionValidator},
 			},
 			"project_id": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Project ID of `region`. When unset it is resolved once through IAM (`GET /v3/projects?name=<region>`)." + envNote(EnvProjectID),
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{projectIDValidator},
 			},
 			"enterprise_project_id": schema.StringAttribute{
 				Optional: true,
@@ -161,12 +161,12 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"auth_url": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "IAM endpoint, e.g. `https://iam.cn-north-4.myhuaweicloud.com/v3`. Defaults to `https://iam.<region>.<cloud>`." + envNote(EnvAuthURL),
-				Validators:          []validator.String{endpointValidator{}},
+				Validators:          []validator.String{endpointValidator},
 			},
 			"cloud": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: fmt.Sprintf("Domain suffix of the service endpoints. Defaults to `%s`.", hss.DefaultCloud) + envNote(EnvCloud),
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{cloudValidator},
 			},
 			"endpoints": schema.MapAttribute{
 				Optional:            true,
@@ -174,7 +174,7 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				MarkdownDescription: "Endpoint overrides by service, used for every region. Keys: `hss`, `iam`.",
 				Validators: []validator.Map{
 					mapvalidator.KeysAre(stringvalidator.OneOf(endpointKeys...)),
-					mapvalidator.ValueStringsAre(endpointValidator{}),
+					mapvalidator.ValueStringsAre(endpointValidator),
 				},
 			},
 			"insecure": schema.BoolAttribute{

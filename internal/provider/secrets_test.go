@@ -43,8 +43,18 @@ func buildProvider(t *testing.T) string {
 }
 
 // terraformRun runs the Terraform CLI in dir with the provider from pluginDir and returns
-// its combined output.
+// its combined output; the command must succeed.
 func terraformRun(t *testing.T, dir, pluginDir string, env []string, args ...string) string {
+	t.Helper()
+	out, err := terraformExec(t, dir, pluginDir, env, args...)
+	if err != nil {
+		t.Fatalf("terraform %v: %v\n%s", args, err, out)
+	}
+	return out
+}
+
+// terraformExec runs the Terraform CLI like terraformRun and returns its error as well.
+func terraformExec(t *testing.T, dir, pluginDir string, env []string, args ...string) (string, error) {
 	t.Helper()
 	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	rc := filepath.Join(dir, "dev.tfrc")
@@ -59,10 +69,8 @@ func terraformRun(t *testing.T, dir, pluginDir string, env []string, args ...str
 	cmd.Env = append(cleanEnv(), append([]string{"TF_CLI_CONFIG_FILE=" + rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1"}, env...)...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("terraform %v: %v\n%s", args, err, out.String())
-	}
-	return out.String()
+	err := cmd.Run()
+	return out.String(), err
 }
 
 // cleanEnv is the test's environment without HW_* and TF_LOG* variables.
@@ -79,7 +87,9 @@ func cleanEnv() []string {
 
 // With TF_LOG=trace, no secret of any credential method reaches the logs, the output or the
 // state: not the secret key, security token, token or password, nor any Authorization,
-// X-Auth-Token, X-Security-Token or X-Subject-Token value seen on the wire.
+// X-Auth-Token, X-Security-Token or X-Subject-Token value seen on the wire. The same holds
+// when the server quotes the request's credentials back in its error ("echo"): Terraform shows
+// and logs the diagnostic, so the diagnostic is redacted too.
 func TestAccSecretsStaySecret(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
@@ -97,9 +107,20 @@ func TestAccSecretsStaySecret(t *testing.T) {
 		"password":  {authPassword, []string{emulator.UserPassword}},
 	}
 	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			dir := t.TempDir()
-			config := requiredProviders + e.provider(c.auth) + `
+		for _, echo := range []bool{false, true} {
+			if echo {
+				name += "/echo"
+			}
+			t.Run(name, func(t *testing.T) {
+				secretsStaySecret(t, e, plugins, c.auth, c.secrets, echo)
+			})
+		}
+	}
+}
+
+func secretsStaySecret(t *testing.T, e *emu, plugins, auth string, known []string, echo bool) {
+	dir := t.TempDir()
+	config := requiredProviders + e.provider(auth) + `
 data "hss_image_basic_image" "test" {
   image_id   = "111"
   image_type = "cicd"
@@ -113,44 +134,53 @@ output "base" {
   value = data.hss_image_basic_image.test.data_list[0].os_name
 }
 `
-			if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
-				t.Fatal(err)
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	logPath := filepath.Join(dir, "trace.log")
+	e.Reset()
+	e.ClearFaults()
+	env := []string{"TF_LOG=trace", "TF_LOG_PATH=" + logPath}
+	var out, state string
+	if echo {
+		e.AddFault(emulator.Fault{Kind: emulator.KindHSS, Echo: true})
+		e.AddFault(emulator.Fault{Kind: emulator.KindIAMToken, Echo: true})
+		var err error
+		out, err = terraformExec(t, dir, plugins, env, "plan", "-input=false", "-lock=false", "-no-color")
+		if err == nil || !strings.Contains(out, "Received headers") || !strings.Contains(out, "***") {
+			t.Fatalf("the echoing server's error did not come through redacted (err %v):\n%s", err, out)
+		}
+	} else {
+		out = terraformRun(t, dir, plugins, env, "apply", "-auto-approve", "-input=false", "-lock=false", "-no-color")
+		b, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		state = string(b)
+		if !strings.Contains(state, "Debian") {
+			t.Fatal("state lacks the result")
+		}
+	}
+	logs, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The capture works: provider trace lines are there.
+	if !bytes.Contains(logs, []byte("HSS provider HTTP response")) {
+		t.Fatal("trace log lacks the provider's HTTP lines: logging was not captured")
+	}
+	secrets := append([]string{}, known...)
+	for _, r := range e.Requests() {
+		secrets = append(secrets, r.Secrets...)
+	}
+	if len(secrets) <= len(known) && !echo {
+		t.Fatal("the emulator saw no credential headers")
+	}
+	for _, s := range secrets {
+		for where, text := range map[string]string{"trace log": string(logs), "output": out, "state": state} {
+			if strings.Contains(text, s) {
+				t.Errorf("%s contains secret %.12q…", where, s)
 			}
-			logPath := filepath.Join(dir, "trace.log")
-			e.Reset()
-			out := terraformRun(t, dir, plugins, []string{"TF_LOG=trace", "TF_LOG_PATH=" + logPath},
-				"apply", "-auto-approve", "-input=false", "-lock=false", "-no-color")
-			logs, err := os.ReadFile(logPath)
-			if err != nil {
-				t.Fatal(err)
-			}
-			state, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			// The capture works: provider trace lines and the result are there.
-			for _, want := range []string{"HSS provider HTTP response", "HSS basic-image page read"} {
-				if !bytes.Contains(logs, []byte(want)) {
-					t.Fatalf("trace log lacks %q: logging was not captured", want)
-				}
-			}
-			if !strings.Contains(string(state), "Debian") {
-				t.Fatal("state lacks the result")
-			}
-			secrets := append([]string{}, c.secrets...)
-			for _, r := range e.Requests() {
-				secrets = append(secrets, r.Secrets...)
-			}
-			if len(secrets) <= len(c.secrets) {
-				t.Fatal("the emulator saw no credential headers")
-			}
-			for _, s := range secrets {
-				for where, text := range map[string]string{"trace log": string(logs), "output": out, "state": string(state)} {
-					if strings.Contains(text, s) {
-						t.Errorf("%s contains secret %.12q…", where, s)
-					}
-				}
-			}
-		})
+		}
 	}
 }

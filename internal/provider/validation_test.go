@@ -86,7 +86,7 @@ data "hss_image_basic_image" "test" {
   image_id   = ""
   image_type = "cicd"
 }`,
-			want: `image_id.*at least 1`,
+			want: `Invalid image ID.*"" is not an image ID`,
 		},
 		"image_id_with_slash": {
 			config: e.provider(authAKSK) + `
@@ -94,7 +94,7 @@ data "hss_image_basic_image" "test" {
   image_id   = "a/b"
   image_type = "cicd"
 }`,
-			want: `image_id.*single path segment`,
+			want: `Invalid image ID.*image_id.*single path segment`,
 		},
 		"unknown_endpoint_key": {
 			config: fmt.Sprintf(`
@@ -172,7 +172,88 @@ provider "hss" {
 		"bad_auth_url_env": {
 			config: e.provider(authAKSK) + dataCICD111,
 			env:    mapEnv{EnvAuthURL: "iam.local"},
-			want:   `HW_AUTH_URL="iam.local" is not a usable URL`,
+			want:   `HW_AUTH_URL="iam.local" cannot be used for auth_url: scheme must be https or http`,
+		},
+		"region_becomes_host": {
+			config: `
+provider "hss" {
+  region     = "cn-north-4@attacker.example:443/"
+  access_key = "a"
+  secret_key = "b"
+}` + dataCICD111,
+			want: `Invalid region.*region = "cn-north-4@attacker.example:443/".*is not a region name: use lower-case letters, digits and single hyphens`,
+		},
+		"region_env_becomes_host": {
+			config: "\nprovider \"hss\" {\n  " + authAKSK + "\n}\n" + dataCICD111,
+			env:    mapEnv{EnvRegion: "cn-north-4.attacker.example"},
+			want:   `HW_REGION_NAME="cn-north-4.attacker.example" cannot be used for region: .* is not a region name`,
+		},
+		"data_source_region": {
+			config: e.provider(authAKSK) + `
+data "hss_image_basic_image" "test" {
+  image_id   = "111"
+  image_type = "cicd"
+  region     = "attacker.example/x"
+}`,
+			want: `Invalid region.*data.hss_image_basic_image.test.*"attacker.example/x" is not a region name`,
+		},
+		"cloud_not_dns": {
+			config: e.provider(authAKSK, `cloud = "attacker.example/"`) + dataCICD111,
+			want:   `Invalid cloud.*"attacker.example/" is not a DNS name`,
+		},
+		"cloud_env": {
+			config: e.provider(authAKSK) + dataCICD111,
+			env:    mapEnv{EnvCloud: "a@b.example"},
+			want:   `HW_CLOUD="a@b.example" cannot be used for cloud`,
+		},
+		"project_id_path": {
+			config: e.provider(authAKSK, `project_id = "../../v3"`) + dataCICD111,
+			want:   `Invalid project ID.*"../../v3" is not a project ID`,
+		},
+		"project_id_env": {
+			config: e.provider(authAKSK) + dataCICD111,
+			env:    mapEnv{EnvProjectID: "{project_id}"},
+			want:   `HW_PROJECT_ID="\{project_id\}" cannot be used for project_id`,
+		},
+		"endpoint_user_info": {
+			config: e.provider(authAKSK, `auth_url = "https://iam.example.com@attacker.example/v3"`) + dataCICD111,
+			want:   `Invalid endpoint URL.*auth_url.*must not carry user information`,
+		},
+		"endpoint_query": {
+			config: fmt.Sprintf(`
+provider "hss" {
+  region     = "cn-north-4"
+  access_key = "a"
+  secret_key = "b"
+  endpoints  = { hss = "%s?x=1" }
+}`, e.url) + dataCICD111,
+			want: `Invalid endpoint URL.*must not have a query or fragment`,
+		},
+		"image_id_dot_dot": {
+			config: e.provider(authAKSK) + `
+data "hss_image_basic_image" "test" {
+  image_id   = ".."
+  image_type = "cicd"
+}`,
+			want: `Invalid image ID.*"\.\." is not an image ID`,
+		},
+		"image_id_template": {
+			config: e.provider(authAKSK) + `
+data "hss_image_basic_image" "test" {
+  image_id   = "{project_id}"
+  image_type = "cicd"
+}`,
+			want: `Invalid image ID.*"\{project_id\}" is not an image ID`,
+		},
+		"rate_limit_env_nan": {
+			config: e.provider(authAKSK) + dataCICD111,
+			env:    mapEnv{EnvRateLimit: "NaN"},
+			want:   `HW_RATE_LIMIT="NaN" must be a finite number from 0 to 1000`,
+		},
+		"rate_limit_env_inf": {
+			config: e.provider(authAKSK) + dataCICD111,
+			env:    mapEnv{EnvRateLimit: "+Inf"},
+			want:   `HW_RATE_LIMIT="\+Inf" must be a finite number`,
 		},
 	}
 	// The group returns once its parallel cases have finished.

@@ -1,0 +1,185 @@
+package hss
+
+import (
+	"container/list"
+	"context"
+	"sync"
+	"time"
+)
+
+// coalescer runs work that callers share — a token, a project lookup, a read — once per key
+// at a time. The work is detached from every caller: it runs under its own context, bounded by
+// maxWork and cancelled only once every caller waiting for it has gone, so one caller's short
+// timeout never fails its neighbours. Each caller stops waiting on its own context.
+//
+// Successful values are kept for later callers while fresh accepts them, up to capacity
+// units of weight, least recently used first out. Errors are never kept.
+type coalescer[V any] struct {
+	// maxWork bounds one piece of shared work.
+	maxWork time.Duration
+	// capacity bounds the total weight of kept values; 0 keeps nothing.
+	capacity int
+	// weight of a kept value (1 when nil); a value heavier than capacity is not kept.
+	weight func(V) int
+	// fresh reports whether a kept value may still be served (always when nil).
+	fresh func(V) bool
+	// onJoin, for tests, runs when a caller joins work already in flight.
+	onJoin func()
+
+	mu    sync.Mutex
+	calls map[string]*sharedCall[V]
+	kept  map[string]*list.Element
+	order list.List // of *keptValue[V], most recently used first
+	used  int
+}
+
+type sharedCall[V any] struct {
+	done    chan struct{}
+	val     V
+	err     error
+	waiters int
+	// abandoned is set when the last waiter left; nobody may join the call after that.
+	abandoned bool
+	cancel    context.CancelCauseFunc
+}
+
+type keptValue[V any] struct {
+	key    string
+	val    V
+	weight int
+}
+
+// do returns key's value: a kept one, the result of work already in flight, or the result of
+// fetch, run detached. shared is true when this caller did not start the work.
+func (c *coalescer[V]) do(ctx context.Context, key string, fetch func(context.Context) (V, error)) (val V, shared bool, err error) {
+	c.mu.Lock()
+	if v, ok := c.lookupLocked(key); ok {
+		c.mu.Unlock()
+		return v, true, nil
+	}
+	call, joined := c.calls[key]
+	if joined && !call.abandoned {
+		call.waiters++
+		c.mu.Unlock()
+		if c.onJoin != nil {
+			c.onJoin()
+		}
+	} else {
+		call = c.startLocked(ctx, key, fetch)
+		joined = false
+		c.mu.Unlock()
+	}
+
+	select {
+	case <-call.done:
+		return call.val, joined, call.err
+	case <-ctx.Done():
+		c.mu.Lock()
+		call.waiters--
+		last := call.waiters == 0
+		if last {
+			call.abandoned = true
+			call.cancel(context.Cause(ctx))
+		}
+		c.mu.Unlock()
+		if last {
+			// The work stops at once, with this caller's cause, and its error says what it was
+			// doing; a caller that was not last only knows it stopped waiting.
+			t := time.NewTimer(abandonWait)
+			defer t.Stop()
+			select {
+			case <-call.done:
+				return call.val, joined, call.err
+			case <-t.C:
+			}
+		}
+		var zero V
+		return zero, joined, context.Cause(ctx)
+	}
+}
+
+// abandonWait bounds how long the last caller to leave waits for the work to say what it was
+// doing; work stops on cancellation at once, so this is a safety net.
+const abandonWait = 5 * time.Second
+
+func (c *coalescer[V]) startLocked(ctx context.Context, key string, fetch func(context.Context) (V, error)) *sharedCall[V] {
+	// The work keeps the caller's values (logging, masking) but not its deadline or cancellation.
+	base, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
+	wctx, stop := context.WithTimeout(base, c.maxWork)
+	call := &sharedCall[V]{done: make(chan struct{}), waiters: 1, cancel: cancel}
+	if c.calls == nil {
+		c.calls = map[string]*sharedCall[V]{}
+	}
+	c.calls[key] = call
+	go func() {
+		defer cancel(nil)
+		defer stop()
+		v, err := fetch(wctx)
+		c.mu.Lock()
+		call.val, call.err = v, err
+		if c.calls[key] == call {
+			delete(c.calls, key)
+		}
+		if err == nil {
+			c.keepLocked(key, v)
+		}
+		c.mu.Unlock()
+		close(call.done)
+	}()
+	return call
+}
+
+func (c *coalescer[V]) lookupLocked(key string) (V, bool) {
+	var zero V
+	el, ok := c.kept[key]
+	if !ok {
+		return zero, false
+	}
+	kv, _ := el.Value.(*keptValue[V])
+	if c.fresh != nil && !c.fresh(kv.val) {
+		c.removeLocked(el)
+		return zero, false
+	}
+	c.order.MoveToFront(el)
+	return kv.val, true
+}
+
+func (c *coalescer[V]) keepLocked(key string, v V) {
+	w := 1
+	if c.weight != nil {
+		w = max(1, c.weight(v))
+	}
+	if w > c.capacity {
+		return
+	}
+	if el, ok := c.kept[key]; ok {
+		c.removeLocked(el)
+	}
+	if c.kept == nil {
+		c.kept = map[string]*list.Element{}
+	}
+	c.kept[key] = c.order.PushFront(&keptValue[V]{key: key, val: v, weight: w})
+	c.used += w
+	for c.used > c.capacity {
+		c.removeLocked(c.order.Back())
+	}
+}
+
+func (c *coalescer[V]) removeLocked(el *list.Element) {
+	kv, _ := c.order.Remove(el).(*keptValue[V])
+	delete(c.kept, kv.key)
+	c.used -= kv.weight
+}
+
+// forgetIf drops key's kept value when stale says so, so the next caller fetches afresh; a
+// value another caller already replaced is kept.
+func (c *coalescer[V]) forgetIf(key string, stale func(V) bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.kept[key]; ok {
+		kv, _ := el.Value.(*keptValue[V])
+		if stale(kv.val) {
+			c.removeLocked(el)
+		}
+	}
+}

@@ -1,0 +1,166 @@
+package hss
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+)
+
+// started is a fetch that reports its context and waits to be released.
+type started struct {
+	ctx     chan context.Context
+	release chan struct{}
+	calls   int
+}
+
+func newStarted() *started {
+	return &started{ctx: make(chan context.Context, 8), release: make(chan struct{})}
+}
+
+func (s *started) fetch(v string) func(context.Context) (string, error) {
+	return func(ctx context.Context) (string, error) {
+		s.calls++
+		s.ctx <- ctx
+		select {
+		case <-s.release:
+			return v, nil
+		case <-ctx.Done():
+			return "", fmt.Errorf("fetch stopped: %w", context.Cause(ctx))
+		}
+	}
+}
+
+// The caller who started the work leaves; the work goes on for the caller still waiting.
+func TestCoalescerLeaderLeavingDoesNotCancel(t *testing.T) {
+	joined := make(chan struct{}, 1)
+	c := &coalescer[string]{maxWork: time.Minute, onJoin: func() { joined <- struct{}{} }}
+	s := newStarted()
+	leader, cancel := context.WithCancel(context.Background())
+	leaderErr := make(chan error, 1)
+	go func() {
+		_, _, err := c.do(leader, "k", s.fetch("v"))
+		leaderErr <- err
+	}()
+	wctx := <-s.ctx
+	follower := make(chan string, 1)
+	go func() {
+		v, shared, err := c.do(context.Background(), "k", s.fetch("other"))
+		if err != nil || !shared {
+			v = fmt.Sprintf("err %v shared %v", err, shared)
+		}
+		follower <- v
+	}()
+	<-joined
+	cancel()
+	if err := <-leaderErr; !errors.Is(err, context.Canceled) {
+		t.Fatalf("leader: %v", err)
+	}
+	if wctx.Err() != nil {
+		t.Fatal("the shared work was cancelled with its first caller")
+	}
+	close(s.release)
+	if v := <-follower; v != "v" {
+		t.Fatalf("follower got %q", v)
+	}
+	if s.calls != 1 {
+		t.Fatalf("%d fetches", s.calls)
+	}
+}
+
+// When every caller has left, the work is cancelled with the last one's cause, and its error
+// reaches that caller; a later caller starts afresh instead of joining the doomed work.
+func TestCoalescerAbandonedWorkStops(t *testing.T) {
+	c := &coalescer[string]{maxWork: time.Minute}
+	s := newStarted()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	errc := make(chan error, 1)
+	go func() {
+		_, _, err := c.do(ctx, "k", s.fetch("v"))
+		errc <- err
+	}()
+	wctx := <-s.ctx
+	cancel()
+	err := <-errc
+	if err == nil || err.Error() != "fetch stopped: context canceled" {
+		t.Fatalf("err %v", err)
+	}
+	<-wctx.Done()
+
+	s2 := newStarted()
+	close(s2.release)
+	v, shared, err := c.do(context.Background(), "k", s2.fetch("fresh"))
+	if err != nil || shared || v != "fresh" {
+		t.Fatalf("%q %v %v", v, shared, err)
+	}
+}
+
+// The work's own bound applies, whatever its callers allow.
+func TestCoalescerWorkIsBounded(t *testing.T) {
+	c := &coalescer[string]{maxWork: 20 * time.Millisecond}
+	_, _, err := c.do(context.Background(), "k", func(ctx context.Context) (string, error) {
+		<-ctx.Done()
+		return "", ctx.Err()
+	})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err %v", err)
+	}
+}
+
+// Kept values are served while fresh, by weight up to capacity, least recently used out
+// first; errors are not kept.
+func TestCoalescerKeeps(t *testing.T) {
+	now := 0
+	c := &coalescer[string]{maxWork: time.Minute, capacity: 5, weight: func(v string) int { return len(v) }, fresh: func(string) bool { return now < 10 }}
+	fetches := 0
+	get := func(key, v string) (string, bool) {
+		got, shared, err := c.do(context.Background(), key, func(context.Context) (string, error) { fetches++; return v, nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got, shared
+	}
+	if v, shared := get("a", "aa"); v != "aa" || shared {
+		t.Fatal(v, shared)
+	}
+	if v, shared := get("a", "changed"); v != "aa" || !shared || fetches != 1 {
+		t.Fatal(v, shared, fetches)
+	}
+	get("b", "bb") // a, b: weight 4
+	get("a", "")   // touch a
+	get("c", "cc") // weight 6 > 5: b, the least recently used, goes
+	if _, shared := get("b", "bb"); shared {
+		t.Fatal("b should have been evicted")
+	}
+	if _, shared := get("huge", "123456"); shared {
+		t.Fatal("first fetch")
+	}
+	if _, shared := get("huge", "123456"); shared {
+		t.Fatal("a value heavier than capacity must not be kept")
+	}
+	now = 10
+	before := fetches
+	if _, shared := get("a", "aa"); shared || fetches != before+1 {
+		t.Fatal("a stale value was served")
+	}
+	now = 0
+	failing := 0
+	for range 2 {
+		_, _, err := c.do(context.Background(), "e", func(context.Context) (string, error) { failing++; return "", errors.New("no") })
+		if err == nil {
+			t.Fatal("no error")
+		}
+	}
+	if failing != 2 {
+		t.Fatal("an error was kept")
+	}
+	c.forgetIf("a", func(v string) bool { return v == "other" })
+	if _, shared := get("a", "x"); !shared {
+		t.Fatal("forgetIf dropped a value it did not match")
+	}
+	c.forgetIf("a", func(v string) bool { return v == "aa" })
+	if _, shared := get("a", "x"); shared {
+		t.Fatal("forgetIf kept a matching value")
+	}
+}

@@ -1,0 +1,463 @@
+package hss_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+)
+
+// hostRecorder is a transport that records the host of every request and answers nothing.
+type hostRecorder struct{ hosts []string }
+
+func (h *hostRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	h.hosts = append(h.hosts, req.URL.Host)
+	return nil, errors.New("recorded")
+}
+
+// A region or cloud that is not a plain name never becomes part of a host: the client refuses
+// it before any request, from the configuration and from a data source's own region alike.
+func TestRegionCannotSteerTheHost(t *testing.T) {
+	hostile := []string{
+		"cn-north-4@attacker.example:443/", "cn-north-4.attacker.example", "attacker.example/x", "cn-north-4:8443",
+		"cn-north-4#", "cn-north-4?x=", "CN-NORTH-4", "cn_north_4", "-cn", "cn--north", "cn-north-4\n", " cn-north-4",
+		"", "cn-north-4/../..", "ап-юг-1",
+	}
+	for _, region := range hostile {
+		t.Run(fmt.Sprintf("%q", region), func(t *testing.T) {
+			rec := &hostRecorder{}
+			_, err := hss.New(hss.Config{Region: region, Credentials: aksk(), Transport: rec})
+			if err == nil || !strings.Contains(err.Error(), "region") {
+				t.Fatalf("New accepted region %q: %v", region, err)
+			}
+			c, err := hss.New(hss.Config{Region: emulator.Region, ProjectID: emulator.ProjectID, Credentials: aksk(), Transport: rec})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.ListBasicImages(context.Background(), hss.Query{Region: region, ImageID: "111", ImageType: "cicd"})
+			if region == "" {
+				// An empty region is the client's own.
+				if len(rec.hosts) != 1 || rec.hosts[0] != "hss.cn-north-4.myhuaweicloud.com" {
+					t.Fatalf("hosts %v", rec.hosts)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), "not a region name") || len(rec.hosts) != 0 {
+				t.Fatalf("err %v, requests to %v", err, rec.hosts)
+			}
+		})
+	}
+	for _, cloud := range []string{"attacker.example/", "a@b.com", "example.com:443", "localhost", "example..com", "exa mple.com", "-x.com", "example.com."} {
+		if _, err := hss.New(hss.Config{Region: emulator.Region, Cloud: cloud, Credentials: aksk()}); err == nil || !strings.Contains(err.Error(), "cloud") {
+			t.Errorf("cloud %q accepted: %v", cloud, err)
+		}
+	}
+	for _, pid := range []string{"../x", "p/q", "{project_id}", "a b", "p%2F"} {
+		if _, err := hss.New(hss.Config{Region: emulator.Region, ProjectID: pid, Credentials: aksk()}); err == nil || !strings.Contains(err.Error(), "project_id") {
+			t.Errorf("project ID %q accepted: %v", pid, err)
+		}
+	}
+}
+
+// The host a request goes to is exactly the configured endpoint's or hss.<region>.<cloud>.
+func TestEndpointHosts(t *testing.T) {
+	cases := []struct {
+		name   string
+		cfg    hss.Config
+		region string
+		want   string
+	}{
+		{"default", hss.Config{Region: "cn-north-4"}, "", "hss.cn-north-4.myhuaweicloud.com"},
+		{"cloud", hss.Config{Region: "ap-southeast-1", Cloud: "example.internal"}, "", "hss.ap-southeast-1.example.internal"},
+		{"data source region", hss.Config{Region: "cn-north-4"}, "af-south-1", "hss.af-south-1.myhuaweicloud.com"},
+		{"endpoint", hss.Config{Region: "cn-north-4", HSSEndpoint: "https://hss.private.example:8443/"}, "", "hss.private.example:8443"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := &hostRecorder{}
+			cfg := tc.cfg
+			cfg.ProjectID, cfg.Credentials, cfg.Transport = emulator.ProjectID, aksk(), rec
+			c, err := hss.New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Another region's project comes from IAM, whose host is checked the same way.
+			_, _ = c.ListBasicImages(context.Background(), hss.Query{Region: tc.region, ImageID: "111", ImageType: "cicd"})
+			if len(rec.hosts) == 0 {
+				t.Fatal("no request")
+			}
+			got := rec.hosts[len(rec.hosts)-1]
+			if tc.region != "" {
+				got = rec.hosts[0]
+				tc.want = "iam." + strings.TrimPrefix(tc.want, "hss.")
+			}
+			if got != tc.want {
+				t.Fatalf("request went to %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestValidateEndpoint(t *testing.T) {
+	good := []string{"https://hss.example.com", "http://127.0.0.1:8080", "https://iam.example.com/v3", "https://[::1]:443/", "https://h-1.example.com/prefix/"}
+	bad := []string{
+		"hss.example.com", "ftp://example.com", "https://user:pw@example.com", "https://user@example.com", "https://example.com?x=1",
+		"https://example.com/#frag", "https://example.com?", "https:///path", "https:example.com", "https://exa mple.com",
+		"https://example.com/a/../b", "https://ex_ample.com", "https://attacker.example\\@good.example", "",
+	}
+	for _, s := range good {
+		if err := hss.ValidateEndpoint(s); err != nil {
+			t.Errorf("%q rejected: %v", s, err)
+		}
+	}
+	for _, s := range bad {
+		if err := hss.ValidateEndpoint(s); err == nil {
+			t.Errorf("%q accepted", s)
+		}
+	}
+}
+
+// Odd image IDs reach the server as exactly one path segment holding exactly that ID, signed
+// correctly; IDs that would address another path are refused before any request.
+func TestImageIDOnTheWire(t *testing.T) {
+	emu, url := newServer(t)
+	c := newClient(t, url, aksk(), func(c *hss.Config) { c.ProjectID = emulator.ProjectID })
+	sent := []string{
+		"plain-0123", "with space", "question?mark", "hash#tag", "percent%2Fslash", "percent%", "semi;colon", "amp&eq=1",
+		"plus+sign", "at@sign", "colon:x", "quote\"s", "tilde~", "unicode-镜像", "emoji-🐳", "...x", "x..", ".hidden",
+		"tab-free-\u00a0nbsp", "comma,", "star*", "dollar$", "caret^", "pipe|", "lt<gt>", "back`tick", "[bracket]",
+	}
+	for _, id := range sent {
+		emu.Reset()
+		res, err := c.ListBasicImages(context.Background(), hss.Query{ImageID: id, ImageType: "cicd"})
+		if err != nil {
+			t.Errorf("%q: %v", id, err)
+			continue
+		}
+		reqs := emu.Requests()
+		if len(reqs) != 1 || reqs[0].Kind != emulator.KindHSS || res.TotalNum != 0 {
+			t.Errorf("%q: %d requests, kind %v, total %d", id, len(reqs), reqs[0].Kind, res.TotalNum)
+			continue
+		}
+		if want := "/v5/" + emulator.ProjectID + "/image/" + id + "/basic-image"; reqs[0].Path != want {
+			t.Errorf("%q reached the server as path %q", id, reqs[0].Path)
+		}
+	}
+	refused := []string{".", "..", "...", "a/b", "../../v3/projects", "a\\b", "{project_id}", "x{project_id}", "}", "new\nline", "nul\x00", "del\x7f", ""}
+	emu.Reset()
+	for _, id := range refused {
+		_, err := c.ListBasicImages(context.Background(), hss.Query{ImageID: id, ImageType: "cicd"})
+		if err == nil || !strings.Contains(err.Error(), "image_id") {
+			t.Errorf("%q accepted: %v", id, err)
+		}
+	}
+	if n := len(emu.Requests()); n != 0 {
+		t.Fatalf("refused image IDs made %d requests", n)
+	}
+}
+
+// Only 200 is a result: a redirect (never followed) or another 2xx with a plausible body is an
+// error naming the status and, for a redirect, where it pointed.
+func TestOnlyOKIsAResult(t *testing.T) {
+	var followed atomic.Int32
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		followed.Add(1)
+		_, _ = w.Write([]byte(`{"total_num":0,"data_list":[]}`))
+	}))
+	t.Cleanup(elsewhere.Close)
+	target, _ := url.Parse(elsewhere.URL)
+	emptyList := `{"total_num":0,"data_list":[]}`
+	for _, status := range []int{301, 302, 303, 307, 308, 202, 203, 204, 206} {
+		t.Run(fmt.Sprint(status), func(t *testing.T) {
+			emu, u := newServer(t)
+			f := emulator.Fault{Status: status, Body: emptyList}
+			if status < 300 {
+				f.Body = emptyList
+			} else {
+				f.Location = elsewhere.URL + "/login?next=hss"
+			}
+			if status == 204 {
+				f.Body = ""
+			}
+			emu.AddFault(f)
+			c := newClient(t, u, aksk(), fastRetries(3))
+			res, err := c.ListBasicImages(context.Background(), cicd111)
+			var se *hss.StatusError
+			if !errors.As(err, &se) || se.StatusCode != status || se.Want != 200 {
+				t.Fatalf("result %+v, err %v", res, err)
+			}
+			if status >= 300 && (se.LocationHost != target.Host || !strings.Contains(err.Error(), target.Host)) {
+				t.Fatalf("error does not name the redirect's host: %v", err)
+			}
+			if emu.Count(emulator.KindHSS) != 1 || followed.Load() != 0 {
+				t.Fatalf("%d requests, %d followed", emu.Count(emulator.KindHSS), followed.Load())
+			}
+		})
+	}
+	t.Run("IAM", func(t *testing.T) {
+		emu, u := newServer(t)
+		emu.AddFault(emulator.Fault{Kind: emulator.KindIAMToken, Status: 302, Location: elsewhere.URL})
+		c := newClient(t, u, hss.Credentials{Method: hss.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName})
+		_, err := c.ListBasicImages(context.Background(), cicd111)
+		var se *hss.StatusError
+		if !errors.As(err, &se) || se.StatusCode != 302 || se.Want != 201 || se.Operation != "POST /v3/auth/tokens" {
+			t.Fatalf("err %v", err)
+		}
+		emu.ClearFaults()
+		// A 201 without a token reports the status IAM really sent.
+		emu.AddFault(emulator.Fault{Kind: emulator.KindIAMToken, Status: 200, Body: `{"token":{}}`})
+		_, err = c.ListBasicImages(context.Background(), cicd111)
+		if !errors.As(err, &se) || se.StatusCode != 200 {
+			t.Fatalf("err %v", err)
+		}
+	})
+}
+
+// A server that quotes the request's credentials back never gets them to the user: not the
+// signature, security token, token, or password, for any credential method.
+func TestEchoedSecretsAreRedacted(t *testing.T) {
+	emu, u := newServer(t)
+	tok := emu.IssueToken(emulator.UserName, emulator.ProjectID, time.Hour)
+	cases := map[string]struct {
+		cr   hss.Credentials
+		kind emulator.Kind
+	}{
+		"aksk":      {aksk(), emulator.KindHSS},
+		"temporary": {hss.Credentials{Method: hss.AuthAKSK, AccessKey: emulator.TempAccessKeyID, SecretKey: emulator.TempSecretKey, SecurityToken: emulator.TempSecurityTok}, emulator.KindHSS},
+		"token":     {hss.Credentials{Method: hss.AuthToken, Token: tok}, emulator.KindHSS},
+		"password":  {hss.Credentials{Method: hss.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName}, emulator.KindHSS},
+		"password body": {hss.Credentials{Method: hss.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName},
+			emulator.KindIAMToken},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			emu.Reset()
+			emu.ClearFaults()
+			emu.AddFault(emulator.Fault{Kind: tc.kind, Echo: true})
+			c := newClient(t, u, tc.cr)
+			_, err := c.ListBasicImages(context.Background(), cicd111)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			var ae *hss.APIError
+			if !errors.As(err, &ae) || !strings.Contains(ae.ErrorMsg, hss.Redacted) {
+				t.Fatalf("err %v", err)
+			}
+			secrets := []string{tc.cr.SecretKey, tc.cr.SecurityToken, tc.cr.Token, tc.cr.Password}
+			for _, r := range emu.Requests() {
+				secrets = append(secrets, r.Secrets...)
+			}
+			for _, s := range secrets {
+				if s == "" {
+					continue
+				}
+				for where, text := range map[string]string{"error": err.Error(), "error_msg": ae.ErrorMsg, "Redact": c.Redact(ae.ErrorMsg)} {
+					if strings.Contains(text, s) {
+						t.Errorf("%s holds secret %.12q…: %s", where, s, text)
+					}
+				}
+			}
+			// A signature alone, without its header name, is still recognised.
+			for _, r := range emu.Requests() {
+				for _, s := range r.Secrets {
+					if strings.HasPrefix(s, "SDK-HMAC-SHA256") {
+						sig := s[strings.LastIndex(s, "=")+1:]
+						if got := c.Redact("quoted: " + sig); strings.Contains(got, sig) {
+							t.Errorf("signature survives: %s", got)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// Credential fields a server quotes are redacted even when their values were never known.
+func TestRedactUnknownCredentialFields(t *testing.T) {
+	var r hss.Redactor
+	for _, in := range []string{
+		`X-Auth-Token: MIIabcdefghijkl`, `{"X-Security-Token":"st-unknown-value"}`, `authorization=SDK-HMAC-SHA256 Access=AK, Signature=0123456789abcdef0123`,
+		`{"auth":{"identity":{"password":{"user":{"name":"u","password":"hunter2-secret"}}}}}`, `{"credential":{"access":"AK","secret":"sk-unknown-value","securitytoken":"st-unknown-value"}}`,
+		`id_token=eyJhbGciOi.payload.sig&x=1`, `\"password\":\"escaped-secret\"`,
+	} {
+		out := r.Redact(in)
+		for _, s := range []string{"MIIabcdefghijkl", "st-unknown-value", "0123456789abcdef0123", "hunter2-secret", "sk-unknown-value", "eyJhbGciOi.payload.sig", "escaped-secret"} {
+			if strings.Contains(out, s) {
+				t.Errorf("Redact(%s) = %s", in, out)
+			}
+		}
+	}
+	r.Add("a-known-secret-1", "xy")
+	if got := r.Redact("a-known-secret-1 and xy"); got != "*** and xy" {
+		t.Fatalf("got %q", got)
+	}
+}
+
+// A list that changes while its pages are read is read again from the start; one that never
+// settles is an error. The result never holds an entry twice because of paging.
+func TestListChangedBetweenPages(t *testing.T) {
+	laterPages := func(r *http.Request) bool { return r.URL.Query().Get("offset") != "0" }
+	for _, workers := range []int{1, 4} {
+		t.Run(fmt.Sprintf("pages=%d/grows then settles", workers), func(t *testing.T) {
+			emu, u := newServer(t)
+			// The second page sees one more entry than the first: total_num differs.
+			emu.AddFault(emulator.Fault{Times: 1, Match: laterPages, Page: emulator.PageFault{Insert: 1}})
+			res := readMany(t, u, workers)
+			if res.Requests != 6 || emu.Count(emulator.KindHSS) != 6 {
+				t.Fatalf("%d requests (emulator %d), want two passes of 3", res.Requests, emu.Count(emulator.KindHSS))
+			}
+		})
+		t.Run(fmt.Sprintf("pages=%d/shifts with the same total", workers), func(t *testing.T) {
+			emu, u := newServer(t)
+			// One entry in, one out: total_num stays, page 2 starts with page 1's last entry.
+			emu.AddFault(emulator.Fault{Times: 1, Match: func(r *http.Request) bool { return r.URL.Query().Get("offset") == "200" },
+				Page: emulator.PageFault{Insert: 1, Drop: 1}})
+			readMany(t, u, workers)
+		})
+		t.Run(fmt.Sprintf("pages=%d/never settles", workers), func(t *testing.T) {
+			emu, u := newServer(t)
+			emu.AddFault(emulator.Fault{Page: emulator.PageFault{Churn: true}})
+			c := newClient(t, u, aksk(), fastRetries(0), func(c *hss.Config) { c.PageConcurrency = workers })
+			_, err := c.ListBasicImages(context.Background(), hss.Query{ImageID: emulator.ManyImageID, ImageType: "cicd"})
+			if !errors.Is(err, hss.ErrListChanged) || !strings.Contains(err.Error(), "read 3 times") {
+				t.Fatalf("err %v", err)
+			}
+			if n := emu.Count(emulator.KindHSS); n != 9 {
+				t.Fatalf("%d requests, want 3 passes of 3", n)
+			}
+		})
+	}
+	t.Run("entries that really repeat", func(t *testing.T) {
+		// Two identical passes are the list as it is, even when an entry is on both pages.
+		_, u := newServer(t)
+		body := func(offset int) string {
+			n := 200
+			if offset > 0 {
+				n = 1
+			}
+			return fmt.Sprintf(`{"total_num":201,"data_list":[%s]}`, strings.TrimSuffix(strings.Repeat(`{"os_name":"Same","os_version":"1","layer_digest":"sha256:1"},`, n), ","))
+		}
+		srv := &offsetServer{body: body}
+		c, err := hss.New(hss.Config{Region: emulator.Region, ProjectID: emulator.ProjectID, HSSEndpoint: u, Transport: srv, Credentials: aksk()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := c.ListBasicImages(context.Background(), cicd111)
+		if err != nil || len(res.Items) != 201 || res.Requests != 4 {
+			t.Fatalf("err %v, result %+v", err, res)
+		}
+	})
+}
+
+// offsetServer answers each basic-image request with body(offset).
+type offsetServer struct{ body func(offset int) string }
+
+func (s *offsetServer) RoundTrip(req *http.Request) (*http.Response, error) {
+	var off int
+	_, _ = fmt.Sscan(req.URL.Query().Get("offset"), &off)
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: nopCloser{strings.NewReader(s.body(off))}, Request: req}, nil
+}
+
+type nopCloser struct{ *strings.Reader }
+
+func (nopCloser) Close() error { return nil }
+
+// readMany reads the 450-entry image and checks every entry, in order, once.
+func readMany(t *testing.T, u string, workers int) *hss.Result {
+	t.Helper()
+	c := newClient(t, u, aksk(), fastRetries(0), func(c *hss.Config) { c.PageConcurrency = workers })
+	res, err := c.ListBasicImages(context.Background(), hss.Query{ImageID: emulator.ManyImageID, ImageType: "cicd"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([]hss.BasicImage, emulator.ManyEntries)
+	for i := range want {
+		e := emulator.ManyEntry(i)
+		want[i] = hss.BasicImage{OSName: e.OSName, OSVersion: e.OSVersion, LayerDigest: e.LayerDigest}
+	}
+	if !slices.Equal(res.Items, want) || res.TotalNum != emulator.ManyEntries || len(res.Warnings) != 0 {
+		t.Fatalf("%d items, total %d, warnings %v", len(res.Items), res.TotalNum, res.Warnings)
+	}
+	return res
+}
+
+// A client-side limit on one exchange is reported as such, not as the caller's deadline.
+func TestAttemptTimeoutIsNotTheReadTimeout(t *testing.T) {
+	emu, u := newServer(t)
+	emu.AddFault(emulator.Fault{Latency: 5 * time.Second})
+	c := newClient(t, u, aksk(), fastRetries(1), func(c *hss.Config) { c.AttemptTimeout = 50 * time.Millisecond })
+	_, err := c.ListBasicImages(context.Background(), cicd111)
+	var te *hss.AttemptTimeoutError
+	var re *hss.RetryError
+	if !errors.As(err, &te) || !errors.As(err, &re) || re.Attempts != 2 || errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err %v", err)
+	}
+	if !strings.Contains(err.Error(), "page 1 (offset 0) got no complete answer within 50ms") {
+		t.Fatalf("err %v", err)
+	}
+}
+
+// A wait for the rate limiter that would pass the deadline is not an attempt in flight.
+func TestRateLimitWaitPastTheDeadline(t *testing.T) {
+	emu, u := newServer(t)
+	c := newClient(t, u, aksk(), fastRetries(0), func(c *hss.Config) { c.RateLimit = 0.5 })
+	if _, err := c.ListBasicImages(context.Background(), cicd111); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	_, err := c.ListBasicImages(ctx, hss.Query{ImageID: "multi-os-0001", ImageType: "cicd"})
+	var ie *hss.InterruptedError
+	if !errors.As(err, &ie) || ie.Waiting != hss.WaitingRateLimit || ie.Attempts != 0 || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err %v", err)
+	}
+	if emu.Count(emulator.KindHSS) != 1 {
+		t.Fatalf("%d requests", emu.Count(emulator.KindHSS))
+	}
+}
+
+// One read's short timeout does not fail a neighbour waiting for the same token.
+func TestShortTimeoutDoesNotFailNeighbours(t *testing.T) {
+	emu, u := newServer(t)
+	arrived, hold := make(chan struct{}, 1), make(chan struct{})
+	emu.AddFault(emulator.Fault{Kind: emulator.KindIAMToken, Times: 1, Arrived: arrived, Hold: hold})
+	c := newClient(t, u, hss.Credentials{Method: hss.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName})
+
+	short, cancel := context.WithCancel(context.Background())
+	shortErr := make(chan error, 1)
+	go func() {
+		_, err := c.ListBasicImages(short, cicd111)
+		shortErr <- err
+	}()
+	<-arrived // the token request is on the wire, started by the short read
+	joined := make(chan struct{})
+	hss.SetTokenJoinHook(c, func() { close(joined) })
+	longErr := make(chan error, 1)
+	go func() {
+		_, err := c.ListBasicImages(context.Background(), hss.Query{ImageID: "multi-os-0001", ImageType: "cicd"})
+		longErr <- err
+	}()
+	<-joined
+	cancel()
+	if err := <-shortErr; !errors.Is(err, context.Canceled) {
+		t.Fatalf("short read: %v", err)
+	}
+	close(hold)
+	if err := <-longErr; err != nil {
+		t.Fatalf("the neighbour failed: %v", err)
+	}
+	if n := emu.Count(emulator.KindIAMToken); n != 1 {
+		t.Fatalf("%d token requests, want 1", n)
+	}
+}

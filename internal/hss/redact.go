@@ -1,0 +1,142 @@
+package hss
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// Redacted replaces every secret in text the provider shows or logs.
+const Redacted = "***"
+
+// minSecretLen keeps tiny values (a one-letter test password, say) from blanking out text.
+const minSecretLen = 4
+
+// recentSignatures is how many request signatures are remembered: a server can only quote the
+// header of a request it is answering, which is always among the latest.
+const recentSignatures = 256
+
+// Redactor removes secrets from text: every secret value the client was configured with or
+// obtained (tokens, temporary keys), the signatures of its latest requests, and the
+// value of any credential-bearing header or field a server quotes back, known or not. Every
+// log line and every error the client produces passes through it, and the provider passes
+// every diagnostic through it, because a server or proxy can echo what it received.
+type Redactor struct {
+	mu      sync.RWMutex
+	secrets []string // longest first, so a secret containing another is replaced whole
+	recent  []string // ring of request signatures
+	next    int
+}
+
+// Add makes r replace each of secrets from now on.
+func (r *Redactor) Add(secrets ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range secrets {
+		if len(s) >= minSecretLen && !slices.Contains(r.secrets, s) {
+			r.secrets = append(r.secrets, s)
+		}
+	}
+	slices.SortFunc(r.secrets, func(a, b string) int { return len(b) - len(a) })
+}
+
+// addSigned remembers the signature of a request that is about to be sent: the rest of an
+// Authorization value (algorithm, access key, header names) is no secret.
+func (r *Redactor) addSigned(v string) {
+	if i := strings.LastIndex(v, "Signature="); i >= 0 {
+		v = v[i+len("Signature="):]
+	}
+	if len(v) < minSecretLen {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.recent) < recentSignatures {
+		r.recent = append(r.recent, v)
+		return
+	}
+	r.recent[r.next] = v
+	r.next = (r.next + 1) % recentSignatures
+}
+
+// Credential-bearing fields, however a server quotes them: as a header line, as JSON, or as a
+// query or form parameter. Only the value goes, so the rest of the message still helps.
+var (
+	tokenHeaderValue = regexp.MustCompile(`(?i)\b(x-auth-token|x-security-token|x-subject-token)(\\?["']?\s*[:=]\s*\\?["']?)([^\s;,"'\\\])}]+)`)
+	authScheme       = regexp.MustCompile(`(?i)\b(bearer|basic|negotiate)(\s+)([A-Za-z0-9._~+/=-]{8,})`)
+	signatureField   = regexp.MustCompile(`(?i)\b(Signature=)()([0-9a-f]{16,})`)
+	jsonSecretField  = regexp.MustCompile(`(?i)(\\?"(?:password|secret|secret_key|secretkey|sk|securitytoken|security_token|token|id_token|access_token)\\?"\s*:\s*\\?")((?:[^"\\]|\\[^"])*)(\\?")`)
+	paramSecretField = regexp.MustCompile(`(?i)\b(password|secret_key|security_token|securitytoken|access_token|id_token)(=)([^&\s"']+)`)
+)
+
+// Redact returns s with every secret replaced by Redacted.
+func (r *Redactor) Redact(s string) string {
+	if s == "" {
+		return s
+	}
+	if r != nil {
+		r.mu.RLock()
+		for _, v := range r.recent {
+			s = strings.ReplaceAll(s, v, Redacted)
+		}
+		for _, v := range r.secrets {
+			s = strings.ReplaceAll(s, v, Redacted)
+		}
+		r.mu.RUnlock()
+	}
+	for _, re := range []*regexp.Regexp{tokenHeaderValue, authScheme, signatureField, paramSecretField} {
+		s = re.ReplaceAllString(s, "${1}${2}"+Redacted)
+	}
+	return jsonSecretField.ReplaceAllString(s, "${1}"+Redacted+"${3}")
+}
+
+// RedactError returns err with a redacted message; errors.As and errors.Is still see the
+// original chain, whose typed fields were redacted when they were built.
+func (r *Redactor) RedactError(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := r.Redact(err.Error())
+	if msg == err.Error() {
+		return err
+	}
+	return &redactedError{msg: msg, err: err}
+}
+
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// log writes one line through tflog with every string field redacted; the client logs
+// through nothing else.
+func (r *Redactor) log(ctx context.Context, level func(context.Context, string, ...map[string]any), msg string, fields map[string]any) {
+	for k, v := range fields {
+		switch s := v.(type) {
+		case string:
+			fields[k] = r.Redact(s)
+		case error:
+			fields[k] = r.Redact(s.Error())
+		}
+	}
+	level(ctx, msg, fields)
+}
+
+func (r *Redactor) debug(ctx context.Context, msg string, fields map[string]any) {
+	r.log(ctx, tflog.Debug, msg, fields)
+}
+
+func (r *Redactor) warn(ctx context.Context, msg string, fields map[string]any) {
+	r.log(ctx, tflog.Warn, msg, fields)
+}
+
+func (r *Redactor) info(ctx context.Context, msg string, fields map[string]any) {
+	r.log(ctx, tflog.Info, msg, fields)
+}

@@ -1,0 +1,65 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+)
+
+// Each way a read can run out of time names what really ran out.
+func TestReadErrorNamesTheRealCause(t *testing.T) {
+	inFlight := hss.OpListBasicImages + " page 2 (offset 200)"
+	var r hss.Redactor
+	cases := map[string]struct {
+		err      error
+		want     []string
+		notWants []string
+	}{
+		"attempt limit": {
+			err:      &hss.RetryError{Attempts: 3, Err: &hss.AttemptTimeoutError{Request: inFlight, Limit: time.Minute}},
+			want:     []string{inFlight + " got no complete answer within 1m0s, on each of 3 attempt(s)", "the read's own timeout (timeouts.read = 5m0s) had not passed"},
+			notWants: []string{"did not finish within its timeout"},
+		},
+		"rate limit wait": {
+			err:  &hss.InterruptedError{InFlight: inFlight, Waiting: hss.WaitingRateLimit, Err: fmt.Errorf("%w: next slot after the deadline", context.DeadlineExceeded)},
+			want: []string{"would not finish within its timeout (timeouts.read = 5m0s): " + inFlight + " was waiting for the provider's own rate limit (rate_limit) after 0 attempt(s)"},
+		},
+		"retry wait": {
+			err: &hss.InterruptedError{InFlight: inFlight, Attempts: 2, Waiting: hss.WaitingRetry,
+				Err: fmt.Errorf("%w (last failure: %w)", context.DeadlineExceeded, &hss.APIError{Operation: hss.OpListBasicImages, StatusCode: 503})},
+			want: []string{"was waiting to be retried after 2 failed attempt(s)", "HTTP 503"},
+		},
+		"in flight": {
+			err:  &hss.InterruptedError{InFlight: inFlight, Attempts: 1, Err: context.DeadlineExceeded},
+			want: []string{"did not finish within its timeout (timeouts.read = 5m0s): " + inFlight + " was in flight after 1 attempt(s)"},
+		},
+		"echoed token": {
+			err:      &hss.APIError{Operation: hss.OpListBasicImages, StatusCode: 400, ErrorMsg: "got X-Auth-Token: MIIsecretvalue123"},
+			want:     []string{"X-Auth-Token: ***"},
+			notWants: []string{"MIIsecretvalue123"},
+		},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			d := readError(c.err, 5*time.Minute, r.Redact)
+			for _, w := range c.want {
+				if !strings.Contains(d.Detail(), w) {
+					t.Errorf("detail lacks %q:\n%s", w, d.Detail())
+				}
+			}
+			for _, w := range c.notWants {
+				if strings.Contains(d.Detail(), w) {
+					t.Errorf("detail has %q:\n%s", w, d.Detail())
+				}
+			}
+		})
+	}
+	if errors.Is(&hss.AttemptTimeoutError{}, context.DeadlineExceeded) {
+		t.Fatal("an attempt's limit must not read as the caller's deadline")
+	}
+}

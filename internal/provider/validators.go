@@ -1,0 +1,50 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+)
+
+// checkValidator runs one of the client's own checks at `terraform validate`, so the schema
+// and the client can never disagree on what is accepted.
+type checkValidator struct {
+	summary     string
+	description string
+	check       func(string) error
+}
+
+func (v checkValidator) Description(context.Context) string { return v.description }
+
+func (v checkValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v checkValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := v.check(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, v.summary, fmt.Sprintf("%s.", err))
+	}
+}
+
+var (
+	regionValidator    = checkValidator{"Invalid region", "must be a region name: " + hss.RegionForm, hss.ValidateRegion}
+	cloudValidator     = checkValidator{"Invalid cloud", "must be " + hss.CloudForm, hss.ValidateCloud}
+	projectIDValidator = checkValidator{"Invalid project ID", "must be a project ID: " + hss.ProjectIDForm, hss.ValidateProjectID}
+	imageIDValidator   = checkValidator{"Invalid image ID", "must be " + hss.ImageIDForm, hss.ValidateImageID}
+	endpointValidator  = checkValidator{"Invalid endpoint URL", "must be an absolute https:// or http:// URL without user information, query or fragment",
+		func(s string) error {
+			if err := hss.ValidateEndpoint(s); err != nil {
+				return fmt.Errorf("%q must be an absolute https:// or http:// URL: %w", s, err)
+			}
+			return nil
+		}}
+	imageReferenceValidator = checkValidator{"Invalid image reference", "must be an image reference with a tag: " + hss.ImageReferenceForm,
+		func(s string) error {
+			_, err := hss.ParseImageReference(s)
+			return err
+		}}
+)
