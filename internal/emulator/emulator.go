@@ -6,6 +6,7 @@ package emulator
 
 import (
 	"crypto/rand"
+	"crypto/rsa"
 	"encoding/hex"
 	"encoding/json"
 	"io"
@@ -28,9 +29,14 @@ type Emulator struct {
 	now      func() time.Time
 	tokenTTL time.Duration
 	tokens   map[string]*token
-	log      []Request
-	faults   []Fault
-	conns    int
+	tempKeys map[string]*tempKey
+	tempTTL  time.Duration
+	// issued holds every secret the emulator handed out, for tests to look for.
+	issued     []string
+	signingKey *rsa.PrivateKey
+	log        []Request
+	faults     []Fault
+	conns      int
 	// limit, when set, throttles HSS requests per caller like the API gateway does.
 	limit   rate.Limit
 	burst   int
@@ -59,7 +65,13 @@ const (
 	KindHSS         Kind = "hss"
 	KindIAMToken    Kind = "iam-token"
 	KindIAMProjects Kind = "iam-projects"
-	KindOther       Kind = "other"
+	// KindIAMSecurityToken is POST /v3.0/OS-CREDENTIAL/securitytokens.
+	KindIAMSecurityToken Kind = "iam-securitytokens"
+	// KindIAMIDToken is POST /v3.0/OS-AUTH/id-token/tokens.
+	KindIAMIDToken Kind = "iam-id-token"
+	// KindMetadata is the ECS metadata service's GET /openstack/latest/securitykey.
+	KindMetadata Kind = "metadata"
+	KindOther    Kind = "other"
 )
 
 // principal is an authenticated caller.
@@ -68,6 +80,8 @@ type principal struct {
 	user   *User
 	// scope is the project a token is scoped to; empty for AK/SK.
 	scope string
+	// federated is a user mapped from an OIDC ID token.
+	federated bool
 }
 
 type token struct {
@@ -80,7 +94,8 @@ func New(f *Fixture) *Emulator {
 	if f == nil {
 		f = DefaultFixture()
 	}
-	return &Emulator{fixture: f, now: time.Now, tokenTTL: 24 * time.Hour, tokens: map[string]*token{}}
+	return &Emulator{fixture: f, now: time.Now, tokenTTL: 24 * time.Hour, tokens: map[string]*token{}, tempKeys: map[string]*tempKey{},
+		signingKey: newSigningKey()}
 }
 
 // SetClock replaces the emulator's clock, e.g. to make a signature stale.
@@ -115,7 +130,15 @@ func (e *Emulator) IssueToken(userName, projectID string, ttl time.Duration) str
 func (e *Emulator) mintLocked(p principal, ttl time.Duration) string {
 	v := "MIIemu" + randomHex(32)
 	e.tokens[v] = &token{p: p, expires: e.now().Add(ttl)}
+	e.issued = append(e.issued, v)
 	return v
+}
+
+// Issued returns every token, temporary secret key and security token handed out so far.
+func (e *Emulator) Issued() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]string(nil), e.issued...)
 }
 
 // Requests returns every request seen so far.
@@ -215,6 +238,12 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		kind = KindIAMToken
 	case r.URL.Path == "/v3/projects":
 		kind = KindIAMProjects
+	case r.URL.Path == "/v3.0/OS-CREDENTIAL/securitytokens":
+		kind = KindIAMSecurityToken
+	case r.URL.Path == "/v3.0/OS-AUTH/id-token/tokens":
+		kind = KindIAMIDToken
+	case r.URL.Path == "/openstack/latest/securitykey":
+		kind = KindMetadata
 	case hssPath.MatchString(r.URL.Path):
 		kind = KindHSS
 	}
@@ -234,6 +263,12 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.issueToken(rw, r, body)
 	case KindIAMProjects:
 		e.listProjects(rw, r, body)
+	case KindIAMSecurityToken:
+		e.securityTokens(rw, r, body)
+	case KindIAMIDToken:
+		e.idTokenTokens(rw, r, body)
+	case KindMetadata:
+		e.metadataSecurityKey(rw, r)
 	case KindHSS:
 		e.listBasicImages(rw, r, body, pf)
 	default:
@@ -253,7 +288,14 @@ func (e *Emulator) authenticate(r *http.Request, body []byte) (principal, *apiEr
 		}
 		d, u, k := e.findAccessKeyLocked(a.accessKey)
 		if k == nil {
-			return principal{}, unauthorized("APIGW.0301", "Incorrect IAM authentication information: the access key does not exist")
+			tk, ok := e.tempKeys[a.accessKey]
+			if !ok {
+				return principal{}, unauthorized("APIGW.0301", "Incorrect IAM authentication information: the access key does not exist")
+			}
+			if !now.Before(tk.expires) {
+				return principal{}, unauthorized("APIGW.0301", "Incorrect IAM authentication information: the temporary access key has expired")
+			}
+			d, u, k = tk.p.domain, tk.p.user, &AccessKey{AK: a.accessKey, SK: tk.sk, SecurityToken: tk.securityToken}
 		}
 		if err := verifySignature(r, body, a, k.SK, now); err != nil {
 			return principal{}, unauthorized("APIGW.0301", "Incorrect IAM authentication information: verify aksk signature fail: "+err.Error())
@@ -416,12 +458,12 @@ func (e *Emulator) listBasicImages(w http.ResponseWriter, r *http.Request, body 
 			region, owned = reg, true
 		}
 	}
-	if !owned || (p.scope != "" && p.scope != projectID) {
-		writeError(w, http.StatusForbidden, "HSS.1002", "The project "+projectID+" does not belong to the caller or is outside the token's scope.")
+	if !owned || (p.scope != "" && p.scope != projectID) || (p.federated && p.scope == "" && r.Header.Get("X-Auth-Token") != "") {
+		writeError(w, http.StatusBadRequest, "HSS.0010", "Access denied: the project "+projectID+" does not belong to the caller or is outside the token's scope.")
 		return
 	}
 	if hp := r.Header.Get("X-Project-Id"); hp != "" && hp != projectID {
-		writeError(w, http.StatusBadRequest, "HSS.1003", "X-Project-Id does not match the project in the path.")
+		writeError(w, http.StatusBadRequest, "HSS.0010", "Access denied: X-Project-Id does not match the project in the path.")
 		return
 	}
 	switch rh := r.Header.Get("region"); {
@@ -495,8 +537,11 @@ func grantedEPs(u *User, requested string) (map[string]bool, *apiError) {
 	case "":
 		requested = "0"
 	}
+	if !knownEPs[requested] {
+		return nil, &apiError{status: http.StatusBadRequest, code: "HSS.0011", msg: "The enterprise project " + requested + " does not exist."}
+	}
 	if !all && !set[requested] {
-		return nil, &apiError{status: http.StatusForbidden, code: "HSS.1001", msg: "Insufficient permission for enterprise project " + requested + "."}
+		return nil, &apiError{status: http.StatusBadRequest, code: "HSS.0013", msg: "Insufficient permission: no HSS permission for enterprise project " + requested + "."}
 	}
 	return map[string]bool{requested: true}, nil
 }
@@ -558,6 +603,9 @@ func (r *recorder) WriteHeader(code int) {
 	r.status = code
 	r.ResponseWriter.WriteHeader(code)
 }
+
+// knownEPs are the enterprise projects that exist in the emulated cloud.
+var knownEPs = map[string]bool{"0": true, GrantedEP: true, RefusedEP: true}
 
 func secretHeaders(r *http.Request, w http.ResponseWriter) []string {
 	var out []string

@@ -143,13 +143,13 @@ func TestRejects(t *testing.T) {
 		}, 401, "APIGW.0301", "security token"},
 		"unknown token":             {func(c *call) { c.token = "MIIunknown" }, 401, "APIGW.0307", "invalid"},
 		"expired token":             {func(c *call) { c.token = expired }, 401, "APIGW.0307", "expired"},
-		"token for another project": {func(c *call) { c.token = otherScope }, 403, "HSS.1002", "scope"},
+		"token for another project": {func(c *call) { c.token = otherScope }, 400, "HSS.0010", "scope"},
 		"missing region header":     {func(c *call) { delete(c.headers, "region") }, 400, "HSS.0001", "region header is required"},
 		"wrong region header":       {func(c *call) { c.headers["region"] = OtherRegion }, 400, "HSS.0001", "does not match"},
 		"project of another account": {func(c *call) {
 			c.path = basicPath(ForeignProjID, CICDImageID)
 			c.headers["X-Project-Id"] = ForeignProjID
-		}, 403, "HSS.1002", "does not belong"},
+		}, 400, "HSS.0010", "does not belong"},
 		"unknown image_type": {func(c *call) { c.query["image_type"] = "docker" }, 400, "HSS.0001", "image_type"},
 		"limit 0":            {func(c *call) { c.query["limit"] = "0" }, 400, "HSS.0001", "limit"},
 		"limit 201":          {func(c *call) { c.query["limit"] = "201" }, 400, "HSS.0001", "limit"},
@@ -157,7 +157,7 @@ func TestRejects(t *testing.T) {
 		"refused enterprise project": {func(c *call) {
 			c.ak, c.sk = LimitedAK, LimitedSK
 			c.query["enterprise_project_id"] = RefusedEP
-		}, 403, "HSS.1001", "Insufficient permission"},
+		}, 400, "HSS.0013", "Insufficient permission"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -245,7 +245,7 @@ func TestIAMTokens(t *testing.T) {
 		t.Fatalf("%d %v", r.status, r.body)
 	}
 	c.path, c.headers["region"], c.headers["X-Project-Id"] = basicPath(OtherProject, CICDImageID), OtherRegion, OtherProject
-	if r := do(t, url, c); r.status != http.StatusForbidden {
+	if r := do(t, url, c); r.status != http.StatusBadRequest {
 		t.Fatalf("token used outside its scope: %d", r.status)
 	}
 

@@ -15,10 +15,12 @@ type Fixture struct {
 
 // Domain is an account. Projects maps region to project ID.
 type Domain struct {
-	ID       string
-	Name     string
-	Projects map[string]string
-	Users    []User
+	ID                string
+	Name              string
+	Projects          map[string]string
+	Users             []User
+	Agencies          []Agency
+	IdentityProviders []IdentityProvider
 }
 
 // User is an IAM user with the enterprise projects it may read ("*" grants every one).
@@ -123,9 +125,14 @@ func DefaultFixture() *Fixture {
 	return &Fixture{
 		Domains: []Domain{
 			{
-				ID:       "d0000000000000000000000000000001",
+				ID:       DomainID,
 				Name:     DomainName,
 				Projects: map[string]string{Region: ProjectID, OtherRegion: OtherProject},
+				Agencies: []Agency{
+					{Name: AgencyName, TrustedDomains: []string{DomainID, ForeignDomainID}},
+					{Name: HostAgencyName},
+				},
+				IdentityProviders: []IdentityProvider{{ID: IdpID, Issuer: IdpIssuer, Audience: IdpAudience}},
 				Users: []User{
 					{
 						Name: UserName, Password: UserPassword,
@@ -144,7 +151,7 @@ func DefaultFixture() *Fixture {
 				},
 			},
 			{
-				ID:       "d0000000000000000000000000000002",
+				ID:       ForeignDomainID,
 				Name:     ForeignDomain,
 				Projects: map[string]string{Region: ForeignProjID},
 				Users: []User{{

@@ -1,0 +1,316 @@
+package emulator
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// This file serves the IAM calls that hand out temporary credentials, as the real IAM does:
+// an agency's temporary AK/SK for a caller it trusts (POST /v3.0/OS-CREDENTIAL/securitytokens),
+// a federated token for an OIDC ID token (POST /v3.0/OS-AUTH/id-token/tokens), and the ECS
+// metadata service's temporary AK/SK for the agency bound to the host.
+
+// Agency is a role in a domain that callers of trusted domains may assume.
+type Agency struct {
+	Name string
+	// TrustedDomains are the IDs of the domains whose callers may assume it.
+	TrustedDomains []string
+}
+
+// IdentityProvider is an OIDC identity provider registered in a domain; ID tokens it issued
+// for Audience are exchanged for tokens of a federated user of that domain.
+type IdentityProvider struct {
+	ID       string
+	Issuer   string
+	Audience string
+}
+
+// Well-known identity fixture values.
+const (
+	// AgencyName is an agency of the default domain that the foreign domain's users, and the
+	// default domain's own, may assume.
+	AgencyName = "hss-readonly-agency"
+	// HostAgencyName is the agency the emulated ECS host is bound to.
+	HostAgencyName = "ecs-hss-agency"
+	IdpID          = "github-actions"
+	IdpIssuer      = "https://token.actions.githubusercontent.com"
+	IdpAudience    = "contoso"
+	// DomainID is the ID of the default domain.
+	DomainID = "d0000000000000000000000000000001"
+	// ForeignDomainID is the ID of the foreign domain.
+	ForeignDomainID = "d0000000000000000000000000000002"
+)
+
+// tempKey is a temporary access key, valid until expires.
+type tempKey struct {
+	sk, securityToken string
+	p                 principal
+	expires           time.Time
+}
+
+// newSigningKey is the key the emulator signs test ID tokens with.
+func newSigningKey() *rsa.PrivateKey {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	return k
+}
+
+// SignIDToken returns an ID token for subject, issued by the fixture's identity provider
+// for its audience and valid for ttl; mutate, when set, changes the claims first, e.g. to
+// sign for another audience.
+func (e *Emulator) SignIDToken(subject string, ttl time.Duration, mutate func(jwt.MapClaims)) string {
+	now := e.clock()
+	claims := jwt.MapClaims{
+		"iss": IdpIssuer, "aud": IdpAudience, "sub": subject,
+		"iat": now.Unix(), "nbf": now.Add(-time.Minute).Unix(), "exp": now.Add(ttl).Unix(),
+	}
+	if mutate != nil {
+		mutate(claims)
+	}
+	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
+	tok.Header["kid"] = "emulator"
+	s, err := tok.SignedString(e.signingKey)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// SetTemporaryTTL sets the lifetime of temporary keys issued from now on, whatever the caller
+// asked for (the real services cap and floor it, too).
+func (e *Emulator) SetTemporaryTTL(d time.Duration) {
+	e.mu.Lock()
+	e.tempTTL = d
+	e.mu.Unlock()
+}
+
+func (e *Emulator) clock() time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.now()
+}
+
+// mintKeyLocked issues a temporary AK/SK for p, valid for ttl.
+func (e *Emulator) mintKeyLocked(p principal, ttl time.Duration) (ak, sk, st string, expires time.Time) {
+	if e.tempTTL > 0 {
+		ttl = e.tempTTL
+	}
+	ak, sk, st = "TMPEMU"+randomHex(10), "tmp-sk-"+randomHex(16), "tmp-st-"+randomHex(24)
+	expires = e.now().Add(ttl)
+	e.tempKeys[ak] = &tempKey{sk: sk, securityToken: st, p: p, expires: expires}
+	return ak, sk, st, expires
+}
+
+func credentialBody(ak, sk, st string, expires time.Time) map[string]any {
+	return map[string]any{"credential": map[string]any{
+		"access": ak, "secret": sk, "securitytoken": st, "expires_at": expires.UTC().Format("2006-01-02T15:04:05.000000Z"),
+	}}
+}
+
+// Wire shape of a securitytokens request.
+type securityTokenBody struct {
+	Auth struct {
+		Identity struct {
+			Methods    []string `json:"methods"`
+			AssumeRole *struct {
+				AgencyName      string `json:"agency_name"`
+				DomainName      string `json:"domain_name"`
+				DomainID        string `json:"domain_id"`
+				DurationSeconds int    `json:"duration_seconds"`
+			} `json:"assume_role"`
+			Token *struct {
+				ID              string `json:"id"`
+				DurationSeconds int    `json:"duration_seconds"`
+			} `json:"token"`
+		} `json:"identity"`
+	} `json:"auth"`
+}
+
+func (e *Emulator) securityTokens(w http.ResponseWriter, r *http.Request, body []byte) {
+	if r.Method != http.MethodPost {
+		writeError(w, http.StatusMethodNotAllowed, "IAM.0001", "method not allowed")
+		return
+	}
+	caller, aerr := e.authenticate(r, body)
+	if aerr != nil {
+		aerr.write(w)
+		return
+	}
+	var b securityTokenBody
+	if err := json.Unmarshal(body, &b); err != nil || len(b.Auth.Identity.Methods) != 1 {
+		writeError(w, http.StatusBadRequest, "IAM.0001", "The request body is not valid.")
+		return
+	}
+	id := b.Auth.Identity
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	switch {
+	case id.Methods[0] == "assume_role" && id.AssumeRole != nil:
+		ar := id.AssumeRole
+		seconds := orDefault(ar.DurationSeconds, 900)
+		if seconds < 900 || seconds > 86400 {
+			writeError(w, http.StatusBadRequest, "IAM.0001", "duration_seconds must be from 900 to 86400.")
+			return
+		}
+		var dom *Domain
+		for i := range e.fixture.Domains {
+			d := &e.fixture.Domains[i]
+			if (ar.DomainID != "" && d.ID == ar.DomainID) || (ar.DomainID == "" && d.Name == ar.DomainName) {
+				dom = d
+			}
+		}
+		var ag *Agency
+		if dom != nil {
+			for i := range dom.Agencies {
+				if dom.Agencies[i].Name == ar.AgencyName {
+					ag = &dom.Agencies[i]
+				}
+			}
+		}
+		if ag == nil || !contains(ag.TrustedDomains, caller.domain.ID) {
+			writeError(w, http.StatusForbidden, "IAM.0002", "The agency does not exist or does not trust the caller's account.")
+			return
+		}
+		ak, sk, st, exp := e.mintKeyLocked(principal{domain: dom, user: agencyUser(ag)}, time.Duration(seconds)*time.Second)
+		writeJSON(w, http.StatusCreated, credentialBody(ak, sk, st, exp))
+	case id.Methods[0] == "token":
+		if caller.scope == "" && !caller.federated && r.Header.Get("X-Auth-Token") == "" {
+			writeError(w, http.StatusBadRequest, "IAM.0001", "The token method needs X-Auth-Token.")
+			return
+		}
+		seconds := 900
+		if id.Token != nil {
+			seconds = orDefault(id.Token.DurationSeconds, 900)
+		}
+		ak, sk, st, exp := e.mintKeyLocked(principal{domain: caller.domain, user: caller.user}, time.Duration(seconds)*time.Second)
+		writeJSON(w, http.StatusCreated, credentialBody(ak, sk, st, exp))
+	default:
+		writeError(w, http.StatusBadRequest, "IAM.0001", "Unsupported method.")
+	}
+}
+
+// agencyUser stands for whoever assumed an agency; agencies here may read every enterprise
+// project.
+func agencyUser(a *Agency) *User {
+	return &User{Name: "agency:" + a.Name, EnterpriseProjects: []string{"*"}}
+}
+
+// Wire shape of an id-token request.
+type idTokenBody struct {
+	Auth struct {
+		IDToken struct {
+			ID string `json:"id"`
+		} `json:"id_token"`
+		Scope *struct {
+			Domain *struct {
+				ID string `json:"id"`
+			} `json:"domain"`
+			Project *struct {
+				ID string `json:"id"`
+			} `json:"project"`
+		} `json:"scope"`
+	} `json:"auth"`
+}
+
+func (e *Emulator) idTokenTokens(w http.ResponseWriter, r *http.Request, body []byte) {
+	if r.Method != http.MethodPost {
+		writeError(w, http.StatusMethodNotAllowed, "IAM.0001", "method not allowed")
+		return
+	}
+	var b idTokenBody
+	if err := json.Unmarshal(body, &b); err != nil || b.Auth.IDToken.ID == "" {
+		writeError(w, http.StatusBadRequest, "IAM.0001", "The request body is not valid.")
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	idpID := r.Header.Get("X-Idp-Id")
+	var dom *Domain
+	var idp *IdentityProvider
+	for i := range e.fixture.Domains {
+		for j := range e.fixture.Domains[i].IdentityProviders {
+			if e.fixture.Domains[i].IdentityProviders[j].ID == idpID {
+				dom, idp = &e.fixture.Domains[i], &e.fixture.Domains[i].IdentityProviders[j]
+			}
+		}
+	}
+	if idp == nil {
+		writeError(w, http.StatusNotFound, "IAM.0003", "The identity provider in X-Idp-Id does not exist.")
+		return
+	}
+	claims := jwt.MapClaims{}
+	_, err := jwt.ParseWithClaims(b.Auth.IDToken.ID, claims, func(*jwt.Token) (any, error) { return &e.signingKey.PublicKey, nil },
+		jwt.WithValidMethods([]string{"RS256"}), jwt.WithIssuer(idp.Issuer), jwt.WithAudience(idp.Audience),
+		jwt.WithExpirationRequired(), jwt.WithTimeFunc(e.now))
+	if err != nil {
+		writeError(w, http.StatusUnauthorized, "IAM.0004", "The ID token is not valid: "+err.Error())
+		return
+	}
+	sub, _ := claims["sub"].(string)
+	p := principal{domain: dom, user: &User{Name: "federated:" + sub, EnterpriseProjects: []string{"*"}}, federated: true}
+	if s := b.Auth.Scope; s != nil {
+		switch {
+		case s.Domain != nil && s.Domain.ID != dom.ID:
+			writeError(w, http.StatusBadRequest, "IAM.0010", "The domain in the scope is not the identity provider's.")
+			return
+		case s.Project != nil:
+			p.scope = s.Project.ID
+		}
+	}
+	v := e.mintLocked(p, e.tokenTTL)
+	w.Header().Set("X-Subject-Token", v)
+	writeJSON(w, http.StatusCreated, map[string]any{"token": map[string]any{
+		"methods":    []string{"mapped"},
+		"expires_at": e.tokens[v].expires.UTC().Format("2006-01-02T15:04:05.000000Z"),
+		"user":       map[string]any{"name": p.user.Name, "domain": map[string]string{"id": dom.ID, "name": dom.Name}},
+	}})
+}
+
+// metadataSecurityKey answers GET /openstack/latest/securitykey with temporary keys of the
+// agency bound to the emulated host, as the ECS metadata service does.
+func (e *Emulator) metadataSecurityKey(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		writeError(w, http.StatusMethodNotAllowed, "ECS.0001", "method not allowed")
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	dom := &e.fixture.Domains[0]
+	var ag *Agency
+	for i := range dom.Agencies {
+		if dom.Agencies[i].Name == HostAgencyName {
+			ag = &dom.Agencies[i]
+		}
+	}
+	if ag == nil {
+		writeError(w, http.StatusNotFound, "ECS.0404", "Please configure Cloud Service Agency first")
+		return
+	}
+	ak, sk, st, exp := e.mintKeyLocked(principal{domain: dom, user: agencyUser(ag)}, 24*time.Hour)
+	writeJSON(w, http.StatusOK, credentialBody(ak, sk, st, exp))
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// ExpireTemporaryKeys ends every temporary key issued so far, as their expiry would.
+func (e *Emulator) ExpireTemporaryKeys() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, k := range e.tempKeys {
+		k.expires = e.now()
+	}
+}
