@@ -21,6 +21,7 @@ type Client struct {
 
 	projects coalescer[string]
 	tokens   coalescer[*issuedToken]
+	obtained coalescer[*tempKeys]
 	reads    coalescer[*Result]
 	// limiter paces every HSS request of this client; nil means no pacing.
 	limiter *rate.Limiter
@@ -32,7 +33,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	switch cfg.Credentials.Method {
-	case AuthAKSK, AuthToken, AuthPassword:
+	case AuthAKSK, AuthToken, AuthPassword, AuthOIDC, AuthMetadata:
 	default:
 		return nil, errors.New("no authentication method configured")
 	}
@@ -44,6 +45,7 @@ func New(cfg Config) (*Client, error) {
 	c.redactor.Add(cfg.Credentials.secrets()...)
 	c.projects = coalescer[string]{maxWork: sharedWorkLimit, capacity: 1 << 10}
 	c.tokens = coalescer[*issuedToken]{maxWork: sharedWorkLimit, capacity: 1 << 10, fresh: (*issuedToken).fresh}
+	c.obtained = coalescer[*tempKeys]{maxWork: sharedWorkLimit, capacity: 8, fresh: (*tempKeys).fresh}
 	c.reads = coalescer[*Result]{maxWork: sharedWorkLimit}
 	if cfg.RateLimit > 0 {
 		burst := max(1, int(cfg.RateLimit))

@@ -58,6 +58,10 @@ const (
 	AuthAKSK AuthMethod = iota + 1
 	AuthToken
 	AuthPassword
+	// AuthOIDC trades an OIDC ID token for temporary AK/SK.
+	AuthOIDC
+	// AuthMetadata reads the temporary AK/SK of the agency bound to the ECS host.
+	AuthMetadata
 )
 
 func (m AuthMethod) String() string {
@@ -68,11 +72,16 @@ func (m AuthMethod) String() string {
 		return "token"
 	case AuthPassword:
 		return "password"
+	case AuthOIDC:
+		return "OIDC"
+	case AuthMetadata:
+		return "ECS metadata"
 	}
 	return "none"
 }
 
-// Credentials holds exactly one authentication method's secrets.
+// Credentials holds one authentication method's secrets, and optionally an agency to assume
+// with them.
 type Credentials struct {
 	Method AuthMethod
 
@@ -82,15 +91,55 @@ type Credentials struct {
 
 	Token string
 
+	// Password authentication: a user by ID, or by name within a domain named or identified.
 	UserName   string
+	UserID     string
 	Password   string
 	DomainName string
+	DomainID   string
+
+	OIDC OIDC
+	// AssumeRole, when its AgencyName is set, trades the credentials above for the agency's
+	// temporary AK/SK.
+	AssumeRole AssumeRole
+}
+
+// OIDC is a CI job's (or workload's) OIDC ID token and the IAM identity provider that trusts it.
+type OIDC struct {
+	IdpID string
+	// IDToken, or else IDTokenFile, read afresh whenever new credentials are needed.
+	IDToken     string
+	IDTokenFile string
+	// AgencyName and DomainID, when set, name an agency the federated user assumes.
+	AgencyName string
+	DomainID   string
+	Duration   time.Duration
+}
+
+// AssumeRole names an agency, in a domain given by name or ID.
+type AssumeRole struct {
+	AgencyName string
+	DomainName string
+	DomainID   string
+	Duration   time.Duration
 }
 
 // secrets lists every secret value of c, for redaction.
 func (c Credentials) secrets() []string {
-	return []string{c.SecretKey, c.SecurityToken, c.Token, c.Password}
+	return []string{c.SecretKey, c.SecurityToken, c.Token, c.Password, c.OIDC.IDToken}
 }
+
+// DefaultMetadataEndpoint is the ECS metadata service, reachable from ECS and CCE hosts only.
+const DefaultMetadataEndpoint = "http://169.254.169.254"
+
+// Temporary-credential defaults.
+const (
+	// DefaultAssumeRoleDuration is what an agency's or a federated user's temporary
+	// credentials are asked to last.
+	DefaultAssumeRoleDuration = time.Hour
+	// metadataAttemptTimeout is short: off an ECS host nothing answers, and that must show at once.
+	metadataAttemptTimeout = 2 * time.Second
+)
 
 // Config is everything a Client needs. The provider validates user input with the Validate*
 // functions below so errors name the attribute; New checks again, because a value that
@@ -98,12 +147,16 @@ func (c Credentials) secrets() []string {
 type Config struct {
 	Region    string
 	ProjectID string
-	Cloud     string
+	// ProjectName is the IAM project name of Region (Region when empty).
+	ProjectName string
+	Cloud       string
 	// AuthURL overrides the IAM endpoint (a trailing /v3 is accepted).
 	AuthURL string
 	// HSSEndpoint and IAMEndpoint override the per-region defaults for every region.
 	HSSEndpoint string
 	IAMEndpoint string
+	// MetadataEndpoint overrides DefaultMetadataEndpoint.
+	MetadataEndpoint string
 
 	Credentials Credentials
 
@@ -148,7 +201,7 @@ func (c *Config) validate() error {
 			return fmt.Errorf("cloud: %w", err)
 		}
 	}
-	for name, u := range map[string]string{"auth_url": c.AuthURL, "endpoints.hss": c.HSSEndpoint, "endpoints.iam": c.IAMEndpoint} {
+	for name, u := range map[string]string{"auth_url": c.AuthURL, "endpoints.hss": c.HSSEndpoint, "endpoints.iam": c.IAMEndpoint, "endpoints.metadata": c.MetadataEndpoint} {
 		if u == "" {
 			continue
 		}
@@ -162,11 +215,33 @@ func (c *Config) validate() error {
 	return nil
 }
 
-func (c *Config) cloud() string {
-	if c.Cloud == "" {
-		return DefaultCloud
+// EuropeCloud is the domain suffix of the eu-west-1xx regions, as the Huawei Cloud provider
+// has it.
+const EuropeCloud = "myhuaweicloud.eu"
+
+func (c *Config) cloud(region string) string {
+	switch {
+	case c.Cloud != "":
+		return c.Cloud
+	case strings.HasPrefix(region, "eu-west-1"):
+		return EuropeCloud
 	}
-	return c.Cloud
+	return DefaultCloud
+}
+
+func (c *Config) metadataEndpoint() string {
+	if c.MetadataEndpoint != "" {
+		return strings.TrimRight(c.MetadataEndpoint, "/")
+	}
+	return DefaultMetadataEndpoint
+}
+
+// projectName is the IAM project that holds region's resources.
+func (c *Config) projectName(region string) string {
+	if region == c.Region && c.ProjectName != "" {
+		return c.ProjectName
+	}
+	return region
 }
 
 // hssEndpoint and iamEndpoint build URLs from values validate accepted, and a region that
@@ -175,7 +250,7 @@ func (c *Config) hssEndpoint(region string) string {
 	if c.HSSEndpoint != "" {
 		return strings.TrimRight(c.HSSEndpoint, "/")
 	}
-	return "https://hss." + region + "." + c.cloud()
+	return "https://hss." + region + "." + c.cloud(region)
 }
 
 func (c *Config) iamEndpoint(region string) string {
@@ -185,7 +260,7 @@ func (c *Config) iamEndpoint(region string) string {
 	case c.AuthURL != "":
 		return trimIAM(c.AuthURL)
 	}
-	return "https://iam." + region + "." + c.cloud()
+	return "https://iam." + region + "." + c.cloud(region)
 }
 
 // trimIAM accepts both "https://iam.example.com" and the Keystone-style ".../v3".
@@ -234,6 +309,15 @@ func ValidateProjectID(s string) error {
 		return fmt.Errorf("%q is not a project ID: use %s", s, ProjectIDForm)
 	}
 	return nil
+}
+
+// NormalizeEndpoint gives an endpoint written without a scheme ("hss.example.com") https://,
+// as the Huawei Cloud provider does.
+func NormalizeEndpoint(s string) string {
+	if s != "" && !strings.Contains(s, "://") {
+		return "https://" + s
+	}
+	return s
 }
 
 // ValidateEndpoint accepts absolute http(s) URLs with a host and without user info, query or

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth"
@@ -12,7 +14,17 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
 )
 
-// This file is the one place that decides how a request is authenticated.
+// This file is the one place that decides how a request is authenticated: a static token,
+// AK/SK, a password-issued token, or temporary AK/SK obtained from an agency, an OIDC ID token
+// or the ECS metadata service.
+//
+// The SDK has credential providers for OIDC (WithIdpId/WithIdTokenFile) and ECS metadata, but
+// they run inside request signing, so they cannot be used here: they refresh shared
+// credentials without a lock while parallel reads sign with them, take no context and retry
+// nothing, report an IAM failure as the failure of the HSS request being signed, read the ID
+// token from a file only, and reach the metadata service at a fixed address with a client of
+// their own. The exchanges are written here instead, on the client's one request path, with
+// the SDK's request machinery on the wire and its signer for the keys obtained.
 
 // tokenCredential authenticates with an IAM token instead of a signature.
 type tokenCredential struct {
@@ -46,45 +58,102 @@ type issuedToken struct {
 
 func (t *issuedToken) fresh() bool { return time.Until(t.expiresAt) > tokenMargin }
 
+// tempKeys are temporary AK/SK the client obtained.
+type tempKeys struct {
+	access, secret, securityToken string
+	expiresAt                     time.Time
+}
+
+func (k *tempKeys) fresh() bool { return time.Until(k.expiresAt) > tokenMargin }
+
+// Where obtained keys come from; each is kept and renewed on its own.
+const (
+	stageAgency   = "agency"
+	stageOIDC     = "oidc"
+	stageMetadata = "metadata"
+)
+
+// obtainsKeys reports whether HSS requests are signed with temporary keys the client obtains.
+func (c *Client) obtainsKeys() bool {
+	cr := c.cfg.Credentials
+	return cr.AssumeRole.AgencyName != "" || cr.Method == AuthOIDC || cr.Method == AuthMetadata
+}
+
 // credential returns what signs or authenticates HSS requests in region, and the project ID
 // they address.
 func (c *Client) credential(ctx context.Context, region string) (auth.ICredential, string, error) {
-	if c.cfg.Credentials.Method == AuthPassword {
+	cr := c.cfg.Credentials
+	switch {
+	case c.obtainsKeys():
+		stage := stageAgency
+		switch {
+		case cr.AssumeRole.AgencyName != "":
+		case cr.Method == AuthOIDC:
+			stage = stageOIDC
+		default:
+			stage = stageMetadata
+		}
+		k, err := c.keys(ctx, stage)
+		if err != nil {
+			return nil, "", err
+		}
+		pid, err := c.projectID(ctx, region, func() (auth.ICredential, error) { return k.credential("") })
+		if err != nil {
+			return nil, "", err
+		}
+		cred, err := k.credential(pid)
+		return cred, pid, err
+	case cr.Method == AuthPassword:
 		tok, err := c.token(ctx, region)
 		if err != nil {
 			return nil, "", err
 		}
 		return &tokenCredential{token: tok.value, projectID: tok.projectID}, tok.projectID, nil
 	}
-	pid, err := c.projectID(ctx, region)
+	pid, err := c.projectID(ctx, region, func() (auth.ICredential, error) { return c.staticCredential("") })
 	if err != nil {
 		return nil, "", err
 	}
-	cred, err := c.baseCredential(pid)
+	cred, err := c.staticCredential(pid)
 	return cred, pid, err
 }
 
 // renewable reports whether a refused credential may be replaced by asking again: true for
 // credentials the client obtained itself, false for those the user gave.
-func (c *Client) renewable() bool { return c.cfg.Credentials.Method == AuthPassword }
+func (c *Client) renewable() bool {
+	return c.cfg.Credentials.Method == AuthPassword || c.obtainsKeys()
+}
 
 // dropCredential forgets the obtained credential refused for region, unless another caller
-// already replaced it, so the next credential call fetches a new one.
+// already replaced it, so the next credential call obtains a new one.
 func (c *Client) dropCredential(region string, refused auth.ICredential) {
-	if tc, ok := refused.(*tokenCredential); ok {
-		c.tokens.forgetIf(region, func(t *issuedToken) bool { return t.value == tc.token })
+	switch cr := refused.(type) {
+	case *tokenCredential:
+		c.tokens.forgetIf(region, func(t *issuedToken) bool { return t.value == cr.token })
+	case *basic.Credentials:
+		for _, stage := range []string{stageAgency, stageOIDC, stageMetadata} {
+			c.obtained.forgetIf(stage, func(k *tempKeys) bool { return k.access == cr.AK })
+		}
 	}
 }
 
-// baseCredential is the AK/SK or static-token credential addressing projectID ("" for IAM).
-func (c *Client) baseCredential(projectID string) (auth.ICredential, error) {
+// staticCredential is the AK/SK or token the user gave, addressing projectID ("" for IAM).
+func (c *Client) staticCredential(projectID string) (auth.ICredential, error) {
 	cr := c.cfg.Credentials
 	if cr.Method == AuthToken {
 		return &tokenCredential{token: cr.Token, projectID: projectID}, nil
 	}
-	b := basic.NewCredentialsBuilder().WithAk(cr.AccessKey).WithSk(cr.SecretKey).WithProjectId(projectID)
-	if cr.SecurityToken != "" {
-		b = b.WithSecurityToken(cr.SecurityToken)
+	return signingCredential(cr.AccessKey, cr.SecretKey, cr.SecurityToken, projectID)
+}
+
+func (k *tempKeys) credential(projectID string) (auth.ICredential, error) {
+	return signingCredential(k.access, k.secret, k.securityToken, projectID)
+}
+
+func signingCredential(ak, sk, securityToken, projectID string) (auth.ICredential, error) {
+	b := basic.NewCredentialsBuilder().WithAk(ak).WithSk(sk).WithProjectId(projectID)
+	if securityToken != "" {
+		b = b.WithSecurityToken(securityToken)
 	}
 	cred, err := b.SafeBuild()
 	if err != nil {
@@ -95,17 +164,17 @@ func (c *Client) baseCredential(projectID string) (auth.ICredential, error) {
 }
 
 // projectID returns the project of region: the configured one for the provider's region,
-// otherwise resolved through IAM once and kept.
-func (c *Client) projectID(ctx context.Context, region string) (string, error) {
+// otherwise resolved through IAM, with the credential cred gives, once and kept.
+func (c *Client) projectID(ctx context.Context, region string, cred func() (auth.ICredential, error)) (string, error) {
 	if region == c.cfg.Region && c.cfg.ProjectID != "" {
 		return c.cfg.ProjectID, nil
 	}
 	pid, _, err := c.projects.do(ctx, region, func(ctx context.Context) (string, error) {
-		cred, err := c.baseCredential("")
+		cr, err := cred()
 		if err != nil {
 			return "", err
 		}
-		return c.lookupProject(ctx, region, cred)
+		return c.lookupProject(ctx, region, cr)
 	})
 	return pid, err
 }
@@ -120,10 +189,117 @@ func (c *Client) token(ctx context.Context, region string) (*issuedToken, error)
 		}
 		tok, err := c.issueToken(ctx, region, pid)
 		if err != nil {
-			return nil, fmt.Errorf("password authentication for user %q in domain %q failed: %w", c.cfg.Credentials.UserName, c.cfg.Credentials.DomainName, err)
+			cr := c.cfg.Credentials
+			who := fmt.Sprintf("user %q in domain %q", cr.UserName, cr.DomainName+cr.DomainID)
+			if cr.UserID != "" {
+				who = fmt.Sprintf("user ID %q", cr.UserID)
+			}
+			return nil, fmt.Errorf("password authentication for %s failed: %w", who, err)
 		}
-		c.redactor.Add(tok.value)
 		return tok, nil
 	})
 	return tok, err
+}
+
+// keys returns the temporary keys of stage, obtaining them when none are fresh. Keys are not
+// region-bound, so every exchange goes to the provider region's IAM.
+func (c *Client) keys(ctx context.Context, stage string) (*tempKeys, error) {
+	k, _, err := c.obtained.do(ctx, stage, func(ctx context.Context) (*tempKeys, error) {
+		var k *tempKeys
+		var err error
+		switch stage {
+		case stageAgency:
+			k, err = c.assumeAgency(ctx)
+		case stageOIDC:
+			k, err = c.oidcKeys(ctx)
+		default:
+			k, err = c.metadataKeys(ctx)
+		}
+		if err != nil {
+			return nil, err
+		}
+		c.redactor.Add(k.secret, k.securityToken)
+		c.redactor.debug(ctx, "HSS provider obtained temporary credentials", map[string]any{
+			"source": stage, "expires_at": k.expiresAt.UTC().Format(time.RFC3339),
+		})
+		return k, nil
+	})
+	return k, err
+}
+
+// assumeAgency trades the configured credentials for the agency's temporary keys.
+func (c *Client) assumeAgency(ctx context.Context) (*tempKeys, error) {
+	ar := c.cfg.Credentials.AssumeRole
+	var base auth.ICredential
+	var err error
+	switch c.cfg.Credentials.Method {
+	case AuthPassword:
+		var tok *issuedToken
+		if tok, err = c.token(ctx, c.cfg.Region); err == nil {
+			base = &tokenCredential{token: tok.value}
+		}
+	case AuthOIDC, AuthMetadata:
+		stage := stageOIDC
+		if c.cfg.Credentials.Method == AuthMetadata {
+			stage = stageMetadata
+		}
+		var k *tempKeys
+		if k, err = c.keys(ctx, stage); err == nil {
+			base, err = k.credential("")
+		}
+	default:
+		base, err = c.staticCredential("")
+	}
+	if err != nil {
+		return nil, err
+	}
+	k, err := c.securityToken(ctx, base, securityTokenIdentity{
+		Methods:    []string{"assume_role"},
+		AssumeRole: &assumeRoleIdentity{AgencyName: ar.AgencyName, DomainName: ar.DomainName, DomainID: ar.DomainID, DurationSeconds: seconds(ar.Duration)},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("assuming agency %q of domain %q failed: %w", ar.AgencyName, ar.DomainName+ar.DomainID, err)
+	}
+	return k, nil
+}
+
+// oidcKeys trades the OIDC ID token for a federated user's token, and that for temporary
+// keys: the agency's when one is named, the federated user's otherwise.
+func (c *Client) oidcKeys(ctx context.Context) (*tempKeys, error) {
+	o := c.cfg.Credentials.OIDC
+	idToken := o.IDToken
+	if idToken == "" {
+		// Read afresh each time: CI runners and workload identity rotate the file.
+		b, err := os.ReadFile(o.IDTokenFile)
+		if err != nil {
+			return nil, fmt.Errorf("reading the OIDC ID token: %w", err)
+		}
+		idToken = strings.TrimSpace(string(b))
+		if idToken == "" {
+			return nil, fmt.Errorf("the OIDC ID token file %s is empty", o.IDTokenFile)
+		}
+	}
+	c.redactor.Add(idToken)
+	tok, err := c.federatedToken(ctx, o.IdpID, idToken, o.DomainID)
+	if err != nil {
+		return nil, fmt.Errorf("exchanging the OIDC ID token with identity provider %q failed: %w", o.IdpID, err)
+	}
+	id := securityTokenIdentity{Methods: []string{"token"}, Token: &tokenMethod{ID: tok, DurationSeconds: seconds(o.Duration)}}
+	if o.AgencyName != "" {
+		id = securityTokenIdentity{Methods: []string{"assume_role"},
+			AssumeRole: &assumeRoleIdentity{AgencyName: o.AgencyName, DomainID: o.DomainID, DurationSeconds: seconds(o.Duration)}}
+	}
+	k, err := c.securityToken(ctx, &tokenCredential{token: tok}, id)
+	if err != nil {
+		return nil, fmt.Errorf("obtaining temporary credentials for the OIDC identity failed: %w", err)
+	}
+	return k, nil
+}
+
+// seconds is a duration as IAM's duration_seconds, DefaultAssumeRoleDuration when unset.
+func seconds(d time.Duration) int {
+	if d <= 0 {
+		d = DefaultAssumeRoleDuration
+	}
+	return int(d / time.Second)
 }

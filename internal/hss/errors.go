@@ -33,18 +33,30 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// Hint suggests what to do about well-known failures; empty when there is nothing useful to add.
+// Hint suggests what to do about well-known failures, keyed on the API's error code first,
+// since HSS answers access and permission problems with HTTP 400; empty when there is nothing
+// useful to add.
 func (e *APIError) Hint() string {
-	switch {
-	case e.ErrorCode == "APIGW.0301":
-		return "Check access_key/secret_key (HW_ACCESS_KEY/HW_SECRET_KEY), security_token for temporary credentials, and that the machine clock is correct."
-	case e.ErrorCode == "APIGW.0307":
-		return "The token is invalid or has expired: obtain a new token scoped to the project of this region."
-	case e.StatusCode == 401:
+	switch e.ErrorCode {
+	case "APIGW.0301":
+		return "The API gateway refused the signature: check access_key/secret_key (HW_ACCESS_KEY/HW_SECRET_KEY), security_token for temporary credentials, and that the machine clock is correct."
+	case "APIGW.0307":
+		return "The token is invalid or has expired: obtain a new token scoped to the project of this region, or use a method the provider renews itself (password, agency, OIDC, ECS metadata)."
+	case "APIGW.0308":
+		return "The API gateway is throttling this account; the provider retried with back-off. Retry later, raise max_retries, or lower rate_limit."
+	case "HSS.0010":
+		return "HSS denied access: check that project_id belongs to the account of these credentials (or of the assumed agency), and that the IAM user, agency or federated user holds an HSS policy, such as HSS ReadOnlyAccess, in this region."
+	case "HSS.0011":
+		return "HSS found no such resource: check image_id, image_type and, for repository images, namespace, image_name and image_version, and that enterprise_project_id names an existing enterprise project."
+	case "HSS.0013":
+		return "The caller lacks HSS permission for this request: grant an HSS read policy (for example HSS ReadOnlyAccess) for the enterprise project in enterprise_project_id, or query one the caller is granted."
+	}
+	switch e.StatusCode {
+	case 401:
 		return "The credentials were refused: check the token or user name, password and domain name."
-	case e.StatusCode == 403:
+	case 403:
 		return "The caller lacks permission: check project_id and enterprise_project_id, and the IAM policies granted for HSS."
-	case e.StatusCode == 429:
+	case 429:
 		return "The API is throttling requests; retry later or lower the request rate."
 	}
 	return ""

@@ -37,9 +37,10 @@ type (
 		User tokenUser `json:"user"`
 	}
 	tokenUser struct {
-		Name     string   `json:"name"`
-		Password string   `json:"password"`
-		Domain   nameOrID `json:"domain"`
+		ID       string    `json:"id,omitempty"`
+		Name     string    `json:"name,omitempty"`
+		Password string    `json:"password"`
+		Domain   *nameOrID `json:"domain,omitempty"`
 	}
 	tokenScope struct {
 		Project nameOrID `json:"project"`
@@ -99,16 +100,12 @@ func (c *Client) issueToken(ctx context.Context, region, projectID string) (*iss
 	cr := c.cfg.Credentials
 	scope := nameOrID{ID: projectID}
 	if projectID == "" {
-		scope = nameOrID{Name: region}
+		scope = nameOrID{Name: c.cfg.projectName(region)}
 	}
 	body := &tokenRequestBody{Auth: tokenAuth{
 		Identity: tokenIdentity{
-			Methods: []string{"password"},
-			Password: tokenPassword{User: tokenUser{
-				Name:     cr.UserName,
-				Password: cr.Password,
-				Domain:   nameOrID{Name: cr.DomainName},
-			}},
+			Methods:  []string{"password"},
+			Password: tokenPassword{User: passwordUser(cr)},
 		},
 		Scope: tokenScope{Project: scope},
 	}}
@@ -147,9 +144,22 @@ func (c *Client) issueToken(ctx context.Context, region, projectID string) (*iss
 	return tok, nil
 }
 
-// lookupProject resolves the project named after region, the way IAM names region projects.
+// passwordUser names the user by ID, or by name within a domain given by ID or name.
+func passwordUser(cr Credentials) tokenUser {
+	if cr.UserID != "" {
+		return tokenUser{ID: cr.UserID, Password: cr.Password}
+	}
+	d := &nameOrID{ID: cr.DomainID}
+	if d.ID == "" {
+		d = &nameOrID{Name: cr.DomainName}
+	}
+	return tokenUser{Name: cr.UserName, Password: cr.Password, Domain: d}
+}
+
+// lookupProject resolves the project of region by name (the region's own unless project_name
+// says otherwise), the way IAM names region projects.
 func (c *Client) lookupProject(ctx context.Context, region string, cred auth.ICredential) (string, error) {
-	name := region
+	name := c.cfg.projectName(region)
 	out, last, _, err := c.call(ctx, operation{
 		name: opListProjects, endpoint: c.cfg.iamEndpoint(region), want: http.StatusOK, cred: cred,
 		invoke: func(hc *core.HcHttpClient) (any, error) {
@@ -165,22 +175,206 @@ func (c *Client) lookupProject(ctx context.Context, region string, cred auth.ICr
 	}
 	var ids []string
 	for _, p := range *resp.Projects {
-		if p.Name == region && p.ID != "" {
+		if p.Name == name && p.ID != "" {
 			if ValidateProjectID(p.ID) != nil {
 				return "", &DecodeError{Operation: opListProjects, StatusCode: last.status, RequestID: last.requestID,
-					Reason: fmt.Sprintf("the project of %s has ID %q, which is not a project ID", region, printable(p.ID, 80))}
+					Reason: fmt.Sprintf("the project %s has ID %q, which is not a project ID", name, printable(p.ID, 80))}
 			}
 			ids = append(ids, p.ID)
 		}
 	}
 	switch len(ids) {
 	case 0:
-		return "", fmt.Errorf("%w: IAM lists no project named %q for these credentials; set project_id (HW_PROJECT_ID) or check region", ErrProjectNotFound, region)
+		return "", fmt.Errorf("%w: IAM lists no project named %q for these credentials; set project_id (HW_PROJECT_ID) or check region", ErrProjectNotFound, name)
 	case 1:
 		return ids[0], nil
 	}
-	return "", fmt.Errorf("%w: IAM lists %d projects named %q (%v); set project_id (HW_PROJECT_ID) to choose one", ErrProjectNotFound, len(ids), region, ids)
+	return "", fmt.Errorf("%w: IAM lists %d projects named %q (%v); set project_id (HW_PROJECT_ID) to choose one", ErrProjectNotFound, len(ids), name, ids)
 }
 
 // ErrProjectNotFound is returned when a region's project ID cannot be resolved.
 var ErrProjectNotFound = errors.New("cannot resolve the project ID")
+
+const (
+	opSecurityToken = "POST /v3.0/OS-CREDENTIAL/securitytokens"
+	opIDToken       = "POST /v3.0/OS-AUTH/id-token/tokens"
+	opMetadataKey   = "GET /openstack/latest/securitykey"
+)
+
+// Wire types of the exchanges that yield temporary keys.
+type (
+	securityTokenRequest struct {
+		Body *securityTokenBody `json:"body,omitempty"`
+	}
+	securityTokenBody struct {
+		Auth struct {
+			Identity securityTokenIdentity `json:"identity"`
+		} `json:"auth"`
+	}
+	securityTokenIdentity struct {
+		Methods    []string            `json:"methods"`
+		AssumeRole *assumeRoleIdentity `json:"assume_role,omitempty"`
+		Token      *tokenMethod        `json:"token,omitempty"`
+	}
+	assumeRoleIdentity struct {
+		AgencyName      string `json:"agency_name"`
+		DomainName      string `json:"domain_name,omitempty"`
+		DomainID        string `json:"domain_id,omitempty"`
+		DurationSeconds int    `json:"duration_seconds,omitempty"`
+	}
+	tokenMethod struct {
+		ID              string `json:"id,omitempty"`
+		DurationSeconds int    `json:"duration_seconds,omitempty"`
+	}
+	// credentialResponse is what both IAM and the metadata service answer with.
+	credentialResponse struct {
+		Credential *struct {
+			Access        string `json:"access"`
+			Secret        string `json:"secret"`
+			SecurityToken string `json:"securitytoken"`
+			ExpiresAt     string `json:"expires_at"`
+		} `json:"credential"`
+		HttpStatusCode int `json:"-"`
+	}
+
+	idTokenRequest struct {
+		XIdpID string       `json:"X-Idp-Id"`
+		Body   *idTokenBody `json:"body,omitempty"`
+	}
+	idTokenBody struct {
+		Auth idTokenAuth `json:"auth"`
+	}
+	idTokenAuth struct {
+		IDToken struct {
+			ID string `json:"id"`
+		} `json:"id_token"`
+		Scope *struct {
+			Domain nameOrID `json:"domain"`
+		} `json:"scope,omitempty"`
+	}
+
+	metadataRequest struct{}
+)
+
+// String keeps tokens out of anything that formats a request.
+func (securityTokenRequest) String() string { return "securityTokenRequest{<redacted>}" }
+func (idTokenRequest) String() string       { return "idTokenRequest{<redacted>}" }
+
+func securityTokenDef() *def.HttpRequestDef {
+	return def.NewHttpRequestDefBuilder().
+		WithMethod(http.MethodPost).
+		WithPath("/v3.0/OS-CREDENTIAL/securitytokens").
+		WithContentType("application/json;charset=UTF-8").
+		WithResponse(new(credentialResponse)).
+		WithRequestField(def.NewFieldDef().WithName("Body").WithLocationType(def.Body)).
+		Build()
+}
+
+func idTokenDef() *def.HttpRequestDef {
+	return def.NewHttpRequestDefBuilder().
+		WithMethod(http.MethodPost).
+		WithPath("/v3.0/OS-AUTH/id-token/tokens").
+		WithContentType("application/json;charset=UTF-8").
+		WithResponse(new(tokenResponse)).
+		WithRequestField(def.NewFieldDef().WithName("XIdpID").WithJsonTag("X-Idp-Id").WithLocationType(def.Header)).
+		WithRequestField(def.NewFieldDef().WithName("Body").WithLocationType(def.Body)).
+		WithResponseField(def.NewFieldDef().WithName("XSubjectToken").WithJsonTag("X-Subject-Token").WithLocationType(def.Header)).
+		Build()
+}
+
+func metadataDef() *def.HttpRequestDef {
+	return def.NewHttpRequestDefBuilder().
+		WithMethod(http.MethodGet).
+		WithPath("/openstack/latest/securitykey").
+		WithResponse(new(credentialResponse)).
+		Build()
+}
+
+// securityToken asks IAM for temporary keys, authenticated by cred.
+func (c *Client) securityToken(ctx context.Context, cred auth.ICredential, id securityTokenIdentity) (*tempKeys, error) {
+	body := &securityTokenBody{}
+	body.Auth.Identity = id
+	out, last, _, err := c.call(ctx, operation{
+		name: opSecurityToken, endpoint: c.cfg.iamEndpoint(c.cfg.Region), want: http.StatusCreated, cred: cred,
+		invoke: func(hc *core.HcHttpClient) (any, error) {
+			return hc.Sync(&securityTokenRequest{Body: body}, securityTokenDef())
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return readCredential(opSecurityToken, out, last)
+}
+
+// readCredential checks the temporary keys an answer holds.
+func readCredential(op string, out any, last exchange) (*tempKeys, error) {
+	resp, ok := out.(*credentialResponse)
+	if !ok || resp.Credential == nil || resp.Credential.Access == "" || resp.Credential.Secret == "" || resp.Credential.SecurityToken == "" {
+		return nil, &DecodeError{Operation: op, StatusCode: last.status, RequestID: last.requestID, Reason: "no complete credential (access, secret, securitytoken) in the response"}
+	}
+	cr := resp.Credential
+	k := &tempKeys{access: cr.Access, secret: cr.Secret, securityToken: cr.SecurityToken}
+	t, err := time.Parse(time.RFC3339Nano, cr.ExpiresAt)
+	if err != nil {
+		// Keys without a readable expiry are trusted for a short while only.
+		t = time.Now().Add(10 * time.Minute)
+	}
+	k.expiresAt = t
+	return k, nil
+}
+
+// federatedToken exchanges an OIDC ID token for the token of the federated user it maps to,
+// scoped to domainID when given.
+func (c *Client) federatedToken(ctx context.Context, idpID, idToken, domainID string) (string, error) {
+	body := &idTokenBody{}
+	body.Auth.IDToken.ID = idToken
+	if domainID != "" {
+		body.Auth.Scope = &struct {
+			Domain nameOrID `json:"domain"`
+		}{Domain: nameOrID{ID: domainID}}
+	}
+	out, last, _, err := c.call(ctx, operation{
+		name: opIDToken, endpoint: c.cfg.iamEndpoint(c.cfg.Region), want: http.StatusCreated, cred: &tokenCredential{},
+		invoke: func(hc *core.HcHttpClient) (any, error) {
+			return hc.Sync(&idTokenRequest{XIdpID: idpID, Body: body}, idTokenDef())
+		},
+	})
+	if err != nil {
+		return "", err
+	}
+	resp, ok := out.(*tokenResponse)
+	if !ok || resp.XSubjectToken == nil || *resp.XSubjectToken == "" {
+		return "", &DecodeError{Operation: opIDToken, StatusCode: last.status, RequestID: last.requestID, Reason: "no X-Subject-Token header in the response"}
+	}
+	c.redactor.Add(*resp.XSubjectToken)
+	return *resp.XSubjectToken, nil
+}
+
+// MetadataError is the ECS metadata service failing to hand out the host agency's keys, which
+// is what happens off an ECS or CCE host.
+type MetadataError struct {
+	Endpoint string
+	Err      error
+}
+
+func (e *MetadataError) Error() string {
+	return fmt.Sprintf("no credentials are configured, and the ECS metadata service at %s gave none: %v", e.Endpoint, e.Err)
+}
+
+func (e *MetadataError) Unwrap() error { return e.Err }
+
+// metadataKeys reads the temporary keys of the agency bound to this ECS or CCE host.
+func (c *Client) metadataKeys(ctx context.Context) (*tempKeys, error) {
+	out, last, _, err := c.call(ctx, operation{
+		name: opMetadataKey, endpoint: c.cfg.metadataEndpoint(), want: http.StatusOK, cred: &tokenCredential{},
+		attemptTimeout: metadataAttemptTimeout, noRetry: true,
+		invoke: func(hc *core.HcHttpClient) (any, error) { return hc.Sync(&metadataRequest{}, metadataDef()) },
+	})
+	if err == nil {
+		var k *tempKeys
+		if k, err = readCredential(opMetadataKey, out, last); err == nil {
+			return k, nil
+		}
+	}
+	return nil, &MetadataError{Endpoint: c.cfg.metadataEndpoint(), Err: err}
+}

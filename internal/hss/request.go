@@ -34,6 +34,9 @@ type operation struct {
 	// paced requests wait for the client's rate limiter: every HSS request, not IAM's.
 	paced bool
 	cred  auth.ICredential
+	// attemptTimeout replaces the client's per-attempt limit when set; noRetry sends once.
+	attemptTimeout time.Duration
+	noRetry        bool
 	// renew, when set, is asked once per call for a new credential after a 401.
 	renew func(ctx context.Context, refused auth.ICredential) (auth.ICredential, bool)
 	// invoke sends the request through the SDK client it is given.
@@ -74,7 +77,11 @@ func (c *Client) call(ctx context.Context, op operation) (any, exchange, int, er
 				return nil, last, sent, &InterruptedError{InFlight: op.label(), Attempts: sent, Waiting: WaitingRateLimit, Err: err}
 			}
 		}
-		actx, cancel := context.WithTimeoutCause(ctx, c.attemptTimeout(), errAttemptTimedOut)
+		limit := c.attemptTimeout()
+		if op.attemptTimeout > 0 {
+			limit = op.attemptTimeout
+		}
+		actx, cancel := context.WithTimeoutCause(ctx, limit, errAttemptTimedOut)
 		bt := &boundTransport{ctx: actx, next: c.transport, redactor: c.redactor}
 		hc := c.sdkClient(bt, op.endpoint, op.cred, statusCheck{op: op.name, want: op.want})
 		sent++
@@ -96,7 +103,7 @@ func (c *Client) call(ctx context.Context, op operation) (any, exchange, int, er
 		case ctx.Err() != nil:
 			return nil, last, sent, &InterruptedError{InFlight: op.label(), Attempts: sent, Err: context.Cause(ctx)}
 		case attemptTimedOut:
-			err, retry = &AttemptTimeoutError{Request: op.label(), Limit: c.attemptTimeout()}, true
+			err, retry = &AttemptTimeoutError{Request: op.label(), Limit: limit}, true
 		case errors.As(err, &se):
 		case errors.As(err, &sre):
 			if sre.StatusCode == http.StatusUnauthorized && op.renew != nil && !renewed {
@@ -114,7 +121,7 @@ func (c *Client) call(ctx context.Context, op operation) (any, exchange, int, er
 			// knows which of these another attempt cannot fix (certificates, bad URLs).
 			retry, _ = retryablehttp.ErrorPropagatedRetryPolicy(ctx, nil, err)
 		}
-		if !retry || n >= c.cfg.MaxRetries {
+		if !retry || n >= c.cfg.MaxRetries || op.noRetry {
 			err = describe(op.name, err, last, c.redactor)
 			if n == 0 {
 				return nil, last, sent, err

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -32,65 +33,135 @@ func (m mapEnv) Lookup(name string) (string, bool) {
 	return v, ok
 }
 
-// setting is one string argument: config value first, then its environment variable.
-type setting struct {
-	attr  string
-	env   string
-	value types.String
+// resolver merges configuration and environment, one argument at a time, and remembers where
+// each value came from for messages.
+type resolver struct {
+	env   environment
+	diags *diag.Diagnostics
+	// source is the environment variable a value came from, or "" for the provider block.
+	source map[string]string
+	// set holds every argument with a non-empty value.
+	set map[string]bool
+}
+
+// attrPath turns "assume_role.agency_name" into a framework path.
+func attrPath(name string) path.Path {
+	parts := strings.Split(name, ".")
+	p := path.Root(parts[0])
+	for _, s := range parts[1:] {
+		p = p.AtName(s)
+	}
+	return p
+}
+
+// known reports whether v may be used now, adding an error when it is unknown until apply.
+func (r *resolver) known(name string, v attr.Value) bool {
+	if v.IsUnknown() {
+		r.diags.AddAttributeError(attrPath(name), "Unknown provider argument",
+			fmt.Sprintf("The provider cannot be configured because %q is not known until apply. Set it to a literal or a value known at plan time.", name))
+		return false
+	}
+	return true
+}
+
+// str is an argument's value: the block's, else its first set environment variable's.
+func (r *resolver) str(name string, v types.String) string {
+	if !r.known(name, v) {
+		return ""
+	}
+	out := ""
+	if !v.IsNull() {
+		out = v.ValueString()
+		r.source[name] = ""
+	} else if s, env, ok := r.lookup(name); ok {
+		out = s
+		r.source[name] = env
+	}
+	if out != "" {
+		r.set[name] = true
+	}
+	return out
+}
+
+func (r *resolver) lookup(name string) (value, env string, ok bool) {
+	for _, e := range argEnv[name] {
+		if v, set := r.env.Lookup(e); set && strings.TrimSpace(v) != "" {
+			return strings.TrimSpace(v), e, true
+		}
+	}
+	return "", "", false
+}
+
+// describe names an argument and where its value came from.
+func (r *resolver) describe(name string) string {
+	if env := r.source[name]; env != "" {
+		return fmt.Sprintf("%s (from %s)", name, env)
+	}
+	return name
+}
+
+// number reads a numeric argument from the block or, when null there, from the environment,
+// reporting a malformed or out-of-range environment value against the argument.
+func (r *resolver) number(name string, v attr.Value, lo, hi float64, integer bool) (float64, bool) {
+	if !r.known(name, v) {
+		return 0, false
+	}
+	switch n := v.(type) {
+	case types.Int64:
+		if !n.IsNull() {
+			return float64(n.ValueInt64()), true
+		}
+	case types.Float64:
+		if !n.IsNull() {
+			return n.ValueFloat64(), true
+		}
+	}
+	raw, env, ok := r.lookup(name)
+	if !ok {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(raw, 64)
+	if math.IsNaN(f) || math.IsInf(f, 0) || (integer && f != math.Trunc(f)) {
+		err = strconv.ErrSyntax
+	}
+	kind := "a finite number"
+	if integer {
+		kind = "an integer"
+	}
+	if err != nil || f < lo || f > hi {
+		r.diags.AddAttributeError(attrPath(name), "Invalid environment variable",
+			fmt.Sprintf("%s=%q must be %s from %g to %g.", env, raw, kind, lo, hi))
+		return 0, false
+	}
+	r.source[name] = env
+	return f, true
 }
 
 // resolveConfig merges configuration and environment and validates the merged values, which
 // schema validators cannot see.
 func resolveConfig(_ context.Context, m hssProviderModel, env environment, diags *diag.Diagnostics) (hss.Config, string) {
+	r := &resolver{env: env, diags: diags, source: map[string]string{}, set: map[string]bool{}}
 	var cfg hss.Config
-	unknown := func(name string, v attr.Value) bool {
-		if v.IsUnknown() {
-			diags.AddAttributeError(path.Root(name), "Unknown provider argument",
-				fmt.Sprintf("The provider cannot be configured because %q is not known until apply. Set it to a literal or a value known at plan time.", name))
-			return true
-		}
-		return false
-	}
-	// fromEnv records which environment variable supplied an argument, for messages.
-	fromEnv := map[string]string{}
-	get := func(s setting) string {
-		if unknown(s.attr, s.value) {
-			return ""
-		}
-		if !s.value.IsNull() {
-			return s.value.ValueString()
-		}
-		if s.env != "" {
-			if v, ok := env.Lookup(s.env); ok {
-				fromEnv[s.attr] = s.env
-				return strings.TrimSpace(v)
-			}
-		}
-		return ""
-	}
 
-	cfg.Region = get(setting{"region", EnvRegion, m.Region})
-	cfg.ProjectID = get(setting{"project_id", EnvProjectID, m.ProjectID})
-	eps := get(setting{"enterprise_project_id", EnvEnterpriseProjectID, m.EnterpriseProjectID})
-	cfg.AuthURL = get(setting{"auth_url", EnvAuthURL, m.AuthURL})
-	cfg.Cloud = get(setting{"cloud", EnvCloud, m.Cloud})
-	cr := hss.Credentials{
-		AccessKey:     get(setting{"access_key", EnvAccessKey, m.AccessKey}),
-		SecretKey:     get(setting{"secret_key", EnvSecretKey, m.SecretKey}),
-		SecurityToken: get(setting{"security_token", EnvSecurityToken, m.SecurityToken}),
-		Token:         get(setting{"token", EnvToken, m.Token}),
-		UserName:      get(setting{"user_name", EnvUserName, m.UserName}),
-		Password:      get(setting{"password", EnvPassword, m.Password}),
-		DomainName:    get(setting{"domain_name", EnvDomainName, m.DomainName}),
-	}
+	cfg.Region = r.str("region", m.Region)
+	cfg.ProjectID = r.str("project_id", m.ProjectID)
+	cfg.ProjectName = r.str("project_name", m.ProjectName)
+	eps := r.str("enterprise_project_id", m.EnterpriseProjectID)
+	cfg.AuthURL = r.str("auth_url", m.AuthURL)
+	cfg.Cloud = r.str("cloud", m.Cloud)
+	r.endpoints(m.Endpoints, &cfg)
+	r.transport(m, &cfg)
+	r.tuning(m, &cfg)
+
+	cfg.Credentials = r.credentials(m, &cfg)
 
 	if cfg.Region == "" && !m.Region.IsUnknown() {
 		diags.AddAttributeError(path.Root("region"), "Missing region",
 			fmt.Sprintf("Set the provider argument \"region\" or the %s environment variable, e.g. cn-north-4.", EnvRegion))
 	}
-	// Schema validators checked literal values; these come from the environment.
+	// Schema validators checked literal values; these come from the environment or a profile.
 	for _, v := range []struct {
-		attr, value string
+		name, value string
 		check       func(string) error
 	}{
 		{"region", cfg.Region, hss.ValidateRegion},
@@ -98,204 +169,268 @@ func resolveConfig(_ context.Context, m hssProviderModel, env environment, diags
 		{"cloud", cfg.Cloud, hss.ValidateCloud},
 		{"auth_url", cfg.AuthURL, hss.ValidateEndpoint},
 	} {
-		name, ok := fromEnv[v.attr]
-		if !ok || v.value == "" {
+		src, ok := r.source[v.name]
+		if !ok || src == "" || v.value == "" {
 			continue
 		}
 		if err := v.check(v.value); err != nil {
-			diags.AddAttributeError(path.Root(v.attr), "Invalid environment variable",
-				fmt.Sprintf("%s=%q cannot be used for %s: %s.", name, v.value, v.attr, err))
+			diags.AddAttributeError(path.Root(v.name), "Invalid environment variable",
+				fmt.Sprintf("%s=%q cannot be used for %s: %s.", src, v.value, v.name, err))
 		}
 	}
+	return cfg, eps
+}
 
-	if !unknown("endpoints", m.Endpoints) && !m.Endpoints.IsNull() {
-		for k, v := range m.Endpoints.Elements() {
-			s, ok := v.(types.String)
-			if !ok || s.IsUnknown() {
-				diags.AddAttributeError(path.Root("endpoints").AtMapKey(k), "Unknown provider argument", "Endpoints must be known at plan time.")
-				continue
-			}
-			switch k {
-			case "hss":
-				cfg.HSSEndpoint = s.ValueString()
-			case "iam":
-				cfg.IAMEndpoint = s.ValueString()
-			}
+func (r *resolver) endpoints(v types.Map, cfg *hss.Config) {
+	if !r.known("endpoints", v) || v.IsNull() {
+		return
+	}
+	for k, e := range v.Elements() {
+		s, ok := e.(types.String)
+		if !ok || s.IsUnknown() {
+			r.diags.AddAttributeError(path.Root("endpoints").AtMapKey(k), "Unknown provider argument", "Endpoints must be known at plan time.")
+			continue
+		}
+		u := hss.NormalizeEndpoint(strings.TrimSpace(s.ValueString()))
+		switch k {
+		case "hss":
+			cfg.HSSEndpoint = u
+		case "iam":
+			cfg.IAMEndpoint = u
+		case "metadata":
+			cfg.MetadataEndpoint = u
 		}
 	}
+}
 
-	if !unknown("insecure", m.Insecure) {
+func (r *resolver) transport(m hssProviderModel, cfg *hss.Config) {
+	if r.known("insecure", m.Insecure) {
 		if !m.Insecure.IsNull() {
 			cfg.Insecure = m.Insecure.ValueBool()
-		} else if v, ok := env.Lookup(EnvInsecure); ok && v != "" {
-			b, err := strconv.ParseBool(strings.TrimSpace(v))
+		} else if raw, env, ok := r.lookup("insecure"); ok {
+			b, err := strconv.ParseBool(raw)
 			if err != nil {
-				diags.AddAttributeError(path.Root("insecure"), "Invalid environment variable", fmt.Sprintf("%s=%q is not a boolean (true or false).", EnvInsecure, v))
+				r.diags.AddAttributeError(path.Root("insecure"), "Invalid environment variable", fmt.Sprintf("%s=%q is not a boolean (true or false).", env, raw))
 			}
 			cfg.Insecure = b
 		}
 	}
-	caFile := get(setting{"cacert_file", EnvCACertFile, m.CACertFile})
-	if caFile == "" && m.CACertFile.IsNull() {
-		caFile = get(setting{"cacert_file", EnvOSCACert, types.StringNull()})
-	}
-	if caFile != "" {
+	if caFile := r.str("cacert_file", m.CACertFile); caFile != "" {
 		pem, err := os.ReadFile(caFile) //nolint:gosec // the user names the file to trust
 		switch {
 		case err != nil:
-			diags.AddAttributeError(path.Root("cacert_file"), "Unreadable CA certificate file", fmt.Sprintf("Cannot read %q: %s.", caFile, err))
+			r.diags.AddAttributeError(path.Root("cacert_file"), "Unreadable CA certificate file", fmt.Sprintf("Cannot read %q: %s.", caFile, err))
 		case !hss.ValidCACerts(pem):
-			diags.AddAttributeError(path.Root("cacert_file"), "Invalid CA certificate file", fmt.Sprintf("%q holds no PEM-encoded certificate.", caFile))
+			r.diags.AddAttributeError(path.Root("cacert_file"), "Invalid CA certificate file", fmt.Sprintf("%q holds no PEM-encoded certificate.", caFile))
 		default:
 			cfg.CACertPEM = pem
 		}
 	}
 	if cfg.Insecure {
-		diags.AddAttributeWarning(path.Root("insecure"), "TLS verification is disabled",
+		r.diags.AddAttributeWarning(path.Root("insecure"), "TLS verification is disabled",
 			"insecure = true skips certificate verification, so credentials and results can be intercepted. Use it only against test endpoints.")
 	}
+}
 
+func (r *resolver) tuning(m hssProviderModel, cfg *hss.Config) {
 	cfg.MaxRetries = DefaultMaxRetries
-	switch {
-	case unknown("max_retries", m.MaxRetries):
-	case !m.MaxRetries.IsNull():
-		cfg.MaxRetries = int(m.MaxRetries.ValueInt64())
-	default:
-		if n, ok := envNumber(env, diags, "max_retries", EnvMaxRetries, 0, maxRetriesLimit, true); ok {
-			cfg.MaxRetries = int(n)
-		}
+	if n, ok := r.number("max_retries", m.MaxRetries, 0, maxRetriesLimit, true); ok {
+		cfg.MaxRetries = int(n)
 	}
 	cfg.RateLimit = hss.DefaultRateLimit
-	switch {
-	case unknown("rate_limit", m.RateLimit):
-	case !m.RateLimit.IsNull():
-		cfg.RateLimit = m.RateLimit.ValueFloat64()
-	default:
-		if n, ok := envNumber(env, diags, "rate_limit", EnvRateLimit, 0, maxRateLimit, false); ok {
-			cfg.RateLimit = n
-		}
+	if n, ok := r.number("rate_limit", m.RateLimit, 0, maxRateLimit, false); ok {
+		cfg.RateLimit = n
 	}
 	cfg.PageConcurrency = hss.DefaultPageConcurrency
-	switch {
-	case unknown("page_concurrency", m.PageConcurrency):
-	case !m.PageConcurrency.IsNull():
-		cfg.PageConcurrency = int(m.PageConcurrency.ValueInt64())
-	default:
-		if n, ok := envNumber(env, diags, "page_concurrency", EnvPageConcurrency, 1, maxPageConcurrency, true); ok {
-			cfg.PageConcurrency = int(n)
-		}
+	if n, ok := r.number("page_concurrency", m.PageConcurrency, 1, maxPageConcurrency, true); ok {
+		cfg.PageConcurrency = int(n)
+	}
+}
+
+// Bounds of the temporary credentials' lifetime IAM grants, in seconds.
+const (
+	minDurationSeconds = 900
+	maxDurationSeconds = 86400
+)
+
+// credential methods in order of precedence: the Huawei Cloud provider's (its config
+// package tries token, then AK/SK, then password, then the other sources).
+type method struct {
+	kind hss.AuthMethod
+	name string
+	args []string
+	// complete reports whether the set arguments make the method usable; missing says what
+	// an incomplete one lacks.
+	complete func(set map[string]bool) bool
+	missing  string
+	profile  bool
+}
+
+var methods = []method{
+	{kind: hss.AuthToken, name: "token", args: []string{"token"},
+		complete: func(s map[string]bool) bool { return s["token"] }},
+	{kind: hss.AuthAKSK, name: "AK/SK", args: []string{"access_key", "secret_key", "security_token"},
+		complete: func(s map[string]bool) bool { return s["access_key"] && s["secret_key"] },
+		missing:  "access_key and secret_key"},
+	{kind: hss.AuthPassword, name: "password", args: []string{"user_name", "user_id", "password", "domain_name", "domain_id"},
+		complete: func(s map[string]bool) bool {
+			return s["password"] && (s["user_id"] || (s["user_name"] && (s["domain_name"] || s["domain_id"])))
+		},
+		missing: "password, and user_id or user_name with domain_name or domain_id"},
+	{kind: hss.AuthOIDC, name: "OIDC (assume_role_with_oidc)", args: []string{"assume_role_with_oidc.idp_id", "assume_role_with_oidc.id_token", "assume_role_with_oidc.id_token_file"},
+		complete: func(s map[string]bool) bool {
+			return s["assume_role_with_oidc.idp_id"] && (s["assume_role_with_oidc.id_token"] || s["assume_role_with_oidc.id_token_file"])
+		},
+		missing: "idp_id, and id_token or id_token_file"},
+	{kind: hss.AuthAKSK, name: "shared config profile", args: []string{"shared_config_file", "profile"}, profile: true,
+		complete: func(s map[string]bool) bool { return s["shared_config_file"] || s["profile"] }},
+}
+
+// credentials picks one method as the Huawei Cloud provider does: the first complete one in
+// order of precedence, where a method set in the provider block beats one set only in the
+// environment, and the ECS metadata service when none is configured. Arguments of other
+// methods are ignored with a warning that names them; an incomplete method in the provider
+// block is an error.
+func (r *resolver) credentials(m hssProviderModel, cfg *hss.Config) hss.Credentials {
+	oidc := m.AssumeRoleWithOIDC
+	if oidc == nil {
+		oidc = &oidcModel{IdpID: types.StringNull(), IDToken: types.StringNull(), IDTokenFile: types.StringNull(),
+			AgencyName: types.StringNull(), DomainID: types.StringNull(), Duration: types.Int64Null()}
+	}
+	cr := hss.Credentials{
+		Token:         r.str("token", m.Token),
+		AccessKey:     r.str("access_key", m.AccessKey),
+		SecretKey:     r.str("secret_key", m.SecretKey),
+		SecurityToken: r.str("security_token", m.SecurityToken),
+		UserName:      r.str("user_name", m.UserName),
+		UserID:        r.str("user_id", m.UserID),
+		Password:      r.str("password", m.Password),
+		DomainName:    r.str("domain_name", m.DomainName),
+		DomainID:      r.str("domain_id", m.DomainID),
+		OIDC: hss.OIDC{
+			IdpID:       r.str("assume_role_with_oidc.idp_id", oidc.IdpID),
+			IDToken:     r.str("assume_role_with_oidc.id_token", oidc.IDToken),
+			IDTokenFile: r.str("assume_role_with_oidc.id_token_file", oidc.IDTokenFile),
+			AgencyName:  r.str("assume_role_with_oidc.agency_name", oidc.AgencyName),
+			DomainID:    r.str("assume_role_with_oidc.domain_id", oidc.DomainID),
+		},
+	}
+	if d, ok := r.number("assume_role_with_oidc.duration", oidc.Duration, minDurationSeconds, maxDurationSeconds, true); ok {
+		cr.OIDC.Duration = time.Duration(d) * time.Second
+	}
+	sharedFile := r.str("shared_config_file", m.SharedConfigFile)
+	profileName := r.str("profile", m.Profile)
+	if r.diags.HasError() {
+		return cr
 	}
 
-	cfg.Credentials = chooseCredentials(cr, diags)
-	return cfg, eps
+	chosen := -1
+	for _, blockOnly := range []bool{true, false} {
+		for i, mt := range methods {
+			if chosen < 0 && mt.complete(r.set) && (!blockOnly || r.inBlock(mt.args)) {
+				chosen = i
+			}
+		}
+	}
+	if chosen < 0 {
+		for _, mt := range methods {
+			if r.anySet(mt.args) && r.inBlock(mt.args) {
+				r.diags.AddAttributeError(attrPath(mt.args[0]), "Incomplete credentials",
+					fmt.Sprintf("%s authentication needs %s; set: %s.", mt.name, mt.missing, strings.Join(r.setArgs(mt.args), ", ")))
+			}
+		}
+		cr.Method = hss.AuthMetadata
+	} else {
+		cr.Method = methods[chosen].kind
+	}
+	var ignored []string
+	for i, mt := range methods {
+		if i != chosen {
+			ignored = append(ignored, r.setArgs(mt.args)...)
+		}
+	}
+	if len(ignored) > 0 && !r.diags.HasError() {
+		using := "the ECS metadata service (no method is complete)"
+		if chosen >= 0 {
+			using = methods[chosen].name
+		}
+		r.diags.AddWarning("Ignored credentials",
+			fmt.Sprintf("Authenticating with %s. These are set but belong to other, incomplete or lower-precedence methods, and are not used: %s.\n\n"+
+				"Precedence: token, AK/SK, password, OIDC, shared config profile, then the ECS metadata service; a method in the provider block beats one from the environment.",
+				using, strings.Join(ignored, ", ")))
+	}
+
+	agency := hss.AssumeRole{}
+	if chosen >= 0 && methods[chosen].profile {
+		p, err := readProfile(orDefaultString(sharedFile, defaultSharedConfigFile()), profileName)
+		if err != nil {
+			r.diags.AddAttributeError(path.Root("profile"), "Unusable shared config profile", err.Error()+".")
+			return cr
+		}
+		cr.AccessKey, cr.SecretKey, cr.SecurityToken = p.AccessKeyID, p.SecretAccessKey, p.SecurityToken
+		if p.Mode == profileModeECSAgency {
+			cr.Method = hss.AuthMetadata
+		}
+		// The block and the environment win over what the profile holds.
+		if cfg.Region == "" {
+			cfg.Region, r.source["region"] = p.Region, "profile "+p.Name
+		}
+		if cfg.ProjectID == "" && cfg.Region == p.Region {
+			cfg.ProjectID, r.source["project_id"] = p.ProjectID, "profile "+p.Name
+		}
+		agency = hss.AssumeRole{AgencyName: p.AgencyName, DomainName: p.AgencyDomainName, DomainID: p.AgencyDomainID}
+	}
+	if ar := r.assumeRole(m.AssumeRole); ar.AgencyName != "" {
+		agency = ar
+	}
+	cr.AssumeRole = agency
+	return cr
 }
 
-// authMethod describes one way to authenticate, for detection and for messages.
-type authMethod struct {
-	method hss.AuthMethod
-	name   string
-	// args lists its arguments with their env vars; required ones come first.
-	args     []string
-	envs     []string
-	required int
-	values   []string
+func (r *resolver) assumeRole(b *assumeRoleModel) hss.AssumeRole {
+	if b == nil {
+		b = &assumeRoleModel{AgencyName: types.StringNull(), DomainName: types.StringNull(), DomainID: types.StringNull(), Duration: types.Int64Null()}
+	}
+	ar := hss.AssumeRole{
+		AgencyName: r.str("assume_role.agency_name", b.AgencyName),
+		DomainName: r.str("assume_role.domain_name", b.DomainName),
+		DomainID:   r.str("assume_role.domain_id", b.DomainID),
+	}
+	if d, ok := r.number("assume_role.duration", b.Duration, minDurationSeconds, maxDurationSeconds, true); ok {
+		ar.Duration = time.Duration(d) * time.Second
+	}
+	if ar.AgencyName != "" && ar.DomainName == "" && ar.DomainID == "" {
+		r.diags.AddAttributeError(path.Root("assume_role"), "Incomplete assume_role",
+			fmt.Sprintf("Assuming agency %q needs the domain that owns it: domain_name (%s) or domain_id (%s).", ar.AgencyName, EnvAssumeRoleDomain, EnvAssumeRoleDomainID))
+	}
+	return ar
 }
 
-func (a authMethod) anySet() bool {
-	for _, v := range a.values {
-		if v != "" {
+// inBlock reports whether any of args was set in the provider block.
+func (r *resolver) inBlock(args []string) bool {
+	for _, a := range args {
+		if r.set[a] && r.source[a] == "" {
 			return true
 		}
 	}
 	return false
 }
 
-func (a authMethod) missing() []string {
+func (r *resolver) anySet(args []string) bool { return len(r.setArgs(args)) > 0 }
+
+func (r *resolver) setArgs(args []string) []string {
 	var out []string
-	for i := 0; i < a.required; i++ {
-		if a.values[i] == "" {
-			out = append(out, fmt.Sprintf("%q (%s)", a.args[i], a.envs[i]))
+	for _, a := range args {
+		if r.set[a] {
+			out = append(out, r.describe(a))
 		}
 	}
 	return out
 }
 
-func (a authMethod) describe() string {
-	var parts []string
-	for i := range a.args {
-		parts = append(parts, fmt.Sprintf("%s (%s)", a.args[i], a.envs[i]))
+func orDefaultString(v, def string) string {
+	if v == "" {
+		return def
 	}
-	return a.name + ": " + strings.Join(parts, ", ")
-}
-
-// chooseCredentials finds the single authentication method the merged settings describe.
-func chooseCredentials(cr hss.Credentials, diags *diag.Diagnostics) hss.Credentials {
-	methods := []authMethod{
-		{method: hss.AuthAKSK, name: "AK/SK", args: []string{"access_key", "secret_key", "security_token"},
-			envs: []string{EnvAccessKey, EnvSecretKey, EnvSecurityToken}, required: 2,
-			values: []string{cr.AccessKey, cr.SecretKey, cr.SecurityToken}},
-		{method: hss.AuthToken, name: "token", args: []string{"token"}, envs: []string{EnvToken}, required: 1,
-			values: []string{cr.Token}},
-		{method: hss.AuthPassword, name: "password", args: []string{"user_name", "password", "domain_name"},
-			envs: []string{EnvUserName, EnvPassword, EnvDomainName}, required: 3,
-			values: []string{cr.UserName, cr.Password, cr.DomainName}},
-	}
-	var set []authMethod
-	for _, m := range methods {
-		if m.anySet() {
-			set = append(set, m)
-		}
-	}
-	all := make([]string, len(methods))
-	for i, m := range methods {
-		all[i] = "  - " + m.describe()
-	}
-	switch len(set) {
-	case 0:
-		diags.AddError("Missing credentials",
-			"Configure exactly one authentication method, in the provider block or through environment variables:\n"+strings.Join(all, "\n"))
-		return cr
-	case 1:
-	default:
-		var names []string
-		for _, m := range set {
-			names = append(names, m.describe())
-		}
-		diags.AddError("Conflicting credentials",
-			"More than one authentication method is configured (provider block and environment combined); keep exactly one:\n  - "+strings.Join(names, "\n  - "))
-		return cr
-	}
-	chosen := set[0]
-	if miss := chosen.missing(); len(miss) > 0 {
-		diags.AddError("Incomplete credentials",
-			fmt.Sprintf("%s authentication also needs %s.", chosen.name, strings.Join(miss, " and ")))
-	}
-	cr.Method = chosen.method
-	return cr
-}
-
-// envNumber reads a number from environment variable name, reporting a malformed or
-// out-of-range value against the attribute it stands for. ok is false when unset or bad.
-func envNumber(env environment, diags *diag.Diagnostics, attrName, name string, lo, hi float64, integer bool) (float64, bool) {
-	raw, set := env.Lookup(name)
-	if !set || strings.TrimSpace(raw) == "" {
-		return 0, false
-	}
-	n, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
-	if math.IsNaN(n) || math.IsInf(n, 0) {
-		err = strconv.ErrSyntax
-	}
-	kind := "a finite number"
-	if integer {
-		kind = "an integer"
-		if err == nil && n != float64(int64(n)) {
-			err = strconv.ErrSyntax
-		}
-	}
-	if err != nil || n < lo || n > hi {
-		diags.AddAttributeError(path.Root(attrName), "Invalid environment variable",
-			fmt.Sprintf("%s=%q must be %s from %g to %g.", name, raw, kind, lo, hi))
-		return 0, false
-	}
-	return n, true
+	return v
 }

@@ -35,11 +35,15 @@ func readError(err error, timeout time.Duration, redact func(string) string) dia
 	var ie *hss.InterruptedError
 	var te *hss.AttemptTimeoutError
 	var re *hss.RetryError
+	var me *hss.MetadataError
 	attempts := 1
 	if errors.As(err, &re) {
 		attempts = re.Attempts
 	}
 	switch {
+	case errors.As(err, &me):
+		fmt.Fprintf(&b, "%s.\n\nThe metadata service answers on Huawei Cloud ECS and CCE hosts that have an agency bound. Elsewhere, configure one of:\n%s",
+			me, credentialMethods)
 	case errors.As(err, &ie) && errors.Is(err, context.DeadlineExceeded):
 		switch ie.Waiting {
 		case hss.WaitingRateLimit:
@@ -91,6 +95,15 @@ func readError(err error, timeout time.Duration, redact func(string) string) dia
 	}
 	return redactedDiagnostic(diag.SeverityError, readSummary, b.String(), redact)
 }
+
+// credentialMethods lists the ways to authenticate, for messages.
+var credentialMethods = strings.Join([]string{
+	"  - token (" + EnvToken + ")",
+	"  - access_key and secret_key (" + EnvAccessKey + ", " + EnvSecretKey + "), with security_token (" + EnvSecurityToken + ") for temporary keys",
+	"  - user_name with domain_name, or user_id, and password (" + EnvUserName + ", " + EnvDomainName + ", " + EnvUserID + ", " + EnvPassword + ")",
+	"  - assume_role_with_oidc with idp_id and id_token or id_token_file (" + EnvIdpID + ", " + EnvIDToken + ", " + EnvIDTokenFile + ")",
+	"  - shared_config_file and/or profile of the Huawei Cloud CLI (" + EnvSharedConfigFile + ", " + EnvProfile + ")",
+}, "\n")
 
 func orNone(s string) string {
 	if s == "" {

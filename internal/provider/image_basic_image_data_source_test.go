@@ -242,16 +242,19 @@ data "hss_image_basic_image" "test" {
   image_type            = "cicd"
   enterprise_project_id = %q
 }`, emulator.RefusedEP),
-				ExpectError: errRe(`Unable to read HSS basic image information.*HTTP status 403.*error_code: HSS\.1001.*Insufficient permission.*request ID: [0-9a-f]{32}`),
+				ExpectError: errRe(`Unable to read HSS basic image information.*HTTP status 400.*error_code: HSS\.0013.*Insufficient permission.*request ID: [0-9a-f]{32}.*grant an HSS read policy`),
 			},
 		},
 	})
 }
 
-// Every credential method reads the same data; password auth fetches one token per process.
+// Every credential method reads the same data: the API page's example image of the default
+// account.
 func TestAccImageBasicImage_credentialMethods(t *testing.T) {
 	e := newEmu(t)
 	token := e.IssueToken(emulator.UserName, emulator.ProjectID, time.Hour)
+	idToken := e.SignIDToken("repo:hsslabs/app:ref:refs/heads/main", time.Hour, nil)
+	idTokenFile, profileFile := writeIDToken(t, idToken), writeProfile(t)
 	cases := map[string]struct {
 		auth string
 		env  mapEnv
@@ -262,6 +265,20 @@ func TestAccImageBasicImage_credentialMethods(t *testing.T) {
 		"password":    {auth: authPassword},
 		"env_aksk":    {env: mapEnv{EnvAccessKey: emulator.AccessKeyID, EnvSecretKey: emulator.SecretAccessKey}},
 		"env_passwrd": {env: mapEnv{EnvUserName: emulator.UserName, EnvPassword: emulator.UserPassword, EnvDomainName: emulator.DomainName}},
+		// The environment a Huawei Cloud provider user already has: AK/SK plus the user and
+		// domain their IAM resources need. The leftovers are ignored with a warning.
+		"mixed_env":  {auth: authAKSK, env: mapEnv{EnvDomainName: emulator.DomainName, EnvUserName: emulator.UserName, "OS_PASSWORD": "x"}},
+		"os_aliases": {env: mapEnv{"OS_ACCESS_KEY": emulator.AccessKeyID, "OS_SECRET_KEY": emulator.SecretAccessKey}},
+		// Another account's keys assume this account's agency, in the block or the environment.
+		"assume_role": {auth: authForeign + "\n  " + assumeRoleBlock},
+		"assume_role_env": {env: mapEnv{EnvAccessKey: emulator.ForeignAK, EnvSecretKey: emulator.ForeignSK,
+			EnvAssumeRoleAgency: emulator.AgencyName, EnvAssumeRoleDomain: emulator.DomainName}},
+		"oidc": {auth: oidcBlock(idToken)},
+		// An ID token file from the environment, then an agency on top of the federated keys.
+		"oidc_file_env_agency": {env: mapEnv{EnvIdpID: emulator.IdpID, EnvIDTokenFile: idTokenFile,
+			EnvAssumeRoleAgency: emulator.AgencyName, EnvAssumeRoleDomainID: emulator.DomainID}},
+		"ecs_metadata": {},
+		"profile":      {auth: fmt.Sprintf("shared_config_file = %q\n  profile = \"emulator\"", profileFile)},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -331,7 +348,7 @@ func TestAccImageBasicImage_wrongCredentials(t *testing.T) {
 			{
 				// A project that belongs to another account is refused.
 				Config:      e.provider(authAKSK, fmt.Sprintf("project_id = %q", emulator.ForeignProjID)) + dataCICD111,
-				ExpectError: errRe(`HTTP status 403.*HSS\.1002`),
+				ExpectError: errRe(`HTTP status 400.*error_code: HSS\.0010.*Access denied.*HSS denied access: check that project_id belongs to the account`),
 			},
 		},
 	})
@@ -552,14 +569,11 @@ resource "terraform_data" "deployment" {
 }
 
 // Configuring the provider costs no request: a plan whose only read is deferred to apply
-// configures the provider but never reaches IAM or HSS, whatever the authentication method.
+// configures the provider but never reaches IAM, HSS or the metadata service, whatever the
+// authentication method.
 func TestAccProviderConfigureIsOffline(t *testing.T) {
 	e := newEmu(t)
-	for _, auth := range []string{authAKSK, authPassword} {
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: factories(nil),
-			Steps: []resource.TestStep{{
-				Config: e.provider(auth) + `
+	deferred := `
 resource "terraform_data" "image" {
   input = "111"
 }
@@ -567,27 +581,33 @@ resource "terraform_data" "image" {
 data "hss_image_basic_image" "test" {
   image_id   = terraform_data.image.output
   image_type = "cicd"
-}`,
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-			}},
+}`
+	idToken := e.SignIDToken("ci", time.Hour, nil)
+	for name, auth := range map[string]string{
+		"aksk":        authAKSK,
+		"password":    authPassword,
+		"assume_role": authAKSK + "\n  " + assumeRoleBlock,
+		"oidc":        oidcBlock(idToken),
+		"metadata":    "",
+	} {
+		t.Run(name, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: factories(nil),
+				Steps: []resource.TestStep{{
+					Config:             e.provider(auth) + deferred,
+					PlanOnly:           true,
+					ExpectNonEmptyPlan: true,
+				}},
+			})
 		})
 	}
-	// The same plan without credentials fails in Configure, so Configure did run above.
+	// The same plan with a bad setting fails in Configure, so Configure did run above.
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(nil),
+		ProtoV6ProviderFactories: factories(mapEnv{EnvMaxRetries: "many"}),
 		Steps: []resource.TestStep{{
-			Config: e.provider() + `
-resource "terraform_data" "image" {
-  input = "111"
-}
-
-data "hss_image_basic_image" "test" {
-  image_id   = terraform_data.image.output
-  image_type = "cicd"
-}`,
+			Config:      e.provider(authAKSK) + deferred,
 			PlanOnly:    true,
-			ExpectError: errRe(`Missing credentials`),
+			ExpectError: errRe(`HW_MAX_RETRIES="many" must be an integer`),
 		}},
 	})
 	if n := len(e.Requests()); n != 0 {

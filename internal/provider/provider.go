@@ -42,24 +42,49 @@ type hssProvider struct {
 
 // hssProviderModel is the provider block.
 type hssProviderModel struct {
-	Region              types.String  `tfsdk:"region"`
-	ProjectID           types.String  `tfsdk:"project_id"`
-	EnterpriseProjectID types.String  `tfsdk:"enterprise_project_id"`
-	AccessKey           types.String  `tfsdk:"access_key"`
-	SecretKey           types.String  `tfsdk:"secret_key"`
-	SecurityToken       types.String  `tfsdk:"security_token"`
-	Token               types.String  `tfsdk:"token"`
-	UserName            types.String  `tfsdk:"user_name"`
-	Password            types.String  `tfsdk:"password"`
-	DomainName          types.String  `tfsdk:"domain_name"`
-	AuthURL             types.String  `tfsdk:"auth_url"`
-	Cloud               types.String  `tfsdk:"cloud"`
-	Endpoints           types.Map     `tfsdk:"endpoints"`
-	Insecure            types.Bool    `tfsdk:"insecure"`
-	CACertFile          types.String  `tfsdk:"cacert_file"`
-	MaxRetries          types.Int64   `tfsdk:"max_retries"`
-	RateLimit           types.Float64 `tfsdk:"rate_limit"`
-	PageConcurrency     types.Int64   `tfsdk:"page_concurrency"`
+	Region              types.String     `tfsdk:"region"`
+	ProjectID           types.String     `tfsdk:"project_id"`
+	ProjectName         types.String     `tfsdk:"project_name"`
+	EnterpriseProjectID types.String     `tfsdk:"enterprise_project_id"`
+	AccessKey           types.String     `tfsdk:"access_key"`
+	SecretKey           types.String     `tfsdk:"secret_key"`
+	SecurityToken       types.String     `tfsdk:"security_token"`
+	Token               types.String     `tfsdk:"token"`
+	UserName            types.String     `tfsdk:"user_name"`
+	UserID              types.String     `tfsdk:"user_id"`
+	Password            types.String     `tfsdk:"password"`
+	DomainName          types.String     `tfsdk:"domain_name"`
+	DomainID            types.String     `tfsdk:"domain_id"`
+	SharedConfigFile    types.String     `tfsdk:"shared_config_file"`
+	Profile             types.String     `tfsdk:"profile"`
+	AssumeRole          *assumeRoleModel `tfsdk:"assume_role"`
+	AssumeRoleWithOIDC  *oidcModel       `tfsdk:"assume_role_with_oidc"`
+	AuthURL             types.String     `tfsdk:"auth_url"`
+	Cloud               types.String     `tfsdk:"cloud"`
+	Endpoints           types.Map        `tfsdk:"endpoints"`
+	Insecure            types.Bool       `tfsdk:"insecure"`
+	CACertFile          types.String     `tfsdk:"cacert_file"`
+	MaxRetries          types.Int64      `tfsdk:"max_retries"`
+	RateLimit           types.Float64    `tfsdk:"rate_limit"`
+	PageConcurrency     types.Int64      `tfsdk:"page_concurrency"`
+}
+
+// assumeRoleModel is the assume_role block.
+type assumeRoleModel struct {
+	AgencyName types.String `tfsdk:"agency_name"`
+	DomainName types.String `tfsdk:"domain_name"`
+	DomainID   types.String `tfsdk:"domain_id"`
+	Duration   types.Int64  `tfsdk:"duration"`
+}
+
+// oidcModel is the assume_role_with_oidc block.
+type oidcModel struct {
+	IdpID       types.String `tfsdk:"idp_id"`
+	IDToken     types.String `tfsdk:"id_token"`
+	IDTokenFile types.String `tfsdk:"id_token_file"`
+	AgencyName  types.String `tfsdk:"agency_name"`
+	DomainID    types.String `tfsdk:"domain_id"`
+	Duration    types.Int64  `tfsdk:"duration"`
 }
 
 // providerData is what data sources receive: immutable after Configure.
@@ -94,123 +119,115 @@ func (p *hssProvider) Metadata(_ context.Context, _ provider.MetadataRequest, re
 	resp.Version = p.version
 }
 
-func envNote(env string) string {
-	return fmt.Sprintf(" Can also be set with the `%s` environment variable.", env)
-}
-
 func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	nonEmpty := []validator.String{stringvalidator.LengthAtLeast(1)}
+	str := func(name, description string, sensitive bool, validators ...validator.String) schema.StringAttribute {
+		if validators == nil {
+			validators = nonEmpty
+		}
+		return schema.StringAttribute{Optional: true, Sensitive: sensitive, MarkdownDescription: description + envNote(name), Validators: validators}
+	}
+	duration := func(name string) schema.Int64Attribute {
+		return schema.Int64Attribute{
+			Optional: true,
+			MarkdownDescription: fmt.Sprintf("How long the temporary credentials last, in seconds, from %d to %d; they are renewed before they expire. Defaults to %d.",
+				minDurationSeconds, maxDurationSeconds, int(hss.DefaultAssumeRoleDuration.Seconds())) + envNote(name),
+			Validators: []validator.Int64{int64validator.Between(minDurationSeconds, maxDurationSeconds)},
+		}
+	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The HSS provider reads Huawei Cloud Host Security Service (HSS) data. " +
-			"Configure a region and exactly one authentication method: AK/SK (optionally temporary, with a security token), an IAM token, or IAM user name and password.",
+			"Configure a region and one authentication method: a token, AK/SK (optionally temporary), IAM user name and password, " +
+			"an OIDC ID token (`assume_role_with_oidc`), a Huawei Cloud CLI profile, or — with none of these — the ECS metadata service. " +
+			"`assume_role` trades any of them for an agency's credentials.",
 		Attributes: map[string]schema.Attribute{
-			"region": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Region of the HSS and IAM endpoints, e.g. `cn-north-4`. Required here or in the environment." + envNote(EnvRegion),
-				Validators:          []validator.String{regionValidator},
-			},
-			"project_id": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Project ID of `region`. When unset it is resolved once through IAM (`GET /v3/projects?name=<region>`)." + envNote(EnvProjectID),
-				Validators:          []validator.String{projectIDValidator},
-			},
-			"enterprise_project_id": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Default enterprise project for data sources: an enterprise project ID, `0` for the default project, or `all_granted_eps` for every project the caller is granted." +
-					envNote(EnvEnterpriseProjectID),
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"access_key": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Access key ID for AK/SK request signing; requires `secret_key`." + envNote(EnvAccessKey),
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"secret_key": schema.StringAttribute{
-				Optional:            true,
-				Sensitive:           true,
-				MarkdownDescription: "Secret access key for AK/SK request signing; requires `access_key`." + envNote(EnvSecretKey),
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"security_token": schema.StringAttribute{
-				Optional:            true,
-				Sensitive:           true,
-				MarkdownDescription: "Security token of temporary AK/SK credentials; requires `access_key` and `secret_key`." + envNote(EnvSecurityToken),
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"token": schema.StringAttribute{
-				Optional:            true,
-				Sensitive:           true,
-				MarkdownDescription: "A ready IAM token, sent as `X-Auth-Token`." + envNote(EnvToken),
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"user_name": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "IAM user name for password authentication; requires `password` and `domain_name`." + envNote(EnvUserName),
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"password": schema.StringAttribute{
-				Optional:            true,
-				Sensitive:           true,
-				MarkdownDescription: "IAM user password for password authentication." + envNote(EnvPassword),
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"domain_name": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Account (domain) name of the IAM user for password authentication." + envNote(EnvDomainName),
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"auth_url": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "IAM endpoint, e.g. `https://iam.cn-north-4.myhuaweicloud.com/v3`. Defaults to `https://iam.<region>.<cloud>`." + envNote(EnvAuthURL),
-				Validators:          []validator.String{endpointValidator},
-			},
-			"cloud": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: fmt.Sprintf("Domain suffix of the service endpoints. Defaults to `%s`.", hss.DefaultCloud) + envNote(EnvCloud),
-				Validators:          []validator.String{cloudValidator},
-			},
+			"region": str("region", "Region of the HSS and IAM endpoints, e.g. `cn-north-4`. Required here, in the environment or in a shared config profile.", false, regionValidator),
+			"project_id": str("project_id", "Project ID of `region`. When unset it is resolved once through IAM (`GET /v3/projects?name=<project_name>`).",
+				false, projectIDValidator),
+			"project_name": str("project_name", "IAM project name of `region`, used to resolve `project_id` and to scope password tokens. Defaults to `region`.", false),
+			"enterprise_project_id": str("enterprise_project_id", "Default enterprise project for data sources: an enterprise project ID, `0` for the default project, "+
+				"or `all_granted_eps` for every project the caller is granted.", false),
+			"access_key":     str("access_key", "Access key ID for AK/SK request signing; with `secret_key`.", false),
+			"secret_key":     str("secret_key", "Secret access key for AK/SK request signing; with `access_key`.", true),
+			"security_token": str("security_token", "Security token of temporary AK/SK credentials, sent with every signed request.", true),
+			"token":          str("token", "A ready IAM token, sent as `X-Auth-Token`.", true),
+			"user_name":      str("user_name", "IAM user name for password authentication; with `password` and `domain_name` or `domain_id`.", false),
+			"user_id":        str("user_id", "IAM user ID for password authentication, instead of `user_name` and a domain.", false),
+			"password":       str("password", "IAM user password for password authentication.", true),
+			"domain_name":    str("domain_name", "Account (domain) name of the IAM user for password authentication.", false),
+			"domain_id":      str("domain_id", "Account (domain) ID of the IAM user for password authentication, instead of `domain_name`.", false),
+			"shared_config_file": str("shared_config_file", "Path of the Huawei Cloud CLI config file to read a profile from. Defaults to `~/.hcloud/config.json` "+
+				"when `profile` is set.", false),
+			"profile": str("profile", "Profile of the shared config file to authenticate with (modes `AKSK`, `SSO` and `ecsAgency`); "+
+				"the file's current profile when only `shared_config_file` is set.", false),
+			"auth_url": str("auth_url", "IAM endpoint, e.g. `https://iam.cn-north-4.myhuaweicloud.com/v3`. Defaults to `https://iam.<region>.<cloud>`.",
+				false, endpointValidator),
+			"cloud": str("cloud", fmt.Sprintf("Domain suffix of the service endpoints. Defaults to `%s`, and to `%s` in the `eu-west-1xx` regions.",
+				hss.DefaultCloud, hss.EuropeCloud), false, cloudValidator),
 			"endpoints": schema.MapAttribute{
-				Optional:            true,
-				ElementType:         types.StringType,
-				MarkdownDescription: "Endpoint overrides by service, used for every region. Keys: `hss`, `iam`.",
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Endpoint overrides by service, used for every region. Keys: `hss`, `iam` and `metadata` (the ECS metadata service, " +
+					"`" + hss.DefaultMetadataEndpoint + "` by default). A value without a scheme gets `https://`.",
 				Validators: []validator.Map{
 					mapvalidator.KeysAre(stringvalidator.OneOf(endpointKeys...)),
-					mapvalidator.ValueStringsAre(endpointValidator),
+					mapvalidator.ValueStringsAre(schemelessEndpointValidator),
 				},
 			},
 			"insecure": schema.BoolAttribute{
 				Optional:            true,
-				MarkdownDescription: "Skip TLS certificate verification. For test endpoints only; a warning is shown when set." + envNote(EnvInsecure),
+				MarkdownDescription: "Skip TLS certificate verification. For test endpoints only; a warning is shown when set." + envNote("insecure"),
 			},
-			"cacert_file": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Path to a PEM file of CA certificates trusted in addition to the system's, e.g. for a private endpoint." +
-					fmt.Sprintf(" Can also be set with the `%s` or `%s` environment variable.", EnvCACertFile, EnvOSCACert),
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"cacert_file": str("cacert_file", "Path to a PEM file of CA certificates trusted in addition to the system's, e.g. for a private endpoint.", false),
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
-				MarkdownDescription: fmt.Sprintf("How many times a read is retried after throttling, a server error or a broken connection; 0 disables retries. Defaults to %d.", DefaultMaxRetries) +
-					envNote(EnvMaxRetries),
+				MarkdownDescription: fmt.Sprintf("How many times a request is retried after throttling, a server error or a broken connection; 0 disables retries. Defaults to %d.", DefaultMaxRetries) +
+					envNote("max_retries"),
 				Validators: []validator.Int64{int64validator.Between(0, maxRetriesLimit)},
 			},
 			"rate_limit": schema.Float64Attribute{
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("Most HSS requests per second this provider sends, shared by every read and page, "+
 					"so large plans pace themselves instead of being throttled. 0 turns pacing off. Defaults to %g.", hss.DefaultRateLimit) +
-					envNote(EnvRateLimit),
+					envNote("rate_limit"),
 				Validators: []validator.Float64{float64validator.Between(0, maxRateLimit)},
 			},
 			"page_concurrency": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("How many pages of one result are fetched at once after the first. Defaults to %d.", hss.DefaultPageConcurrency) +
-					envNote(EnvPageConcurrency),
+					envNote("page_concurrency"),
 				Validators: []validator.Int64{int64validator.Between(1, maxPageConcurrency)},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"assume_role": schema.SingleNestedBlock{
+				MarkdownDescription: "Trade the configured credentials for the temporary AK/SK of an agency " +
+					"(`POST /v3.0/OS-CREDENTIAL/securitytokens`), renewed before they expire.",
+				Attributes: map[string]schema.Attribute{
+					"agency_name": str("assume_role.agency_name", "Name of the agency to assume.", false),
+					"domain_name": str("assume_role.domain_name", "Name of the account (domain) that owns the agency.", false),
+					"domain_id":   str("assume_role.domain_id", "ID of the account (domain) that owns the agency, instead of `domain_name`.", false),
+					"duration":    duration("assume_role.duration"),
+				},
+			},
+			"assume_role_with_oidc": schema.SingleNestedBlock{
+				MarkdownDescription: "Authenticate with an OIDC ID token, e.g. a CI job's (GitHub Actions, GitLab CI, HCP Terraform workload identity): " +
+					"it is exchanged for a federated user's token (`POST /v3.0/OS-AUTH/id-token/tokens`) and that for temporary AK/SK, " +
+					"the agency's when `agency_name` is set. Renewed before they expire, reading `id_token_file` afresh.",
+				Attributes: map[string]schema.Attribute{
+					"idp_id":        str("assume_role_with_oidc.idp_id", "ID of the IAM identity provider that trusts the token's issuer.", false),
+					"id_token":      str("assume_role_with_oidc.id_token", "The OIDC ID token (a JWT).", true),
+					"id_token_file": str("assume_role_with_oidc.id_token_file", "Path of a file holding the OIDC ID token, instead of `id_token`.", false),
+					"agency_name":   str("assume_role_with_oidc.agency_name", "An agency the federated user assumes; with `domain_id`.", false),
+					"domain_id":     str("assume_role_with_oidc.domain_id", "ID of the account (domain) of the identity provider and the agency.", false),
+					"duration":      duration("assume_role_with_oidc.duration"),
+				},
 			},
 		},
 	}
 }
 
-var endpointKeys = []string{"hss", "iam"}
+var endpointKeys = []string{"hss", "iam", "metadata"}
 
 const (
 	maxRetriesLimit    = 20
@@ -229,7 +246,7 @@ func (p *hssProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		return
 	}
 	cfg.UserAgent = userAgent(p.version, req.TerraformVersion)
-	secrets := []string{cfg.Credentials.SecretKey, cfg.Credentials.SecurityToken, cfg.Credentials.Token, cfg.Credentials.Password}
+	secrets := []string{cfg.Credentials.SecretKey, cfg.Credentials.SecurityToken, cfg.Credentials.Token, cfg.Credentials.Password, cfg.Credentials.OIDC.IDToken}
 	ctx = maskSecrets(ctx, secrets)
 
 	client, err := hss.New(cfg)

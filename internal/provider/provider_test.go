@@ -79,7 +79,33 @@ var (
 	authPassword = fmt.Sprintf("user_name = %q\n  password = %q\n  domain_name = %q",
 		emulator.UserName, emulator.UserPassword, emulator.DomainName)
 	authLimited = fmt.Sprintf("access_key = %q\n  secret_key = %q", emulator.LimitedAK, emulator.LimitedSK)
+	// authForeign are another account's keys, which see this account only through its agency.
+	authForeign = fmt.Sprintf("access_key = %q\n  secret_key = %q", emulator.ForeignAK, emulator.ForeignSK)
 )
+
+// writeIDToken puts an ID token in a file, as CI runners do.
+func writeIDToken(t *testing.T, idToken string) string {
+	t.Helper()
+	f := filepath.Join(t.TempDir(), "id-token")
+	if err := os.WriteFile(f, []byte(idToken+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// writeProfile writes a Huawei Cloud CLI config file whose "emulator" profile holds the
+// emulator's keys.
+func writeProfile(t *testing.T) string {
+	t.Helper()
+	f := filepath.Join(t.TempDir(), "config.json")
+	content := fmt.Sprintf(`{"current":"other","profiles":[{"name":"other","mode":"AKSK","accessKeyId":"x","secretAccessKey":"y"},`+
+		`{"name":"emulator","mode":"AKSK","accessKeyId":%q,"secretAccessKey":%q,"region":%q}]}`,
+		emulator.AccessKeyID, emulator.SecretAccessKey, emulator.Region)
+	if err := os.WriteFile(f, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
 
 // dataCICD111 reads the API page's example CI/CD image.
 const dataCICD111 = `
@@ -88,15 +114,24 @@ data "hss_image_basic_image" "test" {
   image_type = "cicd"
 }`
 
-// provider renders a provider block that points every service at the emulator.
+// provider renders a provider block that points every service, the metadata service
+// included, at the emulator.
 func (e *emu) provider(lines ...string) string {
 	return fmt.Sprintf(`
 provider "hss" {
   region    = %q
-  endpoints = { hss = %q, iam = %q }
+  endpoints = { hss = %q, iam = %q, metadata = %q }
   %s
 }
-`, emulator.Region, e.url, e.url, strings.Join(lines, "\n  "))
+`, emulator.Region, e.url, e.url, e.url, strings.Join(lines, "\n  "))
+}
+
+// assumeRoleBlock assumes the fixture's agency of the default domain.
+var assumeRoleBlock = fmt.Sprintf("assume_role {\n    agency_name = %q\n    domain_name = %q\n  }", emulator.AgencyName, emulator.DomainName)
+
+// oidcBlock authenticates with an ID token for the fixture's identity provider.
+func oidcBlock(idToken string) string {
+	return fmt.Sprintf("assume_role_with_oidc {\n    idp_id    = %q\n    id_token  = %q\n    domain_id = %q\n  }", emulator.IdpID, idToken, emulator.DomainID)
 }
 
 // requestsPerRead is HSS requests divided by reads (a read starts at offset 0) for image.

@@ -97,14 +97,20 @@ func TestAccSecretsStaySecret(t *testing.T) {
 	plugins := buildProvider(t)
 	e := newEmu(t)
 	token := e.IssueToken(emulator.UserName, emulator.ProjectID, time.Hour)
+	idToken := e.SignIDToken("ci", time.Hour, nil)
 	cases := map[string]struct {
 		auth    string
 		secrets []string
 	}{
-		"aksk":      {authAKSK, []string{emulator.SecretAccessKey}},
-		"temporary": {authTemp, []string{emulator.TempSecretKey, emulator.TempSecurityTok}},
-		"token":     {fmt.Sprintf("token = %q", token), []string{token}},
-		"password":  {authPassword, []string{emulator.UserPassword}},
+		"aksk":         {authAKSK, []string{emulator.SecretAccessKey}},
+		"temporary":    {authTemp, []string{emulator.TempSecretKey, emulator.TempSecurityTok}},
+		"token":        {fmt.Sprintf("token = %q", token), []string{token}},
+		"password":     {authPassword, []string{emulator.UserPassword}},
+		"assume_role":  {authForeign + "\n  " + assumeRoleBlock, []string{emulator.ForeignSK}},
+		"oidc":         {oidcBlock(idToken), []string{idToken}},
+		"oidc_file":    {fmt.Sprintf("assume_role_with_oidc {\n    idp_id = %q\n    id_token_file = %q\n  }", emulator.IdpID, writeIDToken(t, idToken)), []string{idToken}},
+		"ecs_metadata": {"", nil},
+		"profile":      {fmt.Sprintf("shared_config_file = %q\n  profile = \"emulator\"", writeProfile(t)), []string{emulator.SecretAccessKey}},
 	}
 	for name, c := range cases {
 		for _, echo := range []bool{false, true} {
@@ -169,7 +175,8 @@ output "base" {
 	if !bytes.Contains(logs, []byte("HSS provider HTTP response")) {
 		t.Fatal("trace log lacks the provider's HTTP lines: logging was not captured")
 	}
-	secrets := append([]string{}, known...)
+	// Everything the emulator handed out counts too: tokens, temporary keys, security tokens.
+	secrets := append(append([]string{}, known...), e.Issued()...)
 	for _, r := range e.Requests() {
 		secrets = append(secrets, r.Secrets...)
 	}

@@ -112,9 +112,9 @@ provider "hss" {
   region     = "cn-north-4"
   access_key = "a"
   secret_key = "b"
-  endpoints  = { hss = "hss.local" }
+  endpoints  = { hss = "ftp://hss.local" }
 }` + dataCICD111,
-			want: `endpoints .*"hss.local" must be an absolute https:// or http:// URL`,
+			want: `endpoints .*"ftp://hss.local" must be an absolute https:// or http:// URL: scheme must be https or http`,
 		},
 		"max_retries_out_of_range": {
 			config: e.provider(authAKSK, "max_retries = -1") + dataCICD111,
@@ -145,29 +145,43 @@ provider "hss" {
 }`, authAKSK) + dataCICD111,
 			want: `Missing region.*HW_REGION_NAME`,
 		},
-		"missing_credentials": {
+		"missing_credentials_off_cloud": {
 			config: `
 provider "hss" {
-  region = "cn-north-4"
+  region    = "cn-north-4"
+  endpoints = { metadata = "http://127.0.0.1:1" }
 }` + dataCICD111,
-			want: `Missing credentials.*access_key \(HW_ACCESS_KEY\).*token \(HW_AUTH_TOKEN\).*user_name \(HW_USER_NAME\)`,
-		},
-		"conflicting_credentials": {
-			config: e.provider(authAKSK) + dataCICD111,
-			env:    mapEnv{EnvToken: "MIIsomething"},
-			want:   `Conflicting credentials.*AK/SK.*token: token \(HW_AUTH_TOKEN\)`,
+			want: `no credentials are configured, and the ECS metadata service at http://127.0.0.1:1 gave none.*` +
+				`configure one of:.*token \(HW_AUTH_TOKEN\).*access_key and secret_key \(HW_ACCESS_KEY, HW_SECRET_KEY\).*assume_role_with_oidc.*\(HW_SHARED_CONFIG_FILE, HW_PROFILE\)`,
 		},
 		"incomplete_aksk": {
 			config: e.provider(`access_key = "AK"`) + dataCICD111,
-			want:   `Incomplete credentials.*AK/SK authentication also needs "secret_key" \(HW_SECRET_KEY\)`,
+			want:   `Incomplete credentials.*AK/SK authentication needs access_key and secret_key; set: access_key\.`,
 		},
 		"incomplete_password": {
 			config: e.provider(`user_name = "u"`, `password = "p"`) + dataCICD111,
-			want:   `password authentication also needs "domain_name" \(HW_DOMAIN_NAME\)`,
+			want:   `password authentication needs password, and user_id or user_name with domain_name or domain_id; set: user_name, password`,
 		},
 		"security_token_alone": {
 			config: e.provider(`security_token = "st"`) + dataCICD111,
-			want:   `AK/SK authentication also needs "access_key" \(HW_ACCESS_KEY\) and "secret_key"`,
+			want:   `AK/SK authentication needs access_key and secret_key; set: security_token`,
+		},
+		"assume_role_without_domain": {
+			config: e.provider(authAKSK, "assume_role {\n    agency_name = \"a\"\n  }") + dataCICD111,
+			want:   `Incomplete assume_role.*needs the domain that owns it: domain_name \(HW_ASSUME_ROLE_DOMAIN_NAME\) or domain_id`,
+		},
+		"assume_role_duration": {
+			config: e.provider(authAKSK, "assume_role {\n    agency_name = \"a\"\n    domain_name = \"d\"\n    duration = 60\n  }") + dataCICD111,
+			want:   `assume_role.duration.*between 900 and 86400`,
+		},
+		"oidc_duration_env": {
+			config: e.provider(authAKSK) + dataCICD111,
+			env:    mapEnv{EnvAssumeRoleAgency: "a", EnvAssumeRoleDomain: "d", EnvAssumeRoleDuration: "forever"},
+			want:   `HW_ASSUME_ROLE_DURATION="forever" must be an integer from 900 to 86400`,
+		},
+		"profile_missing_file": {
+			config: e.provider(`shared_config_file = "/nonexistent/config.json"`) + dataCICD111,
+			want:   `Unusable shared config profile.*cannot read the shared config file.*/nonexistent/config.json`,
 		},
 		"bad_auth_url_env": {
 			config: e.provider(authAKSK) + dataCICD111,

@@ -42,6 +42,8 @@ var (
 			}
 			return nil
 		}}
+	schemelessEndpointValidator = checkValidator{"Invalid endpoint URL", "must be an http(s) URL, or a host name that gets https://",
+		func(s string) error { return endpointValidator.check(hss.NormalizeEndpoint(s)) }}
 	imageReferenceValidator = checkValidator{"Invalid image reference", "must be an image reference with a tag: " + hss.ImageReferenceForm,
 		func(s string) error {
 			_, err := hss.ParseImageReference(s)

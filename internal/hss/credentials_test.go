@@ -1,0 +1,177 @@
+package hss_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+)
+
+func foreignAKSK() hss.Credentials {
+	return hss.Credentials{Method: hss.AuthAKSK, AccessKey: emulator.ForeignAK, SecretKey: emulator.ForeignSK}
+}
+
+func assume(cr hss.Credentials) hss.Credentials {
+	cr.AssumeRole = hss.AssumeRole{AgencyName: emulator.AgencyName, DomainName: emulator.DomainName}
+	return cr
+}
+
+// readSpec reads the spec's example image and checks the answer.
+func readSpec(t *testing.T, c *hss.Client) *hss.Result {
+	t.Helper()
+	res, err := c.ListBasicImages(context.Background(), cicd111)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Items) != 1 || res.Items[0].OSName != "Debian" || res.ProjectID != emulator.ProjectID {
+		t.Fatalf("result %+v", res)
+	}
+	return res
+}
+
+func counts(emu *emulator.Emulator, kinds ...emulator.Kind) []int {
+	var out []int
+	for _, k := range kinds {
+		out = append(out, emu.Count(k))
+	}
+	return out
+}
+
+// An account's AK/SK assume an agency of another account and read that account's images:
+// one exchange and one project lookup, kept while the keys are fresh.
+func TestAssumeRoleWithAKSK(t *testing.T) {
+	emu, url := newServer(t)
+	c := newClient(t, url, assume(foreignAKSK()))
+	readSpec(t, c)
+	readSpec(t, c)
+	if got := counts(emu, emulator.KindIAMSecurityToken, emulator.KindIAMProjects, emulator.KindHSS); got[0] != 1 || got[1] != 1 || got[2] != 2 {
+		t.Fatalf("securitytokens, projects, HSS = %v, want 1, 1, 2", got)
+	}
+	// Without the agency the same keys see their own account only.
+	_, err := newClient(t, url, foreignAKSK(), func(c *hss.Config) { c.ProjectID = emulator.ProjectID }).ListBasicImages(context.Background(), cicd111)
+	var ae *hss.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode != "HSS.0010" || !strings.Contains(ae.Hint(), "HSS ReadOnlyAccess") {
+		t.Fatalf("err %v", err)
+	}
+}
+
+// Keys about to expire are replaced before use, not after a refusal.
+func TestTemporaryKeysAreRefreshedBeforeExpiry(t *testing.T) {
+	emu, url := newServer(t)
+	emu.SetTemporaryTTL(4 * time.Minute) // inside the 5-minute margin: never fresh
+	c := newClient(t, url, assume(foreignAKSK()))
+	readSpec(t, c)
+	readSpec(t, c)
+	if n := emu.Count(emulator.KindIAMSecurityToken); n != 2 {
+		t.Fatalf("%d exchanges for two reads with keys that expire within the margin, want 2", n)
+	}
+}
+
+// Keys the server stops accepting are replaced once and the read goes on.
+func TestRefusedTemporaryKeysAreRenewed(t *testing.T) {
+	emu, url := newServer(t)
+	c := newClient(t, url, assume(foreignAKSK()), fastRetries(0))
+	readSpec(t, c)
+	emu.ExpireTemporaryKeys() // while the client still trusts them
+	readSpec(t, c)
+	if n := emu.Count(emulator.KindIAMSecurityToken); n != 2 {
+		t.Fatalf("%d exchanges, want 2", n)
+	}
+}
+
+func TestAssumeRoleWithPasswordAndToken(t *testing.T) {
+	emu, url := newServer(t)
+	pw := hss.Credentials{Method: hss.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName}
+	readSpec(t, newClient(t, url, assume(pw)))
+	if got := counts(emu, emulator.KindIAMToken, emulator.KindIAMSecurityToken); got[0] != 1 || got[1] != 1 {
+		t.Fatalf("token, securitytokens = %v", got)
+	}
+	tok := emu.IssueToken(emulator.UserName, emulator.ProjectID, time.Hour)
+	readSpec(t, newClient(t, url, assume(hss.Credentials{Method: hss.AuthToken, Token: tok})))
+	// An agency that does not trust the caller is refused with IAM's status and message.
+	cr := foreignAKSK()
+	cr.AssumeRole = hss.AssumeRole{AgencyName: emulator.HostAgencyName, DomainID: emulator.DomainID}
+	_, err := newClient(t, url, cr).ListBasicImages(context.Background(), cicd111)
+	var ae *hss.APIError
+	if !errors.As(err, &ae) || ae.StatusCode != 403 || ae.Operation != "POST /v3.0/OS-CREDENTIAL/securitytokens" ||
+		!strings.Contains(err.Error(), `assuming agency "ecs-hss-agency"`) {
+		t.Fatalf("err %v", err)
+	}
+}
+
+func oidc(token, file string) hss.Credentials {
+	return hss.Credentials{Method: hss.AuthOIDC, OIDC: hss.OIDC{IdpID: emulator.IdpID, IDToken: token, IDTokenFile: file, DomainID: emulator.DomainID}}
+}
+
+// A CI job's ID token becomes temporary keys: the federated user's, or an agency's.
+func TestOIDC(t *testing.T) {
+	emu, url := newServer(t)
+	idToken := emu.SignIDToken("repo:hsslabs/app:ref:refs/heads/main", 10*time.Minute, nil)
+	readSpec(t, newClient(t, url, oidc(idToken, "")))
+	if got := counts(emu, emulator.KindIAMIDToken, emulator.KindIAMSecurityToken); got[0] != 1 || got[1] != 1 {
+		t.Fatalf("id-token, securitytokens = %v", got)
+	}
+	withAgency := oidc(idToken, "")
+	withAgency.OIDC.AgencyName = emulator.AgencyName
+	readSpec(t, newClient(t, url, withAgency))
+
+	// From a file, read afresh whenever keys are obtained.
+	file := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(file, []byte(idToken+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	emu.SetTemporaryTTL(time.Minute)
+	c := newClient(t, url, oidc("", file))
+	readSpec(t, c)
+	if err := os.WriteFile(file, []byte(emu.SignIDToken("x", time.Minute, func(c jwt.MapClaims) { c["aud"] = "someone-else" })), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.ListBasicImages(context.Background(), hss.Query{ImageID: "multi-os-0001", ImageType: "cicd"})
+	var ae *hss.APIError
+	if !errors.As(err, &ae) || ae.StatusCode != 401 || !strings.Contains(ae.ErrorMsg, "audience") ||
+		!strings.Contains(err.Error(), `exchanging the OIDC ID token with identity provider "github-actions"`) {
+		t.Fatalf("err %v", err)
+	}
+	expired := emu.SignIDToken("x", -time.Minute, nil)
+	_, err = newClient(t, url, oidc(expired, "")).ListBasicImages(context.Background(), cicd111)
+	if !errors.As(err, &ae) || !strings.Contains(ae.ErrorMsg, "expired") {
+		t.Fatalf("err %v", err)
+	}
+	for _, s := range []string{idToken, expired} {
+		if strings.Contains(err.Error(), s) {
+			t.Fatal("the error quotes an ID token")
+		}
+	}
+}
+
+// On an ECS host the metadata service hands out the host agency's keys; off one, the read
+// fails at once and says so.
+func TestMetadata(t *testing.T) {
+	emu, url := newServer(t)
+	meta := func(endpoint string) func(*hss.Config) {
+		return func(c *hss.Config) { c.MetadataEndpoint = endpoint }
+	}
+	c := newClient(t, url, hss.Credentials{Method: hss.AuthMetadata}, meta(url))
+	readSpec(t, c)
+	readSpec(t, c)
+	if n := emu.Count(emulator.KindMetadata); n != 1 {
+		t.Fatalf("%d metadata requests, want 1", n)
+	}
+	start := time.Now()
+	_, err := newClient(t, url, hss.Credentials{Method: hss.AuthMetadata}, meta("http://127.0.0.1:1")).ListBasicImages(context.Background(), cicd111)
+	var me *hss.MetadataError
+	if !errors.As(err, &me) || !strings.Contains(err.Error(), "no credentials are configured, and the ECS metadata service at http://127.0.0.1:1 gave none") {
+		t.Fatalf("err %v", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Fatalf("failing off-cloud took %s", d)
+	}
+}
