@@ -37,10 +37,14 @@ type Emulator struct {
 	log        []Request
 	faults     []Fault
 	conns      int
+	// inFlight and maxInFlight count HSS requests being served at once.
+	inFlight, maxInFlight int
 	// limit, when set, throttles HSS requests per caller like the API gateway does.
 	limit   rate.Limit
 	burst   int
 	buckets map[string]*rate.Limiter
+	// limitRetryAfter is sent as Retry-After with throttling answers when set.
+	limitRetryAfter string
 }
 
 // Request is what the emulator saw of one request, for tests to assert on.
@@ -161,12 +165,19 @@ func (e *Emulator) Count(kind Kind) int {
 	return n
 }
 
-// Reset forgets the request log and the connection count (not tokens).
+// Reset forgets the request log and the connection and concurrency counts (not tokens).
 func (e *Emulator) Reset() {
 	e.mu.Lock()
 	e.log = nil
-	e.conns = 0
+	e.conns, e.maxInFlight = 0, 0
 	e.mu.Unlock()
+}
+
+// MaxInFlight is the most HSS requests served at the same moment.
+func (e *Emulator) MaxInFlight() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.maxInFlight
 }
 
 // SetRateLimit throttles HSS requests to rps per caller (a token bucket of size burst), answering
@@ -178,6 +189,14 @@ func (e *Emulator) SetRateLimit(rps float64, burst int) {
 	if rps <= 0 {
 		e.limit = 0
 	}
+}
+
+// SetRateLimitRetryAfter makes throttling answers carry Retry-After: v; empty sends none,
+// as the real API gateway may.
+func (e *Emulator) SetRateLimitRetryAfter(v string) {
+	e.mu.Lock()
+	e.limitRetryAfter = v
+	e.mu.Unlock()
 }
 
 // allow takes a token from caller's bucket.
@@ -254,6 +273,17 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.mu.Unlock()
 	}()
 
+	if kind == KindHSS {
+		e.mu.Lock()
+		e.inFlight++
+		e.maxInFlight = max(e.maxInFlight, e.inFlight)
+		e.mu.Unlock()
+		defer func() {
+			e.mu.Lock()
+			e.inFlight--
+			e.mu.Unlock()
+		}()
+	}
 	answered, pf := e.injectFault(rw, r, kind, body)
 	if answered {
 		return
@@ -446,6 +476,11 @@ func (e *Emulator) listBasicImages(w http.ResponseWriter, r *http.Request, body 
 		return
 	}
 	if !e.allow(p.domain.Name + "/" + p.user.Name) {
+		e.mu.Lock()
+		if e.limitRetryAfter != "" {
+			w.Header().Set("Retry-After", e.limitRetryAfter)
+		}
+		e.mu.Unlock()
 		writeError(w, http.StatusTooManyRequests, "APIGW.0308", "The throttling threshold has been reached: policy user over ratelimit.")
 		return
 	}

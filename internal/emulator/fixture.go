@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Fixture is the emulated cloud: accounts with their projects and users, and the images HSS
@@ -203,15 +204,26 @@ func DefaultFixture() *Fixture {
 }
 
 // synthetic answers image IDs "synthetic-N" with N generated entries, for load and paging
-// tests of any size without a large fixture.
+// tests of any size without a large fixture. The entries are generated once per N.
 func synthetic(projectID, imageType, imageID string) (Image, bool) {
 	n, err := strconv.Atoi(strings.TrimPrefix(imageID, SyntheticPrefix))
-	if !strings.HasPrefix(imageID, SyntheticPrefix) || err != nil || n < 0 || n > 100000 {
+	if !strings.HasPrefix(imageID, SyntheticPrefix) || err != nil || n < 0 || n > 1000000 {
 		return Image{}, false
 	}
-	img := Image{ProjectID: projectID, Type: imageType, ID: imageID, EnterpriseProject: "0", BasicImages: make([]BasicImage, n)}
-	for i := range img.BasicImages {
-		img.BasicImages[i] = ManyEntry(i)
+	synthMu.Lock()
+	entries, ok := synthCache[n]
+	if !ok {
+		entries = make([]BasicImage, n)
+		for i := range entries {
+			entries[i] = ManyEntry(i)
+		}
+		synthCache[n] = entries
 	}
-	return img, true
+	synthMu.Unlock()
+	return Image{ProjectID: projectID, Type: imageType, ID: imageID, EnterpriseProject: "0", BasicImages: entries}, true
 }
+
+var (
+	synthMu    sync.Mutex
+	synthCache = map[int][]BasicImage{}
+)

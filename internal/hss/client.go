@@ -8,8 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
-	"golang.org/x/time/rate"
+	"github.com/hsslabs/terraform-provider-hss/internal/pacing"
 )
 
 // Client talks to HSS and IAM. It is safe for concurrent use; authentication and project
@@ -24,7 +25,7 @@ type Client struct {
 	obtained coalescer[*tempKeys]
 	reads    coalescer[*Result]
 	// limiter paces every HSS request of this client; nil means no pacing.
-	limiter *rate.Limiter
+	limiter *pacing.Limiter
 }
 
 // New validates cfg and returns a Client. It makes no network call.
@@ -46,10 +47,13 @@ func New(cfg Config) (*Client, error) {
 	c.projects = coalescer[string]{maxWork: sharedWorkLimit, capacity: 1 << 10}
 	c.tokens = coalescer[*issuedToken]{maxWork: sharedWorkLimit, capacity: 1 << 10, fresh: (*issuedToken).fresh}
 	c.obtained = coalescer[*tempKeys]{maxWork: sharedWorkLimit, capacity: 8, fresh: (*tempKeys).fresh}
-	c.reads = coalescer[*Result]{maxWork: sharedWorkLimit}
-	if cfg.RateLimit > 0 {
-		burst := max(1, int(cfg.RateLimit))
-		c.limiter = rate.NewLimiter(rate.Limit(cfg.RateLimit), burst)
+	cache := cfg.ResultCacheEntries
+	if cache == 0 {
+		cache = DefaultResultCacheEntries
+	}
+	c.reads = coalescer[*Result]{maxWork: sharedWorkLimit, capacity: max(0, cache), weight: func(r *Result) int { return len(r.Items) }}
+	if cfg.RateLimit >= 0 {
+		c.limiter = pacing.New(cfg.RateLimit)
 	}
 	return c, nil
 }
@@ -58,19 +62,20 @@ func New(cfg Config) (*Client, error) {
 // text meant for the user.
 func (c *Client) Redact(s string) string { return c.redactor.Redact(s) }
 
-// pace waits for the shared rate limiter, if any. A wait that would outlast ctx's deadline
-// fails at once, as the deadline passing.
-func (c *Client) pace(ctx context.Context) error {
+// pace waits for the shared rate limiter, if any, and returns when the request may go. A wait
+// that would outlast ctx's deadline fails at once, as the deadline passing.
+func (c *Client) pace(ctx context.Context) (time.Time, error) {
 	if c.limiter == nil {
-		return nil
+		return time.Now(), nil
 	}
-	if err := c.limiter.Wait(ctx); err != nil {
+	sent, err := c.limiter.Wait(ctx)
+	if err != nil {
 		if ctx.Err() != nil {
-			return context.Cause(ctx)
+			return sent, context.Cause(ctx)
 		}
-		return fmt.Errorf("%w: the next slot of the client-side rate limit (%g requests/s) is after the deadline", context.DeadlineExceeded, c.cfg.RateLimit)
+		return sent, fmt.Errorf("%w: the next slot of the client-side rate limit (%.3g requests/s) is after the deadline", context.DeadlineExceeded, c.limiter.Rate())
 	}
-	return nil
+	return sent, nil
 }
 
 func (c *Client) pageConcurrency() int {

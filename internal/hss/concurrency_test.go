@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -125,6 +126,67 @@ func TestIdenticalReadsShareOneRequest(t *testing.T) {
 	}
 	if n := emu.Count(emulator.KindHSS); n != 1 || shared != callers-1 {
 		t.Fatalf("%d HSS requests, %d shared results; want 1 and %d", n, shared, callers-1)
+	}
+}
+
+// A distinct query is read once per client, concurrent or not; results are kept only when
+// the read succeeded.
+func TestIdenticalQueriesReadOnce(t *testing.T) {
+	emu, url := newServer(t)
+	c := newClient(t, url, aksk(), func(c *hss.Config) { c.ProjectID = emulator.ProjectID })
+	for i := 0; i < 200; i++ {
+		res, err := c.ListBasicImages(context.Background(), cicd111)
+		if err != nil || len(res.Items) != 1 || (i > 0) != res.Shared || (i > 0 && res.Requests != 0) {
+			t.Fatalf("read %d: err %v, result %+v", i, err, res)
+		}
+	}
+	if n := emu.Count(emulator.KindHSS); n != 1 {
+		t.Fatalf("%d HSS requests for 200 identical reads, want 1", n)
+	}
+	// Another enterprise project is another query.
+	if _, err := c.ListBasicImages(context.Background(), hss.Query{ImageID: "111", ImageType: "cicd", EnterpriseProjectID: "all_granted_eps"}); err != nil {
+		t.Fatal(err)
+	}
+	emu.AddFault(emulator.Fault{Times: 1, Status: 400, Code: "HSS.0001"})
+	q := hss.Query{ImageID: "multi-os-0001", ImageType: "cicd"}
+	if _, err := c.ListBasicImages(context.Background(), q); err == nil {
+		t.Fatal("no error")
+	}
+	if _, err := c.ListBasicImages(context.Background(), q); err != nil {
+		t.Fatal(err)
+	}
+	if n := emu.Count(emulator.KindHSS); n != 4 {
+		t.Fatalf("%d HSS requests, want 4: a failed read must not be kept", n)
+	}
+}
+
+// With the default page concurrency every page after the first is on the wire at once: a
+// 5,000-entry read is two round trips, not seven.
+func TestPagesAfterTheFirstGoTogether(t *testing.T) {
+	emu, url := newServer(t)
+	const later = 24 // pages 2..25
+	arrived, hold := make(chan struct{}, later), make(chan struct{})
+	emu.AddFault(emulator.Fault{Times: later, Match: func(r *http.Request) bool { return r.URL.Query().Get("offset") != "0" }, Arrived: arrived, Hold: hold})
+	c := newClient(t, url, aksk(), func(c *hss.Config) { c.ProjectID = emulator.ProjectID })
+	done := make(chan error, 1)
+	go func() {
+		res, err := c.ListBasicImages(context.Background(), hss.Query{ImageID: "synthetic-5000", ImageType: "cicd"})
+		if err == nil && (len(res.Items) != 5000 || res.Requests != 25) {
+			err = fmt.Errorf("%d entries in %d requests", len(res.Items), res.Requests)
+		}
+		done <- err
+	}()
+	deadline := time.After(30 * time.Second)
+	for i := 0; i < later; i++ {
+		select {
+		case <-arrived:
+		case <-deadline:
+			t.Fatalf("only %d of %d later pages were sent while the first ones were held", i, later)
+		}
+	}
+	close(hold)
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -19,10 +19,13 @@ const (
 	// DefaultCloud is the domain suffix of the public Huawei Cloud endpoints.
 	DefaultCloud = "myhuaweicloud.com"
 
-	// DefaultRateLimit is the fixed pacing of HSS requests (per second); 0 = none.
-	DefaultRateLimit = 20.0
-	// DefaultPageConcurrency bounds the pages of one read fetched at once after the first.
-	DefaultPageConcurrency = 4
+	// DefaultPageConcurrency bounds the pages of one read fetched at once after the first: as
+	// many as the connection pool holds, so a 5,000-entry read costs two round trips; the
+	// adaptive rate limiter, not a small worker count, keeps that polite.
+	DefaultPageConcurrency = maxConnsPerHost
+	// DefaultResultCacheEntries bounds the entries of the results kept for identical queries
+	// later in the same run (about 40 MB at most).
+	DefaultResultCacheEntries = 250_000
 	// DefaultMaxPages caps one read at 1,000 pages (200,000 entries) whatever total_num claims.
 	DefaultMaxPages = 1000
 	// DefaultListAttempts is how many times a list that changes while being read is read
@@ -175,9 +178,13 @@ type Config struct {
 	// ListAttempts is how often a list that changed while being read is read again from the
 	// start, in all (DefaultListAttempts when zero).
 	ListAttempts int
-	// RateLimit paces HSS requests of this client, shared by every read and page, in requests
-	// per second; zero or less means no pacing.
+	// RateLimit paces HSS requests of this client, shared by every read and page: 0 (the
+	// default) paces adaptively, only once the service throttles; more than 0 is a fixed
+	// ceiling in requests per second, adaptive below it; less than 0 turns pacing off.
 	RateLimit float64
+	// ResultCacheEntries bounds the entries of results kept for identical later queries
+	// (DefaultResultCacheEntries when zero; less than zero keeps none).
+	ResultCacheEntries int
 	// PageConcurrency bounds how many pages of one read are fetched at once
 	// (DefaultPageConcurrency when zero).
 	PageConcurrency int

@@ -15,6 +15,9 @@ import (
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 )
 
+// noCache makes every read reach the server, for tests about what happens between reads.
+func noCache(c *hss.Config) { c.ResultCacheEntries = -1 }
+
 func foreignAKSK() hss.Credentials {
 	return hss.Credentials{Method: hss.AuthAKSK, AccessKey: emulator.ForeignAK, SecretKey: emulator.ForeignSK}
 }
@@ -49,7 +52,7 @@ func counts(emu *emulator.Emulator, kinds ...emulator.Kind) []int {
 // one exchange and one project lookup, kept while the keys are fresh.
 func TestAssumeRoleWithAKSK(t *testing.T) {
 	emu, url := newServer(t)
-	c := newClient(t, url, assume(foreignAKSK()))
+	c := newClient(t, url, assume(foreignAKSK()), noCache)
 	readSpec(t, c)
 	readSpec(t, c)
 	if got := counts(emu, emulator.KindIAMSecurityToken, emulator.KindIAMProjects, emulator.KindHSS); got[0] != 1 || got[1] != 1 || got[2] != 2 {
@@ -67,7 +70,7 @@ func TestAssumeRoleWithAKSK(t *testing.T) {
 func TestTemporaryKeysAreRefreshedBeforeExpiry(t *testing.T) {
 	emu, url := newServer(t)
 	emu.SetTemporaryTTL(4 * time.Minute) // inside the 5-minute margin: never fresh
-	c := newClient(t, url, assume(foreignAKSK()))
+	c := newClient(t, url, assume(foreignAKSK()), noCache)
 	readSpec(t, c)
 	readSpec(t, c)
 	if n := emu.Count(emulator.KindIAMSecurityToken); n != 2 {
@@ -78,7 +81,7 @@ func TestTemporaryKeysAreRefreshedBeforeExpiry(t *testing.T) {
 // Keys the server stops accepting are replaced once and the read goes on.
 func TestRefusedTemporaryKeysAreRenewed(t *testing.T) {
 	emu, url := newServer(t)
-	c := newClient(t, url, assume(foreignAKSK()), fastRetries(0))
+	c := newClient(t, url, assume(foreignAKSK()), fastRetries(0), noCache)
 	readSpec(t, c)
 	emu.ExpireTemporaryKeys() // while the client still trusts them
 	readSpec(t, c)
@@ -159,7 +162,7 @@ func TestMetadata(t *testing.T) {
 	meta := func(endpoint string) func(*hss.Config) {
 		return func(c *hss.Config) { c.MetadataEndpoint = endpoint }
 	}
-	c := newClient(t, url, hss.Credentials{Method: hss.AuthMetadata}, meta(url))
+	c := newClient(t, url, hss.Credentials{Method: hss.AuthMetadata}, meta(url), noCache)
 	readSpec(t, c)
 	readSpec(t, c)
 	if n := emu.Count(emulator.KindMetadata); n != 1 {

@@ -237,7 +237,11 @@ func samePages(a, b []page) bool {
 }
 
 func (r *reader) result(projectID string, pages []page) *Result {
-	res := &Result{Region: r.q.Region, ProjectID: projectID, TotalNum: pages[0].total, Items: []BasicImage{}, Requests: int(r.requests.Load())}
+	n := 0
+	for _, p := range pages {
+		n += len(p.items)
+	}
+	res := &Result{Region: r.q.Region, ProjectID: projectID, TotalNum: pages[0].total, Items: make([]BasicImage, 0, n), Requests: int(r.requests.Load())}
 	for _, p := range pages {
 		res.Items = append(res.Items, p.items...)
 	}

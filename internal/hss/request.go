@@ -72,8 +72,10 @@ func (c *Client) call(ctx context.Context, op operation) (any, exchange, int, er
 	var last exchange
 	sent, renewed := 0, false
 	for n := 0; ; n++ {
+		var sentAt time.Time
 		if op.paced {
-			if err := c.pace(ctx); err != nil {
+			var err error
+			if sentAt, err = c.pace(ctx); err != nil {
 				return nil, last, sent, &InterruptedError{InFlight: op.label(), Attempts: sent, Waiting: WaitingRateLimit, Err: err}
 			}
 		}
@@ -89,6 +91,14 @@ func (c *Client) call(ctx context.Context, op operation) (any, exchange, int, er
 		attemptTimedOut := errors.Is(context.Cause(actx), errAttemptTimedOut)
 		cancel()
 		last = bt.lastExchange()
+		if op.paced && c.limiter != nil {
+			switch {
+			case err == nil:
+				c.limiter.Succeeded()
+			case last.status == http.StatusTooManyRequests:
+				c.limiter.Throttled(sentAt)
+			}
+		}
 		if err == nil {
 			return out, last, sent, nil
 		}

@@ -127,7 +127,7 @@ func TestRetryWaitStopsOnCancel(t *testing.T) {
 // A password-issued token that expires mid-run is replaced once; a static token is not.
 func TestReauthenticateOnExpiredToken(t *testing.T) {
 	emu, url := newServer(t)
-	c := newClient(t, url, hss.Credentials{Method: hss.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName}, fastRetries(0))
+	c := newClient(t, url, hss.Credentials{Method: hss.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName}, fastRetries(0), noCache)
 	if _, err := c.ListBasicImages(context.Background(), cicd111); err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -26,9 +27,12 @@ type scenario struct {
 	name string
 	// auth is the provider block's credentials.
 	auth string
-	// rateLimit is the provider's rate_limit; serverRPS the emulator's per-caller limit (0: none).
-	rateLimit float64
+	// rateLimit is the provider's rate_limit line, empty for the default; serverRPS the
+	// emulator's per-caller limit (0: none), answered without Retry-After.
+	rateLimit string
 	serverRPS float64
+	// identical makes every instance the same query.
+	identical bool
 }
 
 type sample struct {
@@ -40,7 +44,15 @@ func main() {
 	runs := flag.Int("runs", 3, "runs per scenario (medians are reported)")
 	instances := flag.Int("instances", 200, "hss_image_basic_image instances, each a distinct query")
 	latency := flag.Duration("latency", 20*time.Millisecond, "latency the emulator adds to every HSS response")
+	big := flag.String("big", "", "comma-separated result sizes: plan one read of each, measuring the provider process (CPU, peak RSS)")
 	flag.Parse()
+	if *big != "" {
+		if err := runBig(*runs, *big, *latency); err != nil {
+			fmt.Fprintln(os.Stderr, "planbench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*runs, *instances, *latency); err != nil {
 		fmt.Fprintln(os.Stderr, "planbench:", err)
 		os.Exit(1)
@@ -68,13 +80,15 @@ func run(runs, instances int, latency time.Duration) error {
 	aksk := fmt.Sprintf("access_key = %q\n  secret_key = %q", emulator.AccessKeyID, emulator.SecretAccessKey)
 	password := fmt.Sprintf("user_name = %q\n  password = %q\n  domain_name = %q", emulator.UserName, emulator.UserPassword, emulator.DomainName)
 	scenarios := []scenario{
-		{name: "AK/SK, no pacing", auth: aksk},
-		{name: "password, no pacing", auth: password},
-		{name: "AK/SK, default pacing (20/s)", auth: aksk, rateLimit: 20},
-		{name: "AK/SK, server limit 25/s, paced 20/s", auth: aksk, rateLimit: 20, serverRPS: 25},
-		{name: "AK/SK, server limit 25/s, unpaced", auth: aksk, serverRPS: 25},
+		{name: "distinct, defaults", auth: aksk},
+		{name: "distinct, rate_limit = 0", auth: aksk, rateLimit: "rate_limit = 0"},
+		{name: "distinct, password, defaults", auth: password},
+		{name: "distinct, server 25/s (no Retry-After), defaults", auth: aksk, serverRPS: 25},
+		{name: "distinct, server 25/s, rate_limit = 20", auth: aksk, rateLimit: "rate_limit = 20", serverRPS: 25},
+		{name: "distinct, server 25/s, rate_limit = 0", auth: aksk, rateLimit: "rate_limit = 0", serverRPS: 25},
+		{name: "identical, defaults", auth: aksk, identical: true},
 	}
-	fmt.Printf("terraform plan of %d instances, emulator latency %s, %d runs each, %s/%s, %d CPUs\n\n",
+	fmt.Printf("terraform plan of %d hss_image_basic_image instances (for_each), emulator latency %s, %d runs each (medians), %s/%s, %d CPUs\n\n",
 		instances, latency, runs, runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "scenario\twall (median)\tHSS requests\tIAM requests\t429s\tconnections\t")
@@ -91,6 +105,14 @@ func run(runs, instances int, latency time.Duration) error {
 		fmt.Fprintf(tw, "%s\t%.2fs\t%d\t%d\t%d\t%d\t\n", sc.name, m.wall.Seconds(), m.hss, m.iam, m.throttled, m.connections)
 	}
 	return tw.Flush()
+}
+
+// imageExpr names instance i's image: synthetic-i entries each, or all the same query.
+func imageExpr(identical bool, instances int) string {
+	if identical {
+		return fmt.Sprintf("%q", fmt.Sprintf("synthetic-%d", instances))
+	}
+	return `"synthetic-${i}"`
 }
 
 func buildProvider(dir string) error {
@@ -128,13 +150,13 @@ func once(tf, rc, work string, sc scenario, instances int, latency time.Duration
 provider "hss" {
   region      = %q
   endpoints   = { hss = %q, iam = %q }
-  rate_limit  = %g
   max_retries = 20
+  %s
   %s
 }
 
 locals {
-  images = { for i in range(1, %d) : "image-${i}" => "synthetic-${i}" }
+  images = { for i in range(1, %d) : "image-${i}" => %s }
 }
 
 data "hss_image_basic_image" "all" {
@@ -146,7 +168,7 @@ data "hss_image_basic_image" "all" {
 output "entries" {
   value = sum([for d in data.hss_image_basic_image.all : d.total_num])
 }
-`, emulator.Region, srv.URL, srv.URL, sc.rateLimit, sc.auth, instances+1)
+`, emulator.Region, srv.URL, srv.URL, sc.rateLimit, sc.auth, instances+1, imageExpr(sc.identical, instances))
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
 		return sample{}, err
 	}
@@ -162,6 +184,9 @@ output "entries" {
 		return sample{}, fmt.Errorf("terraform plan: %w\n%s", err, out)
 	}
 	want := fmt.Sprintf("entries = %d", instances*(instances+1)/2)
+	if sc.identical {
+		want = fmt.Sprintf("entries = %d", instances*instances)
+	}
 	if !strings.Contains(string(out), want) {
 		return sample{}, fmt.Errorf("plan output lacks %q:\n%s", want, out)
 	}
@@ -191,4 +216,51 @@ func median(s []sample) sample {
 		throttled:   pick(func(x sample) int { return x.throttled }),
 		connections: pick(func(x sample) int { return x.connections }),
 	}
+}
+
+func runBig(runs int, sizes string, latency time.Duration) error {
+	tf, err := exec.LookPath("terraform")
+	if err != nil {
+		return errors.New("the Terraform CLI is not on PATH")
+	}
+	work, err := os.MkdirTemp("", "planbench")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	if err := buildProvider(work); err != nil {
+		return err
+	}
+	fmt.Printf("terraform plan of one read, emulator latency %s, %d runs each (medians), %s/%s, %d CPUs\n\n",
+		latency, runs, runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "entries\tplan wall\tprovider CPU\tprovider peak RSS\tHSS requests\tmost at once\t")
+	for _, f := range strings.Split(sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil {
+			return fmt.Errorf("-big: %w", err)
+		}
+		var ss []bigSample
+		for i := 0; i < runs; i++ {
+			s, err := bigRead(tf, work, n, latency)
+			if err != nil {
+				return err
+			}
+			ss = append(ss, s)
+		}
+		pick := func(f func(bigSample) int64) int64 {
+			v := make([]int64, len(ss))
+			for i := range ss {
+				v[i] = f(ss[i])
+			}
+			sort.Slice(v, func(a, b int) bool { return v[a] < v[b] })
+			return v[len(v)/2]
+		}
+		fmt.Fprintf(tw, "%d\t%.2fs\t%.2fs\t%.0f MB\t%d\t%d\t\n", n,
+			time.Duration(pick(func(s bigSample) int64 { return int64(s.wall) })).Seconds(),
+			time.Duration(pick(func(s bigSample) int64 { return int64(s.providerCPU) })).Seconds(),
+			float64(pick(func(s bigSample) int64 { return s.peakRSS }))/1e6,
+			pick(func(s bigSample) int64 { return int64(s.hss) }), pick(func(s bigSample) int64 { return int64(s.inFlight) }))
+	}
+	return tw.Flush()
 }

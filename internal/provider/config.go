@@ -237,9 +237,12 @@ func (r *resolver) tuning(m hssProviderModel, cfg *hss.Config) {
 	if n, ok := r.number("max_retries", m.MaxRetries, 0, maxRetriesLimit, true); ok {
 		cfg.MaxRetries = int(n)
 	}
-	cfg.RateLimit = hss.DefaultRateLimit
+	// Unset: adaptive pacing (0 to the client). 0: no pacing at all. More: a ceiling.
 	if n, ok := r.number("rate_limit", m.RateLimit, 0, maxRateLimit, false); ok {
 		cfg.RateLimit = n
+		if n == 0 {
+			cfg.RateLimit = -1
+		}
 	}
 	cfg.PageConcurrency = hss.DefaultPageConcurrency
 	if n, ok := r.number("page_concurrency", m.PageConcurrency, 1, maxPageConcurrency, true); ok {

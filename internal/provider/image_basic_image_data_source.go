@@ -10,12 +10,15 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
@@ -37,25 +40,26 @@ type imageBasicImageDataSource struct {
 }
 
 type imageBasicImageDataSourceModel struct {
-	ID                  types.String      `tfsdk:"id"`
-	Region              types.String      `tfsdk:"region"`
-	EnterpriseProjectID types.String      `tfsdk:"enterprise_project_id"`
-	ImageID             types.String      `tfsdk:"image_id"`
-	ImageType           types.String      `tfsdk:"image_type"`
-	ImageReference      types.String      `tfsdk:"image_reference"`
-	Namespace           types.String      `tfsdk:"namespace"`
-	ImageName           types.String      `tfsdk:"image_name"`
-	ImageVersion        types.String      `tfsdk:"image_version"`
-	OSName              types.String      `tfsdk:"os_name"`
-	TotalNum            types.Int64       `tfsdk:"total_num"`
-	DataList            []basicImageModel `tfsdk:"data_list"`
-	Timeouts            timeouts.Value    `tfsdk:"timeouts"`
+	ID                  types.String   `tfsdk:"id"`
+	Region              types.String   `tfsdk:"region"`
+	EnterpriseProjectID types.String   `tfsdk:"enterprise_project_id"`
+	ImageID             types.String   `tfsdk:"image_id"`
+	ImageType           types.String   `tfsdk:"image_type"`
+	ImageReference      types.String   `tfsdk:"image_reference"`
+	Namespace           types.String   `tfsdk:"namespace"`
+	ImageName           types.String   `tfsdk:"image_name"`
+	ImageVersion        types.String   `tfsdk:"image_version"`
+	OSName              types.String   `tfsdk:"os_name"`
+	TotalNum            types.Int64    `tfsdk:"total_num"`
+	DataList            types.List     `tfsdk:"data_list"`
+	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
-type basicImageModel struct {
-	OSName      types.String `tfsdk:"os_name"`
-	OSVersion   types.String `tfsdk:"os_version"`
-	LayerDigest types.String `tfsdk:"layer_digest"`
+// basicImageAttrs are the fields of one data_list entry.
+var basicImageAttrs = map[string]attr.Type{
+	"os_name":      types.StringType,
+	"os_version":   types.StringType,
+	"layer_digest": types.StringType,
 }
 
 // defaultReadTimeout bounds a whole read, retries and back-off included.
@@ -144,16 +148,16 @@ func (d *imageBasicImageDataSource) Schema(ctx context.Context, _ datasource.Sch
 			},
 			"timeouts": timeouts.AttributesWithOpts(ctx, timeouts.Opts{ReadDescription: fmt.Sprintf(
 				"How long a read may take, retries and back-off included, as a duration such as \"30s\" or \"2m\". Defaults to %s.", defaultReadTimeout)}),
-			"data_list": schema.ListNestedAttribute{
-				Computed:            true,
-				MarkdownDescription: "Every matching base-image entry, in API order. Empty when nothing matches.",
-				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
-						"os_name":      schema.StringAttribute{Computed: true, MarkdownDescription: "OS of the base image."},
-						"os_version":   schema.StringAttribute{Computed: true, MarkdownDescription: "OS version of the base image."},
-						"layer_digest": schema.StringAttribute{Computed: true, MarkdownDescription: "Layer digest of the base image."},
-					},
-				},
+			// A list of objects rather than a nested attribute: Terraform's test mocks
+			// (mock_provider, override_data) accept values for it, and the provider builds it
+			// without reflection.
+			"data_list": schema.ListAttribute{
+				Computed:    true,
+				ElementType: types.ObjectType{AttrTypes: basicImageAttrs},
+				MarkdownDescription: "Every matching base-image entry, in API order; empty when nothing matches. Each entry has:\n" +
+					"  - `os_name` (String) OS of the base image, e.g. `Debian`.\n" +
+					"  - `os_version` (String) OS version of the base image, e.g. `9`.\n" +
+					"  - `layer_digest` (String) Digest of the base image's layer, e.g. `sha256:27833a3b…`.",
 			},
 		},
 	}
@@ -250,16 +254,36 @@ func (d *imageBasicImageDataSource) Read(ctx context.Context, req datasource.Rea
 	}
 	m.EnterpriseProjectID = types.StringValue(eps)
 	m.TotalNum = types.Int64Value(int64(res.TotalNum))
-	m.DataList = make([]basicImageModel, 0, len(res.Items))
-	for _, it := range res.Items {
-		m.DataList = append(m.DataList, basicImageModel{
-			OSName:      types.StringValue(it.OSName),
-			OSVersion:   types.StringValue(it.OSVersion),
-			LayerDigest: types.StringValue(it.LayerDigest),
-		})
-	}
+	// data_list is set on its own, below: the model's reflection would cost ten times more.
+	m.DataList = types.ListNull(types.ObjectType{AttrTypes: basicImageAttrs})
 	tflog.Debug(ctx, "Read HSS basic image information", map[string]any{"entries": len(res.Items), "total_num": res.TotalNum, "requests": res.Requests})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(setBasicImages(&resp.State, res.Items)...)
+	}
+}
+
+// setBasicImages puts items into state as data_list, built as Terraform values directly: for
+// 20,000 entries that takes a tenth of the time and memory of the framework's reflection.
+func setBasicImages(state *tfsdk.State, items []hss.BasicImage) diag.Diagnostics {
+	elemType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"os_name": tftypes.String, "os_version": tftypes.String, "layer_digest": tftypes.String,
+	}}
+	elems := make([]tftypes.Value, len(items))
+	for i, it := range items {
+		elems[i] = tftypes.NewValue(elemType, map[string]tftypes.Value{
+			"os_name":      tftypes.NewValue(tftypes.String, it.OSName),
+			"os_version":   tftypes.NewValue(tftypes.String, it.OSVersion),
+			"layer_digest": tftypes.NewValue(tftypes.String, it.LayerDigest),
+		})
+	}
+	var attrs map[string]tftypes.Value
+	if err := state.Raw.As(&attrs); err != nil {
+		return diag.Diagnostics{diag.NewErrorDiagnostic("Unable to set data_list", err.Error())}
+	}
+	attrs["data_list"] = tftypes.NewValue(tftypes.List{ElementType: elemType}, elems)
+	state.Raw = tftypes.NewValue(state.Raw.Type(), attrs)
+	return nil
 }
 
 // orDefault is the data source's own value when set, else the provider's default.

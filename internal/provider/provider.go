@@ -187,14 +187,18 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			},
 			"rate_limit": schema.Float64Attribute{
 				Optional: true,
-				MarkdownDescription: fmt.Sprintf("Most HSS requests per second this provider sends, shared by every read and page, "+
-					"so large plans pace themselves instead of being throttled. 0 turns pacing off. Defaults to %g.", hss.DefaultRateLimit) +
+				MarkdownDescription: "Most HSS requests per second this provider sends, shared by every read and page. " +
+					"Unset (the default), requests are not paced until the service throttles; then the provider paces itself " +
+					"just below the rate the service accepted and probes upward again while nothing is throttled. " +
+					"A number is a fixed ceiling, with the same adaptive slowing below it. " +
+					"`0` turns pacing off entirely: throttled requests are still retried with back-off." +
 					envNote("rate_limit"),
 				Validators: []validator.Float64{float64validator.Between(0, maxRateLimit)},
 			},
 			"page_concurrency": schema.Int64Attribute{
 				Optional: true,
-				MarkdownDescription: fmt.Sprintf("How many pages of one result are fetched at once after the first. Defaults to %d.", hss.DefaultPageConcurrency) +
+				MarkdownDescription: fmt.Sprintf("How many pages of one result are fetched at once after the first. Defaults to %d, "+
+					"the connection pool's size, so large results take few round trips; the rate limiter keeps that polite.", hss.DefaultPageConcurrency) +
 					envNote("page_concurrency"),
 				Validators: []validator.Int64{int64validator.Between(1, maxPageConcurrency)},
 			},

@@ -41,6 +41,9 @@ func TestMain(m *testing.M) {
 		}
 	}
 	code := m.Run()
+	if built.dir != "" {
+		_ = os.RemoveAll(built.dir)
+	}
 	os.Exit(code)
 }
 

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,20 +27,35 @@ terraform {
 }
 `
 
-// buildProvider compiles the provider binary once for tests that drive Terraform directly.
+// built is the provider binary, compiled once for every test that drives Terraform directly.
+var built struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// buildProvider returns the directory of the provider binary built from this tree.
 func buildProvider(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	_, file, _, _ := runtime.Caller(0)
-	root := filepath.Join(filepath.Dir(file), "..", "..")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(dir, "terraform-provider-hss"), ".")
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
+	built.once.Do(func() {
+		built.dir, built.err = os.MkdirTemp("", "hss-provider") //nolint:usetesting // shared by every test, removed in TestMain
+		if built.err != nil {
+			return
+		}
+		_, file, _, _ := runtime.Caller(0)
+		root := filepath.Join(filepath.Dir(file), "..", "..")
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(built.dir, "terraform-provider-hss"), ".")
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("building the provider: %w\n%s", err, out)
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
 	}
-	return dir
+	return built.dir
 }
 
 // terraformRun runs the Terraform CLI in dir with the provider from pluginDir and returns
@@ -189,5 +205,37 @@ output "base" {
 				t.Errorf("%s contains secret %.12q…", where, s)
 			}
 		}
+	}
+}
+
+// A plan reads each distinct query once, however many instances ask for it: 200 instances of
+// one query cost one HSS request.
+func TestAccPlanReadsEachQueryOnce(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	plugins := buildProvider(t)
+	e := newEmu(t)
+	dir := t.TempDir()
+	config := requiredProviders + e.provider(authAKSK, fmt.Sprintf("project_id = %q", emulator.ProjectID)) + `
+data "hss_image_basic_image" "same" {
+  for_each   = toset([for i in range(200) : tostring(i)])
+  image_id   = "multi-os-0001"
+  image_type = "cicd"
+}
+
+output "entries" {
+  value = sum([for d in data.hss_image_basic_image.same : length(d.data_list)])
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := terraformRun(t, dir, plugins, nil, "plan", "-input=false", "-lock=false", "-no-color")
+	if !strings.Contains(out, "entries = 600") {
+		t.Fatalf("plan output:\n%s", out)
+	}
+	if n := e.Count(emulator.KindHSS); n != 1 {
+		t.Fatalf("%d HSS requests for 200 instances of one query, want 1", n)
 	}
 }

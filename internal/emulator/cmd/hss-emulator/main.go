@@ -32,6 +32,7 @@ func run() int {
 	listen := flag.String("listen", "127.0.0.1:0", "address to listen on (loopback only)")
 	latency := flag.Duration("latency", 0, "delay added to every HSS response")
 	rps := flag.Float64("rate-limit", 0, "HSS requests per second allowed per caller before 429 APIGW.0308 (0: unlimited)")
+	retryAfter := flag.String("retry-after", "", "Retry-After header sent with rate-limit 429s (default: none, as the API gateway may)")
 	quiet := flag.Bool("quiet", false, "do not print the request summary on exit")
 	flag.Parse()
 
@@ -53,6 +54,7 @@ func run() int {
 	}
 	if *rps > 0 {
 		emu.SetRateLimit(*rps, max(1, int(*rps)))
+		emu.SetRateLimitRetryAfter(*retryAfter)
 	}
 	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second, ConnState: emu.ConnState}
 	go func() { _ = srv.Serve(ln) }()

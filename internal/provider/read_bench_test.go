@@ -1,0 +1,74 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+)
+
+// BenchmarkReadDataSource is one read of a large result through the provider's protocol
+// server, as Terraform drives it: configure, read, and the state encoded for the wire.
+func BenchmarkReadDataSource(b *testing.B) {
+	for _, n := range []int{20000} {
+		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
+			e := emulator.New(nil)
+			srv := httptest.NewServer(e)
+			b.Cleanup(srv.Close)
+			ctx := context.Background()
+			s, err := providerserver.NewProtocol6WithError(newWithEnv("bench", mapEnv{})())()
+			if err != nil {
+				b.Fatal(err)
+			}
+			schemas, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			str := func(v string) tftypes.Value { return tftypes.NewValue(tftypes.String, v) }
+			pt := schemas.Provider.ValueType()
+			pcfg := nullsExcept(pt.(tftypes.Object), map[string]tftypes.Value{
+				"region": str(emulator.Region), "access_key": str(emulator.AccessKeyID), "secret_key": str(emulator.SecretAccessKey),
+				"project_id": str(emulator.ProjectID),
+				"endpoints":  tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, map[string]tftypes.Value{"hss": str(srv.URL), "iam": str(srv.URL)}),
+			})
+			pdv, _ := tfprotov6.NewDynamicValue(pt, pcfg)
+			if resp, err := s.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &pdv}); err != nil || len(resp.Diagnostics) > 0 {
+				b.Fatalf("%v %v", err, resp.Diagnostics)
+			}
+			dt := schemas.DataSourceSchemas["hss_image_basic_image"].ValueType()
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				// A new query each time (about n entries): the client keeps results of identical ones.
+				b.StopTimer()
+				cfg := nullsExcept(dt.(tftypes.Object), map[string]tftypes.Value{"image_id": str(fmt.Sprintf("synthetic-%d", n+i)), "image_type": str("cicd")})
+				dv, _ := tfprotov6.NewDynamicValue(dt, cfg)
+				i++
+				b.StartTimer()
+				resp, err := s.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "hss_image_basic_image", Config: &dv})
+				if err != nil || len(resp.Diagnostics) > 0 || resp.State == nil {
+					b.Fatalf("%v %v", err, resp.Diagnostics)
+				}
+			}
+		})
+	}
+}
+
+// nullsExcept is an object of type t whose attributes are null but for set.
+func nullsExcept(t tftypes.Object, set map[string]tftypes.Value) tftypes.Value {
+	vals := map[string]tftypes.Value{}
+	for name, at := range t.AttributeTypes {
+		if v, ok := set[name]; ok {
+			vals[name] = v
+			continue
+		}
+		vals[name] = tftypes.NewValue(at, nil)
+	}
+	return tftypes.NewValue(t, vals)
+}
