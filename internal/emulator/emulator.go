@@ -32,11 +32,13 @@ type Emulator struct {
 	tempKeys map[string]*tempKey
 	tempTTL  time.Duration
 	// issued holds every secret the emulator handed out, for tests to look for.
-	issued     []string
-	signingKey *rsa.PrivateKey
-	log        []Request
-	faults     []Fault
-	conns      int
+	issued []string
+	// signingKey signs test ID tokens; generated on first use, as it takes a while.
+	signingKey     *rsa.PrivateKey
+	signingKeyOnce sync.Once
+	log            []Request
+	faults         []Fault
+	conns          int
 	// inFlight and maxInFlight count HSS requests being served at once.
 	inFlight, maxInFlight int
 	// limit, when set, throttles HSS requests per caller like the API gateway does.
@@ -98,8 +100,7 @@ func New(f *Fixture) *Emulator {
 	if f == nil {
 		f = DefaultFixture()
 	}
-	return &Emulator{fixture: f, now: time.Now, tokenTTL: 24 * time.Hour, tokens: map[string]*token{}, tempKeys: map[string]*tempKey{},
-		signingKey: newSigningKey()}
+	return &Emulator{fixture: f, now: time.Now, tokenTTL: 24 * time.Hour, tokens: map[string]*token{}, tempKeys: map[string]*tempKey{}}
 }
 
 // SetClock replaces the emulator's clock, e.g. to make a signature stale.

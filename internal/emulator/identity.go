@@ -53,13 +53,16 @@ type tempKey struct {
 	expires           time.Time
 }
 
-// newSigningKey is the key the emulator signs test ID tokens with.
-func newSigningKey() *rsa.PrivateKey {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		panic(err)
-	}
-	return k
+// key is the key the emulator signs test ID tokens with.
+func (e *Emulator) key() *rsa.PrivateKey {
+	e.signingKeyOnce.Do(func() {
+		k, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			panic(err)
+		}
+		e.signingKey = k
+	})
+	return e.signingKey
 }
 
 // SignIDToken returns an ID token for subject, issued by the fixture's identity provider
@@ -76,7 +79,7 @@ func (e *Emulator) SignIDToken(subject string, ttl time.Duration, mutate func(jw
 	}
 	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
 	tok.Header["kid"] = "emulator"
-	s, err := tok.SignedString(e.signingKey)
+	s, err := tok.SignedString(e.key())
 	if err != nil {
 		panic(err)
 	}
@@ -246,7 +249,7 @@ func (e *Emulator) idTokenTokens(w http.ResponseWriter, r *http.Request, body []
 		return
 	}
 	claims := jwt.MapClaims{}
-	_, err := jwt.ParseWithClaims(b.Auth.IDToken.ID, claims, func(*jwt.Token) (any, error) { return &e.signingKey.PublicKey, nil },
+	_, err := jwt.ParseWithClaims(b.Auth.IDToken.ID, claims, func(*jwt.Token) (any, error) { return &e.key().PublicKey, nil },
 		jwt.WithValidMethods([]string{"RS256"}), jwt.WithIssuer(idp.Issuer), jwt.WithAudience(idp.Audience),
 		jwt.WithExpirationRequired(), jwt.WithTimeFunc(e.now))
 	if err != nil {

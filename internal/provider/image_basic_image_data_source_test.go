@@ -282,6 +282,7 @@ func TestAccImageBasicImage_credentialMethods(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: factories(c.env),
 				Steps: []resource.TestStep{{
@@ -478,8 +479,9 @@ data "hss_image_basic_image" "test" {
 // Throttling and outages are retried within the plan; max_retries = 0 turns retries off.
 func TestAccImageBasicImage_retries(t *testing.T) {
 	e := newEmu(t)
+	// Pacing is off: after a throttle it would slow the retries down, and it is tested elsewhere.
 	cfg := func(extra ...string) string {
-		return e.provider(append([]string{authAKSK, fmt.Sprintf("project_id = %q", emulator.ProjectID)}, extra...)...) + dataCICD111
+		return e.provider(append([]string{authAKSK, fmt.Sprintf("project_id = %q", emulator.ProjectID), "rate_limit = 0"}, extra...)...) + dataCICD111
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(nil),

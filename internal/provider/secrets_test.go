@@ -111,22 +111,32 @@ func TestAccSecretsStaySecret(t *testing.T) {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
 	plugins := buildProvider(t)
-	e := newEmu(t)
-	token := e.IssueToken(emulator.UserName, emulator.ProjectID, time.Hour)
-	idToken := e.SignIDToken("ci", time.Hour, nil)
-	cases := map[string]struct {
-		auth    string
-		secrets []string
-	}{
-		"aksk":         {authAKSK, []string{emulator.SecretAccessKey}},
-		"temporary":    {authTemp, []string{emulator.TempSecretKey, emulator.TempSecurityTok}},
-		"token":        {fmt.Sprintf("token = %q", token), []string{token}},
-		"password":     {authPassword, []string{emulator.UserPassword}},
-		"assume_role":  {authForeign + "\n  " + assumeRoleBlock, []string{emulator.ForeignSK}},
-		"oidc":         {oidcBlock(idToken), []string{idToken}},
-		"oidc_file":    {fmt.Sprintf("assume_role_with_oidc {\n    idp_id = %q\n    id_token_file = %q\n  }", emulator.IdpID, writeIDToken(t, idToken)), []string{idToken}},
-		"ecs_metadata": {"", nil},
-		"profile":      {fmt.Sprintf("shared_config_file = %q\n  profile = \"emulator\"", writeProfile(t)), []string{emulator.SecretAccessKey}},
+	// Each case has an emulator of its own, so they run in parallel.
+	cases := map[string]func(e *emu) (auth string, secrets []string){
+		"aksk": func(*emu) (string, []string) { return authAKSK, []string{emulator.SecretAccessKey} },
+		"temporary": func(*emu) (string, []string) {
+			return authTemp, []string{emulator.TempSecretKey, emulator.TempSecurityTok}
+		},
+		"token": func(e *emu) (string, []string) {
+			token := e.IssueToken(emulator.UserName, emulator.ProjectID, time.Hour)
+			return fmt.Sprintf("token = %q", token), []string{token}
+		},
+		"password": func(*emu) (string, []string) { return authPassword, []string{emulator.UserPassword} },
+		"assume_role": func(*emu) (string, []string) {
+			return authForeign + "\n  " + assumeRoleBlock, []string{emulator.ForeignSK}
+		},
+		"oidc": func(e *emu) (string, []string) {
+			idToken := e.SignIDToken("ci", time.Hour, nil)
+			return oidcBlock(idToken), []string{idToken}
+		},
+		"oidc_file": func(e *emu) (string, []string) {
+			idToken := e.SignIDToken("ci", time.Hour, nil)
+			return fmt.Sprintf("assume_role_with_oidc {\n    idp_id = %q\n    id_token_file = %q\n  }", emulator.IdpID, writeIDToken(t, idToken)), []string{idToken}
+		},
+		"ecs_metadata": func(*emu) (string, []string) { return "", nil },
+		"profile": func(*emu) (string, []string) {
+			return fmt.Sprintf("shared_config_file = %q\n  profile = \"emulator\"", writeProfile(t)), []string{emulator.SecretAccessKey}
+		},
 	}
 	for name, c := range cases {
 		for _, echo := range []bool{false, true} {
@@ -134,7 +144,10 @@ func TestAccSecretsStaySecret(t *testing.T) {
 				name += "/echo"
 			}
 			t.Run(name, func(t *testing.T) {
-				secretsStaySecret(t, e, plugins, c.auth, c.secrets, echo)
+				t.Parallel()
+				e := newEmu(t)
+				auth, secrets := c(e)
+				secretsStaySecret(t, e, plugins, auth, secrets, echo)
 			})
 		}
 	}
