@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -146,8 +147,7 @@ func (d *imageBasicImageDataSource) Schema(ctx context.Context, _ datasource.Sch
 				Computed:            true,
 				MarkdownDescription: "Total number of matching base-image entries, as reported by the API.",
 			},
-			"timeouts": timeouts.AttributesWithOpts(ctx, timeouts.Opts{ReadDescription: fmt.Sprintf(
-				"How long a read may take, retries and back-off included, as a duration such as \"30s\" or \"2m\". Defaults to %s.", defaultReadTimeout)}),
+			"timeouts": timeoutsAttribute(ctx),
 			// A list of objects rather than a nested attribute: Terraform's test mocks
 			// (mock_provider, override_data) accept values for it, and the provider builds it
 			// without reflection.
@@ -163,6 +163,18 @@ func (d *imageBasicImageDataSource) Schema(ctx context.Context, _ datasource.Sch
 	}
 }
 
+// timeoutsAttribute is the timeouts block's attribute, described itself too: registries and
+// `terraform providers schema -json` show every attribute's description.
+func timeoutsAttribute(ctx context.Context) schema.Attribute {
+	a := timeouts.AttributesWithOpts(ctx, timeouts.Opts{ReadDescription: fmt.Sprintf(
+		"How long a read may take, retries and back-off included, as a duration such as \"30s\" or \"2m\". Defaults to %s.", defaultReadTimeout)})
+	if n, ok := a.(schema.SingleNestedAttribute); ok {
+		n.MarkdownDescription = "Time limits of this data source's operations."
+		return n
+	}
+	return a
+}
+
 // ValidateConfig requires what identifies a repository image, which a schema cannot express.
 func (d *imageBasicImageDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
 	var m imageBasicImageDataSourceModel
@@ -171,6 +183,9 @@ func (d *imageBasicImageDataSource) ValidateConfig(ctx context.Context, req data
 		return
 	}
 	t := m.ImageType.ValueString()
+	if !slices.Contains(hss.ImageTypes, t) {
+		return // image_type's own validator names the allowed values; nothing else applies yet
+	}
 	if t == hss.ImageTypeCICD || !m.ImageReference.IsNull() {
 		return
 	}

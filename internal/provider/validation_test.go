@@ -1,9 +1,13 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 )
 
@@ -287,5 +291,25 @@ data "hss_image_basic_image" "test" {
 	})
 	if n := len(e.Requests()); n != 0 {
 		t.Fatalf("invalid configurations reached the API %d times", n)
+	}
+}
+
+// A typo in image_type gets the "must be one of" error alone, not repository-image errors that
+// would only apply to a valid repository type.
+func TestImageTypeTypoReportsOnlyItself(t *testing.T) {
+	ctx := context.Background()
+	ds := NewImageBasicImageDataSource().(*imageBasicImageDataSource)
+	var sr datasource.SchemaResponse
+	ds.Schema(ctx, datasource.SchemaRequest{}, &sr)
+	typ := sr.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	for imageType, wantErrors := range map[string]int{"cidc": 0, "harbor": 3} {
+		raw := nullsExcept(typ, map[string]tftypes.Value{
+			"image_id": tftypes.NewValue(tftypes.String, "x"), "image_type": tftypes.NewValue(tftypes.String, imageType),
+		})
+		var resp datasource.ValidateConfigResponse
+		ds.ValidateConfig(ctx, datasource.ValidateConfigRequest{Config: tfsdk.Config{Schema: sr.Schema, Raw: raw}}, &resp)
+		if n := resp.Diagnostics.ErrorsCount(); n != wantErrors {
+			t.Fatalf("image_type %q: %d errors, want %d: %v", imageType, n, wantErrors, resp.Diagnostics)
+		}
 	}
 }

@@ -1,11 +1,12 @@
-// Command hss-emulator serves the local HSS and IAM emulator.
+// Command hss-emulator serves the local HSS, IAM and ECS metadata emulator.
 //
-//	hss-emulator [-listen 127.0.0.1:0] [-latency 20ms] [-rate-limit 25]  serve until interrupted
-//	hss-emulator [flags] -- terraform plan                         serve while a command runs
+//	hss-emulator [-listen 127.0.0.1:8099] [-latency 20ms] [-rate-limit 25]  serve until interrupted
+//	hss-emulator [flags] -- terraform -chdir=examples/quickstart plan  serve while a command runs
 //
-// A command run under it gets HSS_EMULATOR_URL and TF_VAR_hss_endpoint pointing at the
-// emulator, plus the emulator's region and access key in HW_REGION_NAME, HW_ACCESS_KEY and
-// HW_SECRET_KEY unless those are already set. The exit status is the command's.
+// Serving alone, it prints a provider block and export lines that point the provider at it.
+// A command run under it gets HSS_EMULATOR_URL and TF_VAR_hss_endpoint (which the examples read)
+// pointing at the emulator, plus the emulator's region and access key in HW_REGION_NAME,
+// HW_ACCESS_KEY and HW_SECRET_KEY unless those are already set. The exit status is the command's.
 package main
 
 import (
@@ -71,10 +72,7 @@ func run() int {
 
 	args := flag.Args()
 	if len(args) == 0 {
-		fmt.Printf("HSS emulator listening on %s\n", url)
-		fmt.Printf("  region %s, project %s\n  access key %s, secret key %s\n  user %s, password %s, domain %s\n",
-			emulator.Region, emulator.ProjectID, emulator.AccessKeyID, emulator.SecretAccessKey,
-			emulator.UserName, emulator.UserPassword, emulator.DomainName)
+		printUsage(url, emu)
 		<-ctx.Done()
 		return 0
 	}
@@ -103,4 +101,34 @@ func run() int {
 		return 1
 	}
 	return 0
+}
+
+// printUsage shows how to point the provider at the emulator: a provider block, or exports
+// for the examples, whose provider blocks read the endpoint from var.hss_endpoint.
+func printUsage(url string, emu *emulator.Emulator) {
+	fmt.Printf(`HSS emulator listening on %[1]s (HSS, IAM and the ECS metadata service). Stop it with Ctrl-C.
+
+A provider block that uses it:
+
+provider "hss" {
+  region     = %[2]q
+  access_key = %[3]q
+  secret_key = %[4]q
+  endpoints  = { hss = %[1]q, iam = %[1]q, metadata = %[1]q }
+}
+
+Or, for the examples (they read var.hss_endpoint), in another shell:
+
+export TF_VAR_hss_endpoint=%[1]s
+export HW_REGION_NAME=%[2]s HW_ACCESS_KEY=%[3]s HW_SECRET_KEY=%[4]s
+export TF_CLI_CONFIG_FILE=$PWD/bin/dev.tfrc   # dev_overrides for the provider; make demo writes it
+terraform -chdir=examples/end-of-life-check plan
+
+Other credentials it accepts:
+  password      HW_USER_NAME=%[5]s HW_USER_PASSWORD=%[6]s HW_DOMAIN_NAME=%[7]s
+  OIDC          HW_ASSUME_ROLE_IDP_ID=%[8]s HW_ASSUME_ROLE_ID_TOKEN=%[9]s
+  assume_role   HW_ASSUME_ROLE_AGENCY_NAME=%[10]s HW_ASSUME_ROLE_DOMAIN_NAME=%[7]s (with any of the above)
+Project %[11]s; images 111, multi-os-0001, synthetic-N (N entries) and the rest of the fixture.
+`, url, emulator.Region, emulator.AccessKeyID, emulator.SecretAccessKey, emulator.UserName, emulator.UserPassword,
+		emulator.DomainName, emulator.IdpID, emu.SignIDToken("local", 12*time.Hour, nil), emulator.AgencyName, emulator.ProjectID)
 }
