@@ -393,13 +393,8 @@ type tokenBody struct {
 }
 
 func (e *Emulator) issueToken(w http.ResponseWriter, r *http.Request, body []byte) {
-	if r.Method != http.MethodPost {
-		writeError(w, http.StatusMethodNotAllowed, "IAM.0001", "method not allowed")
-		return
-	}
 	var tb tokenBody
-	if err := json.Unmarshal(body, &tb); err != nil {
-		writeError(w, http.StatusBadRequest, "IAM.0001", "The request body is not valid JSON.")
+	if !decodePost(w, r, body, &tb) {
 		return
 	}
 	id := tb.Auth.Identity

@@ -136,9 +136,22 @@ type securityTokenBody struct {
 	} `json:"auth"`
 }
 
-func (e *Emulator) securityTokens(w http.ResponseWriter, r *http.Request, body []byte) {
+// decodePost reads an IAM POST body into v, answering the error itself when it cannot.
+func decodePost(w http.ResponseWriter, r *http.Request, body []byte, v any) bool {
 	if r.Method != http.MethodPost {
 		writeError(w, http.StatusMethodNotAllowed, "IAM.0001", "method not allowed")
+		return false
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		writeError(w, http.StatusBadRequest, "IAM.0001", "The request body is not valid JSON.")
+		return false
+	}
+	return true
+}
+
+func (e *Emulator) securityTokens(w http.ResponseWriter, r *http.Request, body []byte) {
+	var b securityTokenBody
+	if !decodePost(w, r, body, &b) {
 		return
 	}
 	caller, aerr := e.authenticate(r, body)
@@ -146,8 +159,7 @@ func (e *Emulator) securityTokens(w http.ResponseWriter, r *http.Request, body [
 		aerr.write(w)
 		return
 	}
-	var b securityTokenBody
-	if err := json.Unmarshal(body, &b); err != nil || len(b.Auth.Identity.Methods) != 1 {
+	if len(b.Auth.Identity.Methods) != 1 {
 		writeError(w, http.StatusBadRequest, "IAM.0001", "The request body is not valid.")
 		return
 	}
@@ -223,13 +235,12 @@ type idTokenBody struct {
 }
 
 func (e *Emulator) idTokenTokens(w http.ResponseWriter, r *http.Request, body []byte) {
-	if r.Method != http.MethodPost {
-		writeError(w, http.StatusMethodNotAllowed, "IAM.0001", "method not allowed")
+	var b idTokenBody
+	if !decodePost(w, r, body, &b) {
 		return
 	}
-	var b idTokenBody
-	if err := json.Unmarshal(body, &b); err != nil || b.Auth.IDToken.ID == "" {
-		writeError(w, http.StatusBadRequest, "IAM.0001", "The request body is not valid.")
+	if b.Auth.IDToken.ID == "" {
+		writeError(w, http.StatusBadRequest, "IAM.0001", "The request body has no id_token.")
 		return
 	}
 	e.mu.Lock()

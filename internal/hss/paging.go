@@ -60,7 +60,8 @@ type Result struct {
 	Requests int
 	// Warnings describe inconsistencies the read survived, e.g. fewer entries than total_num.
 	Warnings []string
-	// Shared is set when the result came from an identical read already in flight.
+	// Shared is set when the result came from an identical read: one in flight, or one kept
+	// from earlier in the run. Its Items must not be changed.
 	Shared bool
 }
 
@@ -77,7 +78,7 @@ var ErrListChanged = errors.New("the list changed while it was being read")
 // size and stopping on the API's own signals: never more than ceil(total_num/200) requests a
 // pass. After the first page, the others are fetched concurrently (Config.PageConcurrency)
 // and kept in API order. A list that changes between pages is read again from the start.
-// Identical queries running at the same time share one read.
+// Identical queries share one read: concurrent ones wait for it, later ones get the kept result.
 func (c *Client) ListBasicImages(ctx context.Context, q Query) (*Result, error) {
 	if q.Region == "" {
 		q.Region = c.cfg.Region

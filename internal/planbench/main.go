@@ -59,19 +59,28 @@ func main() {
 	}
 }
 
-func run(runs, instances int, latency time.Duration) error {
-	tf, err := exec.LookPath("terraform")
-	if err != nil {
-		return errors.New("the Terraform CLI is not on PATH")
+// prepare finds the Terraform CLI and builds the provider into a scratch directory, which the
+// caller removes.
+func prepare() (tf, work string, err error) {
+	if tf, err = exec.LookPath("terraform"); err != nil {
+		return "", "", errors.New("the Terraform CLI is not on PATH")
 	}
-	work, err := os.MkdirTemp("", "planbench")
+	if work, err = os.MkdirTemp("", "planbench"); err != nil {
+		return "", "", err
+	}
+	if err = buildProvider(work); err != nil {
+		_ = os.RemoveAll(work)
+		return "", "", err
+	}
+	return tf, work, nil
+}
+
+func run(runs, instances int, latency time.Duration) error {
+	tf, work, err := prepare()
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(work)
-	if err := buildProvider(work); err != nil {
-		return err
-	}
 	rc := filepath.Join(work, "dev.tfrc")
 	if err := os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"hsslabs/hss\" = %q\n  }\n  direct {}\n}\n", work)), 0o600); err != nil {
 		return err
@@ -219,18 +228,11 @@ func median(s []sample) sample {
 }
 
 func runBig(runs int, sizes string, latency time.Duration) error {
-	tf, err := exec.LookPath("terraform")
-	if err != nil {
-		return errors.New("the Terraform CLI is not on PATH")
-	}
-	work, err := os.MkdirTemp("", "planbench")
+	tf, work, err := prepare()
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(work)
-	if err := buildProvider(work); err != nil {
-		return err
-	}
 	fmt.Printf("terraform plan of one read, emulator latency %s, %d runs each (medians), %s/%s, %d CPUs\n\n",
 		latency, runs, runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
