@@ -154,10 +154,9 @@ func (d *imageBasicImageDataSource) Schema(ctx context.Context, _ datasource.Sch
 			"data_list": schema.ListAttribute{
 				Computed:    true,
 				ElementType: types.ObjectType{AttrTypes: basicImageAttrs},
-				MarkdownDescription: "Every matching base-image entry, in API order; empty when nothing matches. Each entry has:\n" +
-					"  - `os_name` (String) OS of the base image, e.g. `Debian`.\n" +
-					"  - `os_version` (String) OS version of the base image, e.g. `9`.\n" +
-					"  - `layer_digest` (String) Digest of the base image's layer, e.g. `sha256:27833a3b…`.",
+				MarkdownDescription: "Every matching base-image entry, in API order; empty when nothing matches. Each entry is an object of " +
+					"`os_name` (the base image's OS, e.g. `Debian`), `os_version` (its version, e.g. `9`) and " +
+					"`layer_digest` (the digest of the base image's layer, e.g. `sha256:27833a3b…`).",
 			},
 		},
 	}
