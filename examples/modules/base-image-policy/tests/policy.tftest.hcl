@@ -1,4 +1,4 @@
-# `terraform test` of the policy with a mocked provider (Terraform >= 1.7, OpenTofu >= 1.8):
+# `terraform test` of the policy with a mocked provider (mocks need Terraform 1.7 or later):
 # override_data gives the data source the answer each run needs.
 
 mock_provider "hss" {}
