@@ -321,6 +321,10 @@ func (r *resolver) credentials(m hssProviderModel, cfg *hss.Config) hss.Credenti
 	if d, ok := r.number("assume_role_with_oidc.duration", oidc.Duration, minDurationSeconds, maxDurationSeconds, true); ok {
 		cr.OIDC.Duration = time.Duration(d) * time.Second
 	}
+	if cr.OIDC.AgencyName != "" && cr.OIDC.DomainID == "" {
+		r.diags.AddAttributeError(path.Root("assume_role_with_oidc").AtName("domain_id"), "Incomplete assume_role_with_oidc",
+			fmt.Sprintf("Assuming agency %q needs domain_id, the account of the identity provider and the agency.", cr.OIDC.AgencyName))
+	}
 	sharedFile := r.str("shared_config_file", m.SharedConfigFile)
 	profileName := r.str("profile", m.Profile)
 	if r.diags.HasError() {
@@ -401,6 +405,10 @@ func (r *resolver) assumeRole(b *assumeRoleModel) hss.AssumeRole {
 	}
 	if d, ok := r.number("assume_role.duration", b.Duration, minDurationSeconds, maxDurationSeconds, true); ok {
 		ar.Duration = time.Duration(d) * time.Second
+	}
+	if ar.AgencyName == "" && (ar.DomainName != "" || ar.DomainID != "" || ar.Duration != 0) {
+		r.diags.AddAttributeError(path.Root("assume_role").AtName("agency_name"), "Incomplete assume_role",
+			fmt.Sprintf("assume_role names no agency: set agency_name (%s), or remove the block.", EnvAssumeRoleAgency))
 	}
 	if ar.AgencyName != "" && ar.DomainName == "" && ar.DomainID == "" {
 		r.diags.AddAttributeError(path.Root("assume_role"), "Incomplete assume_role",

@@ -174,6 +174,14 @@ provider "hss" {
 			config: e.provider(authAKSK, "assume_role {\n    agency_name = \"a\"\n  }") + dataCICD111,
 			want:   `Incomplete assume_role.*needs the domain that owns it: domain_name \(HW_ASSUME_ROLE_DOMAIN_NAME\) or domain_id`,
 		},
+		"assume_role_without_agency": {
+			config: e.provider(authAKSK, "assume_role {\n    domain_name = \"d\"\n  }") + dataCICD111,
+			want:   `Incomplete assume_role.*assume_role names no agency: set agency_name \(HW_ASSUME_ROLE_AGENCY_NAME\)`,
+		},
+		"oidc_agency_without_domain": {
+			config: e.provider("assume_role_with_oidc {\n    idp_id = \"i\"\n    id_token = \"t\"\n    agency_name = \"a\"\n  }") + dataCICD111,
+			want:   `Incomplete assume_role_with_oidc.*Assuming agency "a" needs domain_id`,
+		},
 		"assume_role_duration": {
 			config: e.provider(authAKSK, "assume_role {\n    agency_name = \"a\"\n    domain_name = \"d\"\n    duration = 60\n  }") + dataCICD111,
 			want:   `assume_role.duration.*between 900 and 86400`,
