@@ -3,7 +3,8 @@
 //
 // By default it does not pace at all: a plan is as fast as the service lets it be. When the
 // service throttles, the rate drops to a fraction (beta) of what the service was accepting —
-// the successful requests of the last second — and grows back along a cubic curve that
+// the successful requests of the last second, or the requests sent when none succeeded yet —
+// and grows back along a cubic curve that
 // flattens near that rate and then probes beyond it while nothing is throttled. This is the
 // client rate limiter of AWS SDK for Go v2's adaptive retry mode, which uses TCP CUBIC's
 // growth; CUBIC beats TCP's linear AIMD growth here because it returns to the last good rate
@@ -51,8 +52,9 @@ type Limiter struct {
 	// current is the pacing rate; lastMax the rate the last cut started from.
 	current, lastMax float64
 	lastCut          time.Time
-	// successes are the times of the latest successful requests, oldest first.
-	successes []time.Time
+	// successes and sends are the times of the latest successful and sent requests, oldest
+	// first.
+	successes, sends []time.Time
 }
 
 // New returns a limiter that does not pace until the service throttles, and then never
@@ -88,6 +90,7 @@ func (l *Limiter) Wait(ctx context.Context) (time.Time, error) {
 	l.mu.Unlock()
 	delay := r.DelayFrom(now)
 	if delay == 0 {
+		l.sent(now)
 		return now, nil
 	}
 	if dl, ok := ctx.Deadline(); ok && now.Add(delay).After(dl) {
@@ -98,6 +101,7 @@ func (l *Limiter) Wait(ctx context.Context) (time.Time, error) {
 	defer t.Stop()
 	select {
 	case <-t.C:
+		l.sent(now.Add(delay))
 		return now.Add(delay), nil
 	case <-ctx.Done():
 		r.CancelAt(l.now())
@@ -105,13 +109,18 @@ func (l *Limiter) Wait(ctx context.Context) (time.Time, error) {
 	}
 }
 
+func (l *Limiter) sent(at time.Time) {
+	l.mu.Lock()
+	l.sends = trim(append(l.sends, at), at)
+	l.mu.Unlock()
+}
+
 // Succeeded records a request the service accepted, and lets the rate grow.
 func (l *Limiter) Succeeded() {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.successes = append(l.successes, now)
-	l.trimLocked(now)
+	l.successes = trim(append(l.successes, now), now)
 	if l.paced && !l.lastCut.IsZero() {
 		l.setLocked(now, math.Min(l.cubicLocked(now), math.Max(2*l.acceptedLocked(now), l.current)))
 	}
@@ -126,7 +135,13 @@ func (l *Limiter) Throttled(sentAt time.Time) {
 	if !l.lastCut.IsZero() && sentAt.Before(l.lastCut) {
 		return
 	}
+	// What the service accepted; before it accepted anything, what was sent, so a throttled
+	// start begins from the rate tried rather than the floor.
 	from := l.acceptedLocked(now)
+	if from == 0 {
+		l.sends = trim(l.sends, now)
+		from = float64(len(l.sends)) / window.Seconds()
+	}
 	if l.paced {
 		from = math.Min(from, l.current)
 		if from == 0 {
@@ -149,16 +164,17 @@ func (l *Limiter) cubicLocked(now time.Time) float64 {
 
 // acceptedLocked is the successful requests of the last window, per second.
 func (l *Limiter) acceptedLocked(now time.Time) float64 {
-	l.trimLocked(now)
+	l.successes = trim(l.successes, now)
 	return float64(len(l.successes)) / window.Seconds()
 }
 
-func (l *Limiter) trimLocked(now time.Time) {
+// trim drops the times older than the window before now.
+func trim(times []time.Time, now time.Time) []time.Time {
 	i := 0
-	for i < len(l.successes) && now.Sub(l.successes[i]) > window {
+	for i < len(times) && now.Sub(times[i]) > window {
 		i++
 	}
-	l.successes = l.successes[i:]
+	return times[i:]
 }
 
 func (l *Limiter) setLocked(now time.Time, r float64) {

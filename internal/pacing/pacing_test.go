@@ -145,6 +145,20 @@ func TestCeiling(t *testing.T) {
 	}
 }
 
+// Throttled before anything succeeded, the rate starts from what was being sent.
+func TestThrottledStartUsesSendRate(t *testing.T) {
+	l, clk := newFake(0)
+	sent := clk.now()
+	for i := 0; i < 10; i++ {
+		if _, err := l.Wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clk.advance(20 * time.Millisecond)
+	l.Throttled(sent)
+	near(t, "rate after a throttled start", l.Rate(), Beta*10)
+}
+
 func TestMinimumRate(t *testing.T) {
 	l, clk := newFake(0)
 	l.Throttled(clk.now()) // throttled before anything succeeded
