@@ -40,7 +40,7 @@ func BenchmarkRead(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				q := hss.Query{ImageID: fmt.Sprintf("synthetic-%d", entries), ImageType: "cicd"}
+				q := hss.BasicImageQuery{ImageID: fmt.Sprintf("synthetic-%d", entries), ImageType: "cicd"}
 				b.ResetTimer()
 				for b.Loop() {
 					res, err := c.ListBasicImages(context.Background(), q)
@@ -89,7 +89,7 @@ func BenchmarkThrottled200Reads(b *testing.B) {
 						defer wg.Done()
 						slots <- struct{}{}
 						defer func() { <-slots }()
-						if _, err := c.ListBasicImages(context.Background(), hss.Query{ImageID: fmt.Sprintf("synthetic-%d", i+1), ImageType: "cicd"}); err != nil {
+						if _, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: fmt.Sprintf("synthetic-%d", i+1), ImageType: "cicd"}); err != nil {
 							b.Error(err)
 						}
 					}()

@@ -1,5 +1,5 @@
 // Package hss is the Host Security Service API as Go: authentication, project resolution and
-// the basic-image query, built on the official Huawei Cloud Go SDK. It knows nothing of
+// the list APIs, built on the official Huawei Cloud Go SDK. It knows nothing of
 // Terraform beyond logging through tflog.
 package hss
 
@@ -23,7 +23,7 @@ type Client struct {
 	projects coalescer[string]
 	tokens   coalescer[*issuedToken]
 	obtained coalescer[*tempKeys]
-	reads    coalescer[*Result]
+	reads    coalescer[keptResult]
 	// limiter paces every HSS request of this client; nil means no pacing.
 	limiter *pacing.Limiter
 }
@@ -51,7 +51,7 @@ func New(cfg Config) (*Client, error) {
 	if cache == 0 {
 		cache = DefaultResultCacheEntries
 	}
-	c.reads = coalescer[*Result]{maxWork: sharedWorkLimit, capacity: max(0, cache), weight: func(r *Result) int { return len(r.Items) }}
+	c.reads = coalescer[keptResult]{maxWork: sharedWorkLimit, capacity: max(0, cache), weight: keptResult.weight}
 	if cfg.RateLimit >= 0 {
 		c.limiter = pacing.New(cfg.RateLimit)
 	}

@@ -42,7 +42,7 @@ func newClient(t *testing.T, url string, cr hss.Credentials, mod ...func(*hss.Co
 func TestListSpecExample(t *testing.T) {
 	emu, url := newServer(t)
 	c := newClient(t, url, aksk())
-	res, err := c.ListBasicImages(context.Background(), hss.Query{ImageID: "111", ImageType: "cicd", EnterpriseProjectID: "all_granted_eps"})
+	res, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: "111", ImageType: "cicd", EnterpriseProjectID: "all_granted_eps"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func TestListSpecExample(t *testing.T) {
 func TestListManyPages(t *testing.T) {
 	emu, url := newServer(t)
 	c := newClient(t, url, aksk(), func(c *hss.Config) { c.ProjectID = emulator.ProjectID })
-	res, err := c.ListBasicImages(context.Background(), hss.Query{ImageID: emulator.ManyImageID, ImageType: "cicd"})
+	res, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: emulator.ManyImageID, ImageType: "cicd"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestWrongSecret(t *testing.T) {
 	cr := aksk()
 	cr.SecretKey = "not-the-secret"
 	c := newClient(t, url, cr, func(c *hss.Config) { c.ProjectID = emulator.ProjectID })
-	_, err := c.ListBasicImages(context.Background(), hss.Query{ImageID: "111", ImageType: "cicd"})
+	_, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: "111", ImageType: "cicd"})
 	var ae *hss.APIError
 	if !errors.As(err, &ae) || ae.StatusCode != 401 || ae.ErrorCode != "APIGW.0301" || ae.RequestID == "" {
 		t.Fatalf("err = %v", err)
@@ -97,7 +97,7 @@ func TestPasswordAndToken(t *testing.T) {
 	emu, url := newServer(t)
 	c := newClient(t, url, hss.Credentials{Method: hss.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName})
 	for i := 0; i < 3; i++ {
-		res, err := c.ListBasicImages(context.Background(), hss.Query{ImageID: "111", ImageType: "cicd"})
+		res, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: "111", ImageType: "cicd"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -110,7 +110,7 @@ func TestPasswordAndToken(t *testing.T) {
 	}
 	tok := emu.IssueToken(emulator.UserName, emulator.ProjectID, time.Hour)
 	c2 := newClient(t, url, hss.Credentials{Method: hss.AuthToken, Token: tok})
-	if _, err := c2.ListBasicImages(context.Background(), hss.Query{ImageID: "111", ImageType: "cicd"}); err != nil {
+	if _, err := c2.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: "111", ImageType: "cicd"}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -119,12 +119,12 @@ func TestTemporaryAKSK(t *testing.T) {
 	_, url := newServer(t)
 	cr := hss.Credentials{Method: hss.AuthAKSK, AccessKey: emulator.TempAccessKeyID, SecretKey: emulator.TempSecretKey, SecurityToken: emulator.TempSecurityTok}
 	c := newClient(t, url, cr)
-	if _, err := c.ListBasicImages(context.Background(), hss.Query{ImageID: "111", ImageType: "cicd"}); err != nil {
+	if _, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: "111", ImageType: "cicd"}); err != nil {
 		t.Fatal(err)
 	}
 	cr.SecurityToken = "wrong"
 	c = newClient(t, url, cr, func(c *hss.Config) { c.ProjectID = emulator.ProjectID })
-	_, err := c.ListBasicImages(context.Background(), hss.Query{ImageID: "111", ImageType: "cicd"})
+	_, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: "111", ImageType: "cicd"})
 	if err == nil || !strings.Contains(err.Error(), "security token") {
 		t.Fatalf("err = %v", err)
 	}
@@ -133,7 +133,7 @@ func TestTemporaryAKSK(t *testing.T) {
 func TestEncoding(t *testing.T) {
 	emu, url := newServer(t)
 	c := newClient(t, url, aksk(), func(c *hss.Config) { c.ProjectID = emulator.ProjectID })
-	res, err := c.ListBasicImages(context.Background(), hss.Query{ImageID: "harbor-0001", ImageType: "harbor", Namespace: "team a&b/x+y", ImageName: "web app", ImageVersion: "1.2 beta"})
+	res, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: "harbor-0001", ImageType: "harbor", Namespace: "team a&b/x+y", ImageName: "web app", ImageVersion: "1.2 beta"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ func readAll(t *testing.T, c *hss.Client, n int) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			q := hss.Query{ImageID: fmt.Sprintf("synthetic-%d", i+1), ImageType: "cicd"}
+			q := hss.BasicImageQuery{ImageID: fmt.Sprintf("synthetic-%d", i+1), ImageType: "cicd"}
 			res, err := c.ListBasicImages(context.Background(), q)
 			if err == nil && len(res.Items) != i+1 {
 				err = fmt.Errorf("read %d: %d entries", i, len(res.Items))
@@ -78,7 +78,7 @@ func TestCancellationReachesTheSocket(t *testing.T) {
 func TestResultsAreNeverNil(t *testing.T) {
 	_, url := newServer(t)
 	c := newClient(t, url, aksk())
-	res, err := c.ListBasicImages(context.Background(), hss.Query{ImageID: "no-such-image", ImageType: "cicd"})
+	res, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: "no-such-image", ImageType: "cicd"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestIdenticalReadsShareOneRequest(t *testing.T) {
 	joined := make(chan struct{}, callers)
 	hss.SetJoinHook(c, func() { joined <- struct{}{} })
 
-	results := make(chan *hss.Result, callers)
+	results := make(chan *hss.Result[hss.BasicImage], callers)
 	read := func() {
 		res, err := c.ListBasicImages(context.Background(), cicd111)
 		if err != nil {
@@ -144,11 +144,11 @@ func TestIdenticalQueriesReadOnce(t *testing.T) {
 		t.Fatalf("%d HSS requests for 200 identical reads, want 1", n)
 	}
 	// Another enterprise project is another query.
-	if _, err := c.ListBasicImages(context.Background(), hss.Query{ImageID: "111", ImageType: "cicd", EnterpriseProjectID: "all_granted_eps"}); err != nil {
+	if _, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: "111", ImageType: "cicd", EnterpriseProjectID: "all_granted_eps"}); err != nil {
 		t.Fatal(err)
 	}
 	emu.AddFault(emulator.Fault{Times: 1, Status: 400, Code: "HSS.0001"})
-	q := hss.Query{ImageID: "multi-os-0001", ImageType: "cicd"}
+	q := hss.BasicImageQuery{ImageID: "multi-os-0001", ImageType: "cicd"}
 	if _, err := c.ListBasicImages(context.Background(), q); err == nil {
 		t.Fatal("no error")
 	}
@@ -170,7 +170,7 @@ func TestPagesAfterTheFirstGoTogether(t *testing.T) {
 	c := newClient(t, url, aksk(), func(c *hss.Config) { c.ProjectID = emulator.ProjectID })
 	done := make(chan error, 1)
 	go func() {
-		res, err := c.ListBasicImages(context.Background(), hss.Query{ImageID: "synthetic-5000", ImageType: "cicd"})
+		res, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: "synthetic-5000", ImageType: "cicd"})
 		if err == nil && (len(res.Items) != 5000 || res.Requests != 25) {
 			err = fmt.Errorf("%d entries in %d requests", len(res.Items), res.Requests)
 		}

@@ -32,6 +32,12 @@ const (
 	// from the start before giving up.
 	DefaultListAttempts = 3
 
+	// DefaultMaxRetries is how often a failed request is retried when max_retries is unset.
+	DefaultMaxRetries = 5
+	// DefaultReadTimeout bounds a whole read, retries and back-off included, when the data
+	// source's timeouts.read is unset.
+	DefaultReadTimeout = 5 * time.Minute
+
 	// DefaultRetryWaitMin and DefaultRetryWaitMax bound the back-off: seconds, not the
 	// minutes some providers sleep on a 429.
 	DefaultRetryWaitMin = 200 * time.Millisecond

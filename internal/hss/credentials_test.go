@@ -28,7 +28,7 @@ func assume(cr hss.Credentials) hss.Credentials {
 }
 
 // readSpec reads the spec's example image and checks the answer.
-func readSpec(t *testing.T, c *hss.Client) *hss.Result {
+func readSpec(t *testing.T, c *hss.Client) *hss.Result[hss.BasicImage] {
 	t.Helper()
 	res, err := c.ListBasicImages(context.Background(), cicd111)
 	if err != nil {
@@ -137,7 +137,7 @@ func TestOIDC(t *testing.T) {
 	if err := os.WriteFile(file, []byte(emu.SignIDToken("x", time.Minute, func(c jwt.MapClaims) { c["aud"] = "someone-else" })), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, err := c.ListBasicImages(context.Background(), hss.Query{ImageID: "multi-os-0001", ImageType: "cicd"})
+	_, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: "multi-os-0001", ImageType: "cicd"})
 	var ae *hss.APIError
 	if !errors.As(err, &ae) || ae.StatusCode != 401 || !strings.Contains(ae.ErrorMsg, "audience") ||
 		!strings.Contains(err.Error(), `exchanging the OIDC ID token with identity provider "github-actions"`) {

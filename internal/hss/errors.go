@@ -18,6 +18,8 @@ type APIError struct {
 	ErrorCode  string
 	ErrorMsg   string
 	RequestID  string
+	// hints are the operation's own, by error code.
+	hints map[string]string
 }
 
 func (e *APIError) Error() string {
@@ -37,6 +39,9 @@ func (e *APIError) Error() string {
 // since HSS answers access and permission problems with HTTP 400; empty when there is nothing
 // useful to add.
 func (e *APIError) Hint() string {
+	if h, ok := e.hints[e.ErrorCode]; ok {
+		return h
+	}
 	switch e.ErrorCode {
 	case "APIGW.0301":
 		return "The API gateway refused the signature: check access_key/secret_key (HW_ACCESS_KEY/HW_SECRET_KEY), security_token for temporary credentials, and that the machine clock is correct."
@@ -47,7 +52,7 @@ func (e *APIError) Hint() string {
 	case "HSS.0010":
 		return "HSS denied access: check that project_id belongs to the account of these credentials (or of the assumed agency), and that the IAM user, agency or federated user holds an HSS policy, such as HSS ReadOnlyAccess, in this region."
 	case "HSS.0011":
-		return "HSS found no such resource: check image_id, image_type and, for repository images, namespace, image_name and image_version, and that enterprise_project_id names an existing enterprise project."
+		return "HSS found no such resource: check the identifiers of the query, and that enterprise_project_id names an existing enterprise project."
 	case "HSS.0013":
 		return "The caller lacks HSS permission for this request: grant an HSS read policy (for example HSS ReadOnlyAccess) for the enterprise project in enterprise_project_id, or query one the caller is granted."
 	}

@@ -75,7 +75,7 @@ func TestProxyErrorPage(t *testing.T) {
 }
 
 func TestPaginationGuards(t *testing.T) {
-	many := hss.Query{ImageID: emulator.ManyImageID, ImageType: "cicd"}
+	many := hss.BasicImageQuery{ImageID: emulator.ManyImageID, ImageType: "cicd"}
 	t.Run("inflated total, short page", func(t *testing.T) {
 		// 850 claimed, 450 served: pages of 200, 200, 50. One page at a time, the short page
 		// ends the read; in parallel, no more than ceil(850/200) = 5 requests are made.
@@ -96,7 +96,7 @@ func TestPaginationGuards(t *testing.T) {
 		emu, url := newServer(t)
 		emu.AddFault(emulator.Fault{Page: emulator.PageFault{InflateTotal: 150}})
 		res, err := newClient(t, url, aksk(), fastRetries(0)).ListBasicImages(context.Background(),
-			hss.Query{ImageID: "synthetic-400", ImageType: "cicd"})
+			hss.BasicImageQuery{ImageID: "synthetic-400", ImageType: "cicd"})
 		if err != nil {
 			t.Fatal(err)
 		}

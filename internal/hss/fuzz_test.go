@@ -54,7 +54,7 @@ func FuzzListBasicImages(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := c.ListBasicImages(context.Background(), hss.Query{ImageID: "i", ImageType: "cicd"})
+		res, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: "i", ImageType: "cicd"})
 		if srv.calls > maxPages {
 			t.Fatalf("%d requests for a cap of %d pages", srv.calls, maxPages)
 		}
@@ -64,7 +64,7 @@ func FuzzListBasicImages(f *testing.F) {
 			}
 			return
 		}
-		if res.Items == nil || res.Requests != srv.calls || res.Requests > max(1, (res.TotalNum+hss.PageSize-1)/hss.PageSize) {
+		if res.Items == nil || res.Requests != srv.calls || res.Requests > max(1, (res.TotalNum+hss.BasicImagePageSize-1)/hss.BasicImagePageSize) {
 			t.Fatalf("result %d items, %d requests (server saw %d), total_num %d", len(res.Items), res.Requests, srv.calls, res.TotalNum)
 		}
 	})

@@ -44,7 +44,7 @@ func TestRegionCannotSteerTheHost(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = c.ListBasicImages(context.Background(), hss.Query{Region: region, ImageID: "111", ImageType: "cicd"})
+			_, err = c.ListBasicImages(context.Background(), hss.BasicImageQuery{Region: region, ImageID: "111", ImageType: "cicd"})
 			if region == "" {
 				// An empty region is the client's own.
 				if len(rec.hosts) != 1 || rec.hosts[0] != "hss.cn-north-4.myhuaweicloud.com" {
@@ -92,7 +92,7 @@ func TestEndpointHosts(t *testing.T) {
 				t.Fatal(err)
 			}
 			// Another region's project comes from IAM, whose host is checked the same way.
-			_, _ = c.ListBasicImages(context.Background(), hss.Query{Region: tc.region, ImageID: "111", ImageType: "cicd"})
+			_, _ = c.ListBasicImages(context.Background(), hss.BasicImageQuery{Region: tc.region, ImageID: "111", ImageType: "cicd"})
 			if len(rec.hosts) == 0 {
 				t.Fatal("no request")
 			}
@@ -139,7 +139,7 @@ func TestImageIDOnTheWire(t *testing.T) {
 	}
 	for _, id := range sent {
 		emu.Reset()
-		res, err := c.ListBasicImages(context.Background(), hss.Query{ImageID: id, ImageType: "cicd"})
+		res, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: id, ImageType: "cicd"})
 		if err != nil {
 			t.Errorf("%q: %v", id, err)
 			continue
@@ -156,7 +156,7 @@ func TestImageIDOnTheWire(t *testing.T) {
 	refused := []string{".", "..", "...", "a/b", "../../v3/projects", "a\\b", "{project_id}", "x{project_id}", "}", "new\nline", "nul\x00", "del\x7f", ""}
 	emu.Reset()
 	for _, id := range refused {
-		_, err := c.ListBasicImages(context.Background(), hss.Query{ImageID: id, ImageType: "cicd"})
+		_, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: id, ImageType: "cicd"})
 		if err == nil || !strings.Contains(err.Error(), "image_id") {
 			t.Errorf("%q accepted: %v", id, err)
 		}
@@ -328,7 +328,7 @@ func TestListChangedBetweenPages(t *testing.T) {
 			emu, u := newServer(t)
 			emu.AddFault(emulator.Fault{Page: emulator.PageFault{Churn: true}})
 			c := newClient(t, u, aksk(), fastRetries(0), func(c *hss.Config) { c.PageConcurrency = workers })
-			_, err := c.ListBasicImages(context.Background(), hss.Query{ImageID: emulator.ManyImageID, ImageType: "cicd"})
+			_, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: emulator.ManyImageID, ImageType: "cicd"})
 			if !errors.Is(err, hss.ErrListChanged) || !strings.Contains(err.Error(), "read 3 times") {
 				t.Fatalf("err %v", err)
 			}
@@ -374,10 +374,10 @@ type nopCloser struct{ *strings.Reader }
 func (nopCloser) Close() error { return nil }
 
 // readMany reads the 450-entry image and checks every entry, in order, once.
-func readMany(t *testing.T, u string, workers int) *hss.Result {
+func readMany(t *testing.T, u string, workers int) *hss.Result[hss.BasicImage] {
 	t.Helper()
 	c := newClient(t, u, aksk(), fastRetries(0), func(c *hss.Config) { c.PageConcurrency = workers })
-	res, err := c.ListBasicImages(context.Background(), hss.Query{ImageID: emulator.ManyImageID, ImageType: "cicd"})
+	res, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: emulator.ManyImageID, ImageType: "cicd"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -417,7 +417,7 @@ func TestRateLimitWaitPastTheDeadline(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
-	_, err := c.ListBasicImages(ctx, hss.Query{ImageID: "multi-os-0001", ImageType: "cicd"})
+	_, err := c.ListBasicImages(ctx, hss.BasicImageQuery{ImageID: "multi-os-0001", ImageType: "cicd"})
 	var ie *hss.InterruptedError
 	if !errors.As(err, &ie) || ie.Waiting != hss.WaitingRateLimit || ie.Attempts != 0 || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err %v", err)
@@ -445,7 +445,7 @@ func TestShortTimeoutDoesNotFailNeighbours(t *testing.T) {
 	hss.SetTokenJoinHook(c, func() { close(joined) })
 	longErr := make(chan error, 1)
 	go func() {
-		_, err := c.ListBasicImages(context.Background(), hss.Query{ImageID: "multi-os-0001", ImageType: "cicd"})
+		_, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: "multi-os-0001", ImageType: "cicd"})
 		longErr <- err
 	}()
 	<-joined

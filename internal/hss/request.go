@@ -24,7 +24,7 @@ import (
 // IAM alike, goes through Client.call: bind the context, pace, sign, send, check the status,
 // classify, retry, describe the error.
 type operation struct {
-	// name is the API, e.g. OpListBasicImages; inFlight names this request in errors (name
+	// name is the API, e.g. "GET /v3/projects"; inFlight names this request in errors (name
 	// when empty), e.g. "… page 2 (offset 200)".
 	name     string
 	inFlight string
@@ -37,6 +37,8 @@ type operation struct {
 	// attemptTimeout replaces the client's per-attempt limit when set; noRetry sends once.
 	attemptTimeout time.Duration
 	noRetry        bool
+	// hints suggest what to do about the API's own error codes, by error_code.
+	hints map[string]string
 	// renew, when set, is asked once per call for a new credential after a 401.
 	renew func(ctx context.Context, refused auth.ICredential) (auth.ICredential, bool)
 	// invoke sends the request through the SDK client it is given.
@@ -132,7 +134,7 @@ func (c *Client) call(ctx context.Context, op operation) (any, exchange, int, er
 			retry, _ = retryablehttp.ErrorPropagatedRetryPolicy(ctx, nil, err)
 		}
 		if !retry || n >= c.cfg.MaxRetries || op.noRetry {
-			err = describe(op.name, err, last, c.redactor)
+			err = describe(op, err, last, c.redactor)
 			if n == 0 {
 				return nil, last, sent, err
 			}
@@ -148,7 +150,7 @@ func (c *Client) call(ctx context.Context, op operation) (any, exchange, int, er
 		case <-ctx.Done():
 			t.Stop()
 			return nil, last, sent, &InterruptedError{InFlight: op.label(), Attempts: sent, Waiting: WaitingRetry,
-				Err: fmt.Errorf("%w (last failure: %w)", context.Cause(ctx), describe(op.name, err, last, c.redactor))}
+				Err: fmt.Errorf("%w (last failure: %w)", context.Cause(ctx), describe(op, err, last, c.redactor))}
 		case <-t.C:
 		}
 	}
@@ -156,8 +158,8 @@ func (c *Client) call(ctx context.Context, op operation) (any, exchange, int, er
 
 // describe turns what an attempt failed with into this package's types, adding what the
 // transport saw and redacting what the server said.
-func describe(op string, err error, last exchange, r *Redactor) error {
-	err = fromSDK(op, err, r)
+func describe(op operation, err error, last exchange, r *Redactor) error {
+	err = fromSDK(op.name, err, r)
 	var de *DecodeError
 	if errors.As(err, &de) {
 		if de.RequestID == "" {
@@ -168,12 +170,16 @@ func describe(op string, err error, last exchange, r *Redactor) error {
 	var ae *APIError
 	var se *StatusError
 	var te *AttemptTimeoutError
-	if errors.As(err, &ae) || errors.As(err, &se) || errors.As(err, &te) {
+	if errors.As(err, &ae) {
+		ae.hints = op.hints
+		return err
+	}
+	if errors.As(err, &se) || errors.As(err, &te) {
 		return err
 	}
 	if last.status != 0 && last.status < http.StatusBadRequest {
 		// The body broke off after a good status line.
-		return &DecodeError{Operation: op, StatusCode: last.status, RequestID: last.requestID, Reason: r.Redact(err.Error())}
+		return &DecodeError{Operation: op.name, StatusCode: last.status, RequestID: last.requestID, Reason: r.Redact(err.Error())}
 	}
 	return err
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 )
 
-var cicd111 = hss.Query{ImageID: "111", ImageType: "cicd"}
+var cicd111 = hss.BasicImageQuery{ImageID: "111", ImageType: "cicd"}
 
 // fastRetries shortens the back-off and turns pacing off, which these tests do not exercise:
 // after a throttle the limiter would otherwise slow the retries down.

@@ -233,7 +233,7 @@ func (r *resolver) transport(m hssProviderModel, cfg *hss.Config) {
 }
 
 func (r *resolver) tuning(m hssProviderModel, cfg *hss.Config) {
-	cfg.MaxRetries = DefaultMaxRetries
+	cfg.MaxRetries = hss.DefaultMaxRetries
 	if n, ok := r.number("max_retries", m.MaxRetries, 0, maxRetriesLimit, true); ok {
 		cfg.MaxRetries = int(n)
 	}

@@ -37,7 +37,7 @@ func TestResolveConfigPrecedenceAndDefaults(t *testing.T) {
 	}
 
 	cfg, _ = resolveConfig(context.Background(), hssProviderModel{}, mapEnv{EnvRegion: "r", EnvToken: "tok"}, &d)
-	if cfg.Credentials.Method != hss.AuthToken || cfg.MaxRetries != DefaultMaxRetries || cfg.RateLimit != 0 {
+	if cfg.Credentials.Method != hss.AuthToken || cfg.MaxRetries != hss.DefaultMaxRetries || cfg.RateLimit != 0 {
 		t.Fatalf("%+v", cfg)
 	}
 }

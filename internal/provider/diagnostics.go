@@ -14,8 +14,6 @@ import (
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 )
 
-const readSummary = "Unable to read HSS basic image information"
-
 // redactedDiagnostic builds every diagnostic a read returns: a server can quote credentials
 // back, so summary and detail pass through the client's redaction.
 func redactedDiagnostic(sev diag.Severity, summary, detail string, redact func(string) string) diag.Diagnostic {
@@ -27,7 +25,7 @@ func redactedDiagnostic(sev diag.Severity, summary, detail string, redact func(s
 
 // readError turns a client error into one diagnostic whose detail says what the API said, what
 // actually ran out when something did, and what to do about it.
-func readError(err error, timeout time.Duration, redact func(string) string) diag.Diagnostic {
+func readError(err error, timeout time.Duration, what string, redact func(string) string) diag.Diagnostic {
 	var b strings.Builder
 	var ae *hss.APIError
 	var de *hss.DecodeError
@@ -93,7 +91,7 @@ func readError(err error, timeout time.Duration, redact func(string) string) dia
 	default:
 		b.WriteString(err.Error())
 	}
-	return redactedDiagnostic(diag.SeverityError, readSummary, b.String(), redact)
+	return redactedDiagnostic(diag.SeverityError, "Unable to read "+what, b.String(), redact)
 }
 
 // credentialMethods lists the ways to authenticate, for messages.

@@ -91,6 +91,3 @@ func envNote(attr string) string {
 	return fmt.Sprintf(" Can also be set with the %s or %s environment variables, first set wins.",
 		strings.Join(quoted[:len(quoted)-1], ", "), quoted[len(quoted)-1])
 }
-
-// DefaultMaxRetries is used when max_retries is set nowhere.
-const DefaultMaxRetries = 5

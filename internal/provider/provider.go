@@ -181,7 +181,7 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"cacert_file": str("cacert_file", "Path to a PEM file of CA certificates trusted in addition to the system's, e.g. for a private endpoint.", false),
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
-				MarkdownDescription: fmt.Sprintf("How many times a request is retried after throttling, a server error or a broken connection; 0 disables retries. Defaults to %d.", DefaultMaxRetries) +
+				MarkdownDescription: fmt.Sprintf("How many times a request is retried after throttling, a server error or a broken connection; 0 disables retries. Defaults to %d.", hss.DefaultMaxRetries) +
 					envNote("max_retries"),
 				Validators: []validator.Int64{int64validator.Between(0, maxRetriesLimit)},
 			},

@@ -306,7 +306,7 @@ data "hss_image_basic_image" "test" {
 // would only apply to a valid repository type.
 func TestImageTypeTypoReportsOnlyItself(t *testing.T) {
 	ctx := context.Background()
-	ds := NewImageBasicImageDataSource().(*imageBasicImageDataSource)
+	ds := NewImageBasicImageDataSource().(datasource.DataSourceWithValidateConfig)
 	var sr datasource.SchemaResponse
 	ds.Schema(ctx, datasource.SchemaRequest{}, &sr)
 	typ := sr.Schema.Type().TerraformType(ctx).(tftypes.Object)

@@ -1,0 +1,343 @@
+package hss
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth"
+	"golang.org/x/sync/errgroup"
+)
+
+// This file is the one list engine: every offset-paged HSS list API (total_num, data_list,
+// offset, limit) is a listOp declaration read by listAll. The engine owns the first page and
+// total_num, the page cap, concurrent pages kept in API order, the consistency re-read,
+// repeated-page detection, sharing and keeping results, and warnings.
+
+// listQuery is what a declaration's query tells the engine.
+type listQuery interface {
+	// Key identifies everything that selects a result, the region included: equal keys,
+	// equal results.
+	Key() string
+	// region is where the query goes, never empty once the client's default applied.
+	region() string
+	// validate checks what becomes part of the URL before anything is sent.
+	validate() error
+}
+
+// listOp declares one list API.
+type listOp[Q listQuery, E comparable] struct {
+	// name is the API in errors, e.g. "GET /v5/{project_id}/image/{image_id}/basic-image".
+	name string
+	// pageSize is the largest limit the API accepts.
+	pageSize int
+	// hints suggest what to do about the API's own error codes, by error_code.
+	hints map[string]string
+	// call sends the request for one page through the SDK client it is given.
+	call func(hc *core.HcHttpClient, q Q, offset, limit int32) (any, error)
+	// decode reads one answer: total_num (nil when absent) and the entries, or a reason
+	// why the answer is not one.
+	decode func(out any) (total *int32, entries []E, reason string)
+}
+
+// Result is every entry of a query, in API order.
+type Result[E any] struct {
+	Region    string
+	ProjectID string
+	TotalNum  int
+	Items     []E
+	// Requests is the number of HSS requests the read made.
+	Requests int
+	// Warnings describe inconsistencies the read survived, e.g. fewer entries than total_num.
+	Warnings []string
+	// Shared is set when the result came from an identical read: one in flight, or one kept
+	// from earlier in the run. Its Items must not be changed.
+	Shared bool
+}
+
+// weight is what a kept result costs the result cache.
+func (r *Result[E]) weight() int { return len(r.Items) }
+
+// keptResult is any Result the client keeps.
+type keptResult interface{ weight() int }
+
+// ErrTooManyPages is returned when total_num asks for more pages than the cap allows.
+var ErrTooManyPages = errors.New("the result is larger than the provider reads")
+
+// ErrRepeatedPage is returned when the API serves the same page for a new offset.
+var ErrRepeatedPage = errors.New("the API returned the same page for a new offset")
+
+// ErrListChanged is returned when every attempt to read a list saw it change between pages.
+var ErrListChanged = errors.New("the list changed while it was being read")
+
+// listAll returns every entry matching q, paging with the largest page size and stopping on the
+// API's own signals: never more than ceil(total_num/pageSize) requests a pass. After the first
+// page, the others are fetched concurrently (Config.PageConcurrency) and kept in API order. A
+// list that changes between pages is read again from the start. Identical queries share one
+// read: concurrent ones wait for it, later ones get the kept result.
+func listAll[Q listQuery, E comparable](ctx context.Context, c *Client, op *listOp[Q, E], q Q) (*Result[E], error) {
+	if err := q.validate(); err != nil {
+		return nil, err
+	}
+	kept, shared, err := c.reads.do(ctx, op.name+"\n"+q.Key(), func(ctx context.Context) (keptResult, error) {
+		return read(ctx, c, op, q)
+	})
+	if err != nil {
+		return nil, c.redactor.RedactError(err)
+	}
+	res, ok := kept.(*Result[E])
+	if !ok {
+		return nil, fmt.Errorf("%s: a kept result has type %T", op.name, kept)
+	}
+	if shared {
+		r := *res
+		r.Requests, r.Shared = 0, true
+		return &r, nil
+	}
+	return res, nil
+}
+
+// page is one answer of the API.
+type page[E any] struct {
+	total     int
+	items     []E
+	requestID string
+}
+
+// reader is one read's state, shared by its concurrent page fetches.
+type reader[Q listQuery, E comparable] struct {
+	c        *Client
+	op       *listOp[Q, E]
+	q        Q
+	requests atomic.Int32
+
+	mu      sync.Mutex
+	cred    auth.ICredential
+	renewed bool
+}
+
+func read[Q listQuery, E comparable](ctx context.Context, c *Client, op *listOp[Q, E], q Q) (*Result[E], error) {
+	cred, pid, err := c.credential(ctx, q.region())
+	if err != nil {
+		return nil, err
+	}
+	r := &reader[Q, E]{c: c, op: op, q: q, cred: cred}
+	var prev []page[E]
+	for pass := 1; ; pass++ {
+		pages, err := r.pass(ctx)
+		if err != nil {
+			return nil, err
+		}
+		change := changed(pages)
+		// Two passes alike are the list as it is, even with entries that repeat.
+		if change == "" || samePages(pages, prev) {
+			return r.result(pid, pages), nil
+		}
+		if pass >= c.listAttempts() {
+			return nil, fmt.Errorf("%s: %w: %s; read %d times from the start without a stable answer (%d requests)",
+				op.name, ErrListChanged, change, pass, r.requests.Load())
+		}
+		c.redactor.warn(ctx, "HSS list changed while it was being read; reading it again", map[string]any{
+			"operation": op.name, "change": change, "pass": pass,
+		})
+		prev = pages
+	}
+}
+
+// pass reads the list once: the first page, then the rest, up to the first short page.
+func (r *reader[Q, E]) pass(ctx context.Context) ([]page[E], error) {
+	size := r.op.pageSize
+	first, err := r.fetch(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	pages := max(1, (first.total+size-1)/size)
+	if limit := r.c.maxPages(); pages > limit {
+		return nil, fmt.Errorf("%s: total_num is %d, which needs %d pages; at most %d pages (%d entries) are read (request ID %s): %w",
+			r.op.name, first.total, pages, limit, limit*size, first.requestID, ErrTooManyPages)
+	}
+	all := []page[E]{first}
+	if pages > 1 && len(first.items) >= size {
+		rest, err := r.fetchRest(ctx, pages)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, rest...)
+	}
+	// A short page is the API saying there is no more.
+	for i, p := range all {
+		if i > 0 && len(p.items) > 0 && slices.Equal(p.items, all[i-1].items) {
+			return nil, fmt.Errorf("%s at offset %d (request ID %s): %w", r.op.name, i*size, p.requestID, ErrRepeatedPage)
+		}
+		if len(p.items) < size {
+			return all[:i+1], nil
+		}
+	}
+	return all, nil
+}
+
+// changed describes how pages show the list changing between them, or is empty: every page
+// must report the first page's total_num, and no entry may appear on both sides of a page
+// boundary, which is what an entry inserted or removed in between does.
+func changed[E comparable](pages []page[E]) string {
+	for i := 1; i < len(pages); i++ {
+		if pages[i].total != pages[0].total {
+			return fmt.Sprintf("total_num was %d on page 1 and %d on page %d", pages[0].total, pages[i].total, i+1)
+		}
+	}
+	for i := 1; i < len(pages); i++ {
+		seen := make(map[E]bool, len(pages[i-1].items))
+		for _, it := range pages[i-1].items {
+			seen[it] = true
+		}
+		for _, it := range pages[i].items {
+			if seen[it] {
+				return fmt.Sprintf("an entry of page %d appeared again on page %d", i, i+1)
+			}
+		}
+	}
+	return ""
+}
+
+func samePages[E comparable](a, b []page[E]) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].total != b[i].total || !slices.Equal(a[i].items, b[i].items) {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *reader[Q, E]) result(projectID string, pages []page[E]) *Result[E] {
+	n := 0
+	for _, p := range pages {
+		n += len(p.items)
+	}
+	res := &Result[E]{Region: r.q.region(), ProjectID: projectID, TotalNum: pages[0].total, Items: make([]E, 0, n), Requests: int(r.requests.Load())}
+	for _, p := range pages {
+		res.Items = append(res.Items, p.items...)
+	}
+	if n := len(res.Items); n != res.TotalNum {
+		res.Warnings = append(res.Warnings, fmt.Sprintf(
+			"The API reported total_num %d but returned %d entries in %d request(s); data_list holds what was returned.", res.TotalNum, n, res.Requests))
+	}
+	return res
+}
+
+// fetchRest reads pages 2..pages. With one worker it goes in order and stops at the first
+// short page; with more it fetches them concurrently and fails on the first error.
+func (r *reader[Q, E]) fetchRest(ctx context.Context, pages int) ([]page[E], error) {
+	workers := r.c.pageConcurrency()
+	if workers <= 1 {
+		var out []page[E]
+		for n := 1; n < pages; n++ {
+			p, err := r.fetch(ctx, n)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, p)
+			if len(p.items) < r.op.pageSize {
+				break
+			}
+		}
+		return out, nil
+	}
+	out := make([]page[E], pages-1)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	for i := range out {
+		if gctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			p, err := r.fetch(gctx, i+1)
+			out[i] = p
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// fetch reads page n (from 0).
+func (r *reader[Q, E]) fetch(ctx context.Context, n int) (page[E], error) {
+	// Its own logging fields: tflog masking writes to them, so concurrent pages must not share.
+	ctx = tflog.SetField(ctx, "hss_page", n+1)
+	size := r.op.pageSize
+	offset := n * size
+	r.mu.Lock()
+	cred := r.cred
+	r.mu.Unlock()
+	op := operation{
+		name:     r.op.name,
+		inFlight: fmt.Sprintf("%s page %d (offset %d)", r.op.name, n+1, offset),
+		endpoint: r.c.cfg.hssEndpoint(r.q.region()),
+		want:     http.StatusOK,
+		paced:    true,
+		cred:     cred,
+		hints:    r.op.hints,
+		invoke: func(hc *core.HcHttpClient) (any, error) {
+			return r.op.call(hc, r.q, int32(offset), int32(size)) //nolint:gosec // bounded by the page cap
+		},
+	}
+	if r.c.renewable() {
+		op.renew = r.renew
+	}
+	out, last, sent, err := r.c.call(ctx, op)
+	r.requests.Add(int32(sent)) //nolint:gosec // bounded by max_retries
+	if err != nil {
+		return page[E]{}, err
+	}
+	bad := func(reason string) (page[E], error) {
+		return page[E]{}, &DecodeError{Operation: r.op.name, StatusCode: last.status, RequestID: last.requestID, Reason: reason}
+	}
+	total, items, reason := r.op.decode(out)
+	switch {
+	case reason != "":
+		return bad(reason)
+	case total == nil:
+		return bad("the response has no total_num")
+	case *total < 0:
+		return bad(fmt.Sprintf("negative total_num %d", *total))
+	case len(items) > size:
+		// Offsets of later pages assume the limit was obeyed; entries would repeat otherwise.
+		return bad(fmt.Sprintf("%d entries on a page of at most %d", len(items), size))
+	}
+	p := page[E]{total: int(*total), items: items, requestID: last.requestID}
+	r.c.redactor.debug(ctx, "HSS list page read", map[string]any{
+		"operation": r.op.name, "page": n + 1, "offset": offset, "entries": len(p.items), "total_num": p.total, "request_id": last.requestID,
+	})
+	return p, nil
+}
+
+// renew replaces a refused obtained credential, once per read: pages refused with the old
+// one after that get the new one.
+func (r *reader[Q, E]) renew(ctx context.Context, refused auth.ICredential) (auth.ICredential, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cred != refused {
+		return r.cred, true
+	}
+	if r.renewed {
+		return nil, false
+	}
+	r.renewed = true
+	r.c.dropCredential(r.q.region(), refused)
+	cred, _, err := r.c.credential(ctx, r.q.region())
+	if err != nil {
+		return nil, false
+	}
+	r.cred = cred
+	return cred, true
+}
