@@ -47,6 +47,8 @@ type Emulator struct {
 	buckets map[string]*rate.Limiter
 	// limitRetryAfter is sent as Retry-After with throttling answers when set.
 	limitRetryAfter string
+	// latency delays every HSS answer, standing in for a real round trip.
+	latency time.Duration
 }
 
 // Request is what the emulator saw of one request, for tests to assert on.
@@ -192,6 +194,13 @@ func (e *Emulator) SetRateLimit(rps float64, burst int) {
 	}
 }
 
+// SetLatency delays every HSS answer by d, whatever faults apply.
+func (e *Emulator) SetLatency(d time.Duration) {
+	e.mu.Lock()
+	e.latency = d
+	e.mu.Unlock()
+}
+
 // SetRateLimitRetryAfter makes throttling answers carry Retry-After: v; empty sends none,
 // as the real API gateway may.
 func (e *Emulator) SetRateLimitRetryAfter(v string) {
@@ -278,7 +287,16 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.mu.Lock()
 		e.inFlight++
 		e.maxInFlight = max(e.maxInFlight, e.inFlight)
+		latency := e.latency
 		e.mu.Unlock()
+		if latency > 0 {
+			t := time.NewTimer(latency)
+			select {
+			case <-t.C:
+			case <-r.Context().Done():
+				t.Stop()
+			}
+		}
 		defer func() {
 			e.mu.Lock()
 			e.inFlight--

@@ -16,6 +16,9 @@ type Fault struct {
 	Times int
 	// Match, when set, narrows the requests affected, e.g. to pages after the first.
 	Match func(*http.Request) bool
+	// Every, when more than 1, affects only every Every-th matching request: a sparse error
+	// rate.
+	Every int
 
 	// Latency delays the response (before any other effect).
 	Latency time.Duration
@@ -44,6 +47,7 @@ type Fault struct {
 	Page PageFault
 
 	churned int
+	matched int
 }
 
 // PageFault bends a basic-image page.
@@ -91,6 +95,12 @@ func (e *Emulator) injectFault(w *recorder, r *http.Request, kind Kind, body []b
 	var f *Fault
 	for i := range e.faults {
 		if e.faults[i].Kind == kind && (e.faults[i].Match == nil || e.faults[i].Match(r)) {
+			if e.faults[i].Every > 1 {
+				e.faults[i].matched++
+				if e.faults[i].matched%e.faults[i].Every != 0 {
+					continue
+				}
+			}
 			if e.faults[i].Page.Churn {
 				e.faults[i].churned++
 				e.faults[i].Page.Insert = e.faults[i].churned

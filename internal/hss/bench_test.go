@@ -18,7 +18,7 @@ const benchLatency = 20 * time.Millisecond
 func benchServer(b *testing.B) (*emulator.Emulator, string) {
 	b.Helper()
 	emu, url := newServer(b)
-	emu.AddFault(emulator.Fault{Latency: benchLatency})
+	emu.SetLatency(benchLatency)
 	return emu, url
 }
 

@@ -26,6 +26,11 @@ type Client struct {
 	reads    coalescer[keptResult]
 	// limiter paces every HSS request of this client; nil means no pacing.
 	limiter *pacing.Limiter
+	// budget pays for retries and gate holds requests to hosts that refuse connections, for
+	// every HSS and IAM request of this client.
+	budget *retryBudget
+	gate   *hostGate
+	now    func() time.Time
 }
 
 // New validates cfg and returns a Client. It makes no network call.
@@ -42,7 +47,8 @@ func New(cfg Config) (*Client, error) {
 	if tr == nil {
 		tr = newBaseTransport(cfg.Insecure, cfg.CACertPEM)
 	}
-	c := &Client{cfg: cfg, transport: tr, redactor: &Redactor{}}
+	c := &Client{cfg: cfg, transport: tr, redactor: &Redactor{}, budget: newRetryBudget(cfg.RetryBudget), now: time.Now}
+	c.gate = newHostGate(c.now)
 	c.redactor.Add(cfg.Credentials.secrets()...)
 	c.projects = coalescer[string]{maxWork: sharedWorkLimit, capacity: 1 << 10}
 	c.tokens = coalescer[*issuedToken]{maxWork: sharedWorkLimit, capacity: 1 << 10, fresh: (*issuedToken).fresh}

@@ -176,6 +176,9 @@ type Config struct {
 	// RetryWaitMin and RetryWaitMax bound the back-off between attempts (defaults apply when zero).
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
+	// RetryBudget is the capacity of the retry budget every request shares
+	// (DefaultRetryBudget when zero).
+	RetryBudget int
 	// AttemptTimeout bounds one HTTP exchange (DefaultAttemptTimeout when zero).
 	AttemptTimeout time.Duration
 	UserAgent      string

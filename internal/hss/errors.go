@@ -113,13 +113,19 @@ func (e *StatusError) Hint() string {
 	return "Something between the provider and the API (a proxy or gateway) answered in its place. Check endpoints and any HTTP proxy in between."
 }
 
-// RetryError is the last failure of a request that was retried until max_retries ran out.
+// RetryError is the last failure of a request that was retried until max_retries ran out,
+// or that was not retried again because the client's retry budget is spent (Paused).
 type RetryError struct {
 	Attempts int
-	Err      error
+	// Paused is set when the retry budget, not max_retries, stopped the request.
+	Paused bool
+	Err    error
 }
 
 func (e *RetryError) Error() string {
+	if e.Paused {
+		return fmt.Sprintf("%s (not retried: retries are paused because the service kept failing; %d attempt(s))", e.Err, e.Attempts)
+	}
 	return e.Err.Error() + " (gave up after " + strconv.Itoa(e.Attempts) + " attempts)"
 }
 
@@ -155,6 +161,8 @@ func (e *InterruptedError) Error() string {
 		return fmt.Sprintf("%s was waiting for the client-side rate limit after %d attempt(s): %v", e.InFlight, e.Attempts, e.Err)
 	case WaitingRetry:
 		return fmt.Sprintf("%s was waiting to be retried after %d attempt(s): %v", e.InFlight, e.Attempts, e.Err)
+	case WaitingHost:
+		return fmt.Sprintf("%s was waiting for its host to accept connections after %d attempt(s): %v", e.InFlight, e.Attempts, e.Err)
 	}
 	return fmt.Sprintf("%s was in flight after %d attempt(s): %v", e.InFlight, e.Attempts, e.Err)
 }
@@ -165,6 +173,8 @@ func (e *InterruptedError) Unwrap() error { return e.Err }
 const (
 	WaitingRateLimit = "rate limit"
 	WaitingRetry     = "retry"
+	// WaitingHost is a host that refuses connections (see UnreachableError).
+	WaitingHost = "host"
 )
 
 // fromSDK turns an SDK error into one of this package's types where it can, with anything the

@@ -1,7 +1,15 @@
 package hss
 
+import "time"
+
 // SetJoinHook runs f whenever a read joins an identical read already in flight.
 func SetJoinHook(c *Client, f func()) { c.reads.onJoin = f }
 
 // SetTokenJoinHook runs f whenever a caller joins a token fetch already in flight.
 func SetTokenJoinHook(c *Client, f func()) { c.tokens.onJoin = f }
+
+// RetryAfterWait is the wait a retried request takes after an answer with Retry-After v.
+func RetryAfterWait(v string, now time.Time, lo time.Duration) time.Duration {
+	c := &Client{cfg: Config{RetryWaitMin: lo}, now: func() time.Time { return now }}
+	return c.backoff(0, exchange{retryAfter: v})
+}

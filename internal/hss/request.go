@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -67,18 +69,33 @@ var errAttemptTimedOut = errors.New("attempt timed out")
 // call runs op until it succeeds, fails for good, or max_retries is spent, and returns the
 // decoded response, what the last exchange said of itself, and how many requests were sent.
 // Each attempt goes through the SDK again, so an AK/SK request is signed afresh with a new
-// X-Sdk-Date. Which failures are retried, and how long to wait, is go-retryablehttp's policy
-// for connection errors and its back-off; of the HTTP answers only 429, 500, 502, 503 and 504
-// are retried, and Retry-After is honoured.
+// X-Sdk-Date. Of the HTTP answers only 429, 500, 502, 503 and 504 are retried, Retry-After
+// honoured; of the failures without an answer, those go-retryablehttp's policy says another
+// attempt can fix. Every retry but a throttled one is paid from the client's retry budget,
+// and a host that refuses connections is waited for through the client's host gate.
 func (c *Client) call(ctx context.Context, op operation) (any, exchange, int, error) {
 	var last exchange
-	sent, renewed := 0, false
-	for n := 0; ; n++ {
+	sent, retries, paid, renewed := 0, 0, 0, false
+	gated := !op.noRetry && c.cfg.MaxRetries > 0
+	host := hostOf(op.endpoint)
+	for {
 		var sentAt time.Time
 		if op.paced {
 			var err error
 			if sentAt, err = c.pace(ctx); err != nil {
 				return nil, last, sent, &InterruptedError{InFlight: op.label(), Attempts: sent, Waiting: WaitingRateLimit, Err: err}
+			}
+		}
+		probe := false
+		// Once the budget is spent no retry can follow: a request goes straight to its host.
+		if gated && c.budget.left() >= retryCost {
+			var err error
+			if probe, err = c.gate.enter(ctx, host); err != nil {
+				if ctx.Err() == nil {
+					return nil, last, sent, err
+				}
+				return nil, last, sent, &InterruptedError{InFlight: op.label(), Attempts: sent, Waiting: WaitingHost,
+					Err: fmt.Errorf("%w: %w", context.Cause(ctx), err)}
 			}
 		}
 		limit := c.attemptTimeout()
@@ -93,6 +110,15 @@ func (c *Client) call(ctx context.Context, op operation) (any, exchange, int, er
 		attemptTimedOut := errors.Is(context.Cause(actx), errAttemptTimedOut)
 		cancel()
 		last = bt.lastExchange()
+		reach := classify(err)
+		if last.status != 0 {
+			reach = connected
+		} else if ctx.Err() != nil {
+			reach = unknown
+		}
+		if gated {
+			c.gate.done(host, probe, reach, err)
+		}
 		if op.paced && c.limiter != nil {
 			switch {
 			case err == nil:
@@ -102,20 +128,21 @@ func (c *Client) call(ctx context.Context, op operation) (any, exchange, int, er
 			}
 		}
 		if err == nil {
+			c.budget.succeeded(paid)
 			return out, last, sent, nil
 		}
 
 		var pe *sdkPanic
 		var se *StatusError
 		var sre *sdkerr.ServiceResponseError
-		retry := false
+		retry, cost := false, retryCost
 		switch {
 		case errors.As(err, &pe):
 			return nil, last, sent, &DecodeError{Operation: op.name, StatusCode: last.status, RequestID: last.requestID, Reason: pe.Error()}
 		case ctx.Err() != nil:
 			return nil, last, sent, &InterruptedError{InFlight: op.label(), Attempts: sent, Err: context.Cause(ctx)}
 		case attemptTimedOut:
-			err, retry = &AttemptTimeoutError{Request: op.label(), Limit: limit}, true
+			err, retry, cost = &AttemptTimeoutError{Request: op.label(), Limit: limit}, true, timeoutRetryCost
 		case errors.As(err, &se):
 		case errors.As(err, &sre):
 			if sre.StatusCode == http.StatusUnauthorized && op.renew != nil && !renewed {
@@ -123,26 +150,44 @@ func (c *Client) call(ctx context.Context, op operation) (any, exchange, int, er
 				if cred, ok := op.renew(ctx, op.cred); ok {
 					c.redactor.info(ctx, "HSS provider re-authenticating after the credential was refused", map[string]any{"operation": op.name})
 					op.cred = cred
-					n--
 					continue
 				}
 			}
 			retry = retryableStatus[sre.StatusCode]
+			if sre.StatusCode == http.StatusTooManyRequests {
+				cost = 0
+			}
 		default:
 			// No usable answer: refused, reset, or a body that broke off. go-retryablehttp
 			// knows which of these another attempt cannot fix (certificates, bad URLs).
 			retry, _ = retryablehttp.ErrorPropagatedRetryPolicy(ctx, nil, err)
 		}
-		if !retry || n >= c.cfg.MaxRetries || op.noRetry {
+		// A refused connection waits at the host gate instead of counting against max_retries.
+		waitForHost := gated && reach == refused
+		if !retry || op.noRetry || (!waitForHost && retries >= c.cfg.MaxRetries) {
 			err = describe(op, err, last, c.redactor)
-			if n == 0 {
+			if sent == 1 {
 				return nil, last, sent, err
 			}
-			return nil, last, sent, &RetryError{Attempts: n + 1, Err: err}
+			return nil, last, sent, &RetryError{Attempts: sent, Err: err}
 		}
-		wait := c.backoff(n, last.response()) //nolint:bodyclose // rebuilt from recorded headers; it has no body
+		if cost > 0 && !c.budget.take(cost) {
+			c.redactor.warn(ctx, "HSS provider not retrying: the retry budget is spent", map[string]any{
+				"operation": op.label(), "status": last.status, "request_id": last.requestID, "error": err,
+			})
+			return nil, last, sent, &RetryError{Attempts: sent, Paused: true, Err: describe(op, err, last, c.redactor)}
+		}
+		paid += cost
+		if waitForHost {
+			c.redactor.warn(ctx, "HSS provider waiting for a host that refuses connections", map[string]any{
+				"operation": op.label(), "host": host, "error": err,
+			})
+			continue
+		}
+		wait := c.backoff(retries, last)
+		retries++
 		c.redactor.warn(ctx, "HSS provider retrying request", map[string]any{
-			"operation": op.label(), "attempt": n + 1, "max_retries": c.cfg.MaxRetries, "status": last.status,
+			"operation": op.label(), "attempt": sent, "max_retries": c.cfg.MaxRetries, "status": last.status,
 			"request_id": last.requestID, "wait_ms": wait.Milliseconds(), "error": err,
 		})
 		t := time.NewTimer(wait)
@@ -192,8 +237,9 @@ func (c *Client) attemptTimeout() time.Duration {
 }
 
 // backoff is exponential with jitter between the configured bounds, or the server's
-// Retry-After when it sent one.
-func (c *Client) backoff(n int, resp *http.Response) time.Duration {
+// Retry-After when it sent one, clamped to the minimum back-off and maxRetryAfter: a huge
+// value or a date in the past must neither stall a plan nor make it retry at once.
+func (c *Client) backoff(n int, last exchange) time.Duration {
 	lo, hi := c.cfg.RetryWaitMin, c.cfg.RetryWaitMax
 	if lo <= 0 {
 		lo = DefaultRetryWaitMin
@@ -201,12 +247,34 @@ func (c *Client) backoff(n int, resp *http.Response) time.Duration {
 	if hi < lo {
 		hi = max(lo, DefaultRetryWaitMax)
 	}
-	d := retryablehttp.DefaultBackoff(lo, hi, n, resp)
-	if resp != nil && resp.Header.Get("Retry-After") != "" {
-		return min(d, maxRetryAfter)
+	if d, ok := parseRetryAfter(last.retryAfter, c.now()); ok {
+		return min(max(d, lo), maxRetryAfter)
+	}
+	d := hi
+	if n < 32 {
+		d = min(hi, lo<<n)
 	}
 	// Jitter over the upper half keeps parallel reads from retrying in lockstep.
 	return d/2 + rand.N(d/2+1) //nolint:gosec // jitter needs no cryptographic randomness
+}
+
+// parseRetryAfter reads Retry-After as seconds or an HTTP date (RFC 9110), without
+// overflowing: any value past maxRetryAfter is maxRetryAfter.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseUint(v, 10, 64); err == nil {
+		if secs > uint64(maxRetryAfter/time.Second) {
+			return maxRetryAfter, true
+		}
+		return time.Duration(secs) * time.Second, true //nolint:gosec // bounded above
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return min(t.Sub(now), maxRetryAfter), true
+	}
+	return 0, false
 }
 
 // sdkClient builds an SDK client whose requests go through bt. It is cheap: the connection

@@ -155,13 +155,78 @@ func TestReauthenticateOnExpiredToken(t *testing.T) {
 	}
 }
 
-// A refused connection is retried, then reported with the number of attempts.
-func TestConnectionRefusedIsRetried(t *testing.T) {
+// A real refused connection (nothing listens on port 1) is told from other failures: the read
+// waits for the host until its own deadline, without sending again before the first probe is
+// due, and says what it waited for.
+func TestConnectionRefusedWaitsForTheHost(t *testing.T) {
 	_, url := newServer(t)
 	c := newClient(t, url, aksk(), fastRetries(2), func(c *hss.Config) { c.HSSEndpoint = "http://127.0.0.1:1" })
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	_, err := c.ListBasicImages(ctx, cicd111)
+	var ie *hss.InterruptedError
+	var ue *hss.UnreachableError
+	if !errors.As(err, &ie) || ie.Waiting != hss.WaitingHost || ie.Attempts != 1 || !errors.As(err, &ue) || ue.Host != "127.0.0.1:1" ||
+		!strings.Contains(err.Error(), "connection refused") || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// The retry budget: failures that are answers cost it, throttling does not, and a request
+// that succeeds pays back what its retries cost.
+func TestRetryBudget(t *testing.T) {
+	budget := func(tokens int) func(*hss.Config) { return func(c *hss.Config) { c.RetryBudget = tokens } }
+	// Two retries' worth.
+	emu, url := newServer(t)
+	c := newClient(t, url, aksk(), fastRetries(5), budget(10), noCache)
+	for i := range 3 {
+		emu.AddFault(emulator.Fault{Times: 2, Status: http.StatusInternalServerError})
+		if _, err := c.ListBasicImages(context.Background(), cicd111); err != nil {
+			t.Fatalf("read %d: the retries of earlier reads were not paid back: %v", i, err)
+		}
+	}
+	emu.AddFault(emulator.Fault{Times: 3, Status: http.StatusBadGateway})
+	emu.Reset()
 	_, err := c.ListBasicImages(context.Background(), cicd111)
 	var re *hss.RetryError
-	if !errors.As(err, &re) || re.Attempts != 3 || !strings.Contains(err.Error(), "refused") {
-		t.Fatalf("err = %v", err)
+	if !errors.As(err, &re) || !re.Paused || re.Attempts != 3 || emu.Count(emulator.KindHSS) != 3 || !strings.Contains(err.Error(), "HTTP 502") {
+		t.Fatalf("after %d requests: %v", emu.Count(emulator.KindHSS), err)
+	}
+	// Throttling is paced, not charged: eight 429s on a budget of two retries.
+	emu.ClearFaults()
+	emu.AddFault(emulator.Fault{Times: 8, Status: http.StatusTooManyRequests, RetryAfter: "0"})
+	c = newClient(t, url, aksk(), fastRetries(10), budget(10), noCache)
+	if _, err := c.ListBasicImages(context.Background(), cicd111); err != nil {
+		t.Fatal(err)
+	}
+	// An attempt that timed out costs twice as much: one retry's worth does not pay for it.
+	emu.ClearFaults()
+	emu.AddFault(emulator.Fault{Times: 1, Hold: make(chan struct{})})
+	c = newClient(t, url, aksk(), fastRetries(5), budget(9), noCache, func(c *hss.Config) { c.AttemptTimeout = 20 * time.Millisecond })
+	_, err = c.ListBasicImages(context.Background(), cicd111)
+	var te *hss.AttemptTimeoutError
+	if !errors.As(err, &re) || !re.Paused || !errors.As(err, &te) {
+		t.Fatalf("err %v", err)
+	}
+}
+
+// Retry-After is clamped: a huge value waits the cap, not forever and not zero; a date in the
+// past waits the minimum back-off, not zero.
+func TestRetryAfterIsClamped(t *testing.T) {
+	now := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
+	cases := map[string]time.Duration{
+		"9999999999":                    60 * time.Second,
+		"18446744073709551615":          60 * time.Second,
+		"61":                            60 * time.Second,
+		"3":                             3 * time.Second,
+		"0":                             200 * time.Millisecond,
+		"Sun, 29 Nov 2026 11:00:00 GMT": 200 * time.Millisecond,
+		"Sun, 29 Nov 2026 12:00:30 GMT": 30 * time.Second,
+		"Mon, 29 Nov 2027 12:00:00 GMT": 60 * time.Second,
+	}
+	for v, want := range cases {
+		if got := hss.RetryAfterWait(v, now, 200*time.Millisecond); got != want {
+			t.Errorf("Retry-After %q: wait %s, want %s", v, got, want)
+		}
 	}
 }

@@ -64,18 +64,6 @@ type exchange struct {
 	retryAfter string
 }
 
-// response rebuilds enough of the last response for retry decisions; nil when none arrived.
-func (x exchange) response() *http.Response {
-	if x.status == 0 {
-		return nil
-	}
-	h := http.Header{}
-	if x.retryAfter != "" {
-		h.Set("Retry-After", x.retryAfter)
-	}
-	return &http.Response{StatusCode: x.status, Header: h}
-}
-
 func (t *boundTransport) lastExchange() exchange {
 	t.mu.Lock()
 	defer t.mu.Unlock()

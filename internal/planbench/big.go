@@ -33,7 +33,7 @@ func bigRead(tf, work string, entries int, latency time.Duration) (bigSample, er
 	srv := httptest.NewServer(emu)
 	defer srv.Close()
 	if latency > 0 {
-		emu.AddFault(emulator.Fault{Latency: latency})
+		emu.SetLatency(latency)
 	}
 	dir, err := os.MkdirTemp(work, "big")
 	if err != nil {

@@ -141,7 +141,7 @@ func once(tf, rc, work string, sc scenario, instances int, latency time.Duration
 	srv.Start()
 	defer srv.Close()
 	if latency > 0 {
-		emu.AddFault(emulator.Fault{Latency: latency})
+		emu.SetLatency(latency)
 	}
 	if sc.serverRPS > 0 {
 		emu.SetRateLimit(sc.serverRPS, int(sc.serverRPS))

@@ -34,6 +34,7 @@ func readError(err error, timeout time.Duration, what string, redact func(string
 	var te *hss.AttemptTimeoutError
 	var re *hss.RetryError
 	var me *hss.MetadataError
+	var ue *hss.UnreachableError
 	attempts := 1
 	if errors.As(err, &re) {
 		attempts = re.Attempts
@@ -48,6 +49,15 @@ func readError(err error, timeout time.Duration, what string, redact func(string
 			fmt.Fprintf(&b, "The read would not finish within its timeout (timeouts.read = %s): %s was waiting for the provider's own rate limit "+
 				"(rate_limit) after %d attempt(s), and its next turn comes after the deadline.\n\n"+
 				"Raise timeouts.read, or raise rate_limit if the account's API limits allow it.", timeout, ie.InFlight, ie.Attempts)
+		case hss.WaitingHost:
+			why := ie.Err
+			if errors.As(err, &ue) {
+				why = ue
+			}
+			fmt.Fprintf(&b, "The read did not finish within its timeout (timeouts.read = %s): %s was waiting for its host to accept connections again after %d attempt(s).\n\n"+
+				"%s.\n\nThe provider waits for a host that refuses connections for as long as a read's timeout allows, sending one connection attempt "+
+				"at a time (at most every 5 s), so a restart or a short outage does not fail the plan. Check that the endpoint is right and up.",
+				timeout, ie.InFlight, ie.Attempts, why)
 		case hss.WaitingRetry:
 			fmt.Fprintf(&b, "The read did not finish within its timeout (timeouts.read = %s): %s was waiting to be retried after %d failed attempt(s).\n\n"+
 				"%s\n\nRaise timeouts.read, or check the endpoint's health.", timeout, ie.InFlight, ie.Attempts, ie.Err)
@@ -57,6 +67,8 @@ func readError(err error, timeout time.Duration, what string, redact func(string
 		}
 	case errors.As(err, &ie):
 		fmt.Fprintf(&b, "The read was cancelled while %s was in flight (attempt %d).", ie.InFlight, ie.Attempts)
+	case errors.As(err, &ue):
+		fmt.Fprintf(&b, "%s.\n\nCheck that the endpoint is right and up; the read was not sent again.", ue)
 	case errors.As(err, &te):
 		fmt.Fprintf(&b, "%s, on each of %d attempt(s). This is the provider's limit for one request; the read's own timeout "+
 			"(timeouts.read = %s) had not passed.\n\nCheck connectivity to the endpoint, a proxy in between, or raise max_retries.", te, attempts, timeout)
@@ -66,7 +78,12 @@ func readError(err error, timeout time.Duration, what string, redact func(string
 		if h := ae.Hint(); h != "" {
 			b.WriteString("\n\n" + h)
 		}
-		if re != nil {
+		switch {
+		case re != nil && re.Paused:
+			fmt.Fprintf(&b, "\n\nNot retried: retries are paused because the service kept failing (the request was sent %d time(s)). "+
+				"Every read of this run shares one retry budget, so an outage gets about 100 retries from the whole plan rather than "+
+				"max_retries from each read; it refills as requests succeed.", re.Attempts)
+		case re != nil:
 			fmt.Fprintf(&b, "\n\nThe request was tried %d times.", re.Attempts)
 		}
 		if msg := err.Error(); !strings.HasPrefix(msg, ae.Operation) {

@@ -38,6 +38,22 @@ func TestReadErrorNamesTheRealCause(t *testing.T) {
 			err:  &hss.InterruptedError{InFlight: inFlight, Attempts: 1, Err: context.DeadlineExceeded},
 			want: []string{"did not finish within its timeout (timeouts.read = 5m0s): " + inFlight + " was in flight after 1 attempt(s)"},
 		},
+		"retries paused": {
+			err: &hss.RetryError{Attempts: 1, Paused: true, Err: &hss.APIError{Operation: hss.OpListBasicImages, StatusCode: 500, ErrorCode: "HSS.0500"}},
+			want: []string{"failed with HTTP status 500", "error_code: HSS.0500", "Not retried: retries are paused because the service kept failing",
+				"shares one retry budget"},
+			notWants: []string{"The request was tried"},
+		},
+		"host refusing connections": {
+			err: &hss.InterruptedError{InFlight: inFlight, Attempts: 1, Waiting: hss.WaitingHost, Err: fmt.Errorf("%w: %w", context.DeadlineExceeded,
+				&hss.UnreachableError{Host: "hss.example:443", For: 5 * time.Minute, Attempts: 40, Err: errors.New("connect: connection refused")})},
+			want: []string{"did not finish within its timeout (timeouts.read = 5m0s): " + inFlight + " was waiting for its host to accept connections again",
+				"hss.example:443 has refused connections for 5m0s (40 connection attempts", "connection refused", "one connection attempt at a time"},
+		},
+		"host outlasted other reads": {
+			err:  &hss.UnreachableError{Host: "hss.example:443", For: 6 * time.Minute, Attempts: 41, Outlasted: true, Err: errors.New("connect: connection refused")},
+			want: []string{"hss.example:443 has refused connections for 6m0s", "other reads already waited their whole timeout for it", "was not sent again"},
+		},
 		"echoed token": {
 			err:      &hss.APIError{Operation: hss.OpListBasicImages, StatusCode: 400, ErrorMsg: "got X-Auth-Token: MIIsecretvalue123"},
 			want:     []string{"X-Auth-Token: ***"},

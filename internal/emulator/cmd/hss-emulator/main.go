@@ -51,7 +51,7 @@ func run() int {
 	}
 	emu := emulator.New(nil)
 	if *latency > 0 {
-		emu.AddFault(emulator.Fault{Latency: *latency})
+		emu.SetLatency(*latency)
 	}
 	if *rps > 0 {
 		emu.SetRateLimit(*rps, max(1, int(*rps)))

@@ -1,0 +1,244 @@
+package hss_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+)
+
+// These tests run a plan's worth of reads (200 distinct queries, ten at a time as Terraform
+// reads) with default settings against an in-process emulator inside a synctest bubble: the
+// back-off waits, Retry-After and timeouts are real code on virtual time, so a plan that
+// would take minutes takes milliseconds and its duration is exact.
+
+// outagePlan is 200 distinct reads of one entry each, ten at a time, each with timeout.
+type outagePlan struct {
+	emu      *emulator.Emulator
+	tr       *emulator.Transport
+	c        *hss.Client
+	timeout  time.Duration
+	errs     []error
+	duration time.Duration
+}
+
+func newOutagePlan(t *testing.T, mod ...func(*hss.Config)) *outagePlan {
+	t.Helper()
+	emu := emulator.New(nil)
+	emu.SetLatency(20 * time.Millisecond)
+	tr := emulator.NewTransport(emu)
+	cfg := hss.Config{Region: emulator.Region, ProjectID: emulator.ProjectID, HSSEndpoint: "https://hss.emulator.test", IAMEndpoint: "https://iam.emulator.test",
+		Credentials: aksk(), Transport: tr, MaxRetries: hss.DefaultMaxRetries}
+	for _, m := range mod {
+		m(&cfg)
+	}
+	c, err := hss.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &outagePlan{emu: emu, tr: tr, c: c, timeout: hss.DefaultReadTimeout}
+}
+
+// run reads synthetic-1 … synthetic-200, ten at a time.
+func (p *outagePlan) run() {
+	start := time.Now()
+	queries := make(chan int)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Go(func() {
+			for i := range queries {
+				ctx, cancel := context.WithTimeout(context.Background(), p.timeout)
+				_, err := p.c.ListBasicImages(ctx, hss.BasicImageQuery{ImageID: fmt.Sprintf("synthetic-%d", i), ImageType: "cicd"})
+				cancel()
+				if err != nil {
+					mu.Lock()
+					p.errs = append(p.errs, err)
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	for i := 1; i <= 200; i++ {
+		queries <- i
+	}
+	close(queries)
+	wg.Wait()
+	p.duration = time.Since(start)
+}
+
+// A service that answers every request with 500 gets at most 100 retries from the whole
+// plan, which fails within seconds; each error names the status and why it was not retried.
+func TestOutageEveryRequestFails(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := newOutagePlan(t)
+		p.emu.AddFault(emulator.Fault{Status: http.StatusInternalServerError, Code: "HSS.0500", Message: "Internal error."})
+		p.run()
+		requests := p.emu.Count(emulator.KindHSS)
+		t.Logf("every request 500: %d requests, the plan failed after %s", requests, p.duration)
+		if len(p.errs) != 200 {
+			t.Fatalf("%d of 200 reads failed", len(p.errs))
+		}
+		if requests > 400 || requests < 200 {
+			t.Fatalf("%d requests, want at most 400", requests)
+		}
+		if p.duration > 20*time.Second {
+			t.Fatalf("the plan failed after %s, want 20 s at most", p.duration)
+		}
+		paused := 0
+		for _, err := range p.errs {
+			var ae *hss.APIError
+			var re *hss.RetryError
+			if !errors.As(err, &ae) || ae.StatusCode != 500 || !strings.Contains(err.Error(), "HTTP 500") {
+				t.Fatalf("error does not name the status: %v", err)
+			}
+			switch {
+			case errors.As(err, &re) && re.Paused:
+				paused++
+				if !strings.Contains(err.Error(), "not retried: retries are paused because the service kept failing") {
+					t.Fatalf("error does not say why it was not retried: %v", err)
+				}
+			case errors.As(err, &re) && re.Attempts == hss.DefaultMaxRetries+1:
+			default:
+				t.Fatalf("error says neither that max_retries ran out nor that retries were paused: %v", err)
+			}
+		}
+		if paused < 150 {
+			t.Fatalf("%d reads failed with retries paused, want most of them", paused)
+		}
+	})
+}
+
+// A sparse error rate never exhausts the budget: every read succeeds, each failure retried once.
+func TestOutageSparseErrors(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := newOutagePlan(t)
+		p.emu.AddFault(emulator.Fault{Every: 10, Status: http.StatusInternalServerError, Code: "HSS.0500"})
+		p.run()
+		requests := p.emu.Count(emulator.KindHSS)
+		t.Logf("every 10th request 500: %d requests, %s", requests, p.duration)
+		if len(p.errs) != 0 {
+			t.Fatalf("%d reads failed: %v", len(p.errs), p.errs[0])
+		}
+		if requests > 240 {
+			t.Fatalf("%d requests, want at most 240", requests)
+		}
+	})
+}
+
+// A short outage with Retry-After is waited out: every read succeeds.
+func TestOutageBriefUnavailability(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := newOutagePlan(t)
+		p.emu.AddFault(emulator.Fault{Times: 30, Status: http.StatusServiceUnavailable, Code: "APIGW.0503", RetryAfter: "1"})
+		p.run()
+		requests := p.emu.Count(emulator.KindHSS)
+		t.Logf("first 30 requests 503 with Retry-After 1: %d requests, %s", requests, p.duration)
+		if len(p.errs) != 0 {
+			t.Fatalf("%d reads failed: %v", len(p.errs), p.errs[0])
+		}
+		if requests != 230 {
+			t.Fatalf("%d requests, want 230", requests)
+		}
+	})
+}
+
+// A host that refuses connections for 5 s is waited for, one probe at a time: every read
+// succeeds, without a retry storm.
+func TestOutageRefusedConnections(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := newOutagePlan(t)
+		p.tr.Refuse()
+		time.AfterFunc(5*time.Second, p.tr.Accept)
+		p.run()
+		t.Logf("connections refused for 5 s: %d connection attempts (%d refused), %d requests served, %s",
+			p.tr.Attempts(), p.tr.Refused(), p.emu.Count(emulator.KindHSS), p.duration)
+		if len(p.errs) != 0 {
+			t.Fatalf("%d reads failed: %v", len(p.errs), p.errs[0])
+		}
+		// Ten reads were on their way when the host went down; then one probe at a time.
+		if refused := p.tr.Refused(); refused > 10+5 {
+			t.Fatalf("%d refused attempts, want the ten reads in flight and a few probes", refused)
+		}
+		if p.duration < 5*time.Second {
+			t.Fatalf("the plan took %s, less than the outage", p.duration)
+		}
+	})
+}
+
+// A host that stays down longer than the read timeout fails each read at its timeout with an
+// error that names the host and how long it has refused connections; the probes are paid from
+// the retry budget, so after minutes of refusals the provider stops trying altogether.
+func TestOutageLongerThanTheReadTimeout(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := newOutagePlan(t)
+		p.timeout = 30 * time.Second
+		p.tr.Refuse()
+		p.run()
+		if len(p.errs) != 200 {
+			t.Fatalf("%d of 200 reads failed", len(p.errs))
+		}
+		var ie *hss.InterruptedError
+		var ue *hss.UnreachableError
+		var re *hss.RetryError
+		err := p.errs[0]
+		if !errors.As(err, &ie) || ie.Waiting != hss.WaitingHost || !errors.As(err, &ue) || !errors.Is(err, context.DeadlineExceeded) ||
+			ue.Host != "hss.emulator.test" || !strings.Contains(err.Error(), "has refused connections for") || !strings.Contains(err.Error(), "connection refused") {
+			t.Fatalf("err %v", err)
+		}
+		// Once reads have waited their whole timeout, the others fail at once.
+		outlasted := 0
+		for _, err := range p.errs {
+			if errors.As(err, &ue) && ue.Outlasted {
+				outlasted++
+				continue
+			}
+			timedOut := errors.As(err, &ue) && errors.Is(err, context.DeadlineExceeded)
+			paused := errors.As(err, &re) && re.Paused
+			if !timedOut && !paused {
+				t.Fatalf("err %v", err)
+			}
+		}
+		if outlasted < 150 || p.duration > time.Minute {
+			t.Fatalf("%d reads failed at once; the plan took %s", outlasted, p.duration)
+		}
+		if refused := p.tr.Refused(); refused > 30 {
+			t.Fatalf("%d refused connection attempts in %s", refused, p.duration)
+		}
+		t.Logf("%d refused connection attempts in %s: %v", p.tr.Refused(), p.duration, p.errs[len(p.errs)-1])
+	})
+}
+
+// A gateway limit is not an outage: 200 reads against 25 requests/s without Retry-After all
+// succeed, however many 429s the pacing meets.
+func TestGatewayLimitIsNotAnOutage(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := newOutagePlan(t)
+		p.emu.SetRateLimit(25, 25)
+		p.run()
+		if len(p.errs) != 0 {
+			t.Fatalf("%d reads failed: %v", len(p.errs), p.errs[0])
+		}
+		t.Logf("200 reads at 25/s: %d requests, %d throttled, %s", p.emu.Count(emulator.KindHSS), p.emu.Throttled(), p.duration)
+	})
+}
+
+// With max_retries = 0 a refused connection fails at once.
+func TestRefusedWithoutRetries(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := newOutagePlan(t, func(c *hss.Config) { c.MaxRetries = 0 })
+		p.tr.Refuse()
+		_, err := p.c.ListBasicImages(context.Background(), cicd111)
+		if err == nil || !strings.Contains(err.Error(), "connection refused") || p.tr.Attempts() != 1 {
+			t.Fatalf("err %v after %d attempts", err, p.tr.Attempts())
+		}
+	})
+}
