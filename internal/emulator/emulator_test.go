@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -279,5 +280,47 @@ func TestIAMProjectsNeedAuthentication(t *testing.T) {
 	c.ak, c.sk = ForeignAK, ForeignSK
 	if r := do(t, url, c); len(r.body["projects"].([]any)) != 1 || r.body["projects"].([]any)[0].(map[string]any)["id"] != ForeignProjID {
 		t.Fatalf("another account sees %v", r.body)
+	}
+}
+
+// A server can go down, refusing connections, and come back on the same address; the
+// in-process transport refuses the same way; Every spreads a fault over every n-th request.
+func TestOutages(t *testing.T) {
+	e := New(nil)
+	s, err := Serve(e, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	if r := do(t, s.URL, okCall()); r.status != http.StatusOK {
+		t.Fatalf("status %d", r.status)
+	}
+	s.Refuse()
+	if _, err := http.Get(s.URL + "/"); err == nil || !strings.Contains(err.Error(), "connection refused") { //nolint:noctx // a test
+		t.Fatalf("err %v", err)
+	}
+	if err := s.Accept(); err != nil {
+		t.Fatal(err)
+	}
+	if r := do(t, s.URL, okCall()); r.status != http.StatusOK {
+		t.Fatalf("status %d", r.status)
+	}
+
+	tr := NewTransport(e)
+	tr.Refuse()
+	if _, err := (&http.Client{Transport: tr}).Get("https://hss.test/"); err == nil || !strings.Contains(err.Error(), "connection refused") { //nolint:noctx // a test
+		t.Fatalf("err %v", err)
+	}
+	if tr.Attempts() != 1 || tr.Refused() != 1 {
+		t.Fatalf("%d attempts, %d refused", tr.Attempts(), tr.Refused())
+	}
+
+	e.AddFault(Fault{Every: 3, Status: http.StatusInternalServerError})
+	var statuses []int
+	for range 6 {
+		statuses = append(statuses, do(t, s.URL, okCall()).status)
+	}
+	if fmt.Sprint(statuses) != "[200 200 500 200 200 500]" {
+		t.Fatalf("statuses %v", statuses)
 	}
 }

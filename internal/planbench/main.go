@@ -9,10 +9,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"strconv"
@@ -33,11 +33,20 @@ type scenario struct {
 	serverRPS float64
 	// identical makes every instance the same query.
 	identical bool
+	// outage, when set, breaks the emulator for the run: faults, or refused connections.
+	outage func(*emulator.Emulator, *emulator.Server)
+	// fails is set when the plan is meant to fail.
+	fails bool
 }
+
+// onlyRe selects the scenarios to run.
+var onlyRe *regexp.Regexp
 
 type sample struct {
 	wall                             time.Duration
 	hss, iam, throttled, connections int
+	// failed counts the reads that failed.
+	failed int
 }
 
 func main() {
@@ -45,7 +54,13 @@ func main() {
 	instances := flag.Int("instances", 200, "hss_image_basic_image instances, each a distinct query")
 	latency := flag.Duration("latency", 20*time.Millisecond, "latency the emulator adds to every HSS response")
 	big := flag.String("big", "", "comma-separated result sizes: plan one read of each, measuring the provider process (CPU, peak RSS)")
+	only := flag.String("only", "", "run only the scenarios whose name matches this regular expression")
 	flag.Parse()
+	var err error
+	if onlyRe, err = regexp.Compile(*only); err != nil {
+		fmt.Fprintln(os.Stderr, "planbench: -only:", err)
+		os.Exit(2)
+	}
 	if *big != "" {
 		if err := runBig(*runs, *big, *latency); err != nil {
 			fmt.Fprintln(os.Stderr, "planbench:", err)
@@ -96,12 +111,28 @@ func run(runs, instances int, latency time.Duration) error {
 		{name: "distinct, server 25/s, rate_limit = 20", auth: aksk, rateLimit: "rate_limit = 20", serverRPS: 25},
 		{name: "distinct, server 25/s, rate_limit = 0", auth: aksk, rateLimit: "rate_limit = 0", serverRPS: 25},
 		{name: "identical, defaults", auth: aksk, identical: true},
+		{name: "distinct, every request 500, defaults", auth: aksk, fails: true, outage: func(e *emulator.Emulator, _ *emulator.Server) {
+			e.AddFault(emulator.Fault{Status: 500, Code: "HSS.0500", Message: "Internal error."})
+		}},
+		{name: "distinct, every 10th request 500, defaults", auth: aksk, outage: func(e *emulator.Emulator, _ *emulator.Server) {
+			e.AddFault(emulator.Fault{Every: 10, Status: 500, Code: "HSS.0500", Message: "Internal error."})
+		}},
+		{name: "distinct, first 30 requests 503 (Retry-After: 1), defaults", auth: aksk, outage: func(e *emulator.Emulator, _ *emulator.Server) {
+			e.AddFault(emulator.Fault{Times: 30, Status: 503, Code: "APIGW.0503", RetryAfter: "1"})
+		}},
+		{name: "distinct, connections refused for the first 5 s, defaults", auth: aksk, outage: func(_ *emulator.Emulator, s *emulator.Server) {
+			s.Refuse()
+			time.AfterFunc(5*time.Second, func() { _ = s.Accept() })
+		}},
 	}
 	fmt.Printf("terraform plan of %d hss_image_basic_image instances (for_each), emulator latency %s, %d runs each (medians), %s/%s, %d CPUs\n\n",
 		instances, latency, runs, runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "scenario\twall (median)\tHSS requests\tIAM requests\t429s\tconnections\t")
+	fmt.Fprintln(tw, "scenario\twall (median)\tHSS requests\tIAM requests\t429s\tconnections\tfailed reads\t")
 	for _, sc := range scenarios {
+		if !onlyRe.MatchString(sc.name) {
+			continue
+		}
 		var samples []sample
 		for i := 0; i < runs; i++ {
 			s, err := once(tf, rc, work, sc, instances, latency)
@@ -111,9 +142,18 @@ func run(runs, instances int, latency time.Duration) error {
 			samples = append(samples, s)
 		}
 		m := median(samples)
-		fmt.Fprintf(tw, "%s\t%.2fs\t%d\t%d\t%d\t%d\t\n", sc.name, m.wall.Seconds(), m.hss, m.iam, m.throttled, m.connections)
+		fmt.Fprintf(tw, "%s\t%.2fs\t%d\t%d\t%d\t%d\t%d\t\n", sc.name, m.wall.Seconds(), m.hss, m.iam, m.throttled, m.connections, m.failed)
 	}
 	return tw.Flush()
+}
+
+// maxRetries lets throttled scenarios retry as often as a busy account needs; the others
+// keep the default.
+func maxRetries(sc scenario) string {
+	if sc.serverRPS > 0 {
+		return "max_retries = 20"
+	}
+	return ""
 }
 
 // imageExpr names instance i's image: synthetic-i entries each, or all the same query.
@@ -136,9 +176,10 @@ func buildProvider(dir string) error {
 
 func once(tf, rc, work string, sc scenario, instances int, latency time.Duration) (sample, error) {
 	emu := emulator.New(nil)
-	srv := httptest.NewUnstartedServer(emu)
-	srv.Config.ConnState = emu.ConnState
-	srv.Start()
+	srv, err := emulator.Serve(emu, "127.0.0.1:0")
+	if err != nil {
+		return sample{}, err
+	}
 	defer srv.Close()
 	if latency > 0 {
 		emu.SetLatency(latency)
@@ -159,7 +200,7 @@ func once(tf, rc, work string, sc scenario, instances int, latency time.Duration
 provider "hss" {
   region      = %q
   endpoints   = { hss = %q, iam = %q }
-  max_retries = 20
+  %s
   %s
   %s
 }
@@ -177,7 +218,7 @@ data "hss_image_basic_image" "all" {
 output "entries" {
   value = sum([for d in data.hss_image_basic_image.all : d.total_num])
 }
-`, emulator.Region, srv.URL, srv.URL, sc.rateLimit, sc.auth, instances+1, imageExpr(sc.identical, instances))
+`, emulator.Region, srv.URL, srv.URL, maxRetries(sc), sc.rateLimit, sc.auth, instances+1, imageExpr(sc.identical, instances))
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
 		return sample{}, err
 	}
@@ -186,20 +227,30 @@ output "entries" {
 	cmd := exec.CommandContext(ctx, tf, "plan", "-input=false", "-lock=false", "-no-color")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+	if sc.outage != nil {
+		sc.outage(emu, srv)
+	}
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
 	wall := time.Since(start)
-	if err != nil {
+	failed := strings.Count(string(out), "Error: Unable to read")
+	switch {
+	case sc.fails && (err == nil || failed == 0):
+		return sample{}, fmt.Errorf("terraform plan was meant to fail: %v\n%s", err, out)
+	case sc.fails:
+	case err != nil:
 		return sample{}, fmt.Errorf("terraform plan: %w\n%s", err, out)
-	}
-	want := fmt.Sprintf("entries = %d", instances*(instances+1)/2)
-	if sc.identical {
-		want = fmt.Sprintf("entries = %d", instances*instances)
-	}
-	if !strings.Contains(string(out), want) {
-		return sample{}, fmt.Errorf("plan output lacks %q:\n%s", want, out)
+	default:
+		want := fmt.Sprintf("entries = %d", instances*(instances+1)/2)
+		if sc.identical {
+			want = fmt.Sprintf("entries = %d", instances*instances)
+		}
+		if !strings.Contains(string(out), want) {
+			return sample{}, fmt.Errorf("plan output lacks %q:\n%s", want, out)
+		}
 	}
 	return sample{
+		failed:      failed,
 		wall:        wall,
 		hss:         emu.Count(emulator.KindHSS),
 		iam:         emu.Count(emulator.KindIAMToken) + emu.Count(emulator.KindIAMProjects),
@@ -224,6 +275,7 @@ func median(s []sample) sample {
 		iam:         pick(func(x sample) int { return x.iam }),
 		throttled:   pick(func(x sample) int { return x.throttled }),
 		connections: pick(func(x sample) int { return x.connections }),
+		failed:      pick(func(x sample) int { return x.failed }),
 	}
 }
 

@@ -84,7 +84,7 @@ func readError(err error, timeout time.Duration, what string, redact func(string
 				"Every read of this run shares one retry budget, so an outage gets about 100 retries from the whole plan rather than "+
 				"max_retries from each read; it refills as requests succeed.", re.Attempts)
 		case re != nil:
-			fmt.Fprintf(&b, "\n\nThe request was tried %d times.", re.Attempts)
+			fmt.Fprintf(&b, "\n\nThe request was tried %d times, as many as max_retries allows.", re.Attempts)
 		}
 		if msg := err.Error(); !strings.HasPrefix(msg, ae.Operation) {
 			// Wrapped errors say which step failed, e.g. password authentication for a user.

@@ -38,6 +38,8 @@ func newWithEnv(version string, env environment) func() provider.Provider {
 type hssProvider struct {
 	version string
 	env     environment
+	// tune, for tests, adjusts the client's configuration, e.g. to shorten back-off waits.
+	tune func(*hss.Config)
 }
 
 // hssProviderModel is the provider block.
@@ -250,6 +252,9 @@ func (p *hssProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		return
 	}
 	cfg.UserAgent = userAgent(p.version, req.TerraformVersion)
+	if p.tune != nil {
+		p.tune(&cfg)
+	}
 	secrets := []string{cfg.Credentials.SecretKey, cfg.Credentials.SecurityToken, cfg.Credentials.Token, cfg.Credentials.Password, cfg.Credentials.OIDC.IDToken}
 	ctx = maskSecrets(ctx, secrets)
 

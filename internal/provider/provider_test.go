@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 )
 
 // TestMain points terraform-plugin-testing at the Terraform CLI on PATH; it must never
@@ -56,8 +57,13 @@ func errRe(pattern string) *regexp.Regexp {
 
 // factories serves the provider in-process, reading environment fallbacks from env only.
 func factories(env mapEnv) map[string]func() (tfprotov6.ProviderServer, error) {
+	return tunedFactories(env, nil)
+}
+
+// tunedFactories is factories with the client's configuration adjusted by tune.
+func tunedFactories(env mapEnv, tune func(*hss.Config)) map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"hss": providerserver.NewProtocol6WithError(newWithEnv("test", env)()),
+		"hss": providerserver.NewProtocol6WithError(&hssProvider{version: "test", env: env, tune: tune}),
 	}
 }
 
