@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"errors"
 	"net"
 	"net/http"
@@ -28,7 +29,7 @@ type Server struct {
 func Serve(e *Emulator, addr string) (*Server, error) {
 	s := &Server{emu: e, conns: map[net.Conn]bool{}}
 	s.srv = &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, ConnState: s.connState}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", addr)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +85,7 @@ func (s *Server) Accept() error {
 	if up {
 		return nil
 	}
-	ln, err := net.Listen("tcp", s.addr)
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", s.addr)
 	if err != nil {
 		return err
 	}

@@ -236,7 +236,7 @@ output "entries" {
 	failed := strings.Count(string(out), "Error: Unable to read")
 	switch {
 	case sc.fails && (err == nil || failed == 0):
-		return sample{}, fmt.Errorf("terraform plan was meant to fail: %v\n%s", err, out)
+		return sample{}, fmt.Errorf("terraform plan was meant to fail (%w):\n%s", err, out)
 	case sc.fails:
 	case err != nil:
 		return sample{}, fmt.Errorf("terraform plan: %w\n%s", err, out)
