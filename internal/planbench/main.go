@@ -235,8 +235,10 @@ output "entries" {
 	wall := time.Since(start)
 	failed := strings.Count(string(out), "Error: Unable to read")
 	switch {
-	case sc.fails && (err == nil || failed == 0):
-		return sample{}, fmt.Errorf("terraform plan was meant to fail (%w):\n%s", err, out)
+	case sc.fails && err == nil:
+		return sample{}, fmt.Errorf("terraform plan was meant to fail:\n%s", out)
+	case sc.fails && failed == 0:
+		return sample{}, fmt.Errorf("terraform plan failed (%w), but no read did:\n%s", err, out)
 	case sc.fails:
 	case err != nil:
 		return sample{}, fmt.Errorf("terraform plan: %w\n%s", err, out)
