@@ -35,6 +35,8 @@ type Fault struct {
 	RetryAfter string
 	// Location is sent as the Location header when set, e.g. with a 3xx Status.
 	Location string
+	// Headers are sent with the answer.
+	Headers map[string]string
 	// Echo answers Status (400 when unset) with an error_msg that quotes the request's
 	// credential headers and body, as a careless proxy or gateway does.
 	Echo bool
@@ -142,6 +144,9 @@ func (e *Emulator) injectFault(w *recorder, r *http.Request, kind Kind, body []b
 	}
 	if f.Location != "" {
 		w.Header().Set("Location", f.Location)
+	}
+	for k, v := range f.Headers {
+		w.Header().Set(k, v)
 	}
 	switch {
 	case f.Echo:

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/pacing"
@@ -31,6 +32,8 @@ type Client struct {
 	budget *retryBudget
 	gate   *hostGate
 	now    func() time.Time
+	// skewWarned is set once credentials arriving inside the renewal margin were warned of.
+	skewWarned atomic.Bool
 }
 
 // New validates cfg and returns a Client. It makes no network call.
@@ -51,8 +54,8 @@ func New(cfg Config) (*Client, error) {
 	c.gate = newHostGate(c.now)
 	c.redactor.Add(cfg.Credentials.secrets()...)
 	c.projects = coalescer[string]{maxWork: sharedWorkLimit, capacity: 1 << 10}
-	c.tokens = coalescer[*issuedToken]{maxWork: sharedWorkLimit, capacity: 1 << 10, fresh: (*issuedToken).fresh}
-	c.obtained = coalescer[*tempKeys]{maxWork: sharedWorkLimit, capacity: 8, fresh: (*tempKeys).fresh}
+	c.tokens = coalescer[*issuedToken]{maxWork: sharedWorkLimit, capacity: 1 << 10, fresh: func(t *issuedToken) bool { return t.fresh(c.now()) }}
+	c.obtained = coalescer[*tempKeys]{maxWork: sharedWorkLimit, capacity: 8, fresh: func(k *tempKeys) bool { return k.fresh(c.now()) }}
 	cache := cfg.ResultCacheEntries
 	if cache == 0 {
 		cache = DefaultResultCacheEntries

@@ -50,6 +50,9 @@ const (
 
 	// tokenMargin is how long before its expiry an issued token is replaced.
 	tokenMargin = 5 * time.Minute
+	// minTrust is how long credentials are reused after they were obtained whatever their
+	// expiry says.
+	minTrust = time.Minute
 	// sharedWorkLimit bounds work shared between reads (a token, a project lookup, a read),
 	// which runs detached from any one caller's deadline.
 	sharedWorkLimit = 30 * time.Minute

@@ -51,20 +51,42 @@ func (c *tokenCredential) ProcessAuthRequest(_ *impl.DefaultHttpClient, req *req
 
 // issuedToken is an IAM token the client obtained.
 type issuedToken struct {
-	value     string
-	projectID string
-	expiresAt time.Time
+	value      string
+	projectID  string
+	expiresAt  time.Time
+	obtainedAt time.Time
 }
 
-func (t *issuedToken) fresh() bool { return time.Until(t.expiresAt) > tokenMargin }
+func (t *issuedToken) fresh(now time.Time) bool { return fresh(now, t.obtainedAt, t.expiresAt) }
 
 // tempKeys are temporary AK/SK the client obtained.
 type tempKeys struct {
 	access, secret, securityToken string
-	expiresAt                     time.Time
+	expiresAt, obtainedAt         time.Time
 }
 
-func (k *tempKeys) fresh() bool { return time.Until(k.expiresAt) > tokenMargin }
+func (k *tempKeys) fresh(now time.Time) bool { return fresh(now, k.obtainedAt, k.expiresAt) }
+
+// fresh reports whether a credential obtained at obtained and expiring at expires may still be
+// used: until tokenMargin before it expires, and in any case for minTrust after it was
+// obtained, so that credentials that arrive inside the margin (short-lived ones, or a clock
+// running ahead) are not fetched again for every request. If the service refuses them
+// meanwhile, they are renewed once and the request retried.
+func fresh(now, obtained, expires time.Time) bool {
+	return now.Before(expires.Add(-tokenMargin)) || now.Before(obtained.Add(minTrust))
+}
+
+// warnIfSkewed warns, once per client, about credentials that arrived already inside the
+// renewal margin: the machine's clock may be ahead of the service's.
+func (c *Client) warnIfSkewed(ctx context.Context, source string, obtained, expires time.Time) {
+	if expires.Sub(obtained) > tokenMargin || !c.skewWarned.CompareAndSwap(false, true) {
+		return
+	}
+	c.redactor.warn(ctx, "HSS provider obtained credentials that expire within the renewal margin; the machine clock may be ahead", map[string]any{
+		"source": source, "expires_at": expires.UTC().Format(time.RFC3339), "now": obtained.UTC().Format(time.RFC3339),
+		"renewal_margin": tokenMargin.String(), "reused_for": minTrust.String(),
+	})
+}
 
 // Where obtained keys come from; each is kept and renewed on its own.
 const (
@@ -218,10 +240,11 @@ func (c *Client) keys(ctx context.Context, stage string) (*tempKeys, error) {
 		if err != nil {
 			return nil, err
 		}
-		c.redactor.Add(k.secret, k.securityToken)
+		c.redactor.addObtained(k.secret, k.securityToken)
 		c.redactor.debug(ctx, "HSS provider obtained temporary credentials", map[string]any{
 			"source": stage, "expires_at": k.expiresAt.UTC().Format(time.RFC3339),
 		})
+		c.warnIfSkewed(ctx, stage, k.obtainedAt, k.expiresAt)
 		return k, nil
 	})
 	return k, err
@@ -279,7 +302,7 @@ func (c *Client) oidcKeys(ctx context.Context) (*tempKeys, error) {
 			return nil, fmt.Errorf("the OIDC ID token file %s is empty", o.IDTokenFile)
 		}
 	}
-	c.redactor.Add(idToken)
+	c.redactor.addObtained(idToken)
 	tok, err := c.federatedToken(ctx, o.IdpID, idToken, o.DomainID)
 	if err != nil {
 		return nil, fmt.Errorf("exchanging the OIDC ID token with identity provider %q failed: %w", o.IdpID, err)

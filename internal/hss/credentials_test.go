@@ -1,8 +1,10 @@
 package hss_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
@@ -66,16 +69,68 @@ func TestAssumeRoleWithAKSK(t *testing.T) {
 	}
 }
 
-// Keys about to expire are replaced before use, not after a refusal.
-func TestTemporaryKeysAreRefreshedBeforeExpiry(t *testing.T) {
-	emu, url := newServer(t)
-	emu.SetTemporaryTTL(4 * time.Minute) // inside the 5-minute margin: never fresh
-	c := newClient(t, url, assume(foreignAKSK()), noCache)
-	readSpec(t, c)
-	readSpec(t, c)
-	if n := emu.Count(emulator.KindIAMSecurityToken); n != 2 {
-		t.Fatalf("%d exchanges for two reads with keys that expire within the margin, want 2", n)
+// Obtained credentials are replaced five minutes before they expire, not after a refusal;
+// ones that arrive already inside that margin (short-lived, or a clock running ahead) are
+// reused for a minute rather than fetched again for every read, with one warning.
+func TestCredentialRenewal(t *testing.T) {
+	start := time.Now()
+	at := func(c *hss.Client, d time.Duration) { hss.SetClock(c, func() time.Time { return start.Add(d) }) }
+	read := func(t *testing.T, c *hss.Client, n int) {
+		t.Helper()
+		if _, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: fmt.Sprintf("synthetic-%d", n), ImageType: "cicd"}); err != nil {
+			t.Fatal(err)
+		}
 	}
+	steps := []struct {
+		after time.Duration
+		want  int
+	}{{0, 1}, {4*time.Minute + 59*time.Second, 1}, {5*time.Minute + time.Second, 2}}
+	t.Run("agency keys", func(t *testing.T) {
+		emu, url := newServer(t)
+		emu.SetTemporaryTTL(10 * time.Minute)
+		c := newClient(t, url, assume(foreignAKSK()), noCache)
+		for i, s := range steps {
+			at(c, s.after)
+			read(t, c, i+1)
+			if n := emu.Count(emulator.KindIAMSecurityToken); n != s.want {
+				t.Fatalf("after %s: %d exchanges, want %d", s.after, n, s.want)
+			}
+		}
+	})
+	t.Run("password token", func(t *testing.T) {
+		emu, url := newServer(t)
+		emu.SetTokenTTL(10 * time.Minute)
+		c := newClient(t, url, hss.Credentials{Method: hss.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName}, noCache)
+		for i, s := range steps {
+			at(c, s.after)
+			read(t, c, i+1)
+			if n := emu.Count(emulator.KindIAMToken); n != s.want {
+				t.Fatalf("after %s: %d token requests, want %d", s.after, n, s.want)
+			}
+		}
+	})
+	t.Run("inside the margin", func(t *testing.T) {
+		emu, url := newServer(t)
+		emu.SetTemporaryTTL(4 * time.Minute)
+		c := newClient(t, url, assume(foreignAKSK()), noCache)
+		var logs bytes.Buffer
+		ctx := tflogtest.RootLogger(context.Background(), &logs)
+		for i, s := range []struct {
+			after time.Duration
+			want  int
+		}{{0, 1}, {59 * time.Second, 1}, {61 * time.Second, 2}, {62 * time.Second, 2}} {
+			at(c, s.after)
+			if _, err := c.ListBasicImages(ctx, hss.BasicImageQuery{ImageID: fmt.Sprintf("synthetic-%d", i+1), ImageType: "cicd"}); err != nil {
+				t.Fatal(err)
+			}
+			if n := emu.Count(emulator.KindIAMSecurityToken); n != s.want {
+				t.Fatalf("after %s: %d exchanges, want %d", s.after, n, s.want)
+			}
+		}
+		if n := strings.Count(logs.String(), "the machine clock may be ahead"); n != 1 {
+			t.Fatalf("%d clock warnings, want 1:\n%s", n, logs.String())
+		}
+	})
 }
 
 // Keys the server stops accepting are replaced once and the read goes on.
@@ -137,6 +192,7 @@ func TestOIDC(t *testing.T) {
 	if err := os.WriteFile(file, []byte(emu.SignIDToken("x", time.Minute, func(c jwt.MapClaims) { c["aud"] = "someone-else" })), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	hss.SetClock(c, func() time.Time { return time.Now().Add(2 * time.Minute) }) // the keys are due for renewal
 	_, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: "multi-os-0001", ImageType: "cicd"})
 	var ae *hss.APIError
 	if !errors.As(err, &ae) || ae.StatusCode != 401 || !strings.Contains(ae.ErrorMsg, "audience") ||
@@ -176,5 +232,64 @@ func TestMetadata(t *testing.T) {
 	}
 	if d := time.Since(start); d > 3*time.Second {
 		t.Fatalf("failing off-cloud took %s", d)
+	}
+}
+
+// A malformed answer of any exchange that hands out credentials is reported by field, never
+// with the decoder's message, which would quote the bytes around the fault: the secrets next to
+// it reach no error and no log line, not even eight characters of them.
+func TestCredentialAnswersAreNeverQuoted(t *testing.T) {
+	secret := "Zq8vLmN3pR7sT1uW5xY9aB2cD4eF6gH0jK3mN5pQ"
+	token := "st-" + strings.Repeat("Vb7Nc2Xz9Lk4Jh6Gf1Ds", 8)
+	keys := func(container, expires string) string {
+		return fmt.Sprintf(`{%q:{"access":"TMPAKEMU0001","secret":%q,"securitytoken":%q,"expires_at":%s}}`, container, secret, token, expires)
+	}
+	idToken := "MIIsubjecttoken" + strings.Repeat("Qw3Er5Ty7Ui9", 6)
+	pw := hss.Credentials{Method: hss.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName}
+	cases := map[string]struct {
+		cr     hss.Credentials
+		fault  emulator.Fault
+		reason string
+	}{
+		"securitytokens, expiry a number": {assume(foreignAKSK()), emulator.Fault{Kind: emulator.KindIAMSecurityToken, Status: 201, Body: keys("credential", "1767225600")},
+			"malformed credential response: credential.expires_at missing or of the wrong type"},
+		"securitytokens, secret a number": {assume(foreignAKSK()),
+			emulator.Fault{Kind: emulator.KindIAMSecurityToken, Status: 201, Body: `{"credential":{"access":"A","secret":12,"securitytoken":"` + token + `","expires_at":"` + secret + `"}}`},
+			"malformed credential response: credential.secret missing or of the wrong type"},
+		"securitytokens, expiry not a time": {assume(foreignAKSK()), emulator.Fault{Kind: emulator.KindIAMSecurityToken, Status: 201, Body: keys("credential", `"`+secret+`"`)},
+			"malformed credential response: credential.expires_at is not an RFC 3339 time"},
+		"securitytokens, broken JSON": {assume(foreignAKSK()), emulator.Fault{Kind: emulator.KindIAMSecurityToken, Status: 201, Body: keys("credential", "")},
+			"malformed credential response: not JSON"},
+		"metadata, expiry a number": {hss.Credentials{Method: hss.AuthMetadata}, emulator.Fault{Kind: emulator.KindMetadata, Status: 200, Body: keys("credential", "1767225600")},
+			"malformed credential response: credential.expires_at missing or of the wrong type"},
+		"id-token, broken JSON": {oidc("header.payload.signature", ""),
+			emulator.Fault{Kind: emulator.KindIAMIDToken, Status: 201, Headers: map[string]string{"X-Subject-Token": idToken}, Body: `{"token":{"expires_at":` + idToken},
+			"malformed token response: not JSON"},
+		"password token, expiry a number": {pw,
+			emulator.Fault{Kind: emulator.KindIAMToken, Status: 201, Headers: map[string]string{"X-Subject-Token": idToken}, Body: `{"token":{"expires_at":5,"id":"` + idToken + `"}}`},
+			"malformed token response: token.expires_at missing or of the wrong type"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			emu, url := newServer(t)
+			emu.AddFault(tc.fault)
+			var logs bytes.Buffer
+			ctx := tflogtest.RootLogger(context.Background(), &logs)
+			c := newClient(t, url, tc.cr, func(c *hss.Config) { c.MetadataEndpoint = url })
+			_, err := c.ListBasicImages(ctx, cicd111)
+			var de *hss.DecodeError
+			if !errors.As(err, &de) || !strings.Contains(de.Reason, tc.reason) || de.RequestID == "" {
+				t.Fatalf("err %v", err)
+			}
+			for _, s := range []string{secret, token, idToken} {
+				for i := 0; i+8 <= len(s); i++ {
+					for where, text := range map[string]string{"error": err.Error(), "logs": logs.String()} {
+						if strings.Contains(text, s[i:i+8]) {
+							t.Fatalf("%s holds %q of a secret:\n%s", where, s[i:i+8], text)
+						}
+					}
+				}
+			}
+		})
 	}
 }

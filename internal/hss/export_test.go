@@ -13,3 +13,9 @@ func RetryAfterWait(v string, now time.Time, lo time.Duration) time.Duration {
 	c := &Client{cfg: Config{RetryWaitMin: lo}, now: func() time.Time { return now }}
 	return c.backoff(0, exchange{retryAfter: v})
 }
+
+// SetClock replaces the client's clock, which decides when credentials are renewed.
+func SetClock(c *Client, now func() time.Time) {
+	c.now = now
+	c.gate.now = now
+}

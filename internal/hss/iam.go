@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth"
@@ -49,24 +48,8 @@ type (
 		ID   string `json:"id,omitempty"`
 		Name string `json:"name,omitempty"`
 	}
-	tokenResponse struct {
-		Token *struct {
-			ExpiresAt string    `json:"expires_at"`
-			Project   *nameOrID `json:"project"`
-		} `json:"token"`
-		XSubjectToken  *string `json:"X-Subject-Token,omitempty"`
-		HttpStatusCode int     `json:"-"`
-	}
-
 	listProjectsRequest struct {
 		Name *string `json:"name,omitempty"`
-	}
-	listProjectsResponse struct {
-		Projects *[]struct {
-			ID   string `json:"id"`
-			Name string `json:"name"`
-		} `json:"projects"`
-		HttpStatusCode int `json:"-"`
 	}
 )
 
@@ -74,24 +57,12 @@ type (
 func (tokenRequest) String() string { return "tokenRequest{<redacted>}" }
 
 func tokenRequestDef() *def.HttpRequestDef {
-	return def.NewHttpRequestDefBuilder().
-		WithMethod(http.MethodPost).
-		WithPath("/v3/auth/tokens").
-		WithContentType("application/json;charset=UTF-8").
-		WithResponse(new(tokenResponse)).
-		WithRequestField(def.NewFieldDef().WithName("Body").WithLocationType(def.Body)).
-		WithResponseField(def.NewFieldDef().WithName("XSubjectToken").WithJsonTag("X-Subject-Token").WithLocationType(def.Header)).
-		Build()
+	return rawRequestDef(http.MethodPost, "/v3/auth/tokens", jsonContent, bodyField())
 }
 
 func listProjectsDef() *def.HttpRequestDef {
-	return def.NewHttpRequestDefBuilder().
-		WithMethod(http.MethodGet).
-		WithPath("/v3/projects").
-		WithContentType("application/json").
-		WithResponse(new(listProjectsResponse)).
-		WithRequestField(def.NewFieldDef().WithName("Name").WithJsonTag("name").WithLocationType(def.Query)).
-		Build()
+	return rawRequestDef(http.MethodGet, "/v3/projects", "application/json",
+		def.NewFieldDef().WithName("Name").WithJsonTag("name").WithLocationType(def.Query))
 }
 
 // issueToken exchanges user name and password for a token scoped to one project, named by
@@ -119,20 +90,21 @@ func (c *Client) issueToken(ctx context.Context, region, projectID string) (*iss
 	bad := func(reason string) error {
 		return &DecodeError{Operation: opIssueToken, StatusCode: last.status, RequestID: last.requestID, Reason: reason}
 	}
-	resp, ok := out.(*tokenResponse)
-	if !ok || resp.XSubjectToken == nil || *resp.XSubjectToken == "" {
+	ans, raw, err := readAnswer(opIssueToken, "token", out, last)
+	if err != nil {
+		return nil, err
+	}
+	if raw.XSubjectToken == nil || *raw.XSubjectToken == "" {
 		return nil, bad("no X-Subject-Token header in the response")
 	}
-	tok := &issuedToken{value: *resp.XSubjectToken, projectID: projectID}
-	c.redactor.Add(tok.value)
-	// A token without a readable expiry is trusted for a short while only.
-	tok.expiresAt = time.Now().Add(10 * time.Minute)
-	if resp.Token != nil {
-		if t, perr := time.Parse(time.RFC3339Nano, resp.Token.ExpiresAt); perr == nil {
-			tok.expiresAt = t
-		}
-		if resp.Token.Project != nil && tok.projectID == "" {
-			tok.projectID = resp.Token.Project.ID
+	tok := &issuedToken{value: *raw.XSubjectToken, projectID: projectID, obtainedAt: c.now()}
+	c.redactor.addObtained(tok.value)
+	if tok.expiresAt, err = ans.expiry("token.expires_at", c.now()); err != nil {
+		return nil, err
+	}
+	if tok.projectID == "" {
+		if tok.projectID, err = ans.str(false, "token.project.id"); err != nil {
+			return nil, err
 		}
 	}
 	if tok.projectID == "" {
@@ -169,18 +141,24 @@ func (c *Client) lookupProject(ctx context.Context, region string, cred auth.ICr
 	if err != nil {
 		return "", err
 	}
-	resp, ok := out.(*listProjectsResponse)
-	if !ok || resp.Projects == nil {
-		return "", &DecodeError{Operation: opListProjects, StatusCode: last.status, RequestID: last.requestID, Reason: "no projects list in the response"}
+	ans, _, err := readAnswer(opListProjects, "projects", out, last)
+	if err != nil {
+		return "", err
+	}
+	projects, err := ans.list("projects")
+	if err != nil {
+		return "", err
 	}
 	var ids []string
-	for _, p := range *resp.Projects {
-		if p.Name == name && p.ID != "" {
-			if ValidateProjectID(p.ID) != nil {
+	for _, p := range projects {
+		pname, _ := p["name"].(string)
+		pid, _ := p["id"].(string)
+		if pname == name && pid != "" {
+			if ValidateProjectID(pid) != nil {
 				return "", &DecodeError{Operation: opListProjects, StatusCode: last.status, RequestID: last.requestID,
-					Reason: fmt.Sprintf("the project %s has ID %q, which is not a project ID", name, printable(p.ID, 80))}
+					Reason: fmt.Sprintf("the project %s has ID %q, which is not a project ID", name, printable(pid, 80))}
 			}
-			ids = append(ids, p.ID)
+			ids = append(ids, pid)
 		}
 	}
 	switch len(ids) {
@@ -226,17 +204,6 @@ type (
 		ID              string `json:"id,omitempty"`
 		DurationSeconds int    `json:"duration_seconds,omitempty"`
 	}
-	// credentialResponse is what both IAM and the metadata service answer with.
-	credentialResponse struct {
-		Credential *struct {
-			Access        string `json:"access"`
-			Secret        string `json:"secret"`
-			SecurityToken string `json:"securitytoken"`
-			ExpiresAt     string `json:"expires_at"`
-		} `json:"credential"`
-		HttpStatusCode int `json:"-"`
-	}
-
 	idTokenRequest struct {
 		XIdpID string       `json:"X-Idp-Id"`
 		Body   *idTokenBody `json:"body,omitempty"`
@@ -261,33 +228,16 @@ func (securityTokenRequest) String() string { return "securityTokenRequest{<reda
 func (idTokenRequest) String() string       { return "idTokenRequest{<redacted>}" }
 
 func securityTokenDef() *def.HttpRequestDef {
-	return def.NewHttpRequestDefBuilder().
-		WithMethod(http.MethodPost).
-		WithPath("/v3.0/OS-CREDENTIAL/securitytokens").
-		WithContentType("application/json;charset=UTF-8").
-		WithResponse(new(credentialResponse)).
-		WithRequestField(def.NewFieldDef().WithName("Body").WithLocationType(def.Body)).
-		Build()
+	return rawRequestDef(http.MethodPost, "/v3.0/OS-CREDENTIAL/securitytokens", jsonContent, bodyField())
 }
 
 func idTokenDef() *def.HttpRequestDef {
-	return def.NewHttpRequestDefBuilder().
-		WithMethod(http.MethodPost).
-		WithPath("/v3.0/OS-AUTH/id-token/tokens").
-		WithContentType("application/json;charset=UTF-8").
-		WithResponse(new(tokenResponse)).
-		WithRequestField(def.NewFieldDef().WithName("XIdpID").WithJsonTag("X-Idp-Id").WithLocationType(def.Header)).
-		WithRequestField(def.NewFieldDef().WithName("Body").WithLocationType(def.Body)).
-		WithResponseField(def.NewFieldDef().WithName("XSubjectToken").WithJsonTag("X-Subject-Token").WithLocationType(def.Header)).
-		Build()
+	return rawRequestDef(http.MethodPost, "/v3.0/OS-AUTH/id-token/tokens", jsonContent,
+		def.NewFieldDef().WithName("XIdpID").WithJsonTag("X-Idp-Id").WithLocationType(def.Header), bodyField())
 }
 
 func metadataDef() *def.HttpRequestDef {
-	return def.NewHttpRequestDefBuilder().
-		WithMethod(http.MethodGet).
-		WithPath("/openstack/latest/securitykey").
-		WithResponse(new(credentialResponse)).
-		Build()
+	return rawRequestDef(http.MethodGet, "/openstack/latest/securitykey", "")
 }
 
 // securityToken asks IAM for temporary keys, authenticated by cred.
@@ -303,23 +253,20 @@ func (c *Client) securityToken(ctx context.Context, cred auth.ICredential, id se
 	if err != nil {
 		return nil, err
 	}
-	return readCredential(opSecurityToken, out, last)
+	return c.readKeys(opSecurityToken, "credential", out, last)
 }
 
-// readCredential checks the temporary keys an answer holds.
-func readCredential(op string, out any, last exchange) (*tempKeys, error) {
-	resp, ok := out.(*credentialResponse)
-	if !ok || resp.Credential == nil || resp.Credential.Access == "" || resp.Credential.Secret == "" || resp.Credential.SecurityToken == "" {
-		return nil, &DecodeError{Operation: op, StatusCode: last.status, RequestID: last.requestID, Reason: "no complete credential (access, secret, securitytoken) in the response"}
-	}
-	cr := resp.Credential
-	k := &tempKeys{access: cr.Access, secret: cr.Secret, securityToken: cr.SecurityToken}
-	t, err := time.Parse(time.RFC3339Nano, cr.ExpiresAt)
+// readKeys reads the temporary keys an answer holds at container.
+func (c *Client) readKeys(op, container string, out any, last exchange) (*tempKeys, error) {
+	ans, _, err := readAnswer(op, "credential", out, last)
 	if err != nil {
-		// Keys without a readable expiry are trusted for a short while only.
-		t = time.Now().Add(10 * time.Minute)
+		return nil, err
 	}
-	k.expiresAt = t
+	k, err := ans.keys(container)
+	if err != nil {
+		return nil, err
+	}
+	k.obtainedAt = c.now()
 	return k, nil
 }
 
@@ -342,12 +289,14 @@ func (c *Client) federatedToken(ctx context.Context, idpID, idToken, domainID st
 	if err != nil {
 		return "", err
 	}
-	resp, ok := out.(*tokenResponse)
-	if !ok || resp.XSubjectToken == nil || *resp.XSubjectToken == "" {
+	if _, raw, err := readAnswer(opIDToken, "token", out, last); err != nil {
+		return "", err
+	} else if raw.XSubjectToken == nil || *raw.XSubjectToken == "" {
 		return "", &DecodeError{Operation: opIDToken, StatusCode: last.status, RequestID: last.requestID, Reason: "no X-Subject-Token header in the response"}
+	} else {
+		c.redactor.addObtained(*raw.XSubjectToken)
+		return *raw.XSubjectToken, nil
 	}
-	c.redactor.Add(*resp.XSubjectToken)
-	return *resp.XSubjectToken, nil
 }
 
 // MetadataError is the ECS metadata service failing to hand out the host agency's keys, which
@@ -372,7 +321,7 @@ func (c *Client) metadataKeys(ctx context.Context) (*tempKeys, error) {
 	})
 	if err == nil {
 		var k *tempKeys
-		if k, err = readCredential(opMetadataKey, out, last); err == nil {
+		if k, err = c.readKeys(opMetadataKey, "credential", out, last); err == nil {
 			return k, nil
 		}
 	}

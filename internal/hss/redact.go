@@ -30,7 +30,15 @@ type Redactor struct {
 	secrets []string // longest first, so a secret containing another is replaced whole
 	recent  []string // ring of request signatures
 	next    int
+	// obtained is a ring of tokens and keys the client obtained; the oldest, long replaced,
+	// make way.
+	obtained     []string
+	nextObtained int
 }
+
+// maxObtained bounds the obtained secrets remembered: a run renews credentials a handful of
+// times an hour.
+const maxObtained = 256
 
 // Add makes r replace each of secrets from now on.
 func (r *Redactor) Add(secrets ...string) {
@@ -42,6 +50,24 @@ func (r *Redactor) Add(secrets ...string) {
 		}
 	}
 	slices.SortFunc(r.secrets, func(a, b string) int { return len(b) - len(a) })
+}
+
+// addObtained makes r replace each of secrets, which the client obtained, from now on; only
+// the latest maxObtained are kept.
+func (r *Redactor) addObtained(secrets ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range secrets {
+		if len(s) < minSecretLen || slices.Contains(r.obtained, s) {
+			continue
+		}
+		if len(r.obtained) < maxObtained {
+			r.obtained = append(r.obtained, s)
+			continue
+		}
+		r.obtained[r.nextObtained] = s
+		r.nextObtained = (r.nextObtained + 1) % maxObtained
+	}
 }
 
 // addSigned remembers the signature of a request that is about to be sent: the rest of an
@@ -84,6 +110,9 @@ func (r *Redactor) Redact(s string) string {
 			s = strings.ReplaceAll(s, v, Redacted)
 		}
 		for _, v := range r.secrets {
+			s = strings.ReplaceAll(s, v, Redacted)
+		}
+		for _, v := range r.obtained {
 			s = strings.ReplaceAll(s, v, Redacted)
 		}
 		r.mu.RUnlock()

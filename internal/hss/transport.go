@@ -74,7 +74,7 @@ func (t *boundTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	req = req.WithContext(t.ctx)
 	// A server may quote the request's credentials back; these are the ones it could quote.
 	t.redactor.addSigned(req.Header.Get("Authorization"))
-	t.redactor.Add(req.Header.Get("X-Auth-Token"), req.Header.Get("X-Security-Token"))
+	t.redactor.addObtained(req.Header.Get("X-Auth-Token"), req.Header.Get("X-Security-Token"))
 	start := time.Now()
 	t.redactor.debug(t.ctx, "HSS provider HTTP request", map[string]any{
 		"method": req.Method,
