@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 )
@@ -36,6 +38,7 @@ func (m mapEnv) Lookup(name string) (string, bool) {
 // resolver merges configuration and environment, one argument at a time, and remembers where
 // each value came from for messages.
 type resolver struct {
+	ctx   context.Context
 	env   environment
 	diags *diag.Diagnostics
 	// source is the environment variable a value came from, or "" for the provider block.
@@ -139,8 +142,8 @@ func (r *resolver) number(name string, v attr.Value, lo, hi float64, integer boo
 
 // resolveConfig merges configuration and environment and validates the merged values, which
 // schema validators cannot see.
-func resolveConfig(_ context.Context, m hssProviderModel, env environment, diags *diag.Diagnostics) (hss.Config, string) {
-	r := &resolver{env: env, diags: diags, source: map[string]string{}, set: map[string]bool{}}
+func resolveConfig(ctx context.Context, m hssProviderModel, env environment, diags *diag.Diagnostics) (hss.Config, string) {
+	r := &resolver{ctx: ctx, env: env, diags: diags, source: map[string]string{}, set: map[string]bool{}}
 	var cfg hss.Config
 
 	cfg.Region = r.str("region", m.Region)
@@ -267,6 +270,9 @@ type method struct {
 	complete func(set map[string]bool) bool
 	missing  string
 	profile  bool
+	// own are the arguments that, when the block alone completes the method, come from the
+	// block only: an environment value of them belongs to other credentials.
+	own []string
 }
 
 var methods = []method{
@@ -274,17 +280,19 @@ var methods = []method{
 		complete: func(s map[string]bool) bool { return s["token"] }},
 	{kind: hss.AuthAKSK, name: "AK/SK", args: []string{"access_key", "secret_key", "security_token"},
 		complete: func(s map[string]bool) bool { return s["access_key"] && s["secret_key"] },
-		missing:  "access_key and secret_key"},
+		missing:  "access_key and secret_key", own: []string{"security_token"}},
 	{kind: hss.AuthPassword, name: "password", args: []string{"user_name", "user_id", "password", "domain_name", "domain_id"},
 		complete: func(s map[string]bool) bool {
 			return s["password"] && (s["user_id"] || (s["user_name"] && (s["domain_name"] || s["domain_id"])))
 		},
-		missing: "password, and user_id or user_name with domain_name or domain_id"},
+		missing: "password, and user_id or user_name with domain_name or domain_id",
+		own:     []string{"user_name", "user_id", "domain_name", "domain_id"}},
 	{kind: hss.AuthOIDC, name: "OIDC (assume_role_with_oidc)", args: []string{"assume_role_with_oidc.idp_id", "assume_role_with_oidc.id_token", "assume_role_with_oidc.id_token_file"},
 		complete: func(s map[string]bool) bool {
 			return s["assume_role_with_oidc.idp_id"] && (s["assume_role_with_oidc.id_token"] || s["assume_role_with_oidc.id_token_file"])
 		},
-		missing: "idp_id, and id_token or id_token_file"},
+		missing: "idp_id, and id_token or id_token_file",
+		own:     []string{"assume_role_with_oidc.id_token", "assume_role_with_oidc.id_token_file"}},
 	{kind: hss.AuthAKSK, name: "shared config profile", args: []string{"shared_config_file", "profile"}, profile: true,
 		complete: func(s map[string]bool) bool { return s["shared_config_file"] || s["profile"] }},
 }
@@ -330,7 +338,26 @@ func (r *resolver) credentials(m hssProviderModel, cfg *hss.Config) hss.Credenti
 	if r.diags.HasError() {
 		return cr
 	}
+	fields := map[string]*string{
+		"token": &cr.Token, "access_key": &cr.AccessKey, "secret_key": &cr.SecretKey, "security_token": &cr.SecurityToken,
+		"user_name": &cr.UserName, "user_id": &cr.UserID, "password": &cr.Password, "domain_name": &cr.DomainName, "domain_id": &cr.DomainID,
+		"assume_role_with_oidc.idp_id": &cr.OIDC.IdpID, "assume_role_with_oidc.id_token": &cr.OIDC.IDToken,
+		"assume_role_with_oidc.id_token_file": &cr.OIDC.IDTokenFile,
+		"shared_config_file": &sharedFile, "profile": &profileName,
+	}
 
+	// A method written in the provider block must be complete, whatever the environment holds:
+	// falling back to another method would authenticate as someone the block does not name.
+	for _, mt := range methods {
+		if r.inBlock(mt.args) && !mt.complete(r.set) {
+			r.diags.AddAttributeError(attrPath(mt.args[0]), "Incomplete credentials",
+				fmt.Sprintf("%s authentication needs %s; set: %s. Complete it, or remove it from the provider block to use another method.",
+					mt.name, mt.missing, strings.Join(r.setArgs(mt.args), ", ")))
+		}
+	}
+	if r.diags.HasError() {
+		return cr
+	}
 	chosen := -1
 	for _, blockOnly := range []bool{true, false} {
 		for i, mt := range methods {
@@ -339,32 +366,52 @@ func (r *resolver) credentials(m hssProviderModel, cfg *hss.Config) hss.Credenti
 			}
 		}
 	}
-	if chosen < 0 {
-		for _, mt := range methods {
-			if r.anySet(mt.args) && r.inBlock(mt.args) {
-				r.diags.AddAttributeError(attrPath(mt.args[0]), "Incomplete credentials",
-					fmt.Sprintf("%s authentication needs %s; set: %s.", mt.name, mt.missing, strings.Join(r.setArgs(mt.args), ", ")))
+	cr.Method = hss.AuthMetadata
+	used := map[string]bool{}
+	if chosen >= 0 {
+		mt := methods[chosen]
+		cr.Method = mt.kind
+		// When the block alone makes the method, its other arguments come from the block only:
+		// a security token or user ID left in the environment belongs to other credentials.
+		fromBlock := mt.complete(r.blockSet())
+		for _, a := range mt.args {
+			if !r.set[a] {
+				continue
+			}
+			if fromBlock && r.source[a] != "" && slices.Contains(mt.own, a) {
+				*fields[a] = ""
+				continue
+			}
+			used[a] = true
+		}
+	}
+	using := "the ECS metadata service (no method is complete)"
+	if chosen >= 0 {
+		using = methods[chosen].name
+	}
+	var inBlock, inEnv []string
+	for _, mt := range methods {
+		for _, a := range mt.args {
+			switch {
+			case !r.set[a] || used[a]:
+			case r.source[a] == "":
+				inBlock = append(inBlock, a)
+			default:
+				inEnv = append(inEnv, r.describe(a))
 			}
 		}
-		cr.Method = hss.AuthMetadata
-	} else {
-		cr.Method = methods[chosen].kind
 	}
-	var ignored []string
-	for i, mt := range methods {
-		if i != chosen {
-			ignored = append(ignored, r.setArgs(mt.args)...)
-		}
-	}
-	if len(ignored) > 0 && !r.diags.HasError() {
-		using := "the ECS metadata service (no method is complete)"
-		if chosen >= 0 {
-			using = methods[chosen].name
-		}
+	if len(inBlock) > 0 {
 		r.diags.AddWarning("Ignored credentials",
-			fmt.Sprintf("Authenticating with %s. These are set but belong to other, incomplete or lower-precedence methods, and are not used: %s.\n\n"+
+			fmt.Sprintf("Authenticating with %s. These are set in the provider block but belong to other, lower-precedence methods, and are not used: %s.\n\n"+
 				"Precedence: token, AK/SK, password, OIDC, shared config profile, then the ECS metadata service; a method in the provider block beats one from the environment.",
-				using, strings.Join(ignored, ", ")))
+				using, strings.Join(inBlock, ", ")))
+	}
+	if len(inEnv) > 0 {
+		// Environments shared with other tools hold credentials of other methods; not a warning.
+		tflog.Info(r.ctx, "HSS provider ignored credentials of other methods from the environment", map[string]any{
+			"using": using, "ignored": strings.Join(inEnv, ", "),
+		})
 	}
 
 	agency := hss.AssumeRole{}
@@ -377,6 +424,11 @@ func (r *resolver) credentials(m hssProviderModel, cfg *hss.Config) hss.Credenti
 		cr.AccessKey, cr.SecretKey, cr.SecurityToken = p.AccessKeyID, p.SecretAccessKey, p.SecurityToken
 		if p.Mode == profileModeECSAgency {
 			cr.Method = hss.AuthMetadata
+		}
+		if p.AgencyName != "" && p.AgencyDomainName == "" && p.AgencyDomainID == "" {
+			r.diags.AddAttributeError(path.Root("profile"), "Unusable shared config profile",
+				fmt.Sprintf("Profile %q names agency %q but not the domain that owns it: set agencyDomainName or agencyDomainId in the profile.", p.Name, p.AgencyName))
+			return cr
 		}
 		// The block and the environment win over what the profile holds.
 		if cfg.Region == "" {
@@ -417,6 +469,17 @@ func (r *resolver) assumeRole(b *assumeRoleModel) hss.AssumeRole {
 	return ar
 }
 
+// blockSet holds the arguments set in the provider block.
+func (r *resolver) blockSet() map[string]bool {
+	out := map[string]bool{}
+	for a := range r.set {
+		if r.source[a] == "" {
+			out[a] = true
+		}
+	}
+	return out
+}
+
 // inBlock reports whether any of args was set in the provider block.
 func (r *resolver) inBlock(args []string) bool {
 	for _, a := range args {
@@ -427,7 +490,6 @@ func (r *resolver) inBlock(args []string) bool {
 	return false
 }
 
-func (r *resolver) anySet(args []string) bool { return len(r.setArgs(args)) > 0 }
 
 func (r *resolver) setArgs(args []string) []string {
 	var out []string

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 )
@@ -54,9 +56,17 @@ func TestUnknownProviderArgument(t *testing.T) {
 // resolve runs the provider's configuration merge on a block and an environment.
 func resolve(t *testing.T, m hssProviderModel, env mapEnv) (hss.Config, diag.Diagnostics) {
 	t.Helper()
-	var d diag.Diagnostics
-	cfg, _ := resolveConfig(context.Background(), m, env, &d)
+	cfg, d, _ := resolveLogged(t, m, env)
 	return cfg, d
+}
+
+// resolveLogged is resolve that also returns what was logged.
+func resolveLogged(t *testing.T, m hssProviderModel, env mapEnv) (hss.Config, diag.Diagnostics, string) {
+	t.Helper()
+	var d diag.Diagnostics
+	var logs bytes.Buffer
+	cfg, _ := resolveConfig(tflogtest.RootLogger(context.Background(), &logs), m, env, &d)
+	return cfg, d, logs.String()
 }
 
 func nullModel() hssProviderModel {
@@ -79,8 +89,9 @@ func warnings(d diag.Diagnostics) string {
 }
 
 // The Huawei Cloud provider's users keep their environment: leftovers of other methods are
-// ignored with a warning naming them, never an error; the block beats the environment;
-// among complete methods token beats AK/SK beats password beats OIDC beats a profile.
+// ignored, warned of when written in the provider block and logged when they come from the
+// environment; the block beats the environment; among complete methods token beats AK/SK
+// beats password beats OIDC beats a profile.
 func TestCredentialSelection(t *testing.T) {
 	block := func(f func(*hssProviderModel)) hssProviderModel {
 		m := nullModel()
@@ -90,38 +101,42 @@ func TestCredentialSelection(t *testing.T) {
 	}
 	aksk := block(func(m *hssProviderModel) { m.AccessKey, m.SecretKey = types.StringValue("AK"), types.StringValue("SK") })
 	cases := []struct {
-		name     string
-		m        hssProviderModel
-		env      mapEnv
-		want     hss.AuthMethod
-		warnings []string
+		name string
+		m    hssProviderModel
+		env  mapEnv
+		want hss.AuthMethod
+		// warned are ignored arguments of the block; logged ones from the environment.
+		warned, logged []string
 	}{
-		{"AK/SK in the block, user and domain exported for IAM resources", aksk,
-			mapEnv{EnvDomainName: "acme", EnvUserName: "ops"}, hss.AuthAKSK, []string{"user_name (from HW_USER_NAME)", "domain_name (from HW_DOMAIN_NAME)"}},
-		{"all from the environment", block(func(*hssProviderModel) {}),
-			mapEnv{EnvAccessKey: "AK", EnvSecretKey: "SK", EnvDomainName: "acme"}, hss.AuthAKSK, []string{"domain_name (from HW_DOMAIN_NAME)"}},
-		{"token beats AK/SK", block(func(*hssProviderModel) {}),
-			mapEnv{EnvAccessKey: "AK", EnvSecretKey: "SK", EnvToken: "MIItok"}, hss.AuthToken, []string{"access_key (from HW_ACCESS_KEY)", "secret_key (from HW_SECRET_KEY)"}},
-		{"the block beats the environment", aksk,
-			mapEnv{EnvToken: "MIItok"}, hss.AuthAKSK, []string{"token (from HW_AUTH_TOKEN)"}},
-		{"OpenStack aliases", nullModel(),
-			mapEnv{"OS_REGION_NAME": "cn-north-4", "OS_ACCESS_KEY": "AK", "OS_SECRET_KEY": "SK"}, hss.AuthAKSK, nil},
-		{"password by user ID", block(func(*hssProviderModel) {}),
-			mapEnv{"OS_USER_ID": "u-1", "OS_PASSWORD": "pw"}, hss.AuthPassword, nil},
-		{"password by user name and domain ID", block(func(*hssProviderModel) {}),
-			mapEnv{EnvUserName: "ops", EnvDomainID: "d-1", EnvPassword: "pw"}, hss.AuthPassword, nil},
-		{"password beats OIDC", block(func(*hssProviderModel) {}),
-			mapEnv{EnvUserID: "u-1", EnvPassword: "pw", EnvIdpID: "idp", EnvIDTokenFile: "/t"}, hss.AuthPassword,
-			[]string{"assume_role_with_oidc.idp_id (from HW_ASSUME_ROLE_IDP_ID)"}},
-		{"OIDC from the environment", block(func(*hssProviderModel) {}),
-			mapEnv{EnvIdpID: "idp", EnvIDTokenFile: "/t"}, hss.AuthOIDC, nil},
-		{"nothing: the ECS metadata service", block(func(*hssProviderModel) {}), nil, hss.AuthMetadata, nil},
-		{"only leftovers: the ECS metadata service", block(func(*hssProviderModel) {}),
-			mapEnv{EnvUserName: "ops", EnvSecurityToken: "st"}, hss.AuthMetadata, []string{"security_token (from HW_SECURITY_TOKEN)", "user_name (from HW_USER_NAME)"}},
+		{name: "AK/SK in the block, user and domain exported for IAM resources", m: aksk,
+			env: mapEnv{EnvDomainName: "acme", EnvUserName: "ops"}, want: hss.AuthAKSK, logged: []string{"user_name (from HW_USER_NAME)", "domain_name (from HW_DOMAIN_NAME)"}},
+		{name: "all from the environment", m: block(func(*hssProviderModel) {}),
+			env: mapEnv{EnvAccessKey: "AK", EnvSecretKey: "SK", EnvDomainName: "acme"}, want: hss.AuthAKSK, logged: []string{"domain_name (from HW_DOMAIN_NAME)"}},
+		{name: "token beats AK/SK", m: block(func(*hssProviderModel) {}),
+			env: mapEnv{EnvAccessKey: "AK", EnvSecretKey: "SK", EnvToken: "MIItok"}, want: hss.AuthToken, logged: []string{"access_key (from HW_ACCESS_KEY)", "secret_key (from HW_SECRET_KEY)"}},
+		{name: "the block beats the environment", m: aksk,
+			env: mapEnv{EnvToken: "MIItok"}, want: hss.AuthAKSK, logged: []string{"token (from HW_AUTH_TOKEN)"}},
+		{name: "a lower method written in the block is warned of", m: block(func(m *hssProviderModel) {
+			m.Token, m.UserName, m.Password, m.DomainName = types.StringValue("MIItok"), types.StringValue("u"), types.StringValue("p"), types.StringValue("d")
+		}), want: hss.AuthToken, warned: []string{"user_name", "password", "domain_name"}},
+		{name: "OpenStack aliases", m: nullModel(),
+			env: mapEnv{"OS_REGION_NAME": "cn-north-4", "OS_ACCESS_KEY": "AK", "OS_SECRET_KEY": "SK"}, want: hss.AuthAKSK},
+		{name: "password by user ID", m: block(func(*hssProviderModel) {}),
+			env: mapEnv{"OS_USER_ID": "u-1", "OS_PASSWORD": "pw"}, want: hss.AuthPassword},
+		{name: "password by user name and domain ID", m: block(func(*hssProviderModel) {}),
+			env: mapEnv{EnvUserName: "ops", EnvDomainID: "d-1", EnvPassword: "pw"}, want: hss.AuthPassword},
+		{name: "password beats OIDC", m: block(func(*hssProviderModel) {}),
+			env: mapEnv{EnvUserID: "u-1", EnvPassword: "pw", EnvIdpID: "idp", EnvIDTokenFile: "/t"}, want: hss.AuthPassword,
+			logged: []string{"assume_role_with_oidc.idp_id (from HW_ASSUME_ROLE_IDP_ID)"}},
+		{name: "OIDC from the environment", m: block(func(*hssProviderModel) {}),
+			env: mapEnv{EnvIdpID: "idp", EnvIDTokenFile: "/t"}, want: hss.AuthOIDC},
+		{name: "nothing: the ECS metadata service", m: block(func(*hssProviderModel) {}), want: hss.AuthMetadata},
+		{name: "only leftovers: the ECS metadata service", m: block(func(*hssProviderModel) {}),
+			env: mapEnv{EnvUserName: "ops", EnvSecurityToken: "st"}, want: hss.AuthMetadata, logged: []string{"security_token (from HW_SECURITY_TOKEN)", "user_name (from HW_USER_NAME)"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			cfg, d := resolve(t, c.m, c.env)
+			cfg, d, logs := resolveLogged(t, c.m, c.env)
 			if d.HasError() {
 				t.Fatal(d.Errors())
 			}
@@ -129,13 +144,21 @@ func TestCredentialSelection(t *testing.T) {
 				t.Fatalf("method %v, want %v", cfg.Credentials.Method, c.want)
 			}
 			w := warnings(d)
-			for _, s := range c.warnings {
+			for _, s := range c.warned {
 				if !strings.Contains(w, s) {
 					t.Errorf("warnings lack %q:\n%s", s, w)
 				}
 			}
-			if len(c.warnings) == 0 && w != "" {
+			if len(c.warned) == 0 && w != "" {
 				t.Errorf("unexpected warnings:\n%s", w)
+			}
+			for _, s := range c.logged {
+				if !strings.Contains(logs, s) || strings.Contains(w, s) {
+					t.Errorf("%q is not logged, or is warned of:\nlogs %s\nwarnings %s", s, logs, w)
+				}
+			}
+			if len(c.logged) == 0 && strings.Contains(logs, "ignored credentials") {
+				t.Errorf("unexpected log:\n%s", logs)
 			}
 		})
 	}
@@ -143,6 +166,78 @@ func TestCredentialSelection(t *testing.T) {
 	cfg, _ := resolve(t, nullModel(), mapEnv{EnvRegion: "cn-north-4", "OS_REGION_NAME": "ap-southeast-1", EnvToken: "t"})
 	if cfg.Region != "cn-north-4" {
 		t.Fatalf("region %q", cfg.Region)
+	}
+}
+
+// A method written in the provider block is used with what the block says: a security
+// token, user ID or domain ID left in the environment for other credentials is not attached to
+// it. Arguments the block leaves out still fall back to the environment one by one.
+func TestBlockMethodTakesNothingStaleFromTheEnvironment(t *testing.T) {
+	m := nullModel()
+	m.Region, m.AccessKey, m.SecretKey = types.StringValue("cn-north-4"), types.StringValue("AK"), types.StringValue("SK")
+	cfg, d, logs := resolveLogged(t, m, mapEnv{EnvSecurityToken: "stale-token"})
+	if d.HasError() || cfg.Credentials.SecurityToken != "" || !strings.Contains(logs, "security_token (from HW_SECURITY_TOKEN)") {
+		t.Fatalf("security token %q, %v\n%s", cfg.Credentials.SecurityToken, d, logs)
+	}
+	m = nullModel()
+	m.Region, m.UserName, m.Password, m.DomainName = types.StringValue("cn-north-4"), types.StringValue("u"), types.StringValue("p"), types.StringValue("d")
+	cfg, _, _ = resolveLogged(t, m, mapEnv{EnvUserID: "someone-else", EnvDomainID: "other-domain"})
+	if c := cfg.Credentials; c.Method != hss.AuthPassword || c.UserID != "" || c.DomainID != "" || c.DomainName != "d" {
+		t.Fatalf("%+v", c)
+	}
+	// The block names the key, the environment its secret: the method is made of both.
+	m = nullModel()
+	m.Region, m.AccessKey = types.StringValue("cn-north-4"), types.StringValue("AK")
+	cfg, d, _ = resolveLogged(t, m, mapEnv{EnvSecretKey: "SK", EnvSecurityToken: "ST"})
+	if c := cfg.Credentials; d.HasError() || c.Method != hss.AuthAKSK || c.SecretKey != "SK" || c.SecurityToken != "ST" {
+		t.Fatalf("%+v %v", c, d)
+	}
+}
+
+// An incomplete method in the provider block is an error naming what it lacks, whatever
+// complete method the environment holds.
+func TestIncompleteBlockMethodIsAnError(t *testing.T) {
+	incomplete := map[string]struct {
+		set  func(*hssProviderModel)
+		want string
+	}{
+		"access_key alone":     {func(m *hssProviderModel) { m.AccessKey = types.StringValue("AK") }, "AK/SK authentication needs access_key and secret_key; set: access_key."},
+		"secret_key alone":     {func(m *hssProviderModel) { m.SecretKey = types.StringValue("SK") }, "set: secret_key."},
+		"security_token alone": {func(m *hssProviderModel) { m.SecurityToken = types.StringValue("ST") }, "set: security_token."},
+		"user without domain": {func(m *hssProviderModel) { m.UserName, m.Password = types.StringValue("u"), types.StringValue("p") },
+			"password authentication needs password, and user_id or user_name with domain_name or domain_id; set: user_name, password."},
+		"password alone": {func(m *hssProviderModel) { m.Password = types.StringValue("p") }, "set: password."},
+		"OIDC without a token": {func(m *hssProviderModel) {
+			m.AssumeRoleWithOIDC = &oidcModel{IdpID: types.StringValue("idp"), IDToken: types.StringNull(), IDTokenFile: types.StringNull(),
+				AgencyName: types.StringNull(), DomainID: types.StringNull(), Duration: types.Int64Null()}
+		}, "OIDC (assume_role_with_oidc) authentication needs idp_id, and id_token or id_token_file; set: assume_role_with_oidc.idp_id."},
+	}
+	complete := map[string]mapEnv{
+		"token":            {EnvToken: "MIItok"},
+		"AK/SK":            {EnvAccessKey: "AK", EnvSecretKey: "SK"},
+		"password by name": {EnvUserName: "u", EnvPassword: "p", EnvDomainName: "d"},
+		"password by ID":   {EnvUserID: "u-1", EnvPassword: "p"},
+		"OIDC":             {EnvIdpID: "idp", EnvIDToken: "jwt"},
+		"profile":          {EnvProfile: "dev"},
+	}
+	// An environment method of the same kind completes the block's one argument by argument.
+	sameKind := map[string]string{"access_key alone": "AK/SK", "secret_key alone": "AK/SK", "security_token alone": "AK/SK",
+		"user without domain": "password", "password alone": "password", "OIDC without a token": "OIDC"}
+	for bn, b := range incomplete {
+		for en, env := range complete {
+			if strings.HasPrefix(en, sameKind[bn]) {
+				continue
+			}
+			t.Run(bn+" with "+en+" in the environment", func(t *testing.T) {
+				m := nullModel()
+				m.Region = types.StringValue("cn-north-4")
+				b.set(&m)
+				_, d := resolve(t, m, env)
+				if d.ErrorsCount() != 1 || d.Errors()[0].Summary() != "Incomplete credentials" || !strings.Contains(d.Errors()[0].Detail(), b.want) {
+					t.Fatalf("diagnostics %v", d)
+				}
+			})
+		}
 	}
 }
 
@@ -173,7 +268,8 @@ func TestSharedConfigProfiles(t *testing.T) {
  {"name":"sso","mode":"SSO","region":"cn-north-4","ssoAuth":{"stsToken":{"accessKeyId":"AK2","secretAccessKey":"SK2","securityToken":"ST2"}}},
  {"name":"host","mode":"ecsAgency","region":"cn-north-4"},
  {"name":"cipher","mode":"AKSK","accessKeyId":"","secretAccessKey":""},
- {"name":"agency","mode":"AKSK","accessKeyId":"AK3","secretAccessKey":"SK3","agencyName":"ops","agencyDomainName":"acme"}]}`
+ {"name":"agency","mode":"AKSK","accessKeyId":"AK3","secretAccessKey":"SK3","agencyName":"ops","agencyDomainName":"acme"},
+ {"name":"agency-nodomain","mode":"AKSK","accessKeyId":"AK3","secretAccessKey":"SK3","agencyName":"ops"}]}`
 	if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +290,8 @@ func TestSharedConfigProfiles(t *testing.T) {
 	if cfg, _ = resolve(t, m, mapEnv{EnvProfile: "agency"}); cfg.Credentials.AssumeRole.AgencyName != "ops" || cfg.Credentials.AssumeRole.DomainName != "acme" {
 		t.Fatalf("%+v", cfg)
 	}
-	for profile, want := range map[string]string{"cipher": "no accessKeyId and secretAccessKey in plain text", "nobody": `profile "nobody" is not in`} {
+	for profile, want := range map[string]string{"cipher": "no accessKeyId and secretAccessKey in plain text", "nobody": `profile "nobody" is not in`,
+		"agency-nodomain": `Profile "agency-nodomain" names agency "ops" but not the domain that owns it`} {
 		_, d = resolve(t, m, mapEnv{EnvProfile: profile})
 		if !d.HasError() || !strings.Contains(d.Errors()[0].Detail(), want) {
 			t.Fatalf("%s: %v", profile, d)
