@@ -343,7 +343,7 @@ func (r *resolver) credentials(m hssProviderModel, cfg *hss.Config) hss.Credenti
 		"user_name": &cr.UserName, "user_id": &cr.UserID, "password": &cr.Password, "domain_name": &cr.DomainName, "domain_id": &cr.DomainID,
 		"assume_role_with_oidc.idp_id": &cr.OIDC.IdpID, "assume_role_with_oidc.id_token": &cr.OIDC.IDToken,
 		"assume_role_with_oidc.id_token_file": &cr.OIDC.IDTokenFile,
-		"shared_config_file": &sharedFile, "profile": &profileName,
+		"shared_config_file":                  &sharedFile, "profile": &profileName,
 	}
 
 	// A method written in the provider block must be complete, whatever the environment holds:
@@ -489,7 +489,6 @@ func (r *resolver) inBlock(args []string) bool {
 	}
 	return false
 }
-
 
 func (r *resolver) setArgs(args []string) []string {
 	var out []string
