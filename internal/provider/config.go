@@ -339,11 +339,20 @@ func (r *resolver) credentials(m hssProviderModel, cfg *hss.Config) hss.Credenti
 		return cr
 	}
 	fields := map[string]*string{
-		"token": &cr.Token, "access_key": &cr.AccessKey, "secret_key": &cr.SecretKey, "security_token": &cr.SecurityToken,
-		"user_name": &cr.UserName, "user_id": &cr.UserID, "password": &cr.Password, "domain_name": &cr.DomainName, "domain_id": &cr.DomainID,
-		"assume_role_with_oidc.idp_id": &cr.OIDC.IdpID, "assume_role_with_oidc.id_token": &cr.OIDC.IDToken,
+		"token":                               &cr.Token,
+		"access_key":                          &cr.AccessKey,
+		"secret_key":                          &cr.SecretKey,
+		"security_token":                      &cr.SecurityToken,
+		"user_name":                           &cr.UserName,
+		"user_id":                             &cr.UserID,
+		"password":                            &cr.Password,
+		"domain_name":                         &cr.DomainName,
+		"domain_id":                           &cr.DomainID,
+		"assume_role_with_oidc.idp_id":        &cr.OIDC.IdpID,
+		"assume_role_with_oidc.id_token":      &cr.OIDC.IDToken,
 		"assume_role_with_oidc.id_token_file": &cr.OIDC.IDTokenFile,
-		"shared_config_file":                  &sharedFile, "profile": &profileName,
+		"shared_config_file":                  &sharedFile,
+		"profile":                             &profileName,
 	}
 
 	// A method written in the provider block must be complete, whatever the environment holds:
