@@ -183,14 +183,15 @@ func fromSDK(op string, err error, r *Redactor) error {
 	var sre *sdkerr.ServiceResponseError
 	if errors.As(err, &sre) {
 		if sre.StatusCode < 400 {
-			return &DecodeError{Operation: op, StatusCode: sre.StatusCode, RequestID: sre.RequestId, Reason: r.Redact(truncate(sre.ErrorMessage, 200))}
+			return &DecodeError{Operation: op, StatusCode: sre.StatusCode, RequestID: requestID(sre.RequestId), Reason: serverText(r.Redact(sre.ErrorMessage), 200)}
 		}
 		return &APIError{
 			Operation:  op,
 			StatusCode: sre.StatusCode,
-			ErrorCode:  r.Redact(truncate(sre.ErrorCode, 64)),
-			ErrorMsg:   r.Redact(truncate(sre.ErrorMessage, 500)),
-			RequestID:  printable(sre.RequestId, 128),
+			// Redacted before it is cut, so no prefix of a secret survives the cut.
+			ErrorCode: serverText(r.Redact(sre.ErrorCode), 64),
+			ErrorMsg:  serverText(r.Redact(sre.ErrorMessage), 500),
+			RequestID: requestID(sre.RequestId),
 		}
 	}
 	var se *StatusError
@@ -199,14 +200,6 @@ func fromSDK(op string, err error, r *Redactor) error {
 		return err
 	}
 	return fmt.Errorf("%s: %w", op, r.RedactError(err))
-}
-
-func truncate(s string, n int) string {
-	s = strings.TrimSpace(s)
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
 
 func orNone(s string) string {

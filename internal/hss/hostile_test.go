@@ -461,3 +461,42 @@ func TestShortTimeoutDoesNotFailNeighbours(t *testing.T) {
 		t.Fatalf("%d token requests, want 1", n)
 	}
 }
+
+// Text a server sends reaches diagnostics printable: no terminal control sequence, no line
+// that could pass for Terraform's own, no bidirectional override, and bounded, request IDs
+// on decode errors included.
+func TestServerTextIsSafeToPrint(t *testing.T) {
+	hostile := "bad\n\nError: all checks passed\x1b[32m ok\x1b]0;pwned\x07 \u009b2J \u202etxt.exe\xff"
+	// Header values cannot hold C0 controls on the wire, but C1 and bidirectional ones pass.
+	huge := strings.Repeat("rid-\u009b\u202e", 6000)
+	emu, u := newServer(t)
+	emu.AddFault(emulator.Fault{Times: 1, Status: 400, Code: "HSS.\x1b[31m0001", Message: hostile, Headers: map[string]string{"X-Request-Id": huge}})
+	emu.AddFault(emulator.Fault{Times: 1, Status: 200, Body: `{"total_num":`, Headers: map[string]string{"X-Request-Id": huge}})
+	c := newClient(t, u, aksk(), fastRetries(0))
+	check := func(what, s string) {
+		t.Helper()
+		for _, bad := range []string{"\x1b", "\n", "\x07", "\u009b", "\u202e", "\xff"} {
+			if strings.Contains(s, bad) {
+				t.Errorf("%s holds %q: %.300q", what, bad, s)
+			}
+		}
+	}
+	_, err := c.ListBasicImages(context.Background(), cicd111)
+	var ae *hss.APIError
+	if !errors.As(err, &ae) {
+		t.Fatalf("err %.300v", err)
+	}
+	check("error_code", ae.ErrorCode)
+	check("error_msg", ae.ErrorMsg)
+	check("request ID", ae.RequestID)
+	check("error", err.Error())
+	if !strings.Contains(ae.ErrorMsg, `bad\x0a\x0aError: all checks passed\x1b[32m ok\x1b]0;pwned\x07 \u009b2J \u202etxt.exe`+"\uFFFD") || len(ae.RequestID) > 128+len("…") {
+		t.Fatalf("error_msg %.300q, request ID of %d bytes", ae.ErrorMsg, len(ae.RequestID))
+	}
+	_, err = c.ListBasicImages(context.Background(), cicd111)
+	var de *hss.DecodeError
+	if !errors.As(err, &de) || len(de.RequestID) > 128+len("…") {
+		t.Fatalf("err %.300v", err)
+	}
+	check("decode error", err.Error())
+}

@@ -111,7 +111,7 @@ func (c *Client) issueToken(ctx context.Context, region, projectID string) (*iss
 		return nil, bad("the token names no project")
 	}
 	if ValidateProjectID(tok.projectID) != nil {
-		return nil, bad(fmt.Sprintf("the token names %q, which is not a project ID", printable(tok.projectID, 80)))
+		return nil, bad(fmt.Sprintf("the token names %q, which is not a project ID", serverText(tok.projectID, 80)))
 	}
 	return tok, nil
 }
@@ -156,7 +156,7 @@ func (c *Client) lookupProject(ctx context.Context, region string, cred auth.ICr
 		if pname == name && pid != "" {
 			if ValidateProjectID(pid) != nil {
 				return "", &DecodeError{Operation: opListProjects, StatusCode: last.status, RequestID: last.requestID,
-					Reason: fmt.Sprintf("the project %s has ID %q, which is not a project ID", name, printable(pid, 80))}
+					Reason: fmt.Sprintf("the project %s has ID %q, which is not a project ID", name, serverText(pid, 80))}
 			}
 			ids = append(ids, pid)
 		}

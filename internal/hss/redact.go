@@ -123,13 +123,18 @@ func (r *Redactor) Redact(s string) string {
 	return jsonSecretField.ReplaceAllString(s, "${1}"+Redacted+"${3}")
 }
 
-// RedactError returns err with a redacted message; errors.As and errors.Is still see the
-// original chain, whose typed fields were redacted when they were built.
+// maxErrorText bounds an error's message: a library's error can quote what a server sent,
+// a 50 KB header line say.
+const maxErrorText = 4096
+
+// RedactError returns err with a redacted message, safe to print and bounded; errors.As and
+// errors.Is still see the original chain, whose typed fields were redacted when they were
+// built.
 func (r *Redactor) RedactError(err error) error {
 	if err == nil {
 		return nil
 	}
-	msg := r.Redact(err.Error())
+	msg := serverText(r.Redact(err.Error()), maxErrorText)
 	if msg == err.Error() {
 		return err
 	}

@@ -224,7 +224,7 @@ func describe(op operation, err error, last exchange, r *Redactor) error {
 	}
 	if last.status != 0 && last.status < http.StatusBadRequest {
 		// The body broke off after a good status line.
-		return &DecodeError{Operation: op.name, StatusCode: last.status, RequestID: last.requestID, Reason: r.Redact(err.Error())}
+		return &DecodeError{Operation: op.name, StatusCode: last.status, RequestID: last.requestID, Reason: serverText(r.Redact(err.Error()), 500)}
 	}
 	return err
 }
@@ -310,9 +310,9 @@ func (h statusCheck) HandleError(req *request.DefaultHttpRequest, resp *response
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Response.Body, 64<<10))
 	_ = resp.Response.Body.Close()
-	se := &StatusError{Operation: h.op, StatusCode: code, Want: h.want, RequestID: printable(resp.GetHeader("X-Request-Id"), 128)}
+	se := &StatusError{Operation: h.op, StatusCode: code, Want: h.want, RequestID: requestID(resp.GetHeader("X-Request-Id"))}
 	if loc, err := url.Parse(resp.GetHeader("Location")); err == nil && loc.Host != "" {
-		se.LocationHost = printable(loc.Host, 253)
+		se.LocationHost = serverText(loc.Host, 253)
 	}
 	return se
 }

@@ -91,7 +91,7 @@ func (t *boundTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.redactor.debug(t.ctx, "HSS provider HTTP request failed", fields)
 		return nil, err
 	}
-	rid := printable(resp.Header.Get("X-Request-Id"), 128)
+	rid := requestID(resp.Header.Get("X-Request-Id"))
 	t.mu.Lock()
 	t.last = exchange{status: resp.StatusCode, requestID: rid, retryAfter: resp.Header.Get("Retry-After")}
 	t.mu.Unlock()
@@ -119,15 +119,3 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 }
 
 func (b *limitedBody) Close() error { return b.c.Close() }
-
-// printable keeps at most n bytes of s and only printable ASCII: header values come from the
-// server and end up in diagnostics.
-func printable(s string, n int) string {
-	b := make([]byte, 0, min(len(s), n))
-	for i := 0; i < len(s) && len(b) < n; i++ {
-		if s[i] >= 0x20 && s[i] < 0x7f {
-			b = append(b, s[i])
-		}
-	}
-	return string(b)
-}

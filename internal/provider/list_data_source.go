@@ -237,7 +237,9 @@ func setEntries[E any](state *tfsdk.State, fields []entryField[E], items []E) di
 	for i, it := range items {
 		vals := make(map[string]tftypes.Value, len(fields))
 		for _, f := range fields {
-			vals[f.name] = tftypes.NewValue(tftypes.String, f.value(it))
+			// The same replacement on every read: Terraform stores U+FFFD for invalid UTF-8,
+			// and raw bytes from the next read would differ from state forever.
+			vals[f.name] = tftypes.NewValue(tftypes.String, strings.ToValidUTF8(f.value(it), "\uFFFD"))
 		}
 		elems[i] = tftypes.NewValue(elemType, vals)
 	}

@@ -1,0 +1,38 @@
+package hss
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// serverText makes text a server sent safe to print in a terminal: invalid UTF-8 becomes
+// U+FFFD; control characters (C0 with ESC, DEL, C1), which a terminal acts on, and the
+// bidirectional overrides, which reorder what is shown, become visible escapes such as \x1b;
+// and the result is cut to at most n bytes with "…". A server cannot then print a fake
+// "Error:" line, colour the output or retitle the terminal.
+func serverText(s string, n int) string {
+	var b strings.Builder
+	for _, r := range strings.TrimSpace(s) {
+		var piece string
+		switch {
+		case r == utf8.RuneError:
+			piece = "\uFFFD"
+		case r < 0x20 || r == 0x7f:
+			piece = fmt.Sprintf(`\x%02x`, r)
+		case r >= 0x80 && r <= 0x9f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f:
+			piece = fmt.Sprintf(`\u%04x`, r)
+		default:
+			piece = string(r)
+		}
+		if b.Len()+len(piece) > n {
+			b.WriteString("…")
+			break
+		}
+		b.WriteString(piece)
+	}
+	return b.String()
+}
+
+// requestID is a request ID as the server sent it, bounded.
+func requestID(s string) string { return serverText(s, 128) }
