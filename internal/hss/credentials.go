@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -293,7 +292,7 @@ func (c *Client) oidcKeys(ctx context.Context) (*tempKeys, error) {
 	idToken := o.IDToken
 	if idToken == "" {
 		// Read afresh each time: CI runners and workload identity rotate the file.
-		b, err := os.ReadFile(o.IDTokenFile)
+		b, err := ReadLocalFile(ctx, o.IDTokenFile, MaxTokenFileBytes)
 		if err != nil {
 			return nil, fmt.Errorf("reading the OIDC ID token: %w", err)
 		}

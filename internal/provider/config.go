@@ -219,10 +219,10 @@ func (r *resolver) transport(m hssProviderModel, cfg *hss.Config) {
 		}
 	}
 	if caFile := r.str("cacert_file", m.CACertFile); caFile != "" {
-		pem, err := os.ReadFile(caFile) //nolint:gosec // the user names the file to trust
+		pem, err := hss.ReadLocalFile(r.ctx, caFile, hss.MaxConfigFileBytes)
 		switch {
 		case err != nil:
-			r.diags.AddAttributeError(path.Root("cacert_file"), "Unreadable CA certificate file", fmt.Sprintf("Cannot read %q: %s.", caFile, err))
+			r.diags.AddAttributeError(path.Root("cacert_file"), "Unreadable CA certificate file", err.Error()+".")
 		case !hss.ValidCACerts(pem):
 			r.diags.AddAttributeError(path.Root("cacert_file"), "Invalid CA certificate file", fmt.Sprintf("%q holds no PEM-encoded certificate.", caFile))
 		default:
@@ -425,7 +425,7 @@ func (r *resolver) credentials(m hssProviderModel, cfg *hss.Config) hss.Credenti
 
 	agency := hss.AssumeRole{}
 	if chosen >= 0 && methods[chosen].profile {
-		p, err := readProfile(orDefaultString(sharedFile, defaultSharedConfigFile()), profileName)
+		p, err := readProfile(r.ctx, orDefaultString(sharedFile, defaultSharedConfigFile()), profileName)
 		if err != nil {
 			r.diags.AddAttributeError(path.Root("profile"), "Unusable shared config profile", err.Error()+".")
 			return cr

@@ -3,6 +3,7 @@ package provider
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -295,6 +296,32 @@ func TestSharedConfigProfiles(t *testing.T) {
 		_, d = resolve(t, m, mapEnv{EnvProfile: profile})
 		if !d.HasError() || !strings.Contains(d.Errors()[0].Detail(), want) {
 			t.Fatalf("%s: %v", profile, d)
+		}
+	}
+}
+
+// Files named in the configuration are read only when they are regular files of a sensible
+// size: /dev/zero as a CLI config file, a directory as a CA bundle and a bundle one byte over
+// the cap are refused with the file and the reason.
+func TestConfigFilesAreReadSafely(t *testing.T) {
+	big := filepath.Join(t.TempDir(), "big.pem")
+	if err := os.WriteFile(big, make([]byte, hss.MaxConfigFileBytes+1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct {
+		env  mapEnv
+		want string
+	}{
+		"shared config /dev/zero": {mapEnv{EnvSharedConfigFile: "/dev/zero"}, "cannot read /dev/zero: it is a character device, not a regular file"},
+		"CA bundle directory":     {mapEnv{EnvAccessKey: "a", EnvSecretKey: "b", EnvCACertFile: t.TempDir()}, "it is a directory, not a regular file"},
+		"CA bundle over the cap": {mapEnv{EnvAccessKey: "a", EnvSecretKey: "b", EnvCACertFile: big},
+			fmt.Sprintf("it is %d bytes, more than the %d allowed", hss.MaxConfigFileBytes+1, hss.MaxConfigFileBytes)},
+	} {
+		m := nullModel()
+		m.Region = types.StringValue("cn-north-4")
+		_, d := resolve(t, m, c.env)
+		if !d.HasError() || !strings.Contains(d.Errors()[0].Detail(), c.want) {
+			t.Errorf("%s: %v", name, d)
 		}
 	}
 }

@@ -1,12 +1,15 @@
 package provider
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 )
 
 // The Huawei Cloud CLI (hcloud) keeps profiles in ~/.hcloud/config.json; the Huawei Cloud
@@ -54,15 +57,15 @@ func defaultSharedConfigFile() string {
 
 // readProfile reads profile name (the file's current one when empty) from the CLI's config
 // file at path, and returns it with its keys where its mode keeps them.
-func readProfile(path, name string) (sharedProfile, error) {
+func readProfile(ctx context.Context, path, name string) (sharedProfile, error) {
 	if rest, ok := strings.CutPrefix(path, "~/"); ok {
 		if home, err := os.UserHomeDir(); err == nil {
 			path = filepath.Join(home, rest)
 		}
 	}
-	b, err := os.ReadFile(path) //nolint:gosec // the user names the file to read
+	b, err := hss.ReadLocalFile(ctx, path, hss.MaxConfigFileBytes)
 	if err != nil {
-		return sharedProfile{}, fmt.Errorf("cannot read the shared config file: %w", err)
+		return sharedProfile{}, fmt.Errorf("the shared config file: %w", err)
 	}
 	var sc sharedConfig
 	if err := json.Unmarshal(b, &sc); err != nil {

@@ -193,7 +193,7 @@ provider "hss" {
 		},
 		"profile_missing_file": {
 			config: e.provider(`shared_config_file = "/nonexistent/config.json"`) + dataCICD111,
-			want:   `Unusable shared config profile.*cannot read the shared config file.*/nonexistent/config.json`,
+			want:   `Unusable shared config profile.*the shared config file: cannot read /nonexistent/config.json: no such file or directory`,
 		},
 		"bad_auth_url_env": {
 			config: e.provider(authAKSK) + dataCICD111,
