@@ -372,6 +372,25 @@ func ValidateEndpoint(s string) error {
 	return nil
 }
 
+// RedactURL hides the user information of a URL, parseable or not, so a password written into
+// an endpoint ("https://admin:secret@iam.example.com") never reaches a message.
+func RedactURL(s string) string {
+	scheme, rest, ok := strings.Cut(s, "://")
+	if !ok {
+		scheme, rest = "", s
+	} else {
+		scheme += "://"
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
+		return scheme + Redacted + rest[at:]
+	}
+	return s
+}
+
 // ImageIDForm says what an image ID may not hold, for error messages.
 const ImageIDForm = "a single path segment: not empty, not only dots, and without '/', '\\', '{', '}' or control characters"
 

@@ -500,3 +500,23 @@ func TestServerTextIsSafeToPrint(t *testing.T) {
 	}
 	check("decode error", err.Error())
 }
+
+// A password written into an endpoint never reaches a message.
+func TestURLUserInfoIsRedacted(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://admin:S3cret@iam.example.com/v3":   "https://***@iam.example.com/v3",
+		"https://admin@iam.example.com":             "https://***@iam.example.com",
+		"iam.example.com:S3cret@x/v3":               "***@x/v3",
+		"https://a:b@c@iam.example.com/p?x=y@z#f@g": "https://***@iam.example.com/p?x=y@z#f@g",
+		"https://iam.example.com/v3?x=a@b":          "https://iam.example.com/v3?x=a@b",
+		"not a url":                                 "not a url",
+	} {
+		if got := hss.RedactURL(in); got != want {
+			t.Errorf("RedactURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+	var r hss.Redactor
+	if got := r.Redact(`Get "https://admin:S3cret@iam.example.com/v3/projects": refused`); strings.Contains(got, "S3cret") || strings.Contains(got, "admin") {
+		t.Fatalf("Redact kept user information: %s", got)
+	}
+}

@@ -97,6 +97,7 @@ var (
 	signatureField   = regexp.MustCompile(`(?i)\b(Signature=)()([0-9a-f]{16,})`)
 	jsonSecretField  = regexp.MustCompile(`(?i)(\\?"(?:password|secret|secret_key|secretkey|sk|securitytoken|security_token|token|id_token|access_token)\\?"\s*:\s*\\?")((?:[^"\\]|\\[^"])*)(\\?")`)
 	paramSecretField = regexp.MustCompile(`(?i)\b(password|secret_key|security_token|securitytoken|access_token|id_token)(=)([^&\s"']+)`)
+	urlUserInfo      = regexp.MustCompile(`(?i)\b([a-z][a-z0-9+.-]*://)()[^\s/?#@"']+@`)
 )
 
 // Redact returns s with every secret replaced by Redacted.
@@ -120,6 +121,7 @@ func (r *Redactor) Redact(s string) string {
 	for _, re := range []*regexp.Regexp{tokenHeaderValue, authScheme, signatureField, paramSecretField} {
 		s = re.ReplaceAllString(s, "${1}${2}"+Redacted)
 	}
+	s = urlUserInfo.ReplaceAllString(s, "${1}"+Redacted+"@")
 	return jsonSecretField.ReplaceAllString(s, "${1}"+Redacted+"${3}")
 }
 

@@ -178,10 +178,11 @@ func trim(times []time.Time, now time.Time) []time.Time {
 }
 
 func (l *Limiter) setLocked(now time.Time, r float64) {
+	// The floor first, so that a ceiling below it still wins.
+	r = math.Max(r, MinRate)
 	if l.ceiling > 0 {
 		r = math.Min(r, l.ceiling)
 	}
-	r = math.Max(r, MinRate)
 	l.current = r
 	l.bucket.SetLimitAt(now, rate.Limit(r))
 	// Adaptive pacing spaces requests evenly; only a fixed ceiling keeps its burst.

@@ -180,3 +180,16 @@ func TestWaitPastDeadline(t *testing.T) {
 		t.Fatalf("err %v after %s", err, time.Since(start))
 	}
 }
+
+// A ceiling below the floor still wins: after a throttle, rate_limit = 0.2 paces at 0.2, not at
+// MinRate.
+func TestCeilingBelowTheFloor(t *testing.T) {
+	l, clk := newFake(0.2)
+	l.Throttled(clk.now())
+	if l.Rate() > 0.2 {
+		t.Fatalf("rate %v above the ceiling 0.2", l.Rate())
+	}
+	if d := spacing(l, clk); d < 5*time.Second {
+		t.Fatalf("requests %s apart, want 5 s at 0.2 requests/s", d)
+	}
+}

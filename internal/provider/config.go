@@ -178,7 +178,7 @@ func resolveConfig(ctx context.Context, m hssProviderModel, env environment, dia
 		}
 		if err := v.check(v.value); err != nil {
 			diags.AddAttributeError(path.Root(v.name), "Invalid environment variable",
-				fmt.Sprintf("%s=%q cannot be used for %s: %s.", src, v.value, v.name, err))
+				fmt.Sprintf("%s=%q cannot be used for %s: %s.", src, hss.RedactURL(v.value), v.name, err))
 		}
 	}
 	return cfg, eps

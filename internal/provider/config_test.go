@@ -325,3 +325,16 @@ func TestConfigFilesAreReadSafely(t *testing.T) {
 		}
 	}
 }
+
+// An endpoint with a password in it is refused without echoing the password.
+func TestEndpointPasswordIsNotEchoed(t *testing.T) {
+	m := nullModel()
+	m.Region = types.StringValue("cn-north-4")
+	_, d := resolve(t, m, mapEnv{EnvAccessKey: "a", EnvSecretKey: "b", EnvAuthURL: "https://admin:S3cret@iam.example.com/v3"})
+	if !d.HasError() || strings.Contains(d.Errors()[0].Detail(), "S3cret") || !strings.Contains(d.Errors()[0].Detail(), "https://***@iam.example.com/v3") {
+		t.Fatalf("%v", d)
+	}
+	if err := endpointValidator.check("https://admin:S3cret@iam.example.com/v3"); err == nil || strings.Contains(err.Error(), "S3cret") {
+		t.Fatalf("validator: %v", err)
+	}
+}

@@ -38,7 +38,7 @@ var (
 	endpointValidator  = checkValidator{"Invalid endpoint URL", "must be an absolute https:// or http:// URL without user information, query or fragment",
 		func(s string) error {
 			if err := hss.ValidateEndpoint(s); err != nil {
-				return fmt.Errorf("%q must be an absolute https:// or http:// URL: %w", s, err)
+				return fmt.Errorf("%q must be an absolute https:// or http:// URL: %w", hss.RedactURL(s), err)
 			}
 			return nil
 		}}
