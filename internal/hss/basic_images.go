@@ -87,6 +87,7 @@ var basicImages = &listOp[BasicImageQuery, BasicImage]{
 		}
 		return resp.TotalNum, items, ""
 	},
+	size: func(b BasicImage) int { return len(b.OSName) + len(b.OSVersion) + len(b.LayerDigest) + 3*16 },
 }
 
 func (q BasicImageQuery) region() string { return q.Region }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -35,7 +36,7 @@ func BenchmarkRead(b *testing.B) {
 				emu, url := benchServer(b)
 				c, err := hss.New(hss.Config{
 					Region: emulator.Region, ProjectID: emulator.ProjectID, HSSEndpoint: url, IAMEndpoint: url,
-					Credentials: aksk(), PageConcurrency: mode.workers, ResultCacheEntries: -1,
+					Credentials: aksk(), PageConcurrency: mode.workers, ResultCacheBytes: -1,
 				})
 				if err != nil {
 					b.Fatal(err)
@@ -100,4 +101,31 @@ func BenchmarkThrottled200Reads(b *testing.B) {
 			b.ReportMetric(float64(throttled)/float64(b.N), "429s/op")
 		})
 	}
+}
+
+// BenchmarkResultMemory is one read of 20,000 entries kept in memory: what the client counts
+// against MaxReadBytes and the result cache, and what the Go heap holds for it.
+func BenchmarkResultMemory(b *testing.B) {
+	_, url := newServer(b)
+	c, err := hss.New(hss.Config{Region: emulator.Region, ProjectID: emulator.ProjectID, HSSEndpoint: url, Credentials: aksk(), ResultCacheBytes: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var counted, heap float64
+	for b.Loop() {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		res, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: "synthetic-20000", ImageType: "cicd"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		counted += float64(res.Bytes)
+		heap += float64(after.HeapAlloc) - float64(before.HeapAlloc)
+		runtime.KeepAlive(res)
+	}
+	b.ReportMetric(counted/float64(b.N)/1e6, "counted-MB")
+	b.ReportMetric(heap/float64(b.N)/1e6, "heap-MB")
 }

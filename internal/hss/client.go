@@ -56,9 +56,9 @@ func New(cfg Config) (*Client, error) {
 	c.projects = coalescer[string]{maxWork: sharedWorkLimit, capacity: 1 << 10}
 	c.tokens = coalescer[*issuedToken]{maxWork: sharedWorkLimit, capacity: 1 << 10, fresh: func(t *issuedToken) bool { return t.fresh(c.now()) }}
 	c.obtained = coalescer[*tempKeys]{maxWork: sharedWorkLimit, capacity: 8, fresh: func(k *tempKeys) bool { return k.fresh(c.now()) }}
-	cache := cfg.ResultCacheEntries
+	cache := cfg.ResultCacheBytes
 	if cache == 0 {
-		cache = DefaultResultCacheEntries
+		cache = DefaultResultCacheBytes
 	}
 	c.reads = coalescer[keptResult]{maxWork: sharedWorkLimit, capacity: max(0, cache), weight: keptResult.weight}
 	if cfg.RateLimit >= 0 {
@@ -99,6 +99,13 @@ func (c *Client) maxPages() int {
 		return c.cfg.MaxPages
 	}
 	return DefaultMaxPages
+}
+
+func (c *Client) maxReadBytes() int {
+	if c.cfg.MaxReadBytes > 0 {
+		return c.cfg.MaxReadBytes
+	}
+	return DefaultMaxReadBytes
 }
 
 func (c *Client) listAttempts() int {

@@ -23,9 +23,12 @@ const (
 	// many as the connection pool holds, so a 5,000-entry read costs two round trips; the
 	// adaptive rate limiter, not a small worker count, keeps that polite.
 	DefaultPageConcurrency = maxConnsPerHost
-	// DefaultResultCacheEntries bounds the entries of the results kept for identical queries
-	// later in the same run (about 40 MB at most).
-	DefaultResultCacheEntries = 250_000
+	// DefaultResultCacheBytes bounds the results kept for identical queries later in the same
+	// run, counted as the entries' bytes (see MaxReadBytes).
+	DefaultResultCacheBytes = 64 << 20
+	// DefaultMaxReadBytes bounds one read's entries, counted as their strings' bytes plus 16
+	// bytes for each string: a server cannot make a read hold more, whatever its pages say.
+	DefaultMaxReadBytes = 64 << 20
 	// DefaultMaxPages caps one read at 1,000 pages (200,000 entries) whatever total_num claims.
 	DefaultMaxPages = 1000
 	// DefaultListAttempts is how many times a list that changes while being read is read
@@ -59,8 +62,9 @@ const (
 
 	// maxConnsPerHost bounds connections so parallel reads queue for kept-alive ones.
 	maxConnsPerHost = 32
-	// maxBody bounds what a response may make the provider hold in memory.
-	maxBody = 16 << 20
+	// maxBody bounds what one response may make the provider hold in memory: a page of 200
+	// entries is tens of kilobytes.
+	maxBody = 4 << 20
 )
 
 // AuthMethod is how requests are authenticated.
@@ -194,9 +198,11 @@ type Config struct {
 	// default) paces adaptively, only once the service throttles; more than 0 is a fixed
 	// ceiling in requests per second, adaptive below it; less than 0 turns pacing off.
 	RateLimit float64
-	// ResultCacheEntries bounds the entries of results kept for identical later queries
-	// (DefaultResultCacheEntries when zero; less than zero keeps none).
-	ResultCacheEntries int
+	// ResultCacheBytes bounds the results kept for identical later queries
+	// (DefaultResultCacheBytes when zero; less than zero keeps none).
+	ResultCacheBytes int
+	// MaxReadBytes bounds one read's entries (DefaultMaxReadBytes when zero).
+	MaxReadBytes int
 	// PageConcurrency bounds how many pages of one read are fetched at once
 	// (DefaultPageConcurrency when zero).
 	PageConcurrency int

@@ -19,7 +19,7 @@ import (
 )
 
 // noCache makes every read reach the server, for tests about what happens between reads.
-func noCache(c *hss.Config) { c.ResultCacheEntries = -1 }
+func noCache(c *hss.Config) { c.ResultCacheBytes = -1 }
 
 func foreignAKSK() hss.Credentials {
 	return hss.Credentials{Method: hss.AuthAKSK, AccessKey: emulator.ForeignAK, SecretKey: emulator.ForeignSK}

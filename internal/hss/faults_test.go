@@ -134,3 +134,44 @@ func TestPaginationGuards(t *testing.T) {
 		}
 	})
 }
+
+// A read holds a bounded amount of memory whatever the server sends: its entries are counted
+// as they arrive, and one response body is capped.
+func TestReadMemoryIsBounded(t *testing.T) {
+	emu, url := newServer(t)
+	// 450 entries of 127 bytes each: the third page passes 50,000 bytes.
+	c := newClient(t, url, aksk(), fastRetries(0), func(c *hss.Config) { c.MaxReadBytes = 50_000; c.PageConcurrency = 1 })
+	_, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: emulator.ManyImageID, ImageType: "cicd"})
+	if !errors.Is(err, hss.ErrTooLarge) || !strings.Contains(err.Error(), "page 2 (offset 200) hold 50800 bytes, more than the 50000") {
+		t.Fatalf("err %v", err)
+	}
+	res, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: "synthetic-300", ImageType: "cicd"})
+	if err != nil || res.Bytes != 300*127 {
+		t.Fatalf("err %v, %d bytes", err, res.Bytes)
+	}
+	emu.AddFault(emulator.Fault{Body: `{"total_num":1,"data_list":[{"os_name":"` + strings.Repeat("x", 4<<20) + `"}]}`})
+	_, err = c.ListBasicImages(context.Background(), cicd111)
+	if err == nil || !strings.Contains(err.Error(), "response body exceeds 4 MiB") {
+		t.Fatalf("err %.300v", err)
+	}
+}
+
+// Kept results are weighed by the memory they hold: one too heavy for the cache is not kept,
+// and does not push out a lighter one.
+func TestResultCacheIsWeighedInBytes(t *testing.T) {
+	emu, url := newServer(t)
+	c := newClient(t, url, aksk(), func(c *hss.Config) { c.ProjectID = emulator.ProjectID; c.ResultCacheBytes = 20_000 })
+	read := func(id string) *hss.Result[hss.BasicImage] {
+		t.Helper()
+		res, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: id, ImageType: "cicd"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	read("synthetic-100") // 12,700 bytes: kept
+	read("synthetic-200") // 25,400 bytes: too heavy
+	if !read("synthetic-100").Shared || read("synthetic-200").Shared || emu.Count(emulator.KindHSS) != 3 {
+		t.Fatalf("%d requests", emu.Count(emulator.KindHSS))
+	}
+}

@@ -44,6 +44,9 @@ type listOp[Q listQuery, E comparable] struct {
 	// decode reads one answer: total_num (nil when absent) and the entries, or a reason
 	// why the answer is not one.
 	decode func(out any) (total *int32, entries []E, reason string)
+	// size is what one entry holds in memory, in bytes, for the bounds on a read and on the
+	// results kept.
+	size func(E) int
 }
 
 // Result is every entry of a query, in API order.
@@ -59,10 +62,12 @@ type Result[E any] struct {
 	// Shared is set when the result came from an identical read: one in flight, or one kept
 	// from earlier in the run. Its Items must not be changed.
 	Shared bool
+	// Bytes is what the entries hold in memory, as the declaration counts them.
+	Bytes int
 }
 
 // weight is what a kept result costs the result cache.
-func (r *Result[E]) weight() int { return len(r.Items) }
+func (r *Result[E]) weight() int { return r.Bytes }
 
 // keptResult is any Result the client keeps.
 type keptResult interface{ weight() int }
@@ -75,6 +80,9 @@ var ErrRepeatedPage = errors.New("the API returned the same page for a new offse
 
 // ErrListChanged is returned when every attempt to read a list saw it change between pages.
 var ErrListChanged = errors.New("the list changed while it was being read")
+
+// ErrTooLarge is returned when a read's entries would hold more memory than a read may.
+var ErrTooLarge = errors.New("the result holds more than the provider keeps in memory for one read")
 
 // listAll returns every entry matching q, paging with the largest page size and stopping on the
 // API's own signals: never more than ceil(total_num/pageSize) requests a pass. After the first
@@ -116,6 +124,8 @@ type reader[Q listQuery, E comparable] struct {
 	op       *listOp[Q, E]
 	q        Q
 	requests atomic.Int32
+	// bytes is what the pages read so far in this pass hold.
+	bytes atomic.Int64
 
 	mu      sync.Mutex
 	cred    auth.ICredential
@@ -152,6 +162,7 @@ func read[Q listQuery, E comparable](ctx context.Context, c *Client, op *listOp[
 
 // pass reads the list once: the first page, then the rest, up to the first short page.
 func (r *reader[Q, E]) pass(ctx context.Context) ([]page[E], error) {
+	r.bytes.Store(0)
 	size := r.op.pageSize
 	first, err := r.fetch(ctx, 0)
 	if err != nil {
@@ -222,7 +233,8 @@ func (r *reader[Q, E]) result(projectID string, pages []page[E]) *Result[E] {
 	for _, p := range pages {
 		n += len(p.items)
 	}
-	res := &Result[E]{Region: r.q.region(), ProjectID: projectID, TotalNum: pages[0].total, Items: make([]E, 0, n), Requests: int(r.requests.Load())}
+	res := &Result[E]{Region: r.q.region(), ProjectID: projectID, TotalNum: pages[0].total, Items: make([]E, 0, n),
+		Requests: int(r.requests.Load()), Bytes: int(r.bytes.Load())}
 	for _, p := range pages {
 		res.Items = append(res.Items, p.items...)
 	}
@@ -315,6 +327,14 @@ func (r *reader[Q, E]) fetch(ctx context.Context, n int) (page[E], error) {
 		return bad(fmt.Sprintf("%d entries on a page of at most %d", len(items), size))
 	}
 	p := page[E]{total: int(*total), items: items, requestID: last.requestID}
+	held := 0
+	for _, it := range items {
+		held += r.op.size(it)
+	}
+	if sum := r.bytes.Add(int64(held)); sum > int64(r.c.maxReadBytes()) {
+		return page[E]{}, fmt.Errorf("%s: the entries read by page %d (offset %d) hold %d bytes, more than the %d one read may hold (request ID %s): %w",
+			r.op.name, n+1, offset, sum, r.c.maxReadBytes(), last.requestID, ErrTooLarge)
+	}
 	r.c.redactor.debug(ctx, "HSS list page read", map[string]any{
 		"operation": r.op.name, "page": n + 1, "offset": offset, "entries": len(p.items), "total_num": p.total, "request_id": last.requestID,
 	})

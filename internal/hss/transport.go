@@ -4,7 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -113,7 +113,7 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
 	b.n += int64(n)
 	if b.n > maxBody {
-		return n, errors.New("response body exceeds 16 MiB")
+		return n, fmt.Errorf("response body exceeds %d MiB", maxBody>>20)
 	}
 	return n, err
 }
