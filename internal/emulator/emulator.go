@@ -24,7 +24,13 @@ import (
 
 // Emulator serves HSS and IAM on one handler: HSS under /v5/, IAM under /v3/.
 type Emulator struct {
-	mu       sync.Mutex
+	mu sync.Mutex
+	// metadata is how the ECS metadata service treats session tokens; metadataTokens the
+	// ones it issued, with their expiry.
+	metadata       MetadataMode
+	metadataTokens map[string]time.Time
+	// podToken is the token a pod must present to the pod identity endpoint.
+	podToken string
 	fixture  *Fixture
 	now      func() time.Time
 	tokenTTL time.Duration
@@ -64,6 +70,14 @@ type Request struct {
 	// check they never surface elsewhere.
 	Secrets   []string
 	UserAgent string
+	// Signer is the access key that signed the request, "token" for X-Auth-Token, or empty.
+	Signer string
+	// Algorithm is the signature's, e.g. SDK-HMAC-SHA256.
+	Algorithm string
+	// DomainID is the X-Domain-Id header; SecurityToken and MetadataToken say whether
+	// X-Security-Token and X-Metadata-Token came.
+	DomainID                     string
+	SecurityToken, MetadataToken bool
 }
 
 // Kind classifies requests.
@@ -79,7 +93,15 @@ const (
 	KindIAMIDToken Kind = "iam-id-token"
 	// KindMetadata is the ECS metadata service's GET /openstack/latest/securitykey.
 	KindMetadata Kind = "metadata"
-	KindOther    Kind = "other"
+	// KindMetadataToken is the metadata service's PUT /meta-data/latest/api/token.
+	KindMetadataToken Kind = "metadata-token"
+	// KindIAMDomains is GET /v3/auth/domains.
+	KindIAMDomains Kind = "iam-domains"
+	// KindSTSAssume is IAM v5's POST /v5/agencies/assume.
+	KindSTSAssume Kind = "sts-assume"
+	// KindPodIdentity is the CCE pod identity endpoint, POST PodIdentityPath.
+	KindPodIdentity Kind = "pod-identity"
+	KindOther       Kind = "other"
 )
 
 // principal is an authenticated caller.
@@ -102,7 +124,8 @@ func New(f *Fixture) *Emulator {
 	if f == nil {
 		f = DefaultFixture()
 	}
-	return &Emulator{fixture: f, now: time.Now, tokenTTL: 24 * time.Hour, tokens: map[string]*token{}, tempKeys: map[string]*tempKey{}}
+	return &Emulator{fixture: f, now: time.Now, tokenTTL: 24 * time.Hour, tokens: map[string]*token{}, tempKeys: map[string]*tempKey{},
+		metadataTokens: map[string]time.Time{}, podToken: PodToken}
 }
 
 // SetClock replaces the emulator's clock, e.g. to make a signature stale.
@@ -273,13 +296,28 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		kind = KindIAMIDToken
 	case r.URL.Path == "/openstack/latest/securitykey":
 		kind = KindMetadata
+	case r.URL.Path == "/meta-data/latest/api/token":
+		kind = KindMetadataToken
+	case r.URL.Path == "/v3/auth/domains":
+		kind = KindIAMDomains
+	case r.URL.Path == "/v5/agencies/assume":
+		kind = KindSTSAssume
+	case r.URL.Path == PodIdentityPath:
+		kind = KindPodIdentity
 	case hssPath.MatchString(r.URL.Path):
 		kind = KindHSS
 	}
 	defer func() {
 		e.mu.Lock()
-		e.log = append(e.log, Request{Kind: kind, Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Status: rw.status,
-			SdkDate: r.Header.Get(sigDateHeader), Secrets: secretHeaders(r, rw), UserAgent: r.UserAgent()})
+		rec := Request{Kind: kind, Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Status: rw.status,
+			SdkDate: r.Header.Get(sigDateHeader), Secrets: secretHeaders(r, rw), UserAgent: r.UserAgent(),
+			DomainID: r.Header.Get("X-Domain-Id"), SecurityToken: r.Header.Get("X-Security-Token") != "", MetadataToken: r.Header.Get("X-Metadata-Token") != ""}
+		if a, err := parseAuthorization(r.Header.Get("Authorization")); err == nil {
+			rec.Signer, rec.Algorithm = a.accessKey, a.alg.name
+		} else if r.Header.Get("X-Auth-Token") != "" {
+			rec.Signer = "token"
+		}
+		e.log = append(e.log, rec)
 		e.mu.Unlock()
 	}()
 
@@ -318,6 +356,14 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.idTokenTokens(rw, r, body)
 	case KindMetadata:
 		e.metadataSecurityKey(rw, r)
+	case KindMetadataToken:
+		e.metadataToken(rw, r)
+	case KindIAMDomains:
+		e.listDomains(rw, r, body)
+	case KindSTSAssume:
+		e.assumeAgencyV5(rw, r, body)
+	case KindPodIdentity:
+		e.podIdentity(rw, r, body)
 	case KindHSS:
 		e.listBasicImages(rw, r, body, pf)
 	default:
@@ -658,7 +704,7 @@ var knownEPs = map[string]bool{"0": true, GrantedEP: true, RefusedEP: true}
 
 func secretHeaders(r *http.Request, w http.ResponseWriter) []string {
 	var out []string
-	for _, h := range []string{"Authorization", "X-Auth-Token", "X-Security-Token"} {
+	for _, h := range []string{"Authorization", "X-Auth-Token", "X-Security-Token", "X-Metadata-Token"} {
 		if v := r.Header.Get(h); v != "" {
 			out = append(out, v)
 		}

@@ -17,6 +17,8 @@ import (
 
 // call is one request to the emulator, signed by the SDK's own signer unless token is set.
 type call struct {
+	method  string // GET when empty
+	body    string
 	path    string
 	query   map[string]string
 	headers map[string]string
@@ -47,7 +49,14 @@ func okCall() call {
 
 func do(t *testing.T, url string, c call) reply {
 	t.Helper()
-	b := request.NewHttpRequestBuilder().WithEndpoint(url).WithMethod(http.MethodGet).WithPath(c.path)
+	method := c.method
+	if method == "" {
+		method = http.MethodGet
+	}
+	b := request.NewHttpRequestBuilder().WithEndpoint(url).WithMethod(method).WithPath(c.path)
+	if c.body != "" {
+		b.WithBody("", c.body)
+	}
 	for k, v := range c.query {
 		b.AddQueryParam(k, reflect.ValueOf(v))
 	}
@@ -322,5 +331,32 @@ func TestOutages(t *testing.T) {
 	}
 	if fmt.Sprint(statuses) != "[200 200 500 200 200 500]" {
 		t.Fatalf("statuses %v", statuses)
+	}
+}
+
+// Global IAM APIs signed with AK/SK want the keys' account in X-Domain-Id, as the SDK's global
+// credentials send it; GET /v3/auth/domains, which finds it, and HSS do not.
+func TestGlobalIAMCallsNeedTheDomain(t *testing.T) {
+	_, url := start(t)
+	assume := call{method: http.MethodPost, path: "/v3.0/OS-CREDENTIAL/securitytokens", headers: map[string]string{"Content-Type": "application/json"},
+		body: `{"auth":{"identity":{"methods":["assume_role"],"assume_role":{"agency_name":"` + AgencyName + `","domain_name":"` + DomainName + `"}}}}`,
+		ak:   ForeignAK, sk: ForeignSK}
+	if r := do(t, url, assume); r.status != http.StatusUnauthorized || !strings.Contains(r.body["error_msg"].(string), "X-Domain-Id") {
+		t.Fatalf("without X-Domain-Id: %d %v", r.status, r.body)
+	}
+	assume.headers["X-Domain-Id"] = DomainID
+	if r := do(t, url, assume); r.status != http.StatusUnauthorized {
+		t.Fatalf("another account's X-Domain-Id: %d %v", r.status, r.body)
+	}
+	assume.headers["X-Domain-Id"] = ForeignDomainID
+	if r := do(t, url, assume); r.status != http.StatusCreated {
+		t.Fatalf("with X-Domain-Id: %d %v", r.status, r.body)
+	}
+	domains := do(t, url, call{path: "/v3/auth/domains", headers: map[string]string{}, ak: ForeignAK, sk: ForeignSK})
+	if list, _ := domains.body["domains"].([]any); domains.status != http.StatusOK || len(list) != 1 || list[0].(map[string]any)["id"] != ForeignDomainID {
+		t.Fatalf("domains: %d %v", domains.status, domains.body)
+	}
+	if r := do(t, url, okCall()); r.status != http.StatusOK {
+		t.Fatalf("HSS without X-Domain-Id: %d", r.status)
 	}
 }

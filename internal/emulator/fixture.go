@@ -108,6 +108,14 @@ var ProxyAgentBase = BasicImage{
 	LayerDigest: "sha256:9b1e1f0a7c3d4e5f60718293a4b5c6d7e8f9012345678901234567890abcdef0",
 }
 
+// WorkloadBase is the base image of image 111 in the workload account, where a chain of
+// agencies ends.
+var WorkloadBase = BasicImage{
+	OSName:      "openEuler",
+	OSVersion:   "24.03",
+	LayerDigest: "sha256:8888888888888888888888888888888888888888888888888888888888888888",
+}
+
 // ManyEntry is entry i of ManyImageID, so tests can check every one.
 func ManyEntry(i int) BasicImage {
 	return BasicImage{
@@ -152,6 +160,12 @@ func DefaultFixture() *Fixture {
 				},
 			},
 			{
+				ID:       WorkloadDomainID,
+				Name:     WorkloadDomain,
+				Projects: map[string]string{Region: WorkloadProjectID},
+				Agencies: []Agency{{Name: WorkloadAgencyName, TrustedDomains: []string{DomainID}}},
+			},
+			{
 				ID:       ForeignDomainID,
 				Name:     ForeignDomain,
 				Projects: map[string]string{Region: ForeignProjID},
@@ -164,6 +178,7 @@ func DefaultFixture() *Fixture {
 		},
 		Images: []Image{
 			{ProjectID: ProjectID, Type: "cicd", ID: CICDImageID, EnterpriseProject: "0", BasicImages: []BasicImage{SpecDebian}},
+			{ProjectID: WorkloadProjectID, Type: "cicd", ID: CICDImageID, EnterpriseProject: "0", BasicImages: []BasicImage{WorkloadBase}},
 			{
 				ProjectID: ProjectID, Type: "private_image", ID: "5f7c3b2a19e04d8c", EnterpriseProject: "0",
 				Namespace: "scc_hss_container", Name: "proxy-agent", Version: "24.5.0-x86_64",

@@ -4,7 +4,11 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -44,7 +48,55 @@ const (
 	DomainID = "d0000000000000000000000000000001"
 	// ForeignDomainID is the ID of the foreign domain.
 	ForeignDomainID = "d0000000000000000000000000000002"
+	// WorkloadDomainID is a third account, whose agency WorkloadAgencyName the default
+	// domain's agencies may assume (through IAM v5): the second hop of a chain.
+	WorkloadDomainID   = "d0000000000000000000000000000003"
+	WorkloadDomain     = "workload-account"
+	WorkloadAgencyName = "workload-hss-agency"
+	WorkloadProjectID  = "3a3a3a3a3a3a3a3a3a3a3a3a3a3a3a3a"
+	// PodAgencyName is the agency a CCE pod's identity maps to.
+	PodAgencyName = "pod-hss-agency"
+	// PodIdentityPath is where the emulated CCE pod identity endpoint answers, and PodToken
+	// the token it wants by default.
+	PodIdentityPath = "/v1/pod-identity/credentials"
+	PodToken        = "pod-token-0001-emulator"
 )
+
+// MetadataMode is how the emulated ECS metadata service treats session tokens.
+type MetadataMode int
+
+const (
+	// MetadataTokensOptional issues session tokens and serves keys with or without one.
+	MetadataTokensOptional MetadataMode = iota
+	// MetadataTokensRequired serves keys only for a valid session token, as an ECS host
+	// configured to require them does.
+	MetadataTokensRequired
+	// MetadataTokensUnsupported has no token endpoint (404), as older hosts.
+	MetadataTokensUnsupported
+)
+
+// SetMetadataMode sets how the metadata service treats session tokens.
+func (e *Emulator) SetMetadataMode(m MetadataMode) {
+	e.mu.Lock()
+	e.metadata = m
+	e.mu.Unlock()
+}
+
+// ExpireMetadataTokens ends every metadata session token issued so far.
+func (e *Emulator) ExpireMetadataTokens() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for t := range e.metadataTokens {
+		e.metadataTokens[t] = e.now()
+	}
+}
+
+// SetPodToken sets the token the pod identity endpoint wants, as the platform rotates it.
+func (e *Emulator) SetPodToken(t string) {
+	e.mu.Lock()
+	e.podToken = t
+	e.mu.Unlock()
+}
 
 // tempKey is a temporary access key, valid until expires.
 type tempKey struct {
@@ -157,6 +209,12 @@ func (e *Emulator) securityTokens(w http.ResponseWriter, r *http.Request, body [
 	caller, aerr := e.authenticate(r, body)
 	if aerr != nil {
 		aerr.write(w)
+		return
+	}
+	// A global IAM API: signed calls name the account of their keys, as the SDK's global
+	// credentials do.
+	if r.Header.Get("Authorization") != "" && r.Header.Get("X-Domain-Id") != caller.domain.ID {
+		writeError(w, http.StatusUnauthorized, "IAM.0001", "The request you have made requires authentication: X-Domain-Id is missing or is not the account of the access key.")
 		return
 	}
 	if len(b.Auth.Identity.Methods) != 1 {
@@ -296,6 +354,16 @@ func (e *Emulator) metadataSecurityKey(w http.ResponseWriter, r *http.Request) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	tok := r.Header.Get("X-Metadata-Token")
+	expires, known := e.metadataTokens[tok]
+	switch {
+	case tok != "" && (!known || !e.now().Before(expires)):
+		writeError(w, http.StatusUnauthorized, "ECS.0401", "The metadata token is invalid or has expired.")
+		return
+	case tok == "" && e.metadata == MetadataTokensRequired:
+		writeError(w, http.StatusUnauthorized, "ECS.0401", "A metadata token is required.")
+		return
+	}
 	dom := &e.fixture.Domains[0]
 	var ag *Agency
 	for i := range dom.Agencies {
@@ -327,4 +395,141 @@ func (e *Emulator) ExpireTemporaryKeys() {
 	for _, k := range e.tempKeys {
 		k.expires = e.now()
 	}
+}
+
+// metadataToken answers PUT /meta-data/latest/api/token with a session token valid for the
+// seconds X-Metadata-Token-Ttl-Seconds asks (1 to 21600), as the ECS metadata service does.
+func (e *Emulator) metadataToken(w http.ResponseWriter, r *http.Request) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.metadata == MetadataTokensUnsupported {
+		writeError(w, http.StatusNotFound, "ECS.0404", "Not found")
+		return
+	}
+	if r.Method != http.MethodPut {
+		writeError(w, http.StatusMethodNotAllowed, "ECS.0001", "method not allowed")
+		return
+	}
+	ttl, err := strconv.Atoi(r.Header.Get("X-Metadata-Token-Ttl-Seconds"))
+	if err != nil || ttl < 1 || ttl > 21600 {
+		writeError(w, http.StatusBadRequest, "ECS.0400", "X-Metadata-Token-Ttl-Seconds must be from 1 to 21600.")
+		return
+	}
+	t := "mdt-" + randomHex(20)
+	e.metadataTokens[t] = e.now().Add(time.Duration(ttl) * time.Second)
+	e.issued = append(e.issued, t)
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write([]byte(t))
+}
+
+// listDomains answers GET /v3/auth/domains with the caller's account, signed without
+// X-Domain-Id as the SDK's global credentials look it up.
+func (e *Emulator) listDomains(w http.ResponseWriter, r *http.Request, body []byte) {
+	p, aerr := e.authenticate(r, body)
+	if aerr != nil {
+		aerr.write(w)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"domains": []map[string]any{{"id": p.domain.ID, "name": p.domain.Name, "enabled": true}}})
+}
+
+// Wire shape of an IAM v5 AssumeAgency request.
+type assumeAgencyV5Body struct {
+	AgencyURN         string `json:"agency_urn"`
+	AgencySessionName string `json:"agency_session_name"`
+	DurationSeconds   *int   `json:"duration_seconds"`
+}
+
+var agencyURN = regexp.MustCompile(`^iam::([0-9a-zA-Z]+):agency:([^:/]+)$`)
+
+// assumeAgencyV5 answers POST /v5/agencies/assume as IAM v5 does: signed requests only, an
+// agency URN of an account that trusts the caller's, a session name, and a duration of 900 to
+// 43200 seconds, at most 3600 with temporary keys.
+func (e *Emulator) assumeAgencyV5(w http.ResponseWriter, r *http.Request, body []byte) {
+	if r.Method != http.MethodPost {
+		writeError(w, http.StatusMethodNotAllowed, "STS5.0001", "method not allowed")
+		return
+	}
+	if r.Header.Get("Authorization") == "" {
+		writeError(w, http.StatusUnauthorized, "STS5.0401", "IAM v5 accepts signed requests only.")
+		return
+	}
+	caller, aerr := e.authenticate(r, body)
+	if aerr != nil {
+		aerr.write(w)
+		return
+	}
+	var b assumeAgencyV5Body
+	if err := json.Unmarshal(body, &b); err != nil {
+		writeError(w, http.StatusBadRequest, "STS5.0400", "The request body is not valid JSON.")
+		return
+	}
+	m := agencyURN.FindStringSubmatch(b.AgencyURN)
+	seconds := 3600
+	if b.DurationSeconds != nil {
+		seconds = *b.DurationSeconds
+	}
+	maxSeconds := 43200
+	if r.Header.Get("X-Security-Token") != "" {
+		maxSeconds = 3600
+	}
+	switch {
+	case m == nil:
+		writeError(w, http.StatusBadRequest, "STS5.0400", "agency_urn must be iam::<account ID>:agency:<agency name>.")
+		return
+	case len(b.AgencySessionName) < 2 || len(b.AgencySessionName) > 128:
+		writeError(w, http.StatusBadRequest, "STS5.0400", "agency_session_name must be 2 to 128 characters.")
+		return
+	case seconds < 900 || seconds > maxSeconds:
+		writeError(w, http.StatusBadRequest, "STS5.0400", fmt.Sprintf("duration_seconds must be from 900 to %d.", maxSeconds))
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var dom *Domain
+	var ag *Agency
+	for i := range e.fixture.Domains {
+		if e.fixture.Domains[i].ID == m[1] {
+			dom = &e.fixture.Domains[i]
+			for j := range dom.Agencies {
+				if dom.Agencies[j].Name == m[2] {
+					ag = &dom.Agencies[j]
+				}
+			}
+		}
+	}
+	if ag == nil || !contains(ag.TrustedDomains, caller.domain.ID) {
+		writeError(w, http.StatusForbidden, "STS5.1106", "the agency '"+b.AgencyURN+"' cannot be found or does not trust the caller")
+		return
+	}
+	ak, sk, st, exp := e.mintKeyLocked(principal{domain: dom, user: agencyUser(ag)}, time.Duration(seconds)*time.Second)
+	writeJSON(w, http.StatusOK, map[string]any{
+		"assumed_agency": map[string]string{"urn": "sts::" + dom.ID + ":assumed-agency:" + ag.Name + "/" + b.AgencySessionName},
+		"credentials": map[string]string{"access_key_id": ak, "secret_access_key": sk, "security_token": st,
+			"expiration": exp.UTC().Format("2006-01-02T15:04:05.000Z")},
+	})
+}
+
+// podIdentity answers the CCE pod identity endpoint: POST {} with the pod's token as
+// Authorization gives the temporary keys of the pod's agency.
+func (e *Emulator) podIdentity(w http.ResponseWriter, r *http.Request, body []byte) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	switch {
+	case r.Method != http.MethodPost:
+		writeError(w, http.StatusMethodNotAllowed, "CCE.0405", "method not allowed")
+		return
+	case !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") || strings.TrimSpace(string(body)) != "{}":
+		writeError(w, http.StatusBadRequest, "CCE.0400", "The body must be {} as JSON.")
+		return
+	case r.Header.Get("Authorization") != e.podToken:
+		writeError(w, http.StatusUnauthorized, "CCE.0401", "The pod identity token is invalid.")
+		return
+	}
+	dom := &e.fixture.Domains[0]
+	ag := &Agency{Name: PodAgencyName}
+	ak, sk, st, exp := e.mintKeyLocked(principal{domain: dom, user: agencyUser(ag)}, time.Hour)
+	writeJSON(w, http.StatusOK, map[string]any{"credentials": map[string]string{"accessKeyId": ak, "secretAccessKey": sk,
+		"securityToken": st, "expiration": exp.UTC().Format("2006-01-02T15:04:05.000000Z")}})
 }

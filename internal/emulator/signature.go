@@ -6,41 +6,63 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"net/http"
 	"net/url"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/emmansun/gmsm/sm3"
 )
 
-// This file verifies SDK-HMAC-SHA256 signatures from the published algorithm, independently
-// of the SDK's signer, so a signing mistake on the client side fails here as it would at
-// the real API gateway.
+// This file verifies SDK-HMAC-SHA256 and SDK-HMAC-SM3 signatures from the published
+// algorithm, independently of the SDK's signer (and, for SM3, over another module's hash than
+// the SDK uses), so a signing mistake on the client side fails here as it would at the real
+// API gateway.
 
 const (
-	sigAlgorithm   = "SDK-HMAC-SHA256"
-	sigDateHeader  = "X-Sdk-Date"
-	sigDateLayout  = "20060102T150405Z"
-	sigPayloadHash = "X-Sdk-Content-Sha256"
+	sigDateHeader = "X-Sdk-Date"
+	sigDateLayout = "20060102T150405Z"
 	// maxClockSkew is how far X-Sdk-Date may be from the gateway's clock.
 	maxClockSkew = 15 * time.Minute
 )
 
+// sigAlgorithm is one signing algorithm: its name in Authorization, the header that may carry
+// the payload's hash, and its hash.
+type sigAlgorithm struct {
+	name, payloadHeader string
+	hash                func() hash.Hash
+}
+
+var (
+	hmacSHA256 = sigAlgorithm{"SDK-HMAC-SHA256", "X-Sdk-Content-Sha256", sha256.New}
+	hmacSM3    = sigAlgorithm{"SDK-HMAC-SM3", "X-Sdk-Content-Sm3", sm3.New}
+)
+
 // authorization is the parsed Authorization header.
 type authorization struct {
+	alg           sigAlgorithm
 	accessKey     string
 	signedHeaders []string
 	signature     string
 }
 
-var errNotSigned = errors.New("not an SDK-HMAC-SHA256 request")
+var errNotSigned = errors.New("not an SDK-HMAC-SHA256 or SDK-HMAC-SM3 request")
 
 func parseAuthorization(h string) (*authorization, error) {
-	rest, ok := strings.CutPrefix(h, sigAlgorithm+" ")
+	a := &authorization{}
+	var rest string
+	var ok bool
+	for _, alg := range []sigAlgorithm{hmacSHA256, hmacSM3} {
+		if rest, ok = strings.CutPrefix(h, alg.name+" "); ok {
+			a.alg = alg
+			break
+		}
+	}
 	if !ok {
 		return nil, errNotSigned
 	}
-	a := &authorization{}
 	for _, part := range strings.Split(rest, ",") {
 		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
 		if !ok {
@@ -83,10 +105,9 @@ func verifySignature(r *http.Request, body []byte, a *authorization, secretKey s
 	if !signsDate {
 		return errors.New("x-sdk-date is not among the signed headers")
 	}
-	canonical := canonicalRequest(r, body, a.signedHeaders)
-	sum := sha256.Sum256([]byte(canonical))
-	toSign := sigAlgorithm + "\n" + date + "\n" + hex.EncodeToString(sum[:])
-	mac := hmac.New(sha256.New, []byte(secretKey))
+	canonical := canonicalRequest(r, body, a)
+	toSign := a.alg.name + "\n" + date + "\n" + hexHash(a.alg.hash, []byte(canonical))
+	mac := hmac.New(a.alg.hash, []byte(secretKey))
 	mac.Write([]byte(toSign))
 	want := hex.EncodeToString(mac.Sum(nil))
 	if !hmac.Equal([]byte(want), []byte(strings.ToLower(a.signature))) {
@@ -95,11 +116,17 @@ func verifySignature(r *http.Request, body []byte, a *authorization, secretKey s
 	return nil
 }
 
-func canonicalRequest(r *http.Request, body []byte, signed []string) string {
-	payload := r.Header.Get(sigPayloadHash)
+func hexHash(h func() hash.Hash, data []byte) string {
+	d := h()
+	d.Write(data)
+	return hex.EncodeToString(d.Sum(nil))
+}
+
+func canonicalRequest(r *http.Request, body []byte, a *authorization) string {
+	signed := a.signedHeaders
+	payload := r.Header.Get(a.alg.payloadHeader)
 	if payload == "" {
-		sum := sha256.Sum256(body)
-		payload = hex.EncodeToString(sum[:])
+		payload = hexHash(a.alg.hash, body)
 	}
 	return strings.Join([]string{
 		r.Method,

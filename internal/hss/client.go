@@ -24,6 +24,8 @@ type Client struct {
 	projects coalescer[string]
 	tokens   coalescer[*issuedToken]
 	obtained coalescer[*tempKeys]
+	domains  coalescer[string]
+	metadata metadataSession
 	reads    coalescer[keptResult]
 	// limiter paces every HSS request of this client; nil means no pacing.
 	limiter *pacing.Limiter
@@ -42,13 +44,16 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	switch cfg.Credentials.Method {
-	case AuthAKSK, AuthToken, AuthPassword, AuthOIDC, AuthMetadata:
+	case AuthAKSK, AuthToken, AuthPassword, AuthOIDC, AuthMetadata, AuthPodIdentity:
 	default:
 		return nil, errors.New("no authentication method configured")
 	}
 	tr := cfg.Transport
 	if tr == nil {
-		tr = newBaseTransport(cfg.Insecure, cfg.CACertPEM)
+		var err error
+		if tr, err = newBaseTransport(cfg); err != nil {
+			return nil, err
+		}
 	}
 	c := &Client{cfg: cfg, transport: tr, redactor: &Redactor{}, budget: newRetryBudget(cfg.RetryBudget), now: time.Now}
 	c.gate = newHostGate(c.now)
@@ -56,6 +61,7 @@ func New(cfg Config) (*Client, error) {
 	c.projects = coalescer[string]{maxWork: sharedWorkLimit, capacity: 1 << 10}
 	c.tokens = coalescer[*issuedToken]{maxWork: sharedWorkLimit, capacity: 1 << 10, fresh: func(t *issuedToken) bool { return t.fresh(c.now()) }}
 	c.obtained = coalescer[*tempKeys]{maxWork: sharedWorkLimit, capacity: 8, fresh: func(k *tempKeys) bool { return k.fresh(c.now()) }}
+	c.domains = coalescer[string]{maxWork: sharedWorkLimit, capacity: 64}
 	cache := cfg.ResultCacheBytes
 	if cache == 0 {
 		cache = DefaultResultCacheBytes

@@ -28,7 +28,7 @@ func aksk() hss.Credentials {
 
 func newClient(t *testing.T, url string, cr hss.Credentials, mod ...func(*hss.Config)) *hss.Client {
 	t.Helper()
-	cfg := hss.Config{Region: emulator.Region, HSSEndpoint: url, IAMEndpoint: url, Credentials: cr, UserAgent: "terraform-provider-hss/test"}
+	cfg := hss.Config{Region: emulator.Region, HSSEndpoint: url, IAMEndpoint: url, STSEndpoint: url, Credentials: cr, UserAgent: "terraform-provider-hss/test"}
 	for _, m := range mod {
 		m(&cfg)
 	}

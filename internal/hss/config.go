@@ -78,6 +78,8 @@ const (
 	AuthOIDC
 	// AuthMetadata reads the temporary AK/SK of the agency bound to the ECS host.
 	AuthMetadata
+	// AuthPodIdentity reads the temporary AK/SK of a CCE pod's identity.
+	AuthPodIdentity
 )
 
 func (m AuthMethod) String() string {
@@ -92,6 +94,8 @@ func (m AuthMethod) String() string {
 		return "OIDC"
 	case AuthMetadata:
 		return "ECS metadata"
+	case AuthPodIdentity:
+		return "CCE pod identity"
 	}
 	return "none"
 }
@@ -108,16 +112,26 @@ type Credentials struct {
 	Token string
 
 	// Password authentication: a user by ID, or by name within a domain named or identified.
+	// DomainID is also the account of AK/SK, sent as X-Domain-Id when they sign a global IAM
+	// call; it is looked up when empty.
 	UserName   string
 	UserID     string
 	Password   string
 	DomainName string
 	DomainID   string
 
-	OIDC OIDC
-	// AssumeRole, when its AgencyName is set, trades the credentials above for the agency's
-	// temporary AK/SK.
-	AssumeRole AssumeRole
+	OIDC        OIDC
+	PodIdentity PodIdentity
+	// AssumeRoles are agencies assumed in order: the first with the credentials above, each
+	// next with the temporary keys of the one before.
+	AssumeRoles []AssumeRole
+}
+
+// PodIdentity is where a CCE pod asks for its identity's temporary keys, and the file holding
+// the token it asks with, which the platform rotates.
+type PodIdentity struct {
+	URI       string
+	TokenFile string
 }
 
 // OIDC is a CI job's (or workload's) OIDC ID token and the IAM identity provider that trusts it.
@@ -132,7 +146,8 @@ type OIDC struct {
 	Duration   time.Duration
 }
 
-// AssumeRole names an agency, in a domain given by name or ID.
+// AssumeRole names an agency, in a domain given by name (assumed through IAM v3) or by ID
+// (through IAM v5).
 type AssumeRole struct {
 	AgencyName string
 	DomainName string
@@ -144,6 +159,12 @@ type AssumeRole struct {
 func (c Credentials) secrets() []string {
 	return []string{c.SecretKey, c.SecurityToken, c.Token, c.Password, c.OIDC.IDToken}
 }
+
+// Host credential services.
+const (
+	// metadataTokenTTL is what a metadata session token is asked to last, as the SDK asks.
+	metadataTokenTTL = 6 * time.Hour
+)
 
 // DefaultMetadataEndpoint is the ECS metadata service, reachable from ECS and CCE hosts only.
 const DefaultMetadataEndpoint = "http://169.254.169.254"
@@ -168,9 +189,11 @@ type Config struct {
 	Cloud       string
 	// AuthURL overrides the IAM endpoint (a trailing /v3 is accepted).
 	AuthURL string
-	// HSSEndpoint and IAMEndpoint override the per-region defaults for every region.
+	// HSSEndpoint, IAMEndpoint and STSEndpoint override the per-region defaults for every
+	// region.
 	HSSEndpoint string
 	IAMEndpoint string
+	STSEndpoint string
 	// MetadataEndpoint overrides DefaultMetadataEndpoint.
 	MetadataEndpoint string
 
@@ -178,8 +201,13 @@ type Config struct {
 
 	Insecure bool
 	// CACertPEM adds trusted CA certificates to the system's.
-	CACertPEM  []byte
-	MaxRetries int
+	CACertPEM []byte
+	// ClientCertPEM and ClientKeyPEM are a client certificate for mutual TLS.
+	ClientCertPEM []byte
+	ClientKeyPEM  []byte
+	// SigningAlgorithm signs AK/SK requests: SigningHMACSHA256 (when empty) or SigningHMACSM3.
+	SigningAlgorithm string
+	MaxRetries       int
 	// RetryWaitMin and RetryWaitMax bound the back-off between attempts (defaults apply when zero).
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
@@ -226,13 +254,17 @@ func (c *Config) validate() error {
 			return fmt.Errorf("cloud: %w", err)
 		}
 	}
-	for name, u := range map[string]string{"auth_url": c.AuthURL, "endpoints.hss": c.HSSEndpoint, "endpoints.iam": c.IAMEndpoint, "endpoints.metadata": c.MetadataEndpoint} {
+	for name, u := range map[string]string{"auth_url": c.AuthURL, "endpoints.hss": c.HSSEndpoint, "endpoints.iam": c.IAMEndpoint,
+		"endpoints.sts": c.STSEndpoint, "endpoints.metadata": c.MetadataEndpoint, "HC_CONTAINER_CREDENTIALS_FULL_URI": c.Credentials.PodIdentity.URI} {
 		if u == "" {
 			continue
 		}
 		if err := ValidateEndpoint(u); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
+	}
+	if err := ValidateSigningAlgorithm(c.SigningAlgorithm); c.SigningAlgorithm != "" && err != nil {
+		return fmt.Errorf("signing_algorithm: %w", err)
 	}
 	if math.IsNaN(c.RateLimit) || math.IsInf(c.RateLimit, 0) {
 		return fmt.Errorf("rate_limit: %v is not a number of requests per second", c.RateLimit)
@@ -278,6 +310,13 @@ func (c *Config) hssEndpoint(region string) string {
 	return "https://hss." + region + "." + c.cloud(region)
 }
 
+func (c *Config) stsEndpoint(region string) string {
+	if c.STSEndpoint != "" {
+		return strings.TrimRight(c.STSEndpoint, "/")
+	}
+	return "https://sts." + region + "." + c.cloud(region)
+}
+
 func (c *Config) iamEndpoint(region string) string {
 	switch {
 	case c.IAMEndpoint != "":
@@ -292,6 +331,26 @@ func (c *Config) iamEndpoint(region string) string {
 func trimIAM(u string) string {
 	u = strings.TrimRight(u, "/")
 	return strings.TrimSuffix(u, "/v3")
+}
+
+// Signing algorithms of AK/SK requests, named as the Huawei Cloud provider and the SDK name them.
+const (
+	SigningHMACSHA256 = "HmacSHA256"
+	SigningHMACSM3    = "HmacSM3"
+)
+
+// SigningAlgorithms are the algorithms AK/SK requests can be signed with.
+var SigningAlgorithms = []string{SigningHMACSHA256, SigningHMACSM3}
+
+// ValidateSigningAlgorithm accepts the algorithms the provider signs with and tests.
+func ValidateSigningAlgorithm(s string) error {
+	switch s {
+	case SigningHMACSHA256, SigningHMACSM3:
+		return nil
+	case "EcdsaP256SHA256", "SM2SM3":
+		return fmt.Errorf("%q is not supported yet: use %s or %s", s, SigningHMACSHA256, SigningHMACSM3)
+	}
+	return fmt.Errorf("%q is not a signing algorithm: use %s or %s", s, SigningHMACSHA256, SigningHMACSM3)
 }
 
 // RegionForm and the patterns below say what each value may look like, for error messages.

@@ -9,13 +9,14 @@ import (
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/global"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/impl"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
 )
 
 // This file is the one place that decides how a request is authenticated: a static token,
-// AK/SK, a password-issued token, or temporary AK/SK obtained from an agency, an OIDC ID token
-// or the ECS metadata service.
+// AK/SK, a password-issued token, or temporary AK/SK obtained from an OIDC ID token, the ECS
+// metadata service or a CCE pod identity, and from a chain of agencies on top of any of them.
 //
 // The SDK has credential providers for OIDC (WithIdpId/WithIdTokenFile) and ECS metadata, but
 // they run inside request signing, so they cannot be used here: they refresh shared
@@ -89,32 +90,24 @@ func (c *Client) warnIfSkewed(ctx context.Context, source string, obtained, expi
 
 // Where obtained keys come from; each is kept and renewed on its own.
 const (
-	stageAgency   = "agency"
+	// stageChain is the keys of the last agency of the chain (or of the base, without one).
+	stageChain    = "chain"
 	stageOIDC     = "oidc"
 	stageMetadata = "metadata"
+	stagePod      = "pod"
 )
 
 // obtainsKeys reports whether HSS requests are signed with temporary keys the client obtains.
 func (c *Client) obtainsKeys() bool {
 	cr := c.cfg.Credentials
-	return cr.AssumeRole.AgencyName != "" || cr.Method == AuthOIDC || cr.Method == AuthMetadata
+	return len(c.hops()) > 0 || cr.Method == AuthOIDC || cr.Method == AuthMetadata || cr.Method == AuthPodIdentity
 }
 
 // credential returns what signs or authenticates HSS requests in region, and the project ID
 // they address.
 func (c *Client) credential(ctx context.Context, region string) (auth.ICredential, string, error) {
-	cr := c.cfg.Credentials
-	switch {
-	case c.obtainsKeys():
-		stage := stageAgency
-		switch {
-		case cr.AssumeRole.AgencyName != "":
-		case cr.Method == AuthOIDC:
-			stage = stageOIDC
-		default:
-			stage = stageMetadata
-		}
-		k, err := c.keys(ctx, stage)
+	if c.obtainsKeys() {
+		k, err := c.chainKeys(ctx)
 		if err != nil {
 			return nil, "", err
 		}
@@ -124,7 +117,8 @@ func (c *Client) credential(ctx context.Context, region string) (auth.ICredentia
 		}
 		cred, err := k.credential(pid)
 		return cred, pid, err
-	case cr.Method == AuthPassword:
+	}
+	if c.cfg.Credentials.Method == AuthPassword {
 		tok, err := c.token(ctx, region)
 		if err != nil {
 			return nil, "", err
@@ -152,7 +146,7 @@ func (c *Client) dropCredential(region string, refused auth.ICredential) {
 	case *tokenCredential:
 		c.tokens.forgetIf(region, func(t *issuedToken) bool { return t.value == cr.token })
 	case *basic.Credentials:
-		for _, stage := range []string{stageAgency, stageOIDC, stageMetadata} {
+		for _, stage := range []string{stageChain, stageOIDC, stageMetadata, stagePod} {
 			c.obtained.forgetIf(stage, func(k *tempKeys) bool { return k.access == cr.AK })
 		}
 	}
@@ -179,6 +173,20 @@ func signingCredential(ak, sk, securityToken, projectID string) (auth.ICredentia
 	cred, err := b.SafeBuild()
 	if err != nil {
 		// The SDK's message may quote its input; keep secrets out of it.
+		return nil, errors.New("invalid AK/SK credentials")
+	}
+	return cred, nil
+}
+
+// globalCredential signs a call to a global IAM API, which wants the account of the keys in
+// X-Domain-Id, as the SDK's global credentials send it.
+func globalCredential(k *tempKeys, domainID string) (auth.ICredential, error) {
+	b := global.NewCredentialsBuilder().WithAk(k.access).WithSk(k.secret).WithDomainId(domainID)
+	if k.securityToken != "" {
+		b = b.WithSecurityToken(k.securityToken)
+	}
+	cred, err := b.SafeBuild()
+	if err != nil {
 		return nil, errors.New("invalid AK/SK credentials")
 	}
 	return cred, nil
@@ -222,20 +230,81 @@ func (c *Client) token(ctx context.Context, region string) (*issuedToken, error)
 	return tok, err
 }
 
-// keys returns the temporary keys of stage, obtaining them when none are fresh. Keys are not
-// region-bound, so every exchange goes to the provider region's IAM.
-func (c *Client) keys(ctx context.Context, stage string) (*tempKeys, error) {
-	k, _, err := c.obtained.do(ctx, stage, func(ctx context.Context) (*tempKeys, error) {
-		var k *tempKeys
-		var err error
-		switch stage {
-		case stageAgency:
-			k, err = c.assumeAgency(ctx)
-		case stageOIDC:
-			k, err = c.oidcKeys(ctx)
-		default:
-			k, err = c.metadataKeys(ctx)
+// identity is what signs the next exchange of a chain: temporary or static keys, or a token.
+type identity struct {
+	keys  *tempKeys
+	token string
+	// domainID is the account of keys when known; else domainKey names the lookup that finds
+	// it, shared by every exchange signed by keys of that account.
+	domainID, domainKey string
+}
+
+// hops are the agencies assumed in order: the OIDC block's own agency first, then assume_role.
+func (c *Client) hops() []AssumeRole {
+	cr := c.cfg.Credentials
+	var hops []AssumeRole
+	if cr.Method == AuthOIDC && cr.OIDC.AgencyName != "" {
+		hops = append(hops, AssumeRole{AgencyName: cr.OIDC.AgencyName, DomainID: cr.OIDC.DomainID, Duration: cr.OIDC.Duration})
+	}
+	return append(hops, cr.AssumeRoles...)
+}
+
+// chainKeys returns the keys HSS requests are signed with when the client obtains them: the
+// last agency's of the chain, or the base method's. A renewal walks the chain again from the
+// first hop.
+func (c *Client) chainKeys(ctx context.Context) (*tempKeys, error) {
+	hops := c.hops()
+	if len(hops) == 0 {
+		id, err := c.base(ctx)
+		if err != nil {
+			return nil, err
 		}
+		return id.keys, nil
+	}
+	return c.keys(ctx, stageChain, func(ctx context.Context) (*tempKeys, error) {
+		id, err := c.base(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for i, hop := range hops {
+			if id, err = c.assume(ctx, id, hop); err != nil {
+				return nil, fmt.Errorf("assuming agency %q of domain %q (%d of %d in the chain) failed: %w",
+					hop.AgencyName, hop.DomainName+hop.DomainID, i+1, len(hops), err)
+			}
+		}
+		return id.keys, nil
+	})
+}
+
+// base is the identity the configured method gives, before any agency.
+func (c *Client) base(ctx context.Context) (identity, error) {
+	cr := c.cfg.Credentials
+	switch cr.Method {
+	case AuthToken:
+		return identity{token: cr.Token}, nil
+	case AuthPassword:
+		tok, err := c.token(ctx, c.cfg.Region)
+		if err != nil {
+			return identity{}, err
+		}
+		return identity{token: tok.value}, nil
+	case AuthOIDC:
+		k, err := c.keys(ctx, stageOIDC, c.oidcKeys)
+		return identity{keys: k, domainID: cr.OIDC.DomainID, domainKey: stageOIDC}, err
+	case AuthMetadata:
+		k, err := c.keys(ctx, stageMetadata, c.metadataKeys)
+		return identity{keys: k, domainKey: stageMetadata}, err
+	case AuthPodIdentity:
+		k, err := c.keys(ctx, stagePod, c.podKeys)
+		return identity{keys: k, domainKey: stagePod}, err
+	}
+	return identity{keys: &tempKeys{access: cr.AccessKey, secret: cr.SecretKey, securityToken: cr.SecurityToken}, domainID: cr.DomainID, domainKey: "keys"}, nil
+}
+
+// keys returns the temporary keys of stage, obtaining them with obtain when none are fresh.
+func (c *Client) keys(ctx context.Context, stage string, obtain func(context.Context) (*tempKeys, error)) (*tempKeys, error) {
+	k, _, err := c.obtained.do(ctx, stage, func(ctx context.Context) (*tempKeys, error) {
+		k, err := obtain(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -249,44 +318,68 @@ func (c *Client) keys(ctx context.Context, stage string) (*tempKeys, error) {
 	return k, err
 }
 
-// assumeAgency trades the configured credentials for the agency's temporary keys.
-func (c *Client) assumeAgency(ctx context.Context) (*tempKeys, error) {
-	ar := c.cfg.Credentials.AssumeRole
-	var base auth.ICredential
-	var err error
-	switch c.cfg.Credentials.Method {
-	case AuthPassword:
-		var tok *issuedToken
-		if tok, err = c.token(ctx, c.cfg.Region); err == nil {
-			base = &tokenCredential{token: tok.value}
+// assume trades id for the temporary keys of the agency hop names: through IAM v5
+// (POST /v5/agencies/assume) when the hop names its domain by ID, as the Huawei Cloud provider
+// does, and through IAM v3 securitytokens otherwise.
+func (c *Client) assume(ctx context.Context, id identity, hop AssumeRole) (identity, error) {
+	if hop.DomainID != "" {
+		if id.keys == nil {
+			// IAM v5 takes signed requests only: a token is first traded for the temporary
+			// keys of its user.
+			k, err := c.securityToken(ctx, &tokenCredential{token: id.token},
+				securityTokenIdentity{Methods: []string{"token"}, Token: &tokenMethod{ID: id.token, DurationSeconds: seconds(hop.Duration)}})
+			if err != nil {
+				return identity{}, err
+			}
+			c.redactor.addObtained(k.secret, k.securityToken)
+			id = identity{keys: k}
 		}
-	case AuthOIDC, AuthMetadata:
-		stage := stageOIDC
-		if c.cfg.Credentials.Method == AuthMetadata {
-			stage = stageMetadata
-		}
-		var k *tempKeys
-		if k, err = c.keys(ctx, stage); err == nil {
-			base, err = k.credential("")
-		}
-	default:
-		base, err = c.staticCredential("")
+		k, err := c.assumeAgencyV5(ctx, id.keys, hop)
+		return identity{keys: k, domainID: hop.DomainID}, err
 	}
-	if err != nil {
-		return nil, err
+	var cred auth.ICredential = &tokenCredential{token: id.token}
+	if id.keys != nil {
+		domainID, err := c.domainOf(ctx, id)
+		if err != nil {
+			return identity{}, err
+		}
+		if cred, err = globalCredential(id.keys, domainID); err != nil {
+			return identity{}, err
+		}
 	}
-	k, err := c.securityToken(ctx, base, securityTokenIdentity{
+	k, err := c.securityToken(ctx, cred, securityTokenIdentity{
 		Methods:    []string{"assume_role"},
-		AssumeRole: &assumeRoleIdentity{AgencyName: ar.AgencyName, DomainName: ar.DomainName, DomainID: ar.DomainID, DurationSeconds: seconds(ar.Duration)},
+		AssumeRole: &assumeRoleIdentity{AgencyName: hop.AgencyName, DomainName: hop.DomainName, DurationSeconds: seconds(hop.Duration)},
 	})
 	if err != nil {
-		return nil, fmt.Errorf("assuming agency %q of domain %q failed: %w", ar.AgencyName, ar.DomainName+ar.DomainID, err)
+		return identity{}, err
 	}
-	return k, nil
+	c.redactor.addObtained(k.secret, k.securityToken)
+	return identity{keys: k, domainKey: "domain:" + hop.DomainName}, nil
 }
 
-// oidcKeys trades the OIDC ID token for a federated user's token, and that for temporary
-// keys: the agency's when one is named, the federated user's otherwise.
+// domainOf is the account of id's keys: the one configured or known from the chain, else
+// looked up once (GET /v3/auth/domains) and kept for the run.
+func (c *Client) domainOf(ctx context.Context, id identity) (string, error) {
+	if id.domainID != "" {
+		return id.domainID, nil
+	}
+	d, _, err := c.domains.do(ctx, id.domainKey, func(ctx context.Context) (string, error) {
+		cred, err := id.keys.credential("")
+		if err != nil {
+			return "", err
+		}
+		d, err := c.lookupDomain(ctx, cred)
+		if err != nil {
+			return "", fmt.Errorf("finding the account (domain ID) of the access key %s failed; set domain_id (HW_DOMAIN_ID) to skip the lookup: %w", id.keys.access, err)
+		}
+		return d, nil
+	})
+	return d, err
+}
+
+// oidcKeys trades the OIDC ID token for a federated user's token, and that for the federated
+// user's temporary keys; an agency of the block is then assumed like any hop.
 func (c *Client) oidcKeys(ctx context.Context) (*tempKeys, error) {
 	o := c.cfg.Credentials.OIDC
 	idToken := o.IDToken
@@ -306,12 +399,8 @@ func (c *Client) oidcKeys(ctx context.Context) (*tempKeys, error) {
 	if err != nil {
 		return nil, fmt.Errorf("exchanging the OIDC ID token with identity provider %q failed: %w", o.IdpID, err)
 	}
-	id := securityTokenIdentity{Methods: []string{"token"}, Token: &tokenMethod{ID: tok, DurationSeconds: seconds(o.Duration)}}
-	if o.AgencyName != "" {
-		id = securityTokenIdentity{Methods: []string{"assume_role"},
-			AssumeRole: &assumeRoleIdentity{AgencyName: o.AgencyName, DomainID: o.DomainID, DurationSeconds: seconds(o.Duration)}}
-	}
-	k, err := c.securityToken(ctx, &tokenCredential{token: tok}, id)
+	k, err := c.securityToken(ctx, &tokenCredential{token: tok}, securityTokenIdentity{Methods: []string{"token"},
+		Token: &tokenMethod{ID: tok, DurationSeconds: seconds(o.Duration)}})
 	if err != nil {
 		return nil, fmt.Errorf("obtaining temporary credentials for the OIDC identity failed: %w", err)
 	}

@@ -26,7 +26,7 @@ func foreignAKSK() hss.Credentials {
 }
 
 func assume(cr hss.Credentials) hss.Credentials {
-	cr.AssumeRole = hss.AssumeRole{AgencyName: emulator.AgencyName, DomainName: emulator.DomainName}
+	cr.AssumeRoles = []hss.AssumeRole{{AgencyName: emulator.AgencyName, DomainName: emulator.DomainName}}
 	return cr
 }
 
@@ -156,7 +156,7 @@ func TestAssumeRoleWithPasswordAndToken(t *testing.T) {
 	readSpec(t, newClient(t, url, assume(hss.Credentials{Method: hss.AuthToken, Token: tok})))
 	// An agency that does not trust the caller is refused with IAM's status and message.
 	cr := foreignAKSK()
-	cr.AssumeRole = hss.AssumeRole{AgencyName: emulator.HostAgencyName, DomainID: emulator.DomainID}
+	cr.AssumeRoles = []hss.AssumeRole{{AgencyName: emulator.HostAgencyName, DomainName: emulator.DomainName}}
 	_, err := newClient(t, url, cr).ListBasicImages(context.Background(), cicd111)
 	var ae *hss.APIError
 	if !errors.As(err, &ae) || ae.StatusCode != 403 || ae.Operation != "POST /v3.0/OS-CREDENTIAL/securitytokens" ||

@@ -14,6 +14,7 @@ import (
 const (
 	opIssueToken   = "POST /v3/auth/tokens"
 	opListProjects = "GET /v3/projects"
+	opListDomains  = "GET /v3/auth/domains"
 )
 
 // Wire types of the two IAM calls.
@@ -176,7 +177,6 @@ var ErrProjectNotFound = errors.New("cannot resolve the project ID")
 const (
 	opSecurityToken = "POST /v3.0/OS-CREDENTIAL/securitytokens"
 	opIDToken       = "POST /v3.0/OS-AUTH/id-token/tokens"
-	opMetadataKey   = "GET /openstack/latest/securitykey"
 )
 
 // Wire types of the exchanges that yield temporary keys.
@@ -219,8 +219,6 @@ type (
 			Domain nameOrID `json:"domain"`
 		} `json:"scope,omitempty"`
 	}
-
-	metadataRequest struct{}
 )
 
 // String keeps tokens out of anything that formats a request.
@@ -234,10 +232,6 @@ func securityTokenDef() *def.HttpRequestDef {
 func idTokenDef() *def.HttpRequestDef {
 	return rawRequestDef(http.MethodPost, "/v3.0/OS-AUTH/id-token/tokens", jsonContent,
 		def.NewFieldDef().WithName("XIdpID").WithJsonTag("X-Idp-Id").WithLocationType(def.Header), bodyField())
-}
-
-func metadataDef() *def.HttpRequestDef {
-	return rawRequestDef(http.MethodGet, "/openstack/latest/securitykey", "")
 }
 
 // securityToken asks IAM for temporary keys, authenticated by cred.
@@ -299,31 +293,33 @@ func (c *Client) federatedToken(ctx context.Context, idpID, idToken, domainID st
 	}
 }
 
-// MetadataError is the ECS metadata service failing to hand out the host agency's keys, which
-// is what happens off an ECS or CCE host.
-type MetadataError struct {
-	Endpoint string
-	Err      error
-}
-
-func (e *MetadataError) Error() string {
-	return fmt.Sprintf("no credentials are configured, and the ECS metadata service at %s gave none: %v", e.Endpoint, e.Err)
-}
-
-func (e *MetadataError) Unwrap() error { return e.Err }
-
-// metadataKeys reads the temporary keys of the agency bound to this ECS or CCE host.
-func (c *Client) metadataKeys(ctx context.Context) (*tempKeys, error) {
+// lookupDomain finds the account (domain ID) of the keys that sign cred, as the SDK's global
+// credentials do when no domain ID is configured: the first domain GET /v3/auth/domains lists.
+func (c *Client) lookupDomain(ctx context.Context, cred auth.ICredential) (string, error) {
 	out, last, _, err := c.call(ctx, operation{
-		name: opMetadataKey, endpoint: c.cfg.metadataEndpoint(), want: http.StatusOK, cred: &tokenCredential{},
-		attemptTimeout: metadataAttemptTimeout, noRetry: true,
-		invoke: func(hc *core.HcHttpClient) (any, error) { return hc.Sync(&metadataRequest{}, metadataDef()) },
+		name: opListDomains, endpoint: c.cfg.iamEndpoint(c.cfg.Region), want: http.StatusOK, cred: cred,
+		invoke: func(hc *core.HcHttpClient) (any, error) {
+			return hc.Sync(&struct{}{}, rawRequestDef(http.MethodGet, "/v3/auth/domains", "application/json"))
+		},
 	})
-	if err == nil {
-		var k *tempKeys
-		if k, err = c.readKeys(opMetadataKey, "credential", out, last); err == nil {
-			return k, nil
-		}
+	if err != nil {
+		return "", err
 	}
-	return nil, &MetadataError{Endpoint: c.cfg.metadataEndpoint(), Err: err}
+	ans, _, err := readAnswer(opListDomains, "domains", out, last)
+	if err != nil {
+		return "", err
+	}
+	domains, err := ans.list("domains")
+	if err != nil {
+		return "", err
+	}
+	if len(domains) == 0 {
+		return "", &DecodeError{Operation: opListDomains, StatusCode: last.status, RequestID: last.requestID, Reason: "IAM lists no domain for these keys"}
+	}
+	id, _ := domains[0]["id"].(string)
+	if ValidateProjectID(id) != nil {
+		return "", &DecodeError{Operation: opListDomains, StatusCode: last.status, RequestID: last.requestID,
+			Reason: fmt.Sprintf("the domain ID %q is not one", serverText(id, 80))}
+	}
+	return id, nil
 }

@@ -342,22 +342,22 @@ func (r *reader[Q, E]) fetch(ctx context.Context, n int) (page[E], error) {
 }
 
 // renew replaces a refused obtained credential, once per read: pages refused with the old
-// one after that get the new one.
-func (r *reader[Q, E]) renew(ctx context.Context, refused auth.ICredential) (auth.ICredential, bool) {
+// one after that get the new one. Nil without an error: no renewal is left.
+func (r *reader[Q, E]) renew(ctx context.Context, refused auth.ICredential) (auth.ICredential, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.cred != refused {
-		return r.cred, true
+		return r.cred, nil
 	}
 	if r.renewed {
-		return nil, false
+		return nil, nil
 	}
 	r.renewed = true
 	r.c.dropCredential(r.q.region(), refused)
 	cred, _, err := r.c.credential(ctx, r.q.region())
 	if err != nil {
-		return nil, false
+		return nil, err
 	}
 	r.cred = cred
-	return cred, true
+	return cred, nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer/algorithm"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/impl"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
@@ -41,8 +42,9 @@ type operation struct {
 	noRetry        bool
 	// hints suggest what to do about the API's own error codes, by error_code.
 	hints map[string]string
-	// renew, when set, is asked once per call for a new credential after a 401.
-	renew func(ctx context.Context, refused auth.ICredential) (auth.ICredential, bool)
+	// renew, when set, is asked once per call for a new credential after a 401; it returns
+	// nil when none is left, and an error when obtaining one failed.
+	renew func(ctx context.Context, refused auth.ICredential) (auth.ICredential, error)
 	// invoke sends the request through the SDK client it is given.
 	invoke func(*core.HcHttpClient) (any, error)
 }
@@ -147,7 +149,12 @@ func (c *Client) call(ctx context.Context, op operation) (any, exchange, int, er
 		case errors.As(err, &sre):
 			if sre.StatusCode == http.StatusUnauthorized && op.renew != nil && !renewed {
 				renewed = true
-				if cred, ok := op.renew(ctx, op.cred); ok {
+				cred, rerr := op.renew(ctx, op.cred)
+				if rerr != nil {
+					// Why the renewal failed says more than the refusal that asked for it.
+					return nil, last, sent, fmt.Errorf("%s refused the credential (HTTP 401), and renewing it failed: %w", op.label(), rerr)
+				}
+				if cred != nil {
 					c.redactor.info(ctx, "HSS provider re-authenticating after the credential was refused", map[string]any{"operation": op.name})
 					op.cred = cred
 					continue
@@ -284,6 +291,9 @@ func (c *Client) sdkClient(bt *boundTransport, endpoint string, cred auth.ICrede
 	hcfg := config.DefaultHttpConfig().
 		WithHttpRoundTripper(bt).
 		WithTimeout(0)
+	if c.cfg.SigningAlgorithm == SigningHMACSM3 {
+		hcfg = hcfg.WithSigningAlgorithm(algorithm.HmacSM3)
+	}
 	if c.cfg.UserAgent != "" {
 		hcfg = hcfg.WithUserAgent(c.cfg.UserAgent)
 	}

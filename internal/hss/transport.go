@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -12,16 +13,25 @@ import (
 	"time"
 )
 
-// newBaseTransport is the one connection pool a Client shares between all reads.
-func newBaseTransport(insecure bool, caPEM []byte) *http.Transport {
+// newBaseTransport is the one connection pool a Client shares between all reads, HSS and IAM
+// alike, with the client certificate, when there is one, on every connection.
+func newBaseTransport(cfg Config) (*http.Transport, error) {
 	var roots *x509.CertPool
-	if len(caPEM) > 0 {
+	if len(cfg.CACertPEM) > 0 {
 		if sys, err := x509.SystemCertPool(); err == nil {
 			roots = sys
 		} else {
 			roots = x509.NewCertPool()
 		}
-		roots.AppendCertsFromPEM(caPEM)
+		roots.AppendCertsFromPEM(cfg.CACertPEM)
+	}
+	var certs []tls.Certificate
+	if len(cfg.ClientCertPEM) > 0 || len(cfg.ClientKeyPEM) > 0 {
+		cert, err := ClientCertificate(cfg.ClientCertPEM, cfg.ClientKeyPEM)
+		if err != nil {
+			return nil, err
+		}
+		certs = []tls.Certificate{cert}
 	}
 	return &http.Transport{
 		Proxy: http.ProxyFromEnvironment,
@@ -41,9 +51,26 @@ func newBaseTransport(insecure bool, caPEM []byte) *http.Transport {
 		TLSClientConfig: &tls.Config{
 			MinVersion:         tls.VersionTLS12,
 			RootCAs:            roots,
-			InsecureSkipVerify: insecure, //nolint:gosec // opt-in through the insecure argument, which warns
+			Certificates:       certs,
+			InsecureSkipVerify: cfg.Insecure, //nolint:gosec // opt-in through the insecure argument, which warns
 		},
+	}, nil
+}
+
+// ClientCertificate is the client certificate of certPEM and keyPEM, checked to belong
+// together. The error never quotes the key.
+func ClientCertificate(certPEM, keyPEM []byte) (tls.Certificate, error) {
+	switch {
+	case len(certPEM) == 0:
+		return tls.Certificate{}, errors.New("a client key needs its certificate (cert)")
+	case len(keyPEM) == 0:
+		return tls.Certificate{}, errors.New("a client certificate needs its private key (key)")
 	}
+	cert, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		return tls.Certificate{}, errors.New("the client certificate and key are not a PEM certificate and its matching private key")
+	}
+	return cert, nil
 }
 
 // boundTransport attaches the Terraform operation's context to every request: the SDK's

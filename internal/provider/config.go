@@ -177,8 +177,12 @@ func resolveConfig(ctx context.Context, m hssProviderModel, env environment, dia
 			continue
 		}
 		if err := v.check(v.value); err != nil {
+			shown := v.value
+			if v.name == "auth_url" {
+				shown = hss.RedactURL(shown)
+			}
 			diags.AddAttributeError(path.Root(v.name), "Invalid environment variable",
-				fmt.Sprintf("%s=%q cannot be used for %s: %s.", src, hss.RedactURL(v.value), v.name, err))
+				fmt.Sprintf("%s=%q cannot be used for %s: %s.", src, shown, v.name, err))
 		}
 	}
 	return cfg, eps
@@ -200,6 +204,8 @@ func (r *resolver) endpoints(v types.Map, cfg *hss.Config) {
 			cfg.HSSEndpoint = u
 		case "iam":
 			cfg.IAMEndpoint = u
+		case "sts":
+			cfg.STSEndpoint = u
 		case "metadata":
 			cfg.MetadataEndpoint = u
 		}
@@ -229,10 +235,42 @@ func (r *resolver) transport(m hssProviderModel, cfg *hss.Config) {
 			cfg.CACertPEM = pem
 		}
 	}
+	certPEM := r.pem("cert", m.Cert)
+	keyPEM := r.pem("key", m.Key)
+	if certPEM != nil || keyPEM != nil {
+		if _, err := hss.ClientCertificate(certPEM, keyPEM); err != nil {
+			r.diags.AddAttributeError(path.Root("cert"), "Unusable client certificate", err.Error()+".")
+		}
+		cfg.ClientCertPEM, cfg.ClientKeyPEM = certPEM, keyPEM
+	}
+	if alg := r.str("signing_algorithm", m.SigningAlgorithm); alg != "" {
+		if err := hss.ValidateSigningAlgorithm(alg); err != nil {
+			r.diags.AddAttributeError(path.Root("signing_algorithm"), "Invalid signing algorithm", err.Error()+".")
+		}
+		cfg.SigningAlgorithm = alg
+	}
 	if cfg.Insecure {
 		r.diags.AddAttributeWarning(path.Root("insecure"), "TLS verification is disabled",
 			"insecure = true skips certificate verification, so credentials and results can be intercepted. Use it only against test endpoints.")
 	}
+}
+
+// pem is a PEM argument's content: the text itself when it is PEM, as the Huawei Cloud
+// provider accepts, else the file it names, read safely.
+func (r *resolver) pem(name string, v types.String) []byte {
+	s := r.str(name, v)
+	if s == "" {
+		return nil
+	}
+	if strings.HasPrefix(strings.TrimSpace(s), "-----BEGIN ") {
+		return []byte(s)
+	}
+	b, err := hss.ReadLocalFile(r.ctx, s, hss.MaxConfigFileBytes)
+	if err != nil {
+		r.diags.AddAttributeError(path.Root(name), "Unreadable "+name+" file", err.Error()+".")
+		return nil
+	}
+	return b
 }
 
 func (r *resolver) tuning(m hssProviderModel, cfg *hss.Config) {
@@ -253,10 +291,12 @@ func (r *resolver) tuning(m hssProviderModel, cfg *hss.Config) {
 	}
 }
 
-// Bounds of the temporary credentials' lifetime IAM grants, in seconds.
+// Bounds of the temporary credentials' lifetime IAM grants, in seconds; IAM v5 grants at
+// most maxV5Duration.
 const (
 	minDurationSeconds = 900
 	maxDurationSeconds = 86400
+	maxV5Duration      = 12 * time.Hour
 )
 
 // credential methods in order of precedence: the Huawei Cloud provider's (its config
@@ -265,6 +305,9 @@ type method struct {
 	kind hss.AuthMethod
 	name string
 	args []string
+	// keys are the arguments that, set in the provider block, make the method written there
+	// (args when nil): a domain_id alone names an account, not a password method.
+	keys []string
 	// complete reports whether the set arguments make the method usable; missing says what
 	// an incomplete one lacks.
 	complete func(set map[string]bool) bool
@@ -282,6 +325,7 @@ var methods = []method{
 		complete: func(s map[string]bool) bool { return s["access_key"] && s["secret_key"] },
 		missing:  "access_key and secret_key", own: []string{"security_token"}},
 	{kind: hss.AuthPassword, name: "password", args: []string{"user_name", "user_id", "password", "domain_name", "domain_id"},
+		keys: []string{"user_name", "user_id", "password"},
 		complete: func(s map[string]bool) bool {
 			return s["password"] && (s["user_id"] || (s["user_name"] && (s["domain_name"] || s["domain_id"])))
 		},
@@ -295,6 +339,18 @@ var methods = []method{
 		own:     []string{"assume_role_with_oidc.id_token", "assume_role_with_oidc.id_token_file"}},
 	{kind: hss.AuthAKSK, name: "shared config profile", args: []string{"shared_config_file", "profile"}, profile: true,
 		complete: func(s map[string]bool) bool { return s["shared_config_file"] || s["profile"] }},
+	// Set by CCE only where a pod has been given an identity, which is more specific than the
+	// node's agency that the metadata service hands out.
+	{kind: hss.AuthPodIdentity, name: "CCE pod identity", args: []string{"pod_identity.uri", "pod_identity.token_file"},
+		complete: func(s map[string]bool) bool { return s["pod_identity.uri"] && s["pod_identity.token_file"] }},
+}
+
+// written reports whether the method is written in the provider block.
+func (r *resolver) written(mt method) bool {
+	if mt.keys != nil {
+		return r.inBlock(mt.keys)
+	}
+	return r.inBlock(mt.args)
 }
 
 // credentials picks one method as the Huawei Cloud provider does: the first complete one in
@@ -335,6 +391,12 @@ func (r *resolver) credentials(m hssProviderModel, cfg *hss.Config) hss.Credenti
 	}
 	sharedFile := r.str("shared_config_file", m.SharedConfigFile)
 	profileName := r.str("profile", m.Profile)
+	cr.PodIdentity = hss.PodIdentity{URI: r.str("pod_identity.uri", types.StringNull()), TokenFile: r.str("pod_identity.token_file", types.StringNull())}
+	if u := cr.PodIdentity.URI; u != "" {
+		if err := hss.ValidateEndpoint(u); err != nil {
+			r.diags.AddError("Invalid environment variable", fmt.Sprintf("%s=%q cannot be used for the CCE pod identity: %s.", EnvPodIdentityURI, hss.RedactURL(u), err))
+		}
+	}
 	if r.diags.HasError() {
 		return cr
 	}
@@ -353,12 +415,14 @@ func (r *resolver) credentials(m hssProviderModel, cfg *hss.Config) hss.Credenti
 		"assume_role_with_oidc.id_token_file": &cr.OIDC.IDTokenFile,
 		"shared_config_file":                  &sharedFile,
 		"profile":                             &profileName,
+		"pod_identity.uri":                    &cr.PodIdentity.URI,
+		"pod_identity.token_file":             &cr.PodIdentity.TokenFile,
 	}
 
 	// A method written in the provider block must be complete, whatever the environment holds:
 	// falling back to another method would authenticate as someone the block does not name.
 	for _, mt := range methods {
-		if r.inBlock(mt.args) && !mt.complete(r.set) {
+		if r.written(mt) && !mt.complete(r.set) {
 			r.diags.AddAttributeError(attrPath(mt.args[0]), "Incomplete credentials",
 				fmt.Sprintf("%s authentication needs %s; set: %s. Complete it, or remove it from the provider block to use another method.",
 					mt.name, mt.missing, strings.Join(r.setArgs(mt.args), ", ")))
@@ -370,7 +434,7 @@ func (r *resolver) credentials(m hssProviderModel, cfg *hss.Config) hss.Credenti
 	chosen := -1
 	for _, blockOnly := range []bool{true, false} {
 		for i, mt := range methods {
-			if chosen < 0 && mt.complete(r.set) && (!blockOnly || r.inBlock(mt.args)) {
+			if chosen < 0 && mt.complete(r.set) && (!blockOnly || r.written(mt)) {
 				chosen = i
 			}
 		}
@@ -392,6 +456,10 @@ func (r *resolver) credentials(m hssProviderModel, cfg *hss.Config) hss.Credenti
 				continue
 			}
 			used[a] = true
+		}
+		// AK/SK sign global IAM calls with their account's ID when it is given.
+		if mt.kind == hss.AuthAKSK && !mt.profile && r.set["domain_id"] {
+			used["domain_id"] = true
 		}
 	}
 	using := "the ECS metadata service (no method is complete)"
@@ -423,7 +491,7 @@ func (r *resolver) credentials(m hssProviderModel, cfg *hss.Config) hss.Credenti
 		})
 	}
 
-	agency := hss.AssumeRole{}
+	var agencies []hss.AssumeRole
 	if chosen >= 0 && methods[chosen].profile {
 		p, err := readProfile(r.ctx, orDefaultString(sharedFile, defaultSharedConfigFile()), profileName)
 		if err != nil {
@@ -446,36 +514,71 @@ func (r *resolver) credentials(m hssProviderModel, cfg *hss.Config) hss.Credenti
 		if cfg.ProjectID == "" && cfg.Region == p.Region {
 			cfg.ProjectID, r.source["project_id"] = p.ProjectID, "profile "+p.Name
 		}
-		agency = hss.AssumeRole{AgencyName: p.AgencyName, DomainName: p.AgencyDomainName, DomainID: p.AgencyDomainID}
+		if p.AgencyName != "" {
+			agencies = []hss.AssumeRole{{AgencyName: p.AgencyName, DomainName: p.AgencyDomainName, DomainID: p.AgencyDomainID}}
+		}
 	}
-	if ar := r.assumeRole(m.AssumeRole); ar.AgencyName != "" {
-		agency = ar
+	if chain := r.assumeRoles(m.AssumeRole); len(chain) > 0 {
+		agencies = chain
 	}
-	cr.AssumeRole = agency
+	cr.AssumeRoles = agencies
 	return cr
 }
 
-func (r *resolver) assumeRole(b *assumeRoleModel) hss.AssumeRole {
-	if b == nil {
-		b = &assumeRoleModel{AgencyName: types.StringNull(), DomainName: types.StringNull(), DomainID: types.StringNull(), Duration: types.Int64Null()}
+// assumeRoles is the chain of agencies: the assume_role blocks in order, or, with none written,
+// the one the HW_ASSUME_ROLE_* variables describe.
+func (r *resolver) assumeRoles(blocks []assumeRoleModel) []hss.AssumeRole {
+	if len(blocks) == 0 {
+		null := assumeRoleModel{AgencyName: types.StringNull(), DomainName: types.StringNull(), DomainID: types.StringNull(), Duration: types.Int64Null()}
+		if ar, ok := r.assumeRole(path.Root("assume_role"), "assume_role", null); ok {
+			return []hss.AssumeRole{ar}
+		}
+		return nil
 	}
-	ar := hss.AssumeRole{
-		AgencyName: r.str("assume_role.agency_name", b.AgencyName),
-		DomainName: r.str("assume_role.domain_name", b.DomainName),
-		DomainID:   r.str("assume_role.domain_id", b.DomainID),
+	var chain []hss.AssumeRole
+	for i, b := range blocks {
+		if ar, ok := r.assumeRole(path.Root("assume_role").AtListIndex(i), fmt.Sprintf("assume_role[%d]", i), b); ok {
+			chain = append(chain, ar)
+		}
 	}
-	if d, ok := r.number("assume_role.duration", b.Duration, minDurationSeconds, maxDurationSeconds, true); ok {
-		ar.Duration = time.Duration(d) * time.Second
+	return chain
+}
+
+// assumeRole reads one hop: from a block, whose arguments never fall back to the environment
+// (which describes one hop of its own), or, for the block-less name "assume_role", from
+// HW_ASSUME_ROLE_*.
+func (r *resolver) assumeRole(at path.Path, name string, b assumeRoleModel) (hss.AssumeRole, bool) {
+	get := func(arg string, v types.String) string {
+		if name == "assume_role" {
+			return r.str("assume_role."+arg, v)
+		}
+		if !r.known(name+"."+arg, v) || v.IsNull() {
+			return ""
+		}
+		return v.ValueString()
 	}
-	if ar.AgencyName == "" && (ar.DomainName != "" || ar.DomainID != "" || ar.Duration != 0) {
-		r.diags.AddAttributeError(path.Root("assume_role").AtName("agency_name"), "Incomplete assume_role",
-			fmt.Sprintf("assume_role names no agency: set agency_name (%s), or remove the block.", EnvAssumeRoleAgency))
+	ar := hss.AssumeRole{AgencyName: get("agency_name", b.AgencyName), DomainName: get("domain_name", b.DomainName), DomainID: get("domain_id", b.DomainID)}
+	if name == "assume_role" {
+		if d, ok := r.number("assume_role.duration", b.Duration, minDurationSeconds, maxDurationSeconds, true); ok {
+			ar.Duration = time.Duration(d) * time.Second
+		}
+	} else if r.known(name+".duration", b.Duration) && !b.Duration.IsNull() {
+		ar.Duration = time.Duration(b.Duration.ValueInt64()) * time.Second
 	}
-	if ar.AgencyName != "" && ar.DomainName == "" && ar.DomainID == "" {
-		r.diags.AddAttributeError(path.Root("assume_role"), "Incomplete assume_role",
+	switch {
+	case ar.AgencyName == "" && (ar.DomainName != "" || ar.DomainID != "" || ar.Duration != 0):
+		r.diags.AddAttributeError(at.AtName("agency_name"), "Incomplete assume_role",
+			fmt.Sprintf("%s names no agency: set agency_name (%s), or remove the block.", name, EnvAssumeRoleAgency))
+	case ar.AgencyName != "" && ar.DomainName == "" && ar.DomainID == "":
+		r.diags.AddAttributeError(at, "Incomplete assume_role",
 			fmt.Sprintf("Assuming agency %q needs the domain that owns it: domain_name (%s) or domain_id (%s).", ar.AgencyName, EnvAssumeRoleDomain, EnvAssumeRoleDomainID))
+	case ar.DomainID != "" && ar.Duration > maxV5Duration:
+		r.diags.AddAttributeError(at.AtName("duration"), "Invalid assume_role duration",
+			fmt.Sprintf("Agency %q is assumed through IAM v5 (it is named with domain_id), which grants at most %d seconds.", ar.AgencyName, int(maxV5Duration.Seconds())))
+	case ar.AgencyName != "":
+		return ar, true
 	}
-	return ar
+	return hss.AssumeRole{}, false
 }
 
 // blockSet holds the arguments set in the provider block.

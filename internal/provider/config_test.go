@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
+	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 )
 
@@ -250,9 +252,8 @@ func TestAssumeRoleAndEndpointsFromConfiguration(t *testing.T) {
 	if d.HasError() {
 		t.Fatal(d.Errors())
 	}
-	ar := cfg.Credentials.AssumeRole
-	if ar.AgencyName != "ops" || ar.DomainID != "d-1" || ar.Duration != time.Hour {
-		t.Fatalf("%+v", ar)
+	if c := cfg.Credentials.AssumeRoles; len(c) != 1 || c[0].AgencyName != "ops" || c[0].DomainID != "d-1" || c[0].Duration != time.Hour {
+		t.Fatalf("%+v", c)
 	}
 	if cfg.HSSEndpoint != "https://hss.internal.example:8443" {
 		t.Fatalf("endpoint %q", cfg.HSSEndpoint)
@@ -288,7 +289,8 @@ func TestSharedConfigProfiles(t *testing.T) {
 	if cfg, _ = resolve(t, m, mapEnv{EnvProfile: "host"}); cfg.Credentials.Method != hss.AuthMetadata {
 		t.Fatalf("%+v", cfg)
 	}
-	if cfg, _ = resolve(t, m, mapEnv{EnvProfile: "agency"}); cfg.Credentials.AssumeRole.AgencyName != "ops" || cfg.Credentials.AssumeRole.DomainName != "acme" {
+	if cfg, _ = resolve(t, m, mapEnv{EnvProfile: "agency"}); len(cfg.Credentials.AssumeRoles) != 1 || cfg.Credentials.AssumeRoles[0].AgencyName != "ops" ||
+		cfg.Credentials.AssumeRoles[0].DomainName != "acme" {
 		t.Fatalf("%+v", cfg)
 	}
 	for profile, want := range map[string]string{"cipher": "no accessKeyId and secretAccessKey in plain text", "nobody": `profile "nobody" is not in`,
@@ -336,5 +338,83 @@ func TestEndpointPasswordIsNotEchoed(t *testing.T) {
 	}
 	if err := endpointValidator.check("https://admin:S3cret@iam.example.com/v3"); err == nil || strings.Contains(err.Error(), "S3cret") {
 		t.Fatalf("validator: %v", err)
+	}
+}
+
+// The transport and identity arguments of the Huawei Cloud provider: a chain of assume_role
+// blocks, a pod identity from the environment, a client certificate and the signing algorithm.
+func TestChainPodIdentityCertAndSigning(t *testing.T) {
+	m := nullModel()
+	m.Region, m.AccessKey, m.SecretKey = types.StringValue("cn-north-4"), types.StringValue("AK"), types.StringValue("SK")
+	hop := func(agency, domainName, domainID string, duration int64) assumeRoleModel {
+		h := assumeRoleModel{AgencyName: types.StringValue(agency), DomainName: types.StringNull(), DomainID: types.StringNull(), Duration: types.Int64Null()}
+		if domainName != "" {
+			h.DomainName = types.StringValue(domainName)
+		}
+		if domainID != "" {
+			h.DomainID = types.StringValue(domainID)
+		}
+		if duration > 0 {
+			h.Duration = types.Int64Value(duration)
+		}
+		return h
+	}
+	m.AssumeRole = []assumeRoleModel{hop("audit", "audit-account", "", 0), hop("workload", "", "d-3", 3600)}
+	// A block written, the environment's one agency is not a hop of the chain.
+	cfg, d := resolve(t, m, mapEnv{EnvAssumeRoleAgency: "stale", EnvAssumeRoleDomain: "x"})
+	c := cfg.Credentials.AssumeRoles
+	if d.HasError() || len(c) != 2 || c[0].AgencyName != "audit" || c[0].DomainName != "audit-account" || c[1].DomainID != "d-3" || c[1].Duration != time.Hour {
+		t.Fatalf("%+v %v", c, d)
+	}
+	m.AssumeRole = []assumeRoleModel{hop("workload", "", "d-3", 50000)}
+	if _, d = resolve(t, m, nil); !d.HasError() || !strings.Contains(d.Errors()[0].Detail(), "through IAM v5") {
+		t.Fatalf("%v", d)
+	}
+	m.AssumeRole = nil
+
+	// The pod identity ranks below every configured method, above the metadata service.
+	token := filepath.Join(t.TempDir(), "token")
+	pod := mapEnv{EnvPodIdentityURI: "http://169.254.170.2/v1/credentials", EnvPodIdentityTokenFile: token}
+	cfg, _ = resolve(t, nullModel(), mapEnv{EnvRegion: "cn-north-4", EnvPodIdentityURI: pod[EnvPodIdentityURI], EnvPodIdentityTokenFile: token})
+	if cfg.Credentials.Method != hss.AuthPodIdentity || cfg.Credentials.PodIdentity.TokenFile != token {
+		t.Fatalf("%+v", cfg.Credentials)
+	}
+	if cfg, _ = resolve(t, m, pod); cfg.Credentials.Method != hss.AuthAKSK {
+		t.Fatalf("%+v", cfg.Credentials)
+	}
+	for uri, want := range map[string]string{"http://user:pw@169.254.170.2/x": "user information", "file:///etc/passwd": "scheme must be https or http"} {
+		_, d = resolve(t, nullModel(), mapEnv{EnvRegion: "cn-north-4", EnvPodIdentityURI: uri, EnvPodIdentityTokenFile: token})
+		if !d.HasError() || !strings.Contains(d.Errors()[0].Detail(), want) || strings.Contains(d.Errors()[0].Detail(), "pw@") {
+			t.Fatalf("%s: %v", uri, d)
+		}
+	}
+
+	for alg, want := range map[string]string{"SM2SM3": "not supported yet", "HMAC-SHA1": "is not a signing algorithm"} {
+		_, d = resolve(t, m, mapEnv{EnvSigningAlgorithm: alg})
+		if !d.HasError() || !strings.Contains(d.Errors()[0].Detail(), want) {
+			t.Fatalf("%s: %v", alg, d)
+		}
+	}
+	if cfg, d = resolve(t, m, mapEnv{EnvSigningAlgorithm: hss.SigningHMACSM3}); d.HasError() || cfg.SigningAlgorithm != hss.SigningHMACSM3 {
+		t.Fatalf("%v", d)
+	}
+
+	mtls, err := emulator.ServeMutualTLS(http.NotFoundHandler())
+	if err != nil {
+		t.Fatal(err)
+	}
+	mtls.Server.Close()
+	certFile := filepath.Join(t.TempDir(), "cert.pem")
+	if err := os.WriteFile(certFile, mtls.CertPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m.Key = types.StringValue(string(mtls.KeyPEM)) // inline PEM, as the Huawei Cloud provider accepts
+	cfg, d = resolve(t, m, mapEnv{EnvCert: certFile})
+	if d.HasError() || string(cfg.ClientCertPEM) != string(mtls.CertPEM) || string(cfg.ClientKeyPEM) != string(mtls.KeyPEM) {
+		t.Fatalf("%v", d)
+	}
+	m.Key = types.StringValue(string(mtls.CAPEM))
+	if _, d = resolve(t, m, mapEnv{EnvCert: certFile}); !d.HasError() || d.Errors()[0].Summary() != "Unusable client certificate" {
+		t.Fatalf("%v", d)
 	}
 }

@@ -40,6 +40,14 @@ const (
 	EnvIDTokenFile         = "HW_ASSUME_ROLE_ID_TOKEN_FILE"
 	// EnvOSCACert is the OpenStack-style CA bundle variable the Huawei Cloud provider reads.
 	EnvOSCACert = "OS_CACERT"
+	// EnvCert and EnvKey are the client certificate and key the Huawei Cloud provider reads.
+	EnvCert             = "OS_CERT"
+	EnvKey              = "OS_KEY"
+	EnvSigningAlgorithm = "HW_SIGNING_ALGORITHM"
+	// EnvPodIdentityURI and EnvPodIdentityTokenFile are set by CCE in a pod that has been
+	// given an identity; the SDK reads them.
+	EnvPodIdentityURI       = "HC_CONTAINER_CREDENTIALS_FULL_URI"
+	EnvPodIdentityTokenFile = "HC_CONTAINER_AUTHORIZATION_TOKEN_FILE"
 )
 
 // argEnv lists, for each argument, the environment variables it falls back to, first set wins.
@@ -61,6 +69,11 @@ var argEnv = map[string][]string{
 	"cloud":                               {EnvCloud},
 	"insecure":                            {EnvInsecure, "OS_INSECURE"},
 	"cacert_file":                         {EnvCACertFile, EnvOSCACert},
+	"cert":                                {EnvCert},
+	"key":                                 {EnvKey},
+	"signing_algorithm":                   {EnvSigningAlgorithm},
+	"pod_identity.uri":                    {EnvPodIdentityURI},
+	"pod_identity.token_file":             {EnvPodIdentityTokenFile},
 	"max_retries":                         {EnvMaxRetries},
 	"rate_limit":                          {EnvRateLimit},
 	"page_concurrency":                    {EnvPageConcurrency},

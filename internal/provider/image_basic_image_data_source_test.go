@@ -1,7 +1,10 @@
 package provider
 
 import (
+	"cmp"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"testing"
@@ -255,11 +258,18 @@ func TestAccImageBasicImage_credentialMethods(t *testing.T) {
 	token := e.IssueToken(emulator.UserName, emulator.ProjectID, time.Hour)
 	idToken := e.SignIDToken("repo:hsslabs/app:ref:refs/heads/main", time.Hour, nil)
 	idTokenFile, profileFile := writeIDToken(t, idToken), writeProfile(t)
+	podTokenFile := filepath.Join(t.TempDir(), "pod-token")
+	if err := os.WriteFile(podTokenFile, []byte(emulator.PodToken), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	cases := map[string]struct {
 		auth string
 		env  mapEnv
+		// want is the base image read, the default account's unless a chain ends elsewhere.
+		want *emulator.BasicImage
 	}{
 		"aksk":        {auth: authAKSK},
+		"sm3_signing": {auth: authAKSK + "\n  signing_algorithm = \"HmacSM3\""},
 		"temporary":   {auth: authTemp},
 		"token":       {auth: fmt.Sprintf("token = %q", token)},
 		"password":    {auth: authPassword},
@@ -279,6 +289,10 @@ func TestAccImageBasicImage_credentialMethods(t *testing.T) {
 			EnvAssumeRoleAgency: emulator.AgencyName, EnvAssumeRoleDomainID: emulator.DomainID}},
 		"ecs_metadata": {},
 		"profile":      {auth: fmt.Sprintf("shared_config_file = %q\n  profile = \"emulator\"", profileFile)},
+		// CI keys into the audit account (IAM v3) into the workload account (IAM v5).
+		"agency_chain": {auth: authForeign + "\n  " + assumeRoleBlock + fmt.Sprintf("\n  assume_role {\n    agency_name = %q\n    domain_id   = %q\n  }",
+			emulator.WorkloadAgencyName, emulator.WorkloadDomainID), want: &emulator.WorkloadBase},
+		"pod_identity": {env: mapEnv{EnvPodIdentityURI: e.url + emulator.PodIdentityPath, EnvPodIdentityTokenFile: podTokenFile}},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -288,7 +302,7 @@ func TestAccImageBasicImage_credentialMethods(t *testing.T) {
 				Steps: []resource.TestStep{{
 					Config: e.provider(c.auth) + dataCICD111,
 					ConfigStateChecks: []statecheck.StateCheck{
-						dsAttr("data_list", knownvalue.ListExact([]knownvalue.Check{entry(emulator.SpecDebian)})),
+						dsAttr("data_list", knownvalue.ListExact([]knownvalue.Check{entry(*cmp.Or(c.want, &emulator.SpecDebian))})),
 					},
 				}},
 			})

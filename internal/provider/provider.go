@@ -44,34 +44,37 @@ type hssProvider struct {
 
 // hssProviderModel is the provider block.
 type hssProviderModel struct {
-	Region              types.String     `tfsdk:"region"`
-	ProjectID           types.String     `tfsdk:"project_id"`
-	ProjectName         types.String     `tfsdk:"project_name"`
-	EnterpriseProjectID types.String     `tfsdk:"enterprise_project_id"`
-	AccessKey           types.String     `tfsdk:"access_key"`
-	SecretKey           types.String     `tfsdk:"secret_key"`
-	SecurityToken       types.String     `tfsdk:"security_token"`
-	Token               types.String     `tfsdk:"token"`
-	UserName            types.String     `tfsdk:"user_name"`
-	UserID              types.String     `tfsdk:"user_id"`
-	Password            types.String     `tfsdk:"password"`
-	DomainName          types.String     `tfsdk:"domain_name"`
-	DomainID            types.String     `tfsdk:"domain_id"`
-	SharedConfigFile    types.String     `tfsdk:"shared_config_file"`
-	Profile             types.String     `tfsdk:"profile"`
-	AssumeRole          *assumeRoleModel `tfsdk:"assume_role"`
-	AssumeRoleWithOIDC  *oidcModel       `tfsdk:"assume_role_with_oidc"`
-	AuthURL             types.String     `tfsdk:"auth_url"`
-	Cloud               types.String     `tfsdk:"cloud"`
-	Endpoints           types.Map        `tfsdk:"endpoints"`
-	Insecure            types.Bool       `tfsdk:"insecure"`
-	CACertFile          types.String     `tfsdk:"cacert_file"`
-	MaxRetries          types.Int64      `tfsdk:"max_retries"`
-	RateLimit           types.Float64    `tfsdk:"rate_limit"`
-	PageConcurrency     types.Int64      `tfsdk:"page_concurrency"`
+	Region              types.String      `tfsdk:"region"`
+	ProjectID           types.String      `tfsdk:"project_id"`
+	ProjectName         types.String      `tfsdk:"project_name"`
+	EnterpriseProjectID types.String      `tfsdk:"enterprise_project_id"`
+	AccessKey           types.String      `tfsdk:"access_key"`
+	SecretKey           types.String      `tfsdk:"secret_key"`
+	SecurityToken       types.String      `tfsdk:"security_token"`
+	Token               types.String      `tfsdk:"token"`
+	UserName            types.String      `tfsdk:"user_name"`
+	UserID              types.String      `tfsdk:"user_id"`
+	Password            types.String      `tfsdk:"password"`
+	DomainName          types.String      `tfsdk:"domain_name"`
+	DomainID            types.String      `tfsdk:"domain_id"`
+	SharedConfigFile    types.String      `tfsdk:"shared_config_file"`
+	Profile             types.String      `tfsdk:"profile"`
+	AssumeRole          []assumeRoleModel `tfsdk:"assume_role"`
+	AssumeRoleWithOIDC  *oidcModel        `tfsdk:"assume_role_with_oidc"`
+	AuthURL             types.String      `tfsdk:"auth_url"`
+	Cloud               types.String      `tfsdk:"cloud"`
+	Endpoints           types.Map         `tfsdk:"endpoints"`
+	Insecure            types.Bool        `tfsdk:"insecure"`
+	CACertFile          types.String      `tfsdk:"cacert_file"`
+	Cert                types.String      `tfsdk:"cert"`
+	Key                 types.String      `tfsdk:"key"`
+	SigningAlgorithm    types.String      `tfsdk:"signing_algorithm"`
+	MaxRetries          types.Int64       `tfsdk:"max_retries"`
+	RateLimit           types.Float64     `tfsdk:"rate_limit"`
+	PageConcurrency     types.Int64       `tfsdk:"page_concurrency"`
 }
 
-// assumeRoleModel is the assume_role block.
+// assumeRoleModel is one assume_role block, a hop of the chain.
 type assumeRoleModel struct {
 	AgencyName types.String `tfsdk:"agency_name"`
 	DomainName types.String `tfsdk:"domain_name"`
@@ -169,7 +172,8 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"endpoints": schema.MapAttribute{
 				Optional:    true,
 				ElementType: types.StringType,
-				MarkdownDescription: "Endpoint overrides by service, used for every region. Keys: `hss`, `iam` and `metadata` (the ECS metadata service, " +
+				MarkdownDescription: "Endpoint overrides by service, used for every region. Keys: `hss`, `iam`, `sts` (IAM v5, which assumes agencies named by " +
+					"domain ID; `https://sts.<region>.<cloud>` by default) and `metadata` (the ECS metadata service, " +
 					"`" + hss.DefaultMetadataEndpoint + "` by default). A value without a scheme gets `https://`.",
 				Validators: []validator.Map{
 					mapvalidator.KeysAre(stringvalidator.OneOf(endpointKeys...)),
@@ -181,6 +185,12 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				MarkdownDescription: "Skip TLS certificate verification. For test endpoints only; a warning is shown when set." + envNote("insecure"),
 			},
 			"cacert_file": str("cacert_file", "Path to a PEM file of CA certificates trusted in addition to the system's, e.g. for a private endpoint.", false),
+			"cert": str("cert", "Client certificate for mutual TLS, presented on every HSS and IAM connection: a path to a PEM file, or the PEM text; with `key`. "+
+				"For private and hybrid deployments behind a TLS-terminating gateway that requires one.", false),
+			"key": str("key", "Private key of `cert`: a path to a PEM file, or the PEM text.", true),
+			"signing_algorithm": str("signing_algorithm", fmt.Sprintf("Algorithm AK/SK requests are signed with: `%s` (SDK-HMAC-SHA256, the default) or `%s` "+
+				"(SDK-HMAC-SM3, for compliance environments that require SM3). The SDK's asymmetric algorithms are not supported yet.",
+				hss.SigningHMACSHA256, hss.SigningHMACSM3), false, signingAlgorithmValidator),
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("How many times a request is retried after throttling, a server error or a broken connection; 0 disables retries. Defaults to %d.", hss.DefaultMaxRetries) +
@@ -206,14 +216,19 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"assume_role": schema.SingleNestedBlock{
-				MarkdownDescription: "Trade the configured credentials for the temporary AK/SK of an agency " +
-					"(`POST /v3.0/OS-CREDENTIAL/securitytokens`), renewed before they expire.",
-				Attributes: map[string]schema.Attribute{
-					"agency_name": str("assume_role.agency_name", "Name of the agency to assume.", false),
-					"domain_name": str("assume_role.domain_name", "Name of the account (domain) that owns the agency.", false),
-					"domain_id":   str("assume_role.domain_id", "ID of the account (domain) that owns the agency, instead of `domain_name`.", false),
-					"duration":    duration("assume_role.duration"),
+			"assume_role": schema.ListNestedBlock{
+				MarkdownDescription: "Trade the configured credentials for the temporary AK/SK of an agency, renewed before they expire. " +
+					"Several blocks form a chain, walked in order, each signed with the previous one's keys: from a CI account into an audit account " +
+					"into a workload account, say. An agency named with `domain_id` is assumed through IAM v5 (`POST /v5/agencies/assume`), " +
+					"one named with `domain_name` only through IAM v3 (`POST /v3.0/OS-CREDENTIAL/securitytokens`), as the Huawei Cloud provider does. " +
+					"The `HW_ASSUME_ROLE_*` environment variables describe one agency, used when no block is written.",
+				NestedObject: schema.NestedBlockObject{
+					Attributes: map[string]schema.Attribute{
+						"agency_name": str("assume_role.agency_name", "Name of the agency to assume.", false),
+						"domain_name": str("assume_role.domain_name", "Name of the account (domain) that owns the agency (IAM v3).", false),
+						"domain_id":   str("assume_role.domain_id", "ID of the account (domain) that owns the agency (IAM v5), instead of `domain_name`.", false),
+						"duration":    duration("assume_role.duration"),
+					},
 				},
 			},
 			"assume_role_with_oidc": schema.SingleNestedBlock{
@@ -233,7 +248,7 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 	}
 }
 
-var endpointKeys = []string{"hss", "iam", "metadata"}
+var endpointKeys = []string{"hss", "iam", "sts", "metadata"}
 
 const (
 	maxRetriesLimit    = 20

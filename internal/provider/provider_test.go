@@ -71,6 +71,8 @@ func tunedFactories(env mapEnv, tune func(*hss.Config)) map[string]func() (tfpro
 type emu struct {
 	*emulator.Emulator
 	url string
+	// env is added to the environment of Terraform commands a test runs against it.
+	env []string
 }
 
 func newEmu(t *testing.T) *emu {
@@ -130,10 +132,10 @@ func (e *emu) provider(lines ...string) string {
 	return fmt.Sprintf(`
 provider "hss" {
   region    = %q
-  endpoints = { hss = %q, iam = %q, metadata = %q }
+  endpoints = { hss = %q, iam = %q, sts = %q, metadata = %q }
   %s
 }
-`, emulator.Region, e.url, e.url, e.url, strings.Join(lines, "\n  "))
+`, emulator.Region, e.url, e.url, e.url, e.url, strings.Join(lines, "\n  "))
 }
 
 // assumeRoleBlock assumes the fixture's agency of the default domain.

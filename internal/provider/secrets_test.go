@@ -133,7 +133,25 @@ func TestAccSecretsStaySecret(t *testing.T) {
 			idToken := e.SignIDToken("ci", time.Hour, nil)
 			return fmt.Sprintf("assume_role_with_oidc {\n    idp_id = %q\n    id_token_file = %q\n  }", emulator.IdpID, writeIDToken(t, idToken)), []string{idToken}
 		},
-		"ecs_metadata": func(*emu) (string, []string) { return "", nil },
+		"ecs_metadata": func(e *emu) (string, []string) {
+			e.SetMetadataMode(emulator.MetadataTokensRequired)
+			return "", nil
+		},
+		"agency_chain": func(*emu) (string, []string) {
+			return authForeign + "\n  " + assumeRoleBlock + fmt.Sprintf("\n  assume_role {\n    agency_name = %q\n    domain_id   = %q\n  }",
+				emulator.WorkloadAgencyName, emulator.WorkloadDomainID), []string{emulator.ForeignSK}
+		},
+		"pod_identity": func(e *emu) (string, []string) {
+			file := filepath.Join(t.TempDir(), "pod-token")
+			if err := os.WriteFile(file, []byte(emulator.PodToken), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			e.env = []string{EnvPodIdentityURI + "=" + e.url + emulator.PodIdentityPath, EnvPodIdentityTokenFile + "=" + file}
+			return "", []string{emulator.PodToken}
+		},
+		"sm3_signing": func(*emu) (string, []string) {
+			return authAKSK + "\n  signing_algorithm = \"HmacSM3\"", []string{emulator.SecretAccessKey}
+		},
 		"profile": func(*emu) (string, []string) {
 			return fmt.Sprintf("shared_config_file = %q\n  profile = \"emulator\"", writeProfile(t)), []string{emulator.SecretAccessKey}
 		},
@@ -175,7 +193,7 @@ output "base" {
 	logPath := filepath.Join(dir, "trace.log")
 	e.Reset()
 	e.ClearFaults()
-	env := []string{"TF_LOG=trace", "TF_LOG_PATH=" + logPath}
+	env := append([]string{"TF_LOG=trace", "TF_LOG_PATH=" + logPath}, e.env...)
 	var out, state string
 	if echo {
 		e.AddFault(emulator.Fault{Kind: emulator.KindHSS, Echo: true})
@@ -192,7 +210,7 @@ output "base" {
 			t.Fatal(err)
 		}
 		state = string(b)
-		if !strings.Contains(state, "Debian") {
+		if !strings.Contains(state, "layer_digest") {
 			t.Fatal("state lacks the result")
 		}
 	}

@@ -176,7 +176,7 @@ provider "hss" {
 		},
 		"assume_role_without_agency": {
 			config: e.provider(authAKSK, "assume_role {\n    domain_name = \"d\"\n  }") + dataCICD111,
-			want:   `Incomplete assume_role.*assume_role names no agency: set agency_name \(HW_ASSUME_ROLE_AGENCY_NAME\)`,
+			want:   `Incomplete assume_role.*assume_role\[0\] names no agency: set agency_name \(HW_ASSUME_ROLE_AGENCY_NAME\)`,
 		},
 		"oidc_agency_without_domain": {
 			config: e.provider("assume_role_with_oidc {\n    idp_id = \"i\"\n    id_token = \"t\"\n    agency_name = \"a\"\n  }") + dataCICD111,
@@ -184,7 +184,7 @@ provider "hss" {
 		},
 		"assume_role_duration": {
 			config: e.provider(authAKSK, "assume_role {\n    agency_name = \"a\"\n    domain_name = \"d\"\n    duration = 60\n  }") + dataCICD111,
-			want:   `assume_role.duration.*between 900 and 86400`,
+			want:   `assume_role\[0\].duration.*between 900 and 86400`,
 		},
 		"oidc_duration_env": {
 			config: e.provider(authAKSK) + dataCICD111,

@@ -1,0 +1,289 @@
+package hss_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+)
+
+// sequence is every request the emulator saw, as "<kind> by <signer>[ domain <X-Domain-Id>]
+// [ +st][ +mdt]": the signer is an access key, "temp1", "temp2"… for temporary keys in the
+// order they first signed, "token" for X-Auth-Token, or "-".
+func sequence(emu *emulator.Emulator) []string {
+	temps := map[string]string{}
+	var out []string
+	for _, r := range emu.Requests() {
+		who := r.Signer
+		switch {
+		case who == "":
+			who = "-"
+		case strings.HasPrefix(who, "TMPEMU"):
+			if temps[who] == "" {
+				temps[who] = "temp" + string(rune('0'+len(temps)+1))
+			}
+			who = temps[who]
+		}
+		s := string(r.Kind) + " by " + who
+		if r.DomainID != "" {
+			s += " domain " + r.DomainID
+		}
+		if r.SecurityToken {
+			s += " +st"
+		}
+		if r.MetadataToken {
+			s += " +mdt"
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func wantSequence(t *testing.T, emu *emulator.Emulator, want ...string) {
+	t.Helper()
+	got := sequence(emu)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("requests:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
+func chain(cr hss.Credentials, hops ...hss.AssumeRole) hss.Credentials {
+	cr.AssumeRoles = hops
+	return cr
+}
+
+var (
+	auditHop    = hss.AssumeRole{AgencyName: emulator.AgencyName, DomainName: emulator.DomainName}
+	workloadHop = hss.AssumeRole{AgencyName: emulator.WorkloadAgencyName, DomainID: emulator.WorkloadDomainID}
+)
+
+// readWorkload reads image 111 and checks it is the workload account's.
+func readWorkload(t *testing.T, c *hss.Client) {
+	t.Helper()
+	res, err := c.ListBasicImages(context.Background(), cicd111)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Items) != 1 || res.Items[0].OSName != emulator.WorkloadBase.OSName || res.ProjectID != emulator.WorkloadProjectID {
+		t.Fatalf("result %+v", res)
+	}
+}
+
+// An agency assumed through IAM v3 with AK/SK: the keys' account is looked up once and sent as
+// X-Domain-Id, as the SDK's global credentials do; with domain_id configured, no lookup.
+func TestAssumeRoleSignsWithTheDomain(t *testing.T) {
+	emu, url := newServer(t)
+	c := newClient(t, url, chain(foreignAKSK(), auditHop), noCache)
+	readSpec(t, c)
+	readSpec(t, c)
+	wantSequence(t, emu,
+		"iam-domains by "+emulator.ForeignAK,
+		"iam-securitytokens by "+emulator.ForeignAK+" domain "+emulator.ForeignDomainID,
+		"iam-projects by temp1 +st",
+		"hss by temp1 +st",
+		"hss by temp1 +st")
+
+	emu.Reset()
+	cr := chain(foreignAKSK(), auditHop)
+	cr.DomainID = emulator.ForeignDomainID
+	readSpec(t, newClient(t, url, cr))
+	wantSequence(t, emu,
+		"iam-securitytokens by "+emulator.ForeignAK+" domain "+emulator.ForeignDomainID,
+		"iam-projects by temp1 +st",
+		"hss by temp1 +st")
+
+	// The wrong account is IAM's 401, with its message.
+	cr.DomainID = emulator.DomainID
+	_, err := newClient(t, url, cr).ListBasicImages(context.Background(), cicd111)
+	var ae *hss.APIError
+	if !errors.As(err, &ae) || ae.StatusCode != 401 || !strings.Contains(ae.ErrorMsg, "X-Domain-Id") {
+		t.Fatalf("err %v", err)
+	}
+}
+
+// A chain crosses accounts: CI keys assume the audit account's agency (IAM v3, by domain
+// name), whose keys assume the workload account's (IAM v5, by domain ID); each hop is signed by
+// the keys of the one before, and the read lands in the last account. A renewal walks the
+// chain again from the first hop.
+func TestAgencyChain(t *testing.T) {
+	emu, url := newServer(t)
+	c := newClient(t, url, chain(foreignAKSK(), auditHop, workloadHop), noCache)
+	readWorkload(t, c)
+	wantSequence(t, emu,
+		"iam-domains by "+emulator.ForeignAK,
+		"iam-securitytokens by "+emulator.ForeignAK+" domain "+emulator.ForeignDomainID,
+		"sts-assume by temp1 +st",
+		"iam-projects by temp2 +st",
+		"hss by temp2 +st")
+
+	// The keys are refused mid-run: the chain is walked again from the first hop, the
+	// account lookups are not repeated.
+	emu.Reset()
+	emu.ExpireTemporaryKeys()
+	readWorkload(t, c)
+	wantSequence(t, emu,
+		"hss by temp1 +st",
+		"iam-securitytokens by "+emulator.ForeignAK+" domain "+emulator.ForeignDomainID,
+		"sts-assume by temp2 +st",
+		"hss by temp3 +st")
+	for _, s := range emu.Issued() {
+		if c.Redact("x "+s) != "x "+hss.Redacted {
+			t.Fatalf("an obtained secret is not redacted: %.8s…", s)
+		}
+	}
+}
+
+// A token (or a password's) cannot sign an IAM v5 request: it is first traded for its user's
+// temporary keys.
+func TestTokenBeforeAnIAMv5Hop(t *testing.T) {
+	emu, url := newServer(t)
+	tok := emu.IssueToken(emulator.UserName, emulator.ProjectID, time.Hour)
+	c := newClient(t, url, chain(hss.Credentials{Method: hss.AuthToken, Token: tok}, workloadHop))
+	readWorkload(t, c)
+	wantSequence(t, emu,
+		"iam-securitytokens by token",
+		"sts-assume by temp1 +st",
+		"iam-projects by temp2 +st",
+		"hss by temp2 +st")
+}
+
+// An OIDC identity with an agency: the ID token becomes a federated token, that the federated
+// user's keys, and those assume the agency through IAM v5 (its domain_id is required), as the
+// Huawei Cloud provider does.
+func TestOIDCAgencyThroughIAMv5(t *testing.T) {
+	emu, url := newServer(t)
+	cr := oidc(emu.SignIDToken("ci", time.Hour, nil), "")
+	cr.OIDC.AgencyName = emulator.AgencyName
+	readSpec(t, newClient(t, url, cr))
+	wantSequence(t, emu,
+		"iam-id-token by -",
+		"iam-securitytokens by token",
+		"sts-assume by temp1 +st",
+		"iam-projects by temp2 +st",
+		"hss by temp2 +st")
+}
+
+// The ECS metadata service: with a session token where the host issues them (and requires
+// them), without one on older hosts, and with a new token when the current one is refused.
+func TestMetadataSessionTokens(t *testing.T) {
+	meta := func(url string) func(*hss.Config) { return func(c *hss.Config) { c.MetadataEndpoint = url } }
+	for mode, want := range map[emulator.MetadataMode][]string{
+		emulator.MetadataTokensOptional:    {"metadata-token by -", "metadata by - +mdt", "iam-projects by temp1 +st", "hss by temp1 +st"},
+		emulator.MetadataTokensRequired:    {"metadata-token by -", "metadata by - +mdt", "iam-projects by temp1 +st", "hss by temp1 +st"},
+		emulator.MetadataTokensUnsupported: {"metadata-token by -", "metadata by -", "iam-projects by temp1 +st", "hss by temp1 +st"},
+	} {
+		emu, url := newServer(t)
+		emu.SetMetadataMode(mode)
+		readSpec(t, newClient(t, url, hss.Credentials{Method: hss.AuthMetadata}, meta(url)))
+		wantSequence(t, emu, want...)
+	}
+
+	emu, url := newServer(t)
+	emu.SetMetadataMode(emulator.MetadataTokensRequired)
+	c := newClient(t, url, hss.Credentials{Method: hss.AuthMetadata}, meta(url), noCache)
+	readSpec(t, c)
+	emu.Reset()
+	emu.ExpireMetadataTokens()
+	emu.ExpireTemporaryKeys()
+	readSpec(t, c)
+	wantSequence(t, emu,
+		"hss by temp1 +st",
+		"metadata by - +mdt",
+		"metadata-token by -",
+		"metadata by - +mdt",
+		"hss by temp2 +st")
+}
+
+// A CCE pod's identity: its token file is read again at every renewal, as the platform rotates
+// it; the endpoint's refusal of an old token is an error naming it.
+func TestPodIdentity(t *testing.T) {
+	emu, url := newServer(t)
+	file := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(file, []byte(emulator.PodToken+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	pod := hss.Credentials{Method: hss.AuthPodIdentity, PodIdentity: hss.PodIdentity{URI: url + emulator.PodIdentityPath, TokenFile: file}}
+	c := newClient(t, url, pod, noCache)
+	readSpec(t, c)
+	wantSequence(t, emu, "pod-identity by -", "iam-projects by temp1 +st", "hss by temp1 +st")
+
+	emu.Reset()
+	emu.SetPodToken("pod-token-0002-rotated")
+	if err := os.WriteFile(file, []byte("pod-token-0002-rotated"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	emu.ExpireTemporaryKeys()
+	readSpec(t, c)
+	wantSequence(t, emu, "hss by temp1 +st", "pod-identity by -", "hss by temp2 +st")
+
+	emu.SetPodToken("pod-token-0003")
+	emu.ExpireTemporaryKeys()
+	_, err := c.ListBasicImages(context.Background(), cicd111)
+	var ae *hss.APIError
+	if !errors.As(err, &ae) || ae.StatusCode != 401 || !strings.Contains(err.Error(), "the CCE pod identity at "+url+emulator.PodIdentityPath+" gave no credentials") {
+		t.Fatalf("err %v", err)
+	}
+	if strings.Contains(err.Error(), "pod-token-0002") {
+		t.Fatal("the error quotes the pod token")
+	}
+}
+
+// HMAC-SM3 signing is verified by the emulator with its own SM3; a wrong key still fails.
+func TestSM3Signing(t *testing.T) {
+	emu, url := newServer(t)
+	sm3 := func(c *hss.Config) { c.SigningAlgorithm = hss.SigningHMACSM3 }
+	readSpec(t, newClient(t, url, aksk(), sm3))
+	for _, r := range emu.Requests() {
+		if r.Algorithm != "SDK-HMAC-SM3" {
+			t.Fatalf("%s signed with %q", r.Kind, r.Algorithm)
+		}
+	}
+	cr := aksk()
+	cr.SecretKey = "wrong-secret-key"
+	_, err := newClient(t, url, cr, sm3, func(c *hss.Config) { c.ProjectID = emulator.ProjectID }).ListBasicImages(context.Background(), cicd111)
+	var ae *hss.APIError
+	if !errors.As(err, &ae) || ae.StatusCode != 401 || !strings.Contains(ae.ErrorMsg, "signature mismatch") {
+		t.Fatalf("err %v", err)
+	}
+}
+
+// A client certificate is presented on every HSS and IAM connection; a gateway that requires
+// one refuses the client without it.
+func TestClientCertificate(t *testing.T) {
+	emu := emulator.New(nil)
+	m, err := emulator.ServeMutualTLS(emu)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(m.Server.Close)
+	tls := func(cert bool) func(*hss.Config) {
+		return func(c *hss.Config) {
+			c.CACertPEM = m.CAPEM
+			if cert {
+				c.ClientCertPEM, c.ClientKeyPEM = m.CertPEM, m.KeyPEM
+			}
+		}
+	}
+	_, err = newClient(t, m.Server.URL, aksk(), tls(false), fastRetries(0)).ListBasicImages(context.Background(), cicd111)
+	if err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Fatalf("without a client certificate: %v", err)
+	}
+	emu.Reset()
+	readSpec(t, newClient(t, m.Server.URL, aksk(), tls(true)))
+	if got := sequence(emu); len(got) != 2 || got[0] != "iam-projects by "+emulator.AccessKeyID {
+		t.Fatalf("requests %v", got)
+	}
+	if _, err := hss.New(hss.Config{Region: emulator.Region, Credentials: aksk(), ClientCertPEM: m.CertPEM}); err == nil || !strings.Contains(err.Error(), "needs its private key") {
+		t.Fatalf("a certificate without its key: %v", err)
+	}
+	if _, err := hss.New(hss.Config{Region: emulator.Region, Credentials: aksk(), ClientCertPEM: m.CertPEM, ClientKeyPEM: m.CAPEM}); err == nil ||
+		strings.Contains(err.Error(), "BEGIN") {
+		t.Fatalf("a certificate with a wrong key: %v", err)
+	}
+}
