@@ -70,8 +70,8 @@ data "hss_image_basic_image" "image" {
 
 check "no_end_of_life_base" {
   assert {
-    condition     = length(local.end_of_life_images) == 0
-    error_message = "Built on an end-of-life OS: ${jsonencode(local.end_of_life_images)}."
+    condition     = length(local.end_of_life_images) == 0 && alltrue([for os in values(local.base_os) : length(os) > 0])
+    error_message = "Built on an end-of-life OS: ${jsonencode(local.end_of_life_images)}, or on a base HSS does not know: ${jsonencode(local.base_os)}."
   }
 }
 
@@ -81,6 +81,11 @@ resource "terraform_data" "deployment" {
   input    = data.hss_image_basic_image.image[each.key].id
 
   lifecycle {
+    # Fails closed: an image HSS knows no base image for is not deployed either.
+    precondition {
+      condition     = length(local.base_os[each.key]) > 0
+      error_message = "Refusing to deploy ${each.key}: HSS knows no base image for it (not scanned yet, or a wrong ID or type)."
+    }
     precondition {
       condition     = !contains(keys(local.end_of_life_images), each.key)
       error_message = "Refusing to deploy ${each.key}: it is built on ${join(", ", local.base_os[each.key])}, an end-of-life OS."

@@ -47,6 +47,8 @@ locals {
     for name, releases in local.base_os : name => setintersection(local.end_of_life, releases)
     if length(setintersection(local.end_of_life, releases)) > 0
   }
+  # An image HSS knows no base image for fails the check too: an empty answer is no pass.
+  unknown = [for name, releases in local.base_os : name if length(releases) == 0]
 }
 
 data "hss_image_basic_image" "image" {
@@ -59,8 +61,8 @@ data "hss_image_basic_image" "image" {
 
 check "no_end_of_life_base" {
   assert {
-    condition     = length(local.on_end_of_life) == 0
-    error_message = "Built on an end-of-life OS: ${jsonencode(local.on_end_of_life)}."
+    condition     = length(local.on_end_of_life) == 0 && length(local.unknown) == 0
+    error_message = "Built on an end-of-life OS: ${jsonencode(local.on_end_of_life)}. No base image known for: ${jsonencode(local.unknown)}."
   }
 }
 

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/agext/levenshtein"
 )
 
 // Every default of the client lives here.
@@ -435,6 +437,30 @@ func ValidateEndpoint(s string) error {
 		}
 	}
 	return nil
+}
+
+// Enterprise projects a query may name besides an enterprise project's ID.
+const (
+	DefaultEnterpriseProject = "0"
+	AllGrantedEPs            = "all_granted_eps"
+)
+
+// EnterpriseProjectForm says what enterprise_project_id may be, for error messages.
+const EnterpriseProjectForm = `"0" (the default enterprise project), "all_granted_eps" (every one the caller is granted) or an enterprise project ID (a UUID)`
+
+var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// ValidateEnterpriseProjectID accepts the forms the API does, and says what was probably meant
+// by a near miss such as "all_granted_ep".
+func ValidateEnterpriseProjectID(s string) error {
+	if s == DefaultEnterpriseProject || s == AllGrantedEPs || uuidPattern.MatchString(s) {
+		return nil
+	}
+	norm := strings.ToLower(strings.NewReplacer("-", "_", " ", "_").Replace(strings.TrimSpace(s)))
+	if norm == AllGrantedEPs || levenshtein.Distance(norm, AllGrantedEPs, nil) <= 3 || (len(norm) >= 3 && strings.HasPrefix(AllGrantedEPs, norm)) {
+		return fmt.Errorf("%q is not an enterprise project: did you mean %q?", s, AllGrantedEPs)
+	}
+	return fmt.Errorf("%q is not an enterprise project: use %s", s, EnterpriseProjectForm)
 }
 
 // RedactURL hides the user information of a URL, parseable or not, so a password written into

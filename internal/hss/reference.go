@@ -32,6 +32,12 @@ func ParseImageReference(s string) (RepositoryImage, error) {
 		}
 		return RepositoryImage{}, fmt.Errorf("%q has no tag; expected %s", s, ImageReferenceForm)
 	}
+	// A bare name gets Docker Hub's "library" organization from the parser; SWR and Harbor
+	// have no such default, so the reference must name its organization itself.
+	if !strings.Contains(reference.FamiliarName(named), "/") {
+		return RepositoryImage{}, fmt.Errorf("%q names no organization (a bare name means Docker Hub's library, which SWR and Harbor do not have); expected %s",
+			s, ImageReferenceForm)
+	}
 	org, name, found := strings.Cut(reference.Path(named), "/")
 	if !found || org == "" || name == "" {
 		return RepositoryImage{}, fmt.Errorf("%q needs an organization and a name; expected %s", s, ImageReferenceForm)

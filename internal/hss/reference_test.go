@@ -13,7 +13,8 @@ func TestParseImageReference(t *testing.T) {
 		"harbor.example.com/team/app:1.2":                                              {"team", "app", "1.2"},
 		"harbor.example.com:8443/team/sub/app:v2":                                      {"team", "sub/app", "v2"},
 		"team/app:1.2": {"team", "app", "1.2"},
-		"nginx:1.27":   {"library", "nginx", "1.27"},
+		// An organization literally named library, in a registry of its own, is one.
+		"harbor.example.com/library/nginx:1.27":                             {"library", "nginx", "1.27"},
 		"harbor.example.com/team/app:1.2@sha256:" + strings.Repeat("a", 64): {"team", "app", "1.2"},
 	}
 	for in, want := range ok {
@@ -29,6 +30,8 @@ func TestParseImageReference(t *testing.T) {
 		"":                                                              "not a valid image reference",
 		"team/app:":                                                     "not a valid image reference",
 		"team//app:1":                                                   "not a valid image reference",
+		"proxy-agent:24.5.0-x86_64":                                     "names no organization",
+		"docker.io/library/nginx:1.27":                                  "names no organization",
 	}
 	for in, want := range bad {
 		_, err := hss.ParseImageReference(in)

@@ -95,6 +95,16 @@ func (r *resolver) lookup(name string) (value, env string, ok bool) {
 	return "", "", false
 }
 
+// aliased is name's value, or its alias's when only that is written in the block.
+func (r *resolver) aliased(name, aliasName string, v, alias types.String) string {
+	if v.IsNull() && !alias.IsNull() && r.known(aliasName, alias) {
+		r.source[name] = ""
+		r.set[name] = alias.ValueString() != ""
+		return alias.ValueString()
+	}
+	return r.str(name, v)
+}
+
 // describe names an argument and where its value came from.
 func (r *resolver) describe(name string) string {
 	if env := r.source[name]; env != "" {
@@ -147,8 +157,10 @@ func resolveConfig(ctx context.Context, m hssProviderModel, env environment, dia
 	var cfg hss.Config
 
 	cfg.Region = r.str("region", m.Region)
-	cfg.ProjectID = r.str("project_id", m.ProjectID)
-	cfg.ProjectName = r.str("project_name", m.ProjectName)
+	// tenant_id and tenant_name are the Huawei Cloud provider's aliases: written in the block,
+	// they beat the environment like the arguments they stand for.
+	cfg.ProjectID = r.aliased("project_id", "tenant_id", m.ProjectID, m.TenantID)
+	cfg.ProjectName = r.aliased("project_name", "tenant_name", m.ProjectName, m.TenantName)
 	eps := r.str("enterprise_project_id", m.EnterpriseProjectID)
 	cfg.AuthURL = r.str("auth_url", m.AuthURL)
 	cfg.Cloud = r.str("cloud", m.Cloud)
@@ -169,6 +181,7 @@ func resolveConfig(ctx context.Context, m hssProviderModel, env environment, dia
 	}{
 		{"region", cfg.Region, hss.ValidateRegion},
 		{"project_id", cfg.ProjectID, hss.ValidateProjectID},
+		{"enterprise_project_id", eps, hss.ValidateEnterpriseProjectID},
 		{"cloud", cfg.Cloud, hss.ValidateCloud},
 		{"auth_url", cfg.AuthURL, hss.ValidateEndpoint},
 	} {

@@ -23,9 +23,21 @@ func redactedDiagnostic(sev diag.Severity, summary, detail string, redact func(s
 	return diag.NewErrorDiagnostic(redact(summary), redact(detail))
 }
 
-// readError turns a client error into one diagnostic whose detail says what the API said, what
-// actually ran out when something did, and what to do about it.
-func readError(err error, timeout time.Duration, what string, redact func(string) string) diag.Diagnostic {
+// readFailure describes a failed read: what was read, under which timeout, how text is
+// redacted, and what to add when no credentials could be found at all.
+type readFailure struct {
+	timeout time.Duration
+	what    string
+	redact  func(string) string
+	// noCredentials is a hint added when the metadata service, the last resort, gave none.
+	noCredentials string
+}
+
+// diagnostic turns a client error into one diagnostic whose summary names the service that
+// failed and whose detail says what the API said, what actually ran out when something did,
+// and what to do about it.
+func (f readFailure) diagnostic(err error) diag.Diagnostic {
+	timeout, what, redact := f.timeout, f.what, f.redact
 	var b strings.Builder
 	var ae *hss.APIError
 	var de *hss.DecodeError
@@ -43,6 +55,9 @@ func readError(err error, timeout time.Duration, what string, redact func(string
 	case errors.As(err, &me):
 		fmt.Fprintf(&b, "%s.\n\nThe metadata service answers on Huawei Cloud ECS and CCE hosts that have an agency bound. Elsewhere, configure one of:\n%s",
 			me, credentialMethods)
+		if f.noCredentials != "" {
+			b.WriteString("\n\n" + f.noCredentials)
+		}
 	case errors.As(err, &ie) && errors.Is(err, context.DeadlineExceeded):
 		switch ie.Waiting {
 		case hss.WaitingRateLimit:
@@ -86,9 +101,10 @@ func readError(err error, timeout time.Duration, what string, redact func(string
 		case re != nil:
 			fmt.Fprintf(&b, "\n\nThe request was tried %d times, as many as max_retries allows.", re.Attempts)
 		}
-		if msg := err.Error(); !strings.HasPrefix(msg, ae.Operation) {
-			// Wrapped errors say which step failed, e.g. password authentication for a user.
-			b.WriteString("\n\nDetails: " + msg)
+		// Wrapped errors say which step failed, e.g. password authentication for a user; the
+		// API's own words are above already.
+		if step, _, found := strings.Cut(err.Error(), ae.Error()); found && strings.TrimSpace(step) != "" {
+			b.WriteString("\n\nStep: " + strings.TrimSuffix(strings.TrimSpace(step), ":") + ".")
 		}
 	case errors.As(err, &se):
 		fmt.Fprintf(&b, "%s.\n\n%s", se, se.Hint())
@@ -108,7 +124,11 @@ func readError(err error, timeout time.Duration, what string, redact func(string
 	default:
 		b.WriteString(err.Error())
 	}
-	return redactedDiagnostic(diag.SeverityError, "Unable to read "+what, b.String(), redact)
+	summary := "Unable to read " + what
+	if service := hss.Service(err); service != hss.ServiceHSS {
+		summary = "Unable to authenticate with " + service
+	}
+	return redactedDiagnostic(diag.SeverityError, summary, b.String(), redact)
 }
 
 // credentialMethods lists the ways to authenticate, for messages.
@@ -118,7 +138,19 @@ var credentialMethods = strings.Join([]string{
 	"  - user_name with domain_name, or user_id, and password (" + EnvUserName + ", " + EnvDomainName + ", " + EnvUserID + ", " + EnvPassword + ")",
 	"  - assume_role_with_oidc with idp_id and id_token or id_token_file (" + EnvIdpID + ", " + EnvIDToken + ", " + EnvIDTokenFile + ")",
 	"  - shared_config_file and/or profile of the Huawei Cloud CLI (" + EnvSharedConfigFile + ", " + EnvProfile + ")",
+	"  - on CCE, a pod identity (" + EnvPodIdentityURI + ", " + EnvPodIdentityTokenFile + ")",
 }, "\n")
+
+// cloudSDKHint says which variables to use when only the API pages' sample variables are set.
+func cloudSDKHint(env environment) string {
+	_, ak := env.Lookup(EnvSampleAccessKey)
+	_, sk := env.Lookup(EnvSampleSecretKey)
+	if !ak && !sk {
+		return ""
+	}
+	return fmt.Sprintf("%s and %s are set, but only the API pages' code samples read them. Export the same keys as %s and %s "+
+		"(or the SDK's %s and %s).", EnvSampleAccessKey, EnvSampleSecretKey, EnvAccessKey, EnvSecretKey, EnvSDKAccessKey, EnvSDKSecretKey)
+}
 
 func orNone(s string) string {
 	if s == "" {

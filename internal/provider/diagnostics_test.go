@@ -62,7 +62,7 @@ func TestReadErrorNamesTheRealCause(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			d := readError(c.err, 5*time.Minute, "HSS basic image information", r.Redact)
+			d := readFailure{timeout: 5 * time.Minute, what: "HSS basic image information", redact: r.Redact}.diagnostic(c.err)
 			for _, w := range c.want {
 				if !strings.Contains(d.Detail(), w) {
 					t.Errorf("detail lacks %q:\n%s", w, d.Detail())

@@ -48,23 +48,34 @@ const (
 	// given an identity; the SDK reads them.
 	EnvPodIdentityURI       = "HC_CONTAINER_CREDENTIALS_FULL_URI"
 	EnvPodIdentityTokenFile = "HC_CONTAINER_AUTHORIZATION_TOKEN_FILE"
+	// The official SDK's own variables (core/auth/provider/env_provider.go), read last.
+	EnvSDKAccessKey     = "HUAWEICLOUD_SDK_AK"
+	EnvSDKSecretKey     = "HUAWEICLOUD_SDK_SK"
+	EnvSDKSecurityToken = "HUAWEICLOUD_SDK_SECURITY_TOKEN"
+	EnvSDKProjectID     = "HUAWEICLOUD_SDK_PROJECT_ID"
+	EnvSDKDomainID      = "HUAWEICLOUD_SDK_DOMAIN_ID"
+	EnvSDKIdpID         = "HUAWEICLOUD_SDK_IDP_ID"
+	EnvSDKIDTokenFile   = "HUAWEICLOUD_SDK_ID_TOKEN_FILE"
+	// EnvSampleAccessKey and EnvSampleSecretKey are read by the API pages' code samples only.
+	EnvSampleAccessKey = "CLOUD_SDK_AK"
+	EnvSampleSecretKey = "CLOUD_SDK_SK"
 )
 
 // argEnv lists, for each argument, the environment variables it falls back to, first set wins.
 var argEnv = map[string][]string{
 	"region":                              {EnvRegion, "OS_REGION_NAME"},
-	"project_id":                          {EnvProjectID, "OS_PROJECT_ID", "OS_TENANT_ID"},
+	"project_id":                          {EnvProjectID, "OS_PROJECT_ID", "OS_TENANT_ID", EnvSDKProjectID},
 	"project_name":                        {EnvProjectName, "OS_PROJECT_NAME", "OS_TENANT_NAME"},
 	"enterprise_project_id":               {EnvEnterpriseProjectID},
-	"access_key":                          {EnvAccessKey, "OS_ACCESS_KEY"},
-	"secret_key":                          {EnvSecretKey, "OS_SECRET_KEY"},
-	"security_token":                      {EnvSecurityToken},
+	"access_key":                          {EnvAccessKey, "OS_ACCESS_KEY", EnvSDKAccessKey},
+	"secret_key":                          {EnvSecretKey, "OS_SECRET_KEY", EnvSDKSecretKey},
+	"security_token":                      {EnvSecurityToken, EnvSDKSecurityToken},
 	"token":                               {EnvToken, "OS_AUTH_TOKEN"},
 	"user_name":                           {EnvUserName, "OS_USERNAME"},
 	"user_id":                             {EnvUserID, "OS_USER_ID"},
 	"password":                            {EnvPassword, "OS_PASSWORD"},
 	"domain_name":                         {EnvDomainName, "OS_DOMAIN_NAME", "OS_USER_DOMAIN_NAME", "OS_PROJECT_DOMAIN_NAME"},
-	"domain_id":                           {EnvDomainID, "OS_DOMAIN_ID", "OS_USER_DOMAIN_ID", "OS_PROJECT_DOMAIN_ID"},
+	"domain_id":                           {EnvDomainID, "OS_DOMAIN_ID", "OS_USER_DOMAIN_ID", "OS_PROJECT_DOMAIN_ID", EnvSDKDomainID},
 	"auth_url":                            {EnvAuthURL, "OS_AUTH_URL"},
 	"cloud":                               {EnvCloud},
 	"insecure":                            {EnvInsecure, "OS_INSECURE"},
@@ -83,9 +94,9 @@ var argEnv = map[string][]string{
 	"assume_role.domain_name":             {EnvAssumeRoleDomain},
 	"assume_role.domain_id":               {EnvAssumeRoleDomainID},
 	"assume_role.duration":                {EnvAssumeRoleDuration},
-	"assume_role_with_oidc.idp_id":        {EnvIdpID},
+	"assume_role_with_oidc.idp_id":        {EnvIdpID, EnvSDKIdpID},
 	"assume_role_with_oidc.id_token":      {EnvIDToken},
-	"assume_role_with_oidc.id_token_file": {EnvIDTokenFile},
+	"assume_role_with_oidc.id_token_file": {EnvIDTokenFile, EnvSDKIDTokenFile},
 }
 
 // envNote is the sentence a description ends with, naming attr's environment variables.

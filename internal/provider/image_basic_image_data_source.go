@@ -35,9 +35,6 @@ type imageBasicImageDataSourceModel struct {
 	OSName              types.String `tfsdk:"os_name"`
 }
 
-// defaultEnterpriseProject is what the API assumes when no enterprise project is sent.
-const defaultEnterpriseProject = "0"
-
 var imageBasicImageSpec = &listSpec[imageBasicImageDataSourceModel, hss.BasicImage]{
 	typeName: "image_basic_image",
 	what:     "HSS basic image information",
@@ -54,6 +51,11 @@ var imageBasicImageSpec = &listSpec[imageBasicImageDataSourceModel, hss.BasicIma
 	},
 	validate: validateImageBasicImage,
 	read:     readImageBasicImage,
+	// The API answers a query that matches no scanned image with an empty list, not an error.
+	emptySummary: "HSS knows no base image for this query",
+	emptyCauses: "HSS has not scanned the image yet; image_id or image_type is wrong (for a repository image, also namespace, " +
+		"image_name and image_version); or the image belongs to another enterprise project than the one queried " +
+		"(all_granted_eps queries every one you are granted).",
 }
 
 func imageBasicImageAttributes(context.Context) map[string]schema.Attribute {
@@ -71,7 +73,7 @@ func imageBasicImageAttributes(context.Context) map[string]schema.Attribute {
 			Computed: true,
 			MarkdownDescription: "Enterprise project to query: an ID, `0` for the default project, or `all_granted_eps` for every granted one. " +
 				"Defaults to the provider's `enterprise_project_id`, else `0`.",
-			Validators: nonEmpty,
+			Validators: []validator.String{enterpriseProjectValidator},
 		},
 		"image_id": schema.StringAttribute{
 			Required:            true,
@@ -171,8 +173,16 @@ func readImageBasicImage(ctx context.Context, d *providerData, m *imageBasicImag
 	m.Region = types.StringValue(res.Region)
 	// The ID and state name the enterprise project the API assumed.
 	if q.EnterpriseProjectID == "" {
-		q.EnterpriseProjectID = defaultEnterpriseProject
+		q.EnterpriseProjectID = hss.DefaultEnterpriseProject
 	}
 	m.EnterpriseProjectID = types.StringValue(q.EnterpriseProjectID)
-	return &listed[hss.BasicImage]{res: res, idParts: []string{q.Region, q.ImageID}, key: q.Key()}, nil
+	query := fmt.Sprintf("The query for image_id %q (image_type %q", q.ImageID, q.ImageType)
+	if q.ImageType != hss.ImageTypeCICD {
+		query += fmt.Sprintf(", %s/%s:%s", q.Namespace, q.ImageName, q.ImageVersion)
+	}
+	if q.OSName != "" {
+		query += fmt.Sprintf(", os_name %q", q.OSName)
+	}
+	query += fmt.Sprintf(") in enterprise project %q of region %s", q.EnterpriseProjectID, q.Region)
+	return &listed[hss.BasicImage]{res: res, idParts: []string{q.Region, q.ImageID}, key: q.Key(), query: query}, nil
 }

@@ -61,6 +61,10 @@ type listSpec[M any, E any] struct {
 	entryDescription string
 	// validate, when set, checks what a schema cannot express.
 	validate func(ctx context.Context, m *M, diags *diag.Diagnostics)
+	// emptySummary and emptyCauses make the warning an empty answer gets: one summary for
+	// every query, so Terraform folds the warnings of many empty reads into one, and the
+	// likely causes.
+	emptySummary, emptyCauses string
 	// read runs the query m describes and fills m's own computed attributes.
 	read func(ctx context.Context, d *providerData, m *M) (*listed[E], error)
 }
@@ -68,9 +72,11 @@ type listSpec[M any, E any] struct {
 // listed is what a read found, and what identifies the query.
 type listed[E any] struct {
 	res *hss.Result[E]
-	// idParts lead the data source's id, e.g. region and image ID; key identifies the query.
+	// idParts lead the data source's id, e.g. region and image ID; key identifies the query,
+	// and query describes it to people.
 	idParts []string
 	key     string
+	query   string
 }
 
 // attributeError is bad input that a read finds, blamed on one attribute.
@@ -206,12 +212,21 @@ func (d *listDataSource[M, PM, E]) Read(ctx context.Context, req datasource.Read
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(readError(err, readTimeout, d.spec.what, d.data.client.Redact))
+		resp.Diagnostics.Append(readFailure{timeout: readTimeout, what: d.spec.what, redact: d.data.client.Redact,
+			noCredentials: d.data.noCredentialsHint}.diagnostic(err))
 		return
 	}
 	res := found.res
 	for _, w := range res.Warnings {
 		resp.Diagnostics.Append(redactedDiagnostic(diag.SeverityWarning, "Inconsistent "+d.spec.what+" result", w, d.data.client.Redact))
+	}
+	if len(res.Items) == 0 {
+		// An empty answer must never pass a policy silently.
+		resp.Diagnostics.Append(redactedDiagnostic(diag.SeverityWarning, d.spec.emptySummary, fmt.Sprintf(
+			"%s matched nothing: total_num is %d and data_list is empty.\n\nLikely causes: %s\n\n"+
+				"A check or condition that reads data_list passes on an empty list. To make an empty answer an error, add to this data source:\n\n"+
+				"  lifecycle {\n    postcondition {\n      condition     = length(self.data_list) > 0\n      error_message = \"No entries for this query.\"\n    }\n  }",
+			found.query, res.TotalNum, d.spec.emptyCauses), d.data.client.Redact))
 	}
 	sum := sha256.Sum256([]byte(found.key))
 	common.ID = types.StringValue(strings.Join(append(found.idParts, hex.EncodeToString(sum[:8])), "/"))

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -47,6 +48,8 @@ type hssProviderModel struct {
 	Region              types.String      `tfsdk:"region"`
 	ProjectID           types.String      `tfsdk:"project_id"`
 	ProjectName         types.String      `tfsdk:"project_name"`
+	TenantID            types.String      `tfsdk:"tenant_id"`
+	TenantName          types.String      `tfsdk:"tenant_name"`
 	EnterpriseProjectID types.String      `tfsdk:"enterprise_project_id"`
 	AccessKey           types.String      `tfsdk:"access_key"`
 	SecretKey           types.String      `tfsdk:"secret_key"`
@@ -98,6 +101,8 @@ type providerData struct {
 	region              string
 	enterpriseProjectID string
 	secrets             []string
+	// noCredentialsHint is added to the error of a read that found no credentials at all.
+	noCredentialsHint string
 }
 
 // withMasking hides every configured secret from log output written through ctx.
@@ -150,8 +155,12 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"project_id": str("project_id", "Project ID of `region`. When unset it is resolved once through IAM (`GET /v3/projects?name=<project_name>`).",
 				false, projectIDValidator),
 			"project_name": str("project_name", "IAM project name of `region`, used to resolve `project_id` and to scope password tokens. Defaults to `region`.", false),
+			"tenant_id": str("tenant_id", "Alias of `project_id`, as in the Huawei Cloud provider; conflicts with it.", false,
+				projectIDValidator, stringvalidator.ConflictsWith(path.MatchRoot("project_id"))),
+			"tenant_name": str("tenant_name", "Alias of `project_name`, as in the Huawei Cloud provider; conflicts with it.", false,
+				stringvalidator.LengthAtLeast(1), stringvalidator.ConflictsWith(path.MatchRoot("project_name"))),
 			"enterprise_project_id": str("enterprise_project_id", "Default enterprise project for data sources: an enterprise project ID, `0` for the default project, "+
-				"or `all_granted_eps` for every project the caller is granted.", false),
+				"or `all_granted_eps` for every project the caller is granted.", false, enterpriseProjectValidator),
 			"access_key":     str("access_key", "Access key ID for AK/SK request signing; with `secret_key`.", false),
 			"secret_key":     str("secret_key", "Secret access key for AK/SK request signing; with `access_key`.", true),
 			"security_token": str("security_token", "Security token of temporary AK/SK credentials, sent with every signed request.", true),
@@ -282,6 +291,9 @@ func (p *hssProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		"region": cfg.Region, "auth_method": cfg.Credentials.Method.String(), "project_id": cfg.ProjectID,
 	})
 	data := &providerData{client: client, region: cfg.Region, enterpriseProjectID: epsID, secrets: secrets}
+	if cfg.Credentials.Method == hss.AuthMetadata {
+		data.noCredentialsHint = cloudSDKHint(p.env)
+	}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 }

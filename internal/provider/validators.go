@@ -44,7 +44,8 @@ var (
 		}}
 	schemelessEndpointValidator = checkValidator{"Invalid endpoint URL", "must be an http(s) URL, or a host name that gets https://",
 		func(s string) error { return endpointValidator.check(hss.NormalizeEndpoint(s)) }}
-	signingAlgorithmValidator = checkValidator{"Invalid signing algorithm", "must be " + hss.SigningHMACSHA256 + " or " + hss.SigningHMACSM3,
+	enterpriseProjectValidator = checkValidator{"Invalid enterprise project", "must be " + hss.EnterpriseProjectForm, hss.ValidateEnterpriseProjectID}
+	signingAlgorithmValidator  = checkValidator{"Invalid signing algorithm", "must be " + hss.SigningHMACSHA256 + " or " + hss.SigningHMACSM3,
 		hss.ValidateSigningAlgorithm}
 	imageReferenceValidator = checkValidator{"Invalid image reference", "must be an image reference with a tag: " + hss.ImageReferenceForm,
 		func(s string) error {

@@ -46,6 +46,12 @@ output "base_os" {
   description = "The base OS releases of each image, as \"<os_name> <os_version>\"."
   value       = local.base_os
 
+  # Fails closed: an image HSS knows no base image for fails the policy too.
+  precondition {
+    condition     = alltrue([for os in values(local.base_os) : length(os) > 0])
+    error_message = "No base image known for: ${jsonencode([for name, os in local.base_os : name if length(os) == 0])} (not scanned yet, or a wrong ID or type)."
+  }
+
   precondition {
     condition     = length(local.end_of_life_images) == 0
     error_message = "Built on an end-of-life OS: ${jsonencode(local.end_of_life_images)}."

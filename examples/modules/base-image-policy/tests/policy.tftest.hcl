@@ -45,7 +45,8 @@ run "end_of_life_base_fails" {
   expect_failures = [output.base_os]
 }
 
-run "no_base_image_passes" {
+# An empty answer (a typo, or an image not scanned yet) must not pass the policy.
+run "no_base_image_fails" {
   command = plan
 
   override_data {
@@ -56,8 +57,5 @@ run "no_base_image_passes" {
     }
   }
 
-  assert {
-    condition     = length(output.base_os["app"]) == 0
-    error_message = "An image without base-image entries must give an empty list."
-  }
+  expect_failures = [output.base_os]
 }

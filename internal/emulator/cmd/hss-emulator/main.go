@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -103,26 +104,54 @@ func run() int {
 	return 0
 }
 
-// printUsage shows how to point the provider at the emulator: a provider block, or exports
-// for the examples, whose provider blocks read the endpoint from var.hss_endpoint.
+// printUsage shows how to point the provider at the emulator from any directory: a main.tf
+// that works when pasted, the CLI configuration that makes Terraform use the provider built
+// here, and the other credentials the emulator accepts.
 func printUsage(url string, emu *emulator.Emulator) {
-	fmt.Printf(`HSS emulator listening on %[1]s (HSS, IAM and the ECS metadata service). Stop it with Ctrl-C.
+	tfrc := "<repository>/bin/dev.tfrc (make demo writes it)"
+	if exe, err := os.Executable(); err == nil {
+		if f := filepath.Join(filepath.Dir(exe), "dev.tfrc"); fileExists(f) {
+			tfrc = f
+		}
+	}
+	fmt.Printf(`HSS emulator listening on %[1]s (HSS, IAM, IAM v5 and the ECS metadata service). Stop it with Ctrl-C.
 
-A provider block that uses it:
+In another shell, in a directory of your own:
+
+export TF_CLI_CONFIG_FILE=%[12]s
+
+cat > main.tf <<'HCL'
+terraform {
+  required_providers {
+    hss = {
+      source = "hsslabs/hss"
+    }
+  }
+}
 
 provider "hss" {
   region     = %[2]q
   access_key = %[3]q
   secret_key = %[4]q
-  endpoints  = { hss = %[1]q, iam = %[1]q, metadata = %[1]q }
+  endpoints  = { hss = %[1]q, iam = %[1]q, sts = %[1]q, metadata = %[1]q }
 }
 
-Or, for the examples (they read var.hss_endpoint), in another shell:
+data "hss_image_basic_image" "ci" {
+  image_id   = "111"
+  image_type = "cicd"
+}
 
-export TF_VAR_hss_endpoint=%[1]s
-export HW_REGION_NAME=%[2]s HW_ACCESS_KEY=%[3]s HW_SECRET_KEY=%[4]s
-export TF_CLI_CONFIG_FILE=$PWD/bin/dev.tfrc   # dev_overrides for the provider; make demo writes it
-terraform -chdir=examples/end-of-life-check plan
+output "ci_base_os" {
+  value = [for b in data.hss_image_basic_image.ci.data_list : "${b.os_name} ${b.os_version}"]
+}
+HCL
+
+terraform plan
+
+No terraform init is needed: the CLI configuration points Terraform at the provider built in bin/.
+The examples read the endpoint from a variable instead: export TF_VAR_hss_endpoint=%[1]s
+and HW_REGION_NAME=%[2]s HW_ACCESS_KEY=%[3]s HW_SECRET_KEY=%[4]s, then run
+terraform -chdir=examples/end-of-life-check plan from the repository.
 
 Other credentials it accepts:
   password      HW_USER_NAME=%[5]s HW_USER_PASSWORD=%[6]s HW_DOMAIN_NAME=%[7]s
@@ -130,5 +159,10 @@ Other credentials it accepts:
   assume_role   HW_ASSUME_ROLE_AGENCY_NAME=%[10]s HW_ASSUME_ROLE_DOMAIN_NAME=%[7]s (with any of the above)
 Project %[11]s; images 111, multi-os-0001, synthetic-N (N entries) and the rest of the fixture.
 `, url, emulator.Region, emulator.AccessKeyID, emulator.SecretAccessKey, emulator.UserName, emulator.UserPassword,
-		emulator.DomainName, emulator.IdpID, emu.SignIDToken("local", 12*time.Hour, nil), emulator.AgencyName, emulator.ProjectID)
+		emulator.DomainName, emulator.IdpID, emu.SignIDToken("local", 12*time.Hour, nil), emulator.AgencyName, emulator.ProjectID, tfrc)
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
 }
