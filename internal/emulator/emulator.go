@@ -55,6 +55,15 @@ type Emulator struct {
 	limitRetryAfter string
 	// latency delays every HSS answer, standing in for a real round trip.
 	latency time.Duration
+	// logged, when set, receives every request once it is answered.
+	logged chan<- Request
+}
+
+// Logged sends every request to ch once it is answered, for tests to wait on.
+func (e *Emulator) Logged(ch chan<- Request) {
+	e.mu.Lock()
+	e.logged = ch
+	e.mu.Unlock()
 }
 
 // Request is what the emulator saw of one request, for tests to assert on.
@@ -78,6 +87,9 @@ type Request struct {
 	// X-Security-Token and X-Metadata-Token came.
 	DomainID                     string
 	SecurityToken, MetadataToken bool
+	// Cancelled says the client went away before the answer was complete: the request was
+	// cancelled on the wire.
+	Cancelled bool
 }
 
 // Kind classifies requests.
@@ -317,8 +329,13 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		} else if r.Header.Get("X-Auth-Token") != "" {
 			rec.Signer = "token"
 		}
+		rec.Cancelled = r.Context().Err() != nil
 		e.log = append(e.log, rec)
+		logged := e.logged
 		e.mu.Unlock()
+		if logged != nil {
+			logged <- rec
+		}
 	}()
 
 	if kind == KindHSS {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
@@ -58,20 +59,40 @@ func TestConcurrentReadsShareAuthentication(t *testing.T) {
 	}
 }
 
-// Cancelling the operation aborts the request on the wire instead of waiting for the server.
+// Cancelling the operation aborts the request on the wire: the server sees its client go away
+// while it still holds the request, instead of answering it.
 func TestCancellationReachesTheSocket(t *testing.T) {
 	emu, url := newServer(t)
-	emu.AddFault(emulator.Fault{Latency: 30 * time.Second})
+	arrived, hold := make(chan struct{}, 1), make(chan struct{})
+	defer close(hold)
+	emu.AddFault(emulator.Fault{Arrived: arrived, Hold: hold})
+	logged := make(chan emulator.Request, 1)
+	emu.Logged(logged)
 	c := newClient(t, url, aksk(), func(c *hss.Config) { c.ProjectID = emulator.ProjectID })
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	_, err := c.ListBasicImages(ctx, cicd111)
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v", err)
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		_, err := c.ListBasicImages(ctx, cicd111)
+		errc <- err
+	}()
+	<-arrived
+	cancel()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the read did not return when cancelled")
 	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Fatalf("took %s: the request was not cancelled", d)
+	// The server held the request until it saw the connection cancelled; it never answered.
+	select {
+	case r := <-logged:
+		if !r.Cancelled {
+			t.Fatalf("the server finished the request instead of seeing it cancelled: %+v", r)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the request is still held by the server: the cancellation did not reach the socket")
 	}
 }
 
@@ -205,17 +226,19 @@ func TestConnectionReuse(t *testing.T) {
 	}
 }
 
-// Pacing: a rate limit spreads requests out instead of sending them in a burst.
+// Pacing: a rate limit spreads requests out instead of sending them in a burst: 100 reads at
+// 50 requests/s take a burst of 50 and a second for the rest, on virtual time.
 func TestRateLimiterPacesRequests(t *testing.T) {
-	emu, url := newServer(t)
-	c := newClient(t, url, aksk(), func(c *hss.Config) { c.ProjectID = emulator.ProjectID; c.RateLimit = 50 })
-	start := time.Now()
-	readAll(t, c, 100)
-	// A burst of 50, then 50 more at 50/s: at least about one second.
-	if d := time.Since(start); d < 900*time.Millisecond {
-		t.Fatalf("100 reads at 50 requests/s took %s", d)
-	}
-	if emu.Count(emulator.KindHSS) != 100 {
-		t.Fatal("request count")
-	}
+	synctest.Test(t, func(t *testing.T) {
+		p := newOutagePlan(t, func(c *hss.Config) { c.RateLimit = 50 })
+		p.emu.SetLatency(0)
+		start := time.Now()
+		readAll(t, p.c, 100)
+		if d := time.Since(start); d < time.Second-20*time.Millisecond || d > time.Second+20*time.Millisecond {
+			t.Fatalf("100 reads at 50 requests/s took %s, want 1 s", d)
+		}
+		if p.emu.Count(emulator.KindHSS) != 100 {
+			t.Fatal("request count")
+		}
+	})
 }

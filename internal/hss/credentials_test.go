@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -211,8 +212,8 @@ func TestOIDC(t *testing.T) {
 	}
 }
 
-// On an ECS host the metadata service hands out the host agency's keys; off one, the read
-// fails at once and says so.
+// On an ECS host the metadata service hands out the host agency's keys, once for many reads;
+// off one, the read fails after one attempt of each exchange, not retried, and says so.
 func TestMetadata(t *testing.T) {
 	emu, url := newServer(t)
 	meta := func(endpoint string) func(*hss.Config) {
@@ -224,15 +225,22 @@ func TestMetadata(t *testing.T) {
 	if n := emu.Count(emulator.KindMetadata); n != 1 {
 		t.Fatalf("%d metadata requests, want 1", n)
 	}
-	start := time.Now()
-	_, err := newClient(t, url, hss.Credentials{Method: hss.AuthMetadata}, meta("http://127.0.0.1:1")).ListBasicImages(context.Background(), cicd111)
-	var me *hss.MetadataError
-	if !errors.As(err, &me) || !strings.Contains(err.Error(), "no credentials are configured, and the ECS metadata service at http://127.0.0.1:1 gave none") {
-		t.Fatalf("err %v", err)
-	}
-	if d := time.Since(start); d > 3*time.Second {
-		t.Fatalf("failing off-cloud took %s", d)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		p := newOutagePlan(t, func(c *hss.Config) {
+			c.Credentials = hss.Credentials{Method: hss.AuthMetadata}
+			c.MetadataEndpoint = "http://127.0.0.1:1"
+		})
+		p.tr.Refuse()
+		start := time.Now()
+		_, err := p.c.ListBasicImages(context.Background(), cicd111)
+		var me *hss.MetadataError
+		if !errors.As(err, &me) || !strings.Contains(err.Error(), "no credentials are configured, and the ECS metadata service at http://127.0.0.1:1 gave none") {
+			t.Fatalf("err %v", err)
+		}
+		if p.tr.Attempts() != 1 || time.Since(start) != 0 {
+			t.Fatalf("%d attempts over %s: the off-cloud lookup must fail at once", p.tr.Attempts(), time.Since(start))
+		}
+	})
 }
 
 // A malformed answer of any exchange that hands out credentials is reported by field, never

@@ -3,6 +3,7 @@ package hss_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -173,5 +174,58 @@ func TestResultCacheIsWeighedInBytes(t *testing.T) {
 	read("synthetic-200") // 25,400 bytes: too heavy
 	if !read("synthetic-100").Shared || read("synthetic-200").Shared || emu.Count(emulator.KindHSS) != 3 {
 		t.Fatalf("%d requests", emu.Count(emulator.KindHSS))
+	}
+}
+
+// pagesBody answers offset o with sizes[o/200] distinct entries and total_num total.
+func pagesBody(total int, sizes ...int) func(int) string {
+	return func(offset int) string {
+		n := 0
+		if i := offset / hss.BasicImagePageSize; i < len(sizes) {
+			n = sizes[i]
+		}
+		items := make([]string, n)
+		for j := range items {
+			items[j] = fmt.Sprintf(`{"os_name":"OS","os_version":"%d","layer_digest":"sha256:%d"}`, offset+j, offset+j)
+		}
+		return fmt.Sprintf(`{"total_num":%d,"data_list":[%s]}`, total, strings.Join(items, ","))
+	}
+}
+
+// A short page in the middle ends the list, also when the pages after it were fetched at the
+// same time: the full pages behind it are not part of the answer.
+func TestShortPageInTheMiddleEndsTheList(t *testing.T) {
+	for _, workers := range []int{1, 4} {
+		srv := &offsetServer{body: pagesBody(1000, 200, 200, 100, 200, 200)}
+		c, err := hss.New(hss.Config{Region: emulator.Region, ProjectID: emulator.ProjectID, HSSEndpoint: "http://hss.test", Transport: srv,
+			Credentials: aksk(), PageConcurrency: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := c.ListBasicImages(context.Background(), cicd111)
+		if err != nil || len(res.Items) != 500 || res.Items[499].OSVersion != "499" || len(res.Warnings) != 1 {
+			t.Fatalf("%d workers: err %v, %d items, warnings %v", workers, err, len(res.Items), res.Warnings)
+		}
+	}
+}
+
+// The page cap is exact: MaxPages pages are read, one more is refused before it is sent.
+func TestPageCapIsExact(t *testing.T) {
+	const cap = 5
+	full := []int{200, 200, 200, 200, 200, 200}
+	for total, wantErr := range map[int]bool{cap * 200: false, cap*200 + 1: true} {
+		srv := &offsetServer{body: pagesBody(total, full...)}
+		c, err := hss.New(hss.Config{Region: emulator.Region, ProjectID: emulator.ProjectID, HSSEndpoint: "http://hss.test", Transport: srv,
+			Credentials: aksk(), MaxPages: cap})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := c.ListBasicImages(context.Background(), cicd111)
+		switch {
+		case wantErr && (!errors.Is(err, hss.ErrTooManyPages) || srv.calls.Load() != 1):
+			t.Fatalf("total %d: err %v after %d requests", total, err, srv.calls.Load())
+		case !wantErr && (err != nil || len(res.Items) != total || res.Requests != cap):
+			t.Fatalf("total %d: err %v", total, err)
+		}
 	}
 }

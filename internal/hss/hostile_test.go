@@ -360,9 +360,13 @@ func TestListChangedBetweenPages(t *testing.T) {
 }
 
 // offsetServer answers each basic-image request with body(offset).
-type offsetServer struct{ body func(offset int) string }
+type offsetServer struct {
+	body  func(offset int) string
+	calls atomic.Int32
+}
 
 func (s *offsetServer) RoundTrip(req *http.Request) (*http.Response, error) {
+	s.calls.Add(1)
 	var off int
 	_, _ = fmt.Sscan(req.URL.Query().Get("offset"), &off)
 	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
@@ -86,46 +87,50 @@ func TestRetriesExhausted(t *testing.T) {
 	}
 }
 
-// Three 429s with Retry-After: 1 cost about three seconds, not minutes, and every retried AK/SK
-// request is signed afresh: the emulator sees a new X-Sdk-Date each time.
+// Three 429s with Retry-After: 1 wait exactly three seconds (virtual), not minutes, and every
+// retried AK/SK request is signed afresh: the emulator sees a new X-Sdk-Date each time.
 func TestThrottledReadHonoursRetryAfterAndResigns(t *testing.T) {
-	if testing.Short() {
-		t.Skip("waits for Retry-After three times")
-	}
-	emu, url := newServer(t)
-	emu.AddFault(emulator.Fault{Times: 3, Status: http.StatusTooManyRequests, RetryAfter: "1"})
-	c := newClient(t, url, aksk(), fastRetries(5))
-	start := time.Now()
-	if _, err := c.ListBasicImages(context.Background(), cicd111); err != nil {
-		t.Fatal(err)
-	}
-	took := time.Since(start)
-	if took < 3*time.Second {
-		t.Fatalf("Retry-After: 1 not honoured: three 429s took %s", took)
-	}
-	t.Logf("read through three 429s with Retry-After: 1 took %s", took.Round(time.Millisecond))
-	reqs := emu.Requests()
-	seen := map[string]bool{}
-	for _, r := range reqs {
-		seen[r.SdkDate] = true
-	}
-	if len(reqs) != 4 || len(seen) != 4 {
-		t.Fatalf("%d requests with %d distinct X-Sdk-Date values, want 4 and 4", len(reqs), len(seen))
-	}
+	synctest.Test(t, func(t *testing.T) {
+		p := newOutagePlan(t, func(c *hss.Config) { c.RateLimit = -1 })
+		p.emu.SetLatency(0)
+		p.emu.AddFault(emulator.Fault{Times: 3, Status: http.StatusTooManyRequests, RetryAfter: "1"})
+		start := time.Now()
+		if _, err := p.c.ListBasicImages(context.Background(), cicd111); err != nil {
+			t.Fatal(err)
+		}
+		if took := time.Since(start); took != 3*time.Second {
+			t.Fatalf("three 429s with Retry-After: 1 took %s, want 3 s", took)
+		}
+		reqs := p.emu.Requests()
+		seen := map[string]bool{}
+		for _, r := range reqs {
+			seen[r.SdkDate] = true
+		}
+		if len(reqs) != 4 || len(seen) != 4 {
+			t.Fatalf("%d requests with %d distinct X-Sdk-Date values, want 4 and 4", len(reqs), len(seen))
+		}
+	})
 }
 
-// Cancellation stops a back-off wait at once.
+// Cancellation ends a back-off wait at once, long before its timer: a 30 s Retry-After is cut
+// short when the read's context ends after 50 ms (virtual).
 func TestRetryWaitStopsOnCancel(t *testing.T) {
-	emu, url := newServer(t)
-	emu.AddFault(emulator.Fault{Status: http.StatusTooManyRequests, RetryAfter: "30"})
-	c := newClient(t, url, aksk(), fastRetries(5))
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	_, err := c.ListBasicImages(ctx, cicd111)
-	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 5*time.Second {
-		t.Fatalf("err %v after %s", err, time.Since(start))
-	}
+	synctest.Test(t, func(t *testing.T) {
+		p := newOutagePlan(t)
+		p.emu.SetLatency(0)
+		p.emu.AddFault(emulator.Fault{Status: http.StatusTooManyRequests, RetryAfter: "30"})
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		_, err := p.c.ListBasicImages(ctx, cicd111)
+		var ie *hss.InterruptedError
+		if !errors.As(err, &ie) || ie.Waiting != hss.WaitingRetry || !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("err %v", err)
+		}
+		if took := time.Since(start); took != 50*time.Millisecond {
+			t.Fatalf("the wait ended after %s, not when the read was cancelled at 50ms", took)
+		}
+	})
 }
 
 // A password-issued token that expires mid-run is replaced once; a static token is not.
