@@ -211,12 +211,12 @@ func TestShortPageInTheMiddleEndsTheList(t *testing.T) {
 
 // The page cap is exact: MaxPages pages are read, one more is refused before it is sent.
 func TestPageCapIsExact(t *testing.T) {
-	const cap = 5
+	const maxPages = 5
 	full := []int{200, 200, 200, 200, 200, 200}
-	for total, wantErr := range map[int]bool{cap * 200: false, cap*200 + 1: true} {
+	for total, wantErr := range map[int]bool{maxPages * 200: false, maxPages*200 + 1: true} {
 		srv := &offsetServer{body: pagesBody(total, full...)}
 		c, err := hss.New(hss.Config{Region: emulator.Region, ProjectID: emulator.ProjectID, HSSEndpoint: "http://hss.test", Transport: srv,
-			Credentials: aksk(), MaxPages: cap})
+			Credentials: aksk(), MaxPages: maxPages})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -224,7 +224,7 @@ func TestPageCapIsExact(t *testing.T) {
 		switch {
 		case wantErr && (!errors.Is(err, hss.ErrTooManyPages) || srv.calls.Load() != 1):
 			t.Fatalf("total %d: err %v after %d requests", total, err, srv.calls.Load())
-		case !wantErr && (err != nil || len(res.Items) != total || res.Requests != cap):
+		case !wantErr && (err != nil || len(res.Items) != total || res.Requests != maxPages):
 			t.Fatalf("total %d: err %v", total, err)
 		}
 	}
