@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 )
 
 // inproc drives the provider's protocol server in the test process, as Terraform would over
@@ -21,19 +23,40 @@ type inproc struct {
 	t       *testing.T
 	server  tfprotov6.ProviderServer
 	schemas *tfprotov6.GetProviderSchemaResponse
+	// ctx is what every call gets, e.g. with a logger that captures the provider's logs.
+	ctx context.Context
 }
 
 func newInproc(t *testing.T, env mapEnv) *inproc {
 	t.Helper()
-	s, err := providerserver.NewProtocol6WithError(&hssProvider{version: "test", env: env})()
+	s, err := newTunedServer(env, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	schemas, err := s.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	p := &inproc{t: t, server: s}
+	p.loadSchemas()
+	return p
+}
+
+// newTunedServer is the provider's protocol server, its client configuration adjusted by tune.
+func newTunedServer(env mapEnv, tune func(*hss.Config)) (tfprotov6.ProviderServer, error) {
+	return providerserver.NewProtocol6WithError(&hssProvider{version: "test", env: env, tune: tune})()
+}
+
+func (p *inproc) loadSchemas() {
+	p.t.Helper()
+	schemas, err := p.server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil || len(schemas.Diagnostics) > 0 {
-		t.Fatalf("%v %v", err, schemas.Diagnostics)
+		p.t.Fatalf("%v %v", err, schemas.Diagnostics)
 	}
-	return &inproc{t: t, server: s, schemas: schemas}
+	p.schemas = schemas
+}
+
+func (p *inproc) context() context.Context {
+	if p.ctx != nil {
+		return p.ctx
+	}
+	return context.Background()
 }
 
 // typed builds a value of type typ from a Go value: nil is null.
@@ -111,9 +134,31 @@ type diags []*tfprotov6.Diagnostic
 func (d diags) String() string {
 	var out []string
 	for _, x := range d {
-		out = append(out, fmt.Sprintf("%s: %s: %s", x.Severity, x.Summary, x.Detail))
+		out = append(out, fmt.Sprintf("%s: %s%s: %s", x.Severity, attributePath(x.Attribute), x.Summary, x.Detail))
 	}
 	return strings.Join(out, "\n")
+}
+
+// attributePath is a diagnostic's attribute as Terraform shows it, e.g. "assume_role[0].duration: ".
+func attributePath(p *tftypes.AttributePath) string {
+	if p == nil || len(p.Steps()) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for _, s := range p.Steps() {
+		switch s := s.(type) {
+		case tftypes.AttributeName:
+			if b.Len() > 0 {
+				b.WriteString(".")
+			}
+			b.WriteString(string(s))
+		case tftypes.ElementKeyInt:
+			fmt.Fprintf(&b, "[%d]", int64(s))
+		case tftypes.ElementKeyString:
+			fmt.Fprintf(&b, "[%q]", string(s))
+		}
+	}
+	return b.String() + ": "
 }
 
 func (d diags) errors() int {
@@ -129,7 +174,7 @@ func (d diags) errors() int {
 // validate is `terraform validate` of the provider block: its schema validators.
 func (p *inproc) validate(cfg map[string]any) diags {
 	p.t.Helper()
-	resp, err := p.server.ValidateProviderConfig(context.Background(), &tfprotov6.ValidateProviderConfigRequest{
+	resp, err := p.server.ValidateProviderConfig(p.context(), &tfprotov6.ValidateProviderConfigRequest{
 		Config: p.dynamic(p.schemas.Provider.ValueType(), cfg)})
 	if err != nil {
 		p.t.Fatal(err)
@@ -143,7 +188,7 @@ func (p *inproc) configure(cfg map[string]any) diags {
 	if d := p.validate(cfg); d.errors() > 0 {
 		return d
 	}
-	resp, err := p.server.ConfigureProvider(context.Background(), &tfprotov6.ConfigureProviderRequest{
+	resp, err := p.server.ConfigureProvider(p.context(), &tfprotov6.ConfigureProviderRequest{
 		TerraformVersion: "1.11.4", Config: p.dynamic(p.schemas.Provider.ValueType(), cfg)})
 	if err != nil {
 		p.t.Fatal(err)
@@ -156,14 +201,14 @@ func (p *inproc) read(cfg map[string]any) (map[string]tftypes.Value, diags) {
 	p.t.Helper()
 	const name = "hss_image_basic_image"
 	typ := p.schemas.DataSourceSchemas[name].ValueType()
-	v, err := p.server.ValidateDataResourceConfig(context.Background(), &tfprotov6.ValidateDataResourceConfigRequest{TypeName: name, Config: p.dynamic(typ, cfg)})
+	v, err := p.server.ValidateDataResourceConfig(p.context(), &tfprotov6.ValidateDataResourceConfigRequest{TypeName: name, Config: p.dynamic(typ, cfg)})
 	if err != nil {
 		p.t.Fatal(err)
 	}
 	if diags(v.Diagnostics).errors() > 0 {
 		return nil, v.Diagnostics
 	}
-	resp, err := p.server.ReadDataSource(context.Background(), &tfprotov6.ReadDataSourceRequest{TypeName: name, Config: p.dynamic(typ, cfg)})
+	resp, err := p.server.ReadDataSource(p.context(), &tfprotov6.ReadDataSourceRequest{TypeName: name, Config: p.dynamic(typ, cfg)})
 	if err != nil {
 		p.t.Fatal(err)
 	}

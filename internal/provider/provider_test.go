@@ -90,7 +90,6 @@ var (
 		emulator.TempAccessKeyID, emulator.TempSecretKey, emulator.TempSecurityTok)
 	authPassword = fmt.Sprintf("user_name = %q\n  password = %q\n  domain_name = %q",
 		emulator.UserName, emulator.UserPassword, emulator.DomainName)
-	authLimited = fmt.Sprintf("access_key = %q\n  secret_key = %q", emulator.LimitedAK, emulator.LimitedSK)
 	// authForeign are another account's keys, which see this account only through its agency.
 	authForeign = fmt.Sprintf("access_key = %q\n  secret_key = %q", emulator.ForeignAK, emulator.ForeignSK)
 )
@@ -144,28 +143,6 @@ var assumeRoleBlock = fmt.Sprintf("assume_role {\n    agency_name = %q\n    doma
 // oidcBlock authenticates with an ID token for the fixture's identity provider.
 func oidcBlock(idToken string) string {
 	return fmt.Sprintf("assume_role_with_oidc {\n    idp_id    = %q\n    id_token  = %q\n    domain_id = %q\n  }", emulator.IdpID, idToken, emulator.DomainID)
-}
-
-// requestsPerRead is HSS requests divided by reads (a read starts at offset 0) for image.
-func (e *emu) requestsPerRead(t *testing.T, imageID string) (reads, perRead int) {
-	t.Helper()
-	total := 0
-	for _, r := range e.Requests() {
-		if r.Kind != emulator.KindHSS || !strings.Contains(r.Path, "/image/"+imageID+"/") {
-			continue
-		}
-		total++
-		if r.Query.Get("offset") == "0" {
-			reads++
-		}
-	}
-	if reads == 0 {
-		t.Fatalf("no read of image %s reached the emulator", imageID)
-	}
-	if total%reads != 0 {
-		t.Fatalf("%d requests for %d reads of image %s: reads did not all cost the same", total, reads, imageID)
-	}
-	return reads, total / reads
 }
 
 // Every attribute and block has a description in the schema Terraform sees, which registries

@@ -1,0 +1,487 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+)
+
+// The data source's behaviour, read by read, through the provider server in-process: what a
+// plan does with each answer, without a Terraform CLI launch for each.
+
+var (
+	akskArgs     = map[string]any{"access_key": emulator.AccessKeyID, "secret_key": emulator.SecretAccessKey}
+	passwordArgs = map[string]any{"user_name": emulator.UserName, "password": emulator.UserPassword, "domain_name": emulator.DomainName}
+	cicd111      = map[string]any{"image_id": "111", "image_type": "cicd"}
+)
+
+// merged is maps merged left to right.
+func merged(ms ...map[string]any) map[string]any {
+	out := map[string]any{}
+	for _, m := range ms {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// configured is an in-process provider configured against e with args.
+func configured(t *testing.T, e *emu, env mapEnv, args map[string]any) *inproc {
+	t.Helper()
+	p := newInproc(t, env)
+	if d := p.configure(e.config(args)); d.errors() > 0 {
+		t.Fatalf("%s", d)
+	}
+	return p
+}
+
+// entries is data_list of a read's state.
+func entries(t *testing.T, attrs map[string]tftypes.Value) []emulator.BasicImage {
+	t.Helper()
+	var list []tftypes.Value
+	if err := attrs["data_list"].As(&list); err != nil {
+		t.Fatal(err)
+	}
+	out := make([]emulator.BasicImage, 0, len(list))
+	for _, v := range list {
+		var obj map[string]tftypes.Value
+		if err := v.As(&obj); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, emulator.BasicImage{OSName: str(t, obj, "os_name"), OSVersion: str(t, obj, "os_version"), LayerDigest: str(t, obj, "layer_digest")})
+	}
+	return out
+}
+
+// mustRead reads data and fails on any error.
+func (p *inproc) mustRead(data map[string]any) map[string]tftypes.Value {
+	p.t.Helper()
+	attrs, d := p.read(data)
+	if d.errors() > 0 {
+		p.t.Fatalf("%s", d)
+	}
+	return attrs
+}
+
+func wantEntries(t *testing.T, attrs map[string]tftypes.Value, want ...emulator.BasicImage) {
+	t.Helper()
+	if got := entries(t, attrs); !slices.Equal(got, want) {
+		t.Fatalf("data_list %+v, want %+v", got, want)
+	}
+}
+
+// Query values with reserved characters survive the round trip, signature included.
+func TestReadEncoding(t *testing.T) {
+	e := newEmu(t)
+	attrs := configured(t, e, nil, akskArgs).mustRead(map[string]any{
+		"image_id": "harbor-0001", "image_type": "harbor", "namespace": "team a&b/x+y", "image_name": "web app", "image_version": "1.2 beta"})
+	wantEntries(t, attrs, emulator.BasicImage{OSName: "Alpine", OSVersion: "3.19", LayerDigest: "sha256:1111111111111111111111111111111111111111111111111111111111111111"})
+	if str(t, attrs, "namespace") != "team a&b/x+y" || str(t, attrs, "enterprise_project_id") != "0" {
+		t.Fatalf("namespace %q, enterprise project %q", str(t, attrs, "namespace"), str(t, attrs, "enterprise_project_id"))
+	}
+}
+
+// A result of 450 entries arrives whole, in order, in exactly ceil(450/200) = 3 requests: the
+// first page first, the other two together.
+func TestReadMultiPage(t *testing.T) {
+	e := newEmu(t)
+	attrs := configured(t, e, nil, merged(akskArgs, map[string]any{"project_id": emulator.ProjectID})).mustRead(
+		map[string]any{"image_id": emulator.ManyImageID, "image_type": "cicd"})
+	want := make([]emulator.BasicImage, emulator.ManyEntries)
+	for i := range want {
+		want[i] = emulator.ManyEntry(i)
+	}
+	wantEntries(t, attrs, want...)
+	var offsets []string
+	for _, r := range e.Requests() {
+		offsets = append(offsets, r.Query.Get("offset"))
+	}
+	sort.Strings(offsets[1:])
+	if fmt.Sprint(offsets) != "[0 200 400]" || e.Count(emulator.KindIAMProjects) != 0 {
+		t.Fatalf("offsets %v, %d project lookups", offsets, e.Count(emulator.KindIAMProjects))
+	}
+}
+
+// os_name filters; no match is an empty list, never null; one provider process resolves the
+// project once, however many reads.
+func TestReadOSNameAndEmpty(t *testing.T) {
+	e := newEmu(t)
+	p := configured(t, e, nil, akskArgs)
+	wantEntries(t, p.mustRead(map[string]any{"image_id": "multi-os-0001", "image_type": "cicd", "os_name": "Ubuntu"}),
+		emulator.BasicImage{OSName: "Ubuntu", OSVersion: "22.04", LayerDigest: "sha256:2222222222222222222222222222222222222222222222222222222222222222"},
+		emulator.BasicImage{OSName: "Ubuntu", OSVersion: "20.04", LayerDigest: "sha256:4444444444444444444444444444444444444444444444444444444444444444"})
+	none := p.mustRead(map[string]any{"image_id": "multi-os-0001", "image_type": "cicd", "os_name": "Windows"})
+	if !none["data_list"].IsKnown() || none["data_list"].IsNull() || len(entries(t, none)) != 0 {
+		t.Fatalf("data_list %v, want an empty list", none["data_list"])
+	}
+	if n := e.Count(emulator.KindIAMProjects); n != 1 {
+		t.Fatalf("%d project lookups for two reads of one provider process, want 1", n)
+	}
+}
+
+// A user granted one enterprise project sees it by ID and through all_granted_eps; naming one
+// it is not granted is the API's error with its details and what to do.
+func TestReadEnterpriseProjects(t *testing.T) {
+	e := newEmu(t)
+	p := configured(t, e, nil, map[string]any{"access_key": emulator.LimitedAK, "secret_key": emulator.LimitedSK})
+	granted := emulator.BasicImage{OSName: "CentOS", OSVersion: "7", LayerDigest: "sha256:5555555555555555555555555555555555555555555555555555555555555555"}
+	byID := p.mustRead(map[string]any{"image_id": "ep-granted-0001", "image_type": "cicd", "enterprise_project_id": emulator.GrantedEP})
+	wantEntries(t, byID, granted)
+	if str(t, byID, "enterprise_project_id") != emulator.GrantedEP {
+		t.Fatalf("enterprise project %q", str(t, byID, "enterprise_project_id"))
+	}
+	wantEntries(t, p.mustRead(map[string]any{"image_id": "ep-granted-0001", "image_type": "cicd", "enterprise_project_id": "all_granted_eps"}), granted)
+	wantEntries(t, p.mustRead(map[string]any{"image_id": "ep-refused-0001", "image_type": "cicd", "enterprise_project_id": "all_granted_eps"}))
+	_, d := p.read(map[string]any{"image_id": "ep-refused-0001", "image_type": "cicd", "enterprise_project_id": emulator.RefusedEP})
+	if !errRe(`Unable to read HSS basic image information.*HTTP status 400.*error_code: HSS\.0013.*Insufficient permission.*request ID: [0-9a-f]{32}.*grant an HSS read policy`).MatchString(d.String()) {
+		t.Fatalf("%s", d)
+	}
+}
+
+// The reads of one provider process share one password token and need no project lookup.
+func TestReadPasswordTokenReuse(t *testing.T) {
+	e := newEmu(t)
+	p := configured(t, e, nil, passwordArgs)
+	for i := 1; i <= 5; i++ {
+		p.mustRead(map[string]any{"image_id": fmt.Sprintf("synthetic-%d", i), "image_type": "cicd"})
+	}
+	if tokens, projects := e.Count(emulator.KindIAMToken), e.Count(emulator.KindIAMProjects); tokens != 1 || projects != 0 {
+		t.Fatalf("%d token requests and %d project lookups for five reads, want 1 and 0", tokens, projects)
+	}
+}
+
+// Wrong credentials of every kind are the API's 401 (or HSS's 400 for another account's
+// project) with its code, message, request ID and advice.
+func TestReadWrongCredentials(t *testing.T) {
+	e := newEmu(t)
+	for args, want := range map[*map[string]any]string{
+		{"access_key": emulator.AccessKeyID, "secret_key": "wrong-secret", "project_id": emulator.ProjectID}:      `HTTP status 401.*APIGW\.0301.*signature.*request ID: [0-9a-f]{32}.*access_key/secret_key`,
+		{"access_key": emulator.TempAccessKeyID, "secret_key": emulator.TempSecretKey, "security_token": "stale"}: `HTTP status 401.*security token`,
+		{"token": "MIInot-a-token"}: `HTTP status 401.*APIGW\.0307.*token is invalid`,
+		{"user_name": emulator.UserName, "password": "not-the-password", "domain_name": emulator.DomainName}:               `Unable to authenticate with IAM.*POST /v3/auth/tokens failed with HTTP status 401.*IAM\.0004`,
+		{"access_key": emulator.AccessKeyID, "secret_key": emulator.SecretAccessKey, "project_id": emulator.ForeignProjID}: `HTTP status 400.*error_code: HSS\.0010.*Access denied.*HSS denied access: check that project_id belongs to the account`,
+	} {
+		_, d := configured(t, e, nil, *args).read(cicd111)
+		if d.errors() != 1 || !errRe(want).MatchString(d.String()) {
+			t.Errorf("%v: %s", *args, d)
+		}
+	}
+}
+
+// Project IDs are resolved through IAM once per region and provider process, including for a
+// data source that names another region.
+func TestReadProjectResolutionAndRegion(t *testing.T) {
+	e := newEmu(t)
+	p := configured(t, e, nil, akskArgs)
+	wantEntries(t, p.mustRead(cicd111), emulator.SpecDebian)
+	p.mustRead(merged(cicd111, map[string]any{"os_name": "Debian"}))
+	other := p.mustRead(merged(cicd111, map[string]any{"region": emulator.OtherRegion}))
+	wantEntries(t, other, emulator.BasicImage{OSName: "openEuler", OSVersion: "22.03", LayerDigest: "sha256:7777777777777777777777777777777777777777777777777777777777777777"})
+	if str(t, other, "region") != emulator.OtherRegion {
+		t.Fatalf("region %q", str(t, other, "region"))
+	}
+	byRegion := map[string]int{}
+	for _, r := range e.Requests() {
+		if r.Kind == emulator.KindIAMProjects {
+			byRegion[r.Query.Get("name")]++
+		}
+	}
+	if byRegion[emulator.Region] != 1 || byRegion[emulator.OtherRegion] != 1 || len(byRegion) != 2 {
+		t.Fatalf("project lookups %v, want one per region", byRegion)
+	}
+}
+
+// An image reference as users have it fills organization, name and tag, visible in state.
+func TestReadImageReference(t *testing.T) {
+	e := newEmu(t)
+	attrs := configured(t, e, nil, akskArgs).mustRead(map[string]any{"image_id": "5f7c3b2a19e04d8c", "image_type": "private_image",
+		"image_reference": "swr.cn-north-4.myhuaweicloud.com/scc_hss_container/proxy-agent:24.5.0-x86_64"})
+	wantEntries(t, attrs, emulator.ProxyAgentBase)
+	if str(t, attrs, "namespace") != "scc_hss_container" || str(t, attrs, "image_name") != "proxy-agent" || str(t, attrs, "image_version") != "24.5.0-x86_64" {
+		t.Fatalf("%v", attrs)
+	}
+	for _, r := range e.Requests() {
+		if r.Kind == emulator.KindHSS && (r.Query.Get("namespace") != "scc_hss_container" || r.Query.Get("image_name") != "proxy-agent" || r.Query.Get("image_version") != "24.5.0-x86_64") {
+			t.Fatalf("query %v", r.Query)
+		}
+	}
+}
+
+// inBubble is an in-process provider whose client reaches emu in-process too, so that it can
+// run in a synctest bubble on virtual time.
+func inBubble(t *testing.T, emu *emulator.Emulator, args map[string]any) *inproc {
+	t.Helper()
+	s, err := newTunedServer(mapEnv{}, func(c *hss.Config) { c.Transport = emulator.NewTransport(emu) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &inproc{t: t, server: s}
+	p.loadSchemas()
+	if d := p.configure(merged(map[string]any{"region": "cn-north-4", "endpoints": map[string]string{"hss": "https://hss.test", "iam": "https://iam.test"}}, args)); d.errors() > 0 {
+		t.Fatalf("%s", d)
+	}
+	return p
+}
+
+// timeouts.read bounds the whole read, and the diagnostic names the request in flight.
+func TestReadTimeout(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		emu := emulator.New(nil)
+		emu.SetLatency(30 * time.Second)
+		p := inBubble(t, emu, merged(akskArgs, map[string]any{"project_id": emulator.ProjectID}))
+		start := time.Now()
+		_, d := p.read(merged(cicd111, map[string]any{"timeouts": map[string]any{"read": "1s"}}))
+		if !errRe(`did not finish within its timeout \(timeouts.read = 1s\): GET /v5/\{project_id\}/image/\{image_id\}/basic-image page 1 \(offset 0\) was in flight after 1 attempt`).MatchString(d.String()) ||
+			time.Since(start) != time.Second {
+			t.Fatalf("after %s: %s", time.Since(start), d)
+		}
+	})
+}
+
+// Throttling and outages are retried within the read; max_retries = 0 turns retries off.
+func TestReadRetries(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		emu := emulator.New(nil)
+		args := merged(akskArgs, map[string]any{"project_id": emulator.ProjectID, "rate_limit": 0})
+		emu.AddFault(emulator.Fault{Times: 3, Status: 429, RetryAfter: "0"})
+		emu.AddFault(emulator.Fault{Times: 1, Status: 503, RetryAfter: "0"})
+		wantEntries(t, inBubble(t, emu, args).mustRead(cicd111), emulator.SpecDebian)
+		emu.AddFault(emulator.Fault{Times: 1, Status: 429, RetryAfter: "0"})
+		_, d := inBubble(t, emu, merged(args, map[string]any{"max_retries": 0})).read(cicd111)
+		if !errRe(`HTTP status 429.*APIGW\.0308`).MatchString(d.String()) {
+			t.Fatalf("%s", d)
+		}
+		if n := len(emu.Requests()); n != 6 || emu.Count(emulator.KindHSS) != 6 {
+			t.Fatalf("%d requests, want 5 refused and 1 answered", n)
+		}
+	})
+}
+
+// Configuring the provider costs no request, whatever the method: tokens, keys and project IDs
+// are obtained on the first read. A bad setting fails in Configure, so Configure did run.
+func TestConfigureIsOffline(t *testing.T) {
+	e := newEmu(t)
+	podToken := filepath.Join(t.TempDir(), "pod-token")
+	for name, c := range map[string]struct {
+		args map[string]any
+		env  mapEnv
+	}{
+		"aksk":         {args: akskArgs},
+		"token":        {args: map[string]any{"token": "MIItok"}},
+		"password":     {args: passwordArgs},
+		"assume_role":  {args: merged(akskArgs, map[string]any{"assume_role": []map[string]any{{"agency_name": emulator.AgencyName, "domain_name": emulator.DomainName}}})},
+		"agency_chain": {args: merged(akskArgs, map[string]any{"assume_role": []map[string]any{{"agency_name": emulator.AgencyName, "domain_name": emulator.DomainName}, {"agency_name": emulator.WorkloadAgencyName, "domain_id": emulator.WorkloadDomainID}}})},
+		"oidc":         {args: map[string]any{"assume_role_with_oidc": map[string]any{"idp_id": emulator.IdpID, "id_token": "eyJ.x.y"}}},
+		"profile":      {args: map[string]any{"shared_config_file": writeProfile(t), "profile": "emulator"}},
+		"pod_identity": {env: mapEnv{EnvPodIdentityURI: e.url + emulator.PodIdentityPath, EnvPodIdentityTokenFile: podToken}},
+		"metadata":     {},
+	} {
+		if d := newInproc(t, c.env).configure(e.config(c.args)); d.errors() > 0 {
+			t.Fatalf("%s: %s", name, d)
+		}
+	}
+	if n := len(e.Requests()); n != 0 {
+		t.Fatalf("configuring the provider made %d requests", n)
+	}
+	if d := newInproc(t, mapEnv{EnvMaxRetries: "many"}).configure(e.config(akskArgs)); !strings.Contains(d.String(), `HW_MAX_RETRIES="many" must be an integer`) {
+		t.Fatalf("%s", d)
+	}
+}
+
+// TLS is verified by default; a private CA can be trusted through cacert_file (or OS_CACERT),
+// and insecure = true skips verification with a warning.
+func TestTLS(t *testing.T) {
+	srv := httptest.NewUnstartedServer(emulator.New(nil))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake is the point
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := &emu{url: srv.URL}
+	_, d := configured(t, e, nil, akskArgs).read(cicd111)
+	if !errRe(`TLS certificate could not be verified.*cacert_file \(HW_CACERT_FILE\)`).MatchString(d.String()) {
+		t.Fatalf("%s", d)
+	}
+	wantEntries(t, configured(t, e, nil, merged(akskArgs, map[string]any{"cacert_file": caFile})).mustRead(cicd111), emulator.SpecDebian)
+	wantEntries(t, configured(t, e, mapEnv{EnvOSCACert: caFile}, akskArgs).mustRead(cicd111), emulator.SpecDebian)
+	p := newInproc(t, nil)
+	if d := p.configure(e.config(merged(akskArgs, map[string]any{"insecure": true}))); d.errors() != 0 || !strings.Contains(d.String(), "TLS verification is disabled") {
+		t.Fatalf("%s", d)
+	}
+	wantEntries(t, p.mustRead(cicd111), emulator.SpecDebian)
+}
+
+// A client certificate reaches a gateway that requires one, read from a file or given as PEM
+// text; without it the gateway refuses the connection.
+func TestClientCertificate(t *testing.T) {
+	m, err := emulator.ServeMutualTLS(emulator.New(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(m.Server.Close)
+	dir := t.TempDir()
+	ca, cert := filepath.Join(dir, "ca.pem"), filepath.Join(dir, "cert.pem")
+	_ = os.WriteFile(ca, m.CAPEM, 0o600)
+	_ = os.WriteFile(cert, m.CertPEM, 0o600)
+	e := &emu{url: m.Server.URL}
+	args := merged(akskArgs, map[string]any{"cacert_file": ca, "max_retries": 0})
+	if _, d := configured(t, e, nil, args).read(cicd111); d.errors() != 1 || !strings.Contains(d.String(), "certificate") {
+		t.Fatalf("%s", d)
+	}
+	wantEntries(t, configured(t, e, nil, merged(args, map[string]any{"cert": cert, "key": string(m.KeyPEM)})).mustRead(cicd111), emulator.SpecDebian)
+}
+
+// A server that answers with something other than a result never produces a list that looks
+// right: each case is an error that says what happened.
+func TestHostileServer(t *testing.T) {
+	emptyList := `{"total_num":0,"data_list":[]}`
+	many := map[string]any{"image_id": emulator.ManyImageID, "image_type": "cicd"}
+	for name, c := range map[string]struct {
+		fault emulator.Fault
+		data  map[string]any
+		want  string
+	}{
+		"redirect_to_login": {fault: emulator.Fault{Status: http.StatusFound, Location: "https://login.attacker.example/sso?next=hss", Body: emptyList},
+			want: `unexpected HTTP 302 \(only 200 is a result\); the answer redirects to host "login.attacker.example", which is not followed.*A proxy, gateway or a wrong endpoint answered`},
+		"non_authoritative_empty_list": {fault: emulator.Fault{Status: http.StatusNonAuthoritativeInfo, Body: emptyList}, want: `unexpected HTTP 203 \(only 200 is a result\)`},
+		"list_never_settles": {fault: emulator.Fault{Page: emulator.PageFault{Churn: true}}, data: many,
+			want: `the list changed while it was being read: total_num was \d+ on page 1 and \d+ on page 2; read 3 times from the start`},
+		"echoed_credentials": {fault: emulator.Fault{Echo: true},
+			want: `error_msg: Bad request. Received headers \[Authorization: SDK-HMAC-SHA256 Access=HSSEMULATORAK000001, SignedHeaders=\S+, Signature=\*\*\*\]`},
+	} {
+		e := newEmu(t)
+		e.AddFault(c.fault)
+		data := c.data
+		if data == nil {
+			data = cicd111
+		}
+		_, d := configured(t, e, nil, merged(akskArgs, map[string]any{"project_id": emulator.ProjectID, "max_retries": 1, "page_concurrency": 1})).read(data)
+		if d.errors() != 1 || !errRe(c.want).MatchString(d.String()) {
+			t.Errorf("%s: %s", name, d)
+		}
+	}
+}
+
+// Every way of giving a method's arguments works: environment variables, their OpenStack
+// aliases, temporary keys, an agency from the environment, an ID token file with an agency.
+func TestCredentialVariants(t *testing.T) {
+	e := newEmu(t)
+	idToken := e.SignIDToken("repo:hsslabs/app:ref:refs/heads/main", time.Hour, nil)
+	for name, c := range map[string]struct {
+		args map[string]any
+		env  mapEnv
+	}{
+		"temporary":   {args: map[string]any{"access_key": emulator.TempAccessKeyID, "secret_key": emulator.TempSecretKey, "security_token": emulator.TempSecurityTok}},
+		"env_aksk":    {env: mapEnv{EnvAccessKey: emulator.AccessKeyID, EnvSecretKey: emulator.SecretAccessKey}},
+		"env_passwrd": {env: mapEnv{EnvUserName: emulator.UserName, EnvPassword: emulator.UserPassword, EnvDomainName: emulator.DomainName}},
+		// The environment a Huawei Cloud provider user already has: AK/SK plus the user and
+		// domain their IAM resources need.
+		"mixed_env":  {args: akskArgs, env: mapEnv{EnvDomainName: emulator.DomainName, EnvUserName: emulator.UserName, "OS_PASSWORD": "x"}},
+		"os_aliases": {env: mapEnv{"OS_ACCESS_KEY": emulator.AccessKeyID, "OS_SECRET_KEY": emulator.SecretAccessKey}},
+		"sdk_env":    {env: mapEnv{EnvSDKAccessKey: emulator.AccessKeyID, EnvSDKSecretKey: emulator.SecretAccessKey}},
+		"assume_role_env": {env: mapEnv{EnvAccessKey: emulator.ForeignAK, EnvSecretKey: emulator.ForeignSK,
+			EnvAssumeRoleAgency: emulator.AgencyName, EnvAssumeRoleDomain: emulator.DomainName}},
+		"oidc_file_env_agency": {env: mapEnv{EnvIdpID: emulator.IdpID, EnvIDTokenFile: writeIDToken(t, idToken),
+			EnvAssumeRoleAgency: emulator.AgencyName, EnvAssumeRoleDomainID: emulator.DomainID}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			wantEntries(t, configured(t, e, c.env, c.args).mustRead(cicd111), emulator.SpecDebian)
+		})
+	}
+}
+
+// A server that quotes the request's credentials back in its error never gets them to the
+// user or the logs, for any credential method: the diagnostic is redacted, not only the log.
+func TestEchoedCredentialsAreRedacted(t *testing.T) {
+	podToken := filepath.Join(t.TempDir(), "pod-token")
+	if err := os.WriteFile(podToken, []byte(emulator.PodToken), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, method := range map[string]func(e *emu) (map[string]any, mapEnv, []string){
+		"aksk": func(*emu) (map[string]any, mapEnv, []string) {
+			return akskArgs, nil, []string{emulator.SecretAccessKey}
+		},
+		"temporary": func(*emu) (map[string]any, mapEnv, []string) {
+			return map[string]any{"access_key": emulator.TempAccessKeyID, "secret_key": emulator.TempSecretKey, "security_token": emulator.TempSecurityTok},
+				nil, []string{emulator.TempSecretKey, emulator.TempSecurityTok}
+		},
+		"token": func(e *emu) (map[string]any, mapEnv, []string) {
+			tok := e.IssueToken(emulator.UserName, emulator.ProjectID, time.Hour)
+			return map[string]any{"token": tok}, nil, []string{tok}
+		},
+		"password": func(*emu) (map[string]any, mapEnv, []string) {
+			return passwordArgs, nil, []string{emulator.UserPassword}
+		},
+		"assume_role": func(*emu) (map[string]any, mapEnv, []string) {
+			return map[string]any{"access_key": emulator.ForeignAK, "secret_key": emulator.ForeignSK,
+				"assume_role": []map[string]any{{"agency_name": emulator.AgencyName, "domain_name": emulator.DomainName}}}, nil, []string{emulator.ForeignSK}
+		},
+		"agency_chain": func(*emu) (map[string]any, mapEnv, []string) {
+			return map[string]any{"access_key": emulator.ForeignAK, "secret_key": emulator.ForeignSK,
+				"assume_role": []map[string]any{{"agency_name": emulator.AgencyName, "domain_name": emulator.DomainName},
+					{"agency_name": emulator.WorkloadAgencyName, "domain_id": emulator.WorkloadDomainID}}}, nil, []string{emulator.ForeignSK}
+		},
+		"oidc": func(e *emu) (map[string]any, mapEnv, []string) {
+			idToken := e.SignIDToken("ci", time.Hour, nil)
+			return map[string]any{"assume_role_with_oidc": map[string]any{"idp_id": emulator.IdpID, "id_token": idToken, "domain_id": emulator.DomainID}}, nil, []string{idToken}
+		},
+		"ecs_metadata": func(e *emu) (map[string]any, mapEnv, []string) {
+			e.SetMetadataMode(emulator.MetadataTokensRequired)
+			return nil, nil, nil
+		},
+		"pod_identity": func(e *emu) (map[string]any, mapEnv, []string) {
+			return nil, mapEnv{EnvPodIdentityURI: e.url + emulator.PodIdentityPath, EnvPodIdentityTokenFile: podToken}, []string{emulator.PodToken}
+		},
+		"sm3_signing": func(*emu) (map[string]any, mapEnv, []string) {
+			return merged(akskArgs, map[string]any{"signing_algorithm": hss.SigningHMACSM3}), nil, []string{emulator.SecretAccessKey}
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := newEmu(t)
+			args, env, secrets := method(e)
+			e.AddFault(emulator.Fault{Kind: emulator.KindHSS, Echo: true})
+			e.AddFault(emulator.Fault{Kind: emulator.KindIAMToken, Echo: true})
+			var logs bytes.Buffer
+			p := configured(t, e, env, args)
+			p.ctx = tflogtest.RootLogger(context.Background(), &logs)
+			_, d := p.read(cicd111)
+			out := d.String()
+			if !strings.Contains(out, "Received headers") || !strings.Contains(out, "***") || !strings.Contains(logs.String(), "HSS provider HTTP response") {
+				t.Fatalf("the echoing server's error did not come through redacted, or nothing was logged:\n%s", out)
+			}
+			secrets = append(secrets, e.Issued()...)
+			for _, r := range e.Requests() {
+				secrets = append(secrets, r.Secrets...)
+			}
+			for _, s := range secrets {
+				for where, text := range map[string]string{"diagnostics": out, "logs": logs.String()} {
+					if strings.Contains(text, s) {
+						t.Errorf("%s hold secret %.12q…", where, s)
+					}
+				}
+			}
+		})
+	}
+}
