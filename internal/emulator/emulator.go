@@ -288,7 +288,30 @@ func (e *Emulator) Throttled() int {
 	return n
 }
 
-var hssPath = regexp.MustCompile(`^/v5/([^/]+)/image/([^/]+)/basic-image$`)
+// hssRoute is one HSS image list API: its path captures the project and image IDs, and list
+// answers an authorised request with one page.
+type hssRoute struct {
+	path *regexp.Regexp
+	list func(e *Emulator, l *imageList, pf PageFault) (total int, page any)
+}
+
+var hssRoutes = []hssRoute{
+	{regexp.MustCompile(`^/v5/([^/]+)/image/([^/]+)/basic-image$`), (*Emulator).basicImages},
+}
+
+func isImageList(path string) bool {
+	_, m := routeOf(path)
+	return m != nil
+}
+
+func routeOf(path string) (hssRoute, []string) {
+	for _, rt := range hssRoutes {
+		if m := rt.path.FindStringSubmatch(path); m != nil {
+			return rt, m
+		}
+	}
+	return hssRoute{}, nil
+}
 
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rw := &recorder{ResponseWriter: w, status: http.StatusOK}
@@ -316,7 +339,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		kind = KindSTSAssume
 	case r.URL.Path == PodIdentityPath:
 		kind = KindPodIdentity
-	case hssPath.MatchString(r.URL.Path):
+	case isImageList(r.URL.Path):
 		kind = KindHSS
 	}
 	defer func() {
@@ -383,7 +406,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case KindPodIdentity:
 		e.podIdentity(rw, r, body)
 	case KindHSS:
-		e.listBasicImages(rw, r, body, pf)
+		e.serveImageList(rw, r, body, pf)
 	default:
 		writeError(rw, http.StatusNotFound, "APIGW.0101", "The API does not exist or has not been published in the environment.")
 	}
@@ -543,7 +566,17 @@ func (e *Emulator) listProjects(w http.ResponseWriter, r *http.Request, body []b
 
 var imageTypes = map[string]bool{"private_image": true, "shared_image": true, "instance_image": true, "cicd": true, "harbor": true}
 
-func (e *Emulator) listBasicImages(w http.ResponseWriter, r *http.Request, body []byte, pf PageFault) {
+// imageList is an authorised request to an HSS image list API.
+type imageList struct {
+	projectID, imageID string
+	query              url.Values
+	// granted are the enterprise projects the request may read, nil meaning every one.
+	granted       map[string]bool
+	offset, limit int
+}
+
+// serveImageList checks what every HSS image list API checks, then answers through its route.
+func (e *Emulator) serveImageList(w http.ResponseWriter, r *http.Request, body []byte, pf PageFault) {
 	if r.Method != http.MethodGet {
 		writeError(w, http.StatusMethodNotAllowed, "APIGW.0101", "The API does not exist or has not been published in the environment.")
 		return
@@ -562,20 +595,20 @@ func (e *Emulator) listBasicImages(w http.ResponseWriter, r *http.Request, body 
 		writeError(w, http.StatusTooManyRequests, "APIGW.0308", "The throttling threshold has been reached: policy user over ratelimit.")
 		return
 	}
-	m := hssPath.FindStringSubmatch(r.URL.Path)
-	projectID, imageID := m[1], m[2]
+	route, m := routeOf(r.URL.Path)
+	l := &imageList{projectID: m[1], imageID: m[2], query: r.URL.Query(), limit: 10}
 
 	region, owned := "", false
 	for reg, pid := range p.domain.Projects {
-		if pid == projectID {
+		if pid == l.projectID {
 			region, owned = reg, true
 		}
 	}
-	if !owned || (p.scope != "" && p.scope != projectID) || (p.federated && p.scope == "" && r.Header.Get("X-Auth-Token") != "") {
-		writeError(w, http.StatusBadRequest, "HSS.0010", "Access denied: the project "+projectID+" does not belong to the caller or is outside the token's scope.")
+	if !owned || (p.scope != "" && p.scope != l.projectID) || (p.federated && p.scope == "" && r.Header.Get("X-Auth-Token") != "") {
+		writeError(w, http.StatusBadRequest, "HSS.0010", "Access denied: the project "+l.projectID+" does not belong to the caller or is outside the token's scope.")
 		return
 	}
-	if hp := r.Header.Get("X-Project-Id"); hp != "" && hp != projectID {
+	if hp := r.Header.Get("X-Project-Id"); hp != "" && hp != l.projectID {
 		writeError(w, http.StatusBadRequest, "HSS.0010", "Access denied: X-Project-Id does not match the project in the path.")
 		return
 	}
@@ -588,37 +621,42 @@ func (e *Emulator) listBasicImages(w http.ResponseWriter, r *http.Request, body 
 		return
 	}
 
-	q := r.URL.Query()
-	imageType := q.Get("image_type")
-	if !imageTypes[imageType] {
-		writeError(w, http.StatusBadRequest, "HSS.0001", "Invalid parameter image_type: "+strconv.Quote(imageType)+".")
+	if t := l.query.Get("image_type"); !imageTypes[t] {
+		writeError(w, http.StatusBadRequest, "HSS.0001", "Invalid parameter image_type: "+strconv.Quote(t)+".")
 		return
 	}
-	limit, offset := 10, 0
-	if s := q.Get("limit"); s != "" {
+	if s := l.query.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > 200 {
 			writeError(w, http.StatusBadRequest, "HSS.0001", "Invalid parameter limit: must be an integer from 1 to 200.")
 			return
 		}
-		limit = n
+		l.limit = n
 	}
-	if s := q.Get("offset"); s != "" {
+	if s := l.query.Get("offset"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 0 {
 			writeError(w, http.StatusBadRequest, "HSS.0001", "Invalid parameter offset: must be a non-negative integer.")
 			return
 		}
-		offset = n
+		l.offset = n
 	}
-	granted, gerr := grantedEPs(p.user, q.Get("enterprise_project_id"))
-	if gerr != nil {
+	var gerr *apiError
+	if l.granted, gerr = grantedEPs(p.user, l.query.Get("enterprise_project_id")); gerr != nil {
 		gerr.write(w)
 		return
 	}
+	total, data := route.list(e, l, pf)
+	writeJSON(w, http.StatusOK, map[string]any{"total_num": total, "data_list": data})
+}
 
-	entries := e.match(projectID, imageType, imageID, q, granted)
-	if os := strings.ToLower(q.Get("os_name")); os != "" {
+// basicImages serves GET /v5/{project_id}/image/{image_id}/basic-image.
+func (e *Emulator) basicImages(l *imageList, pf PageFault) (int, any) {
+	var entries []BasicImage
+	for _, img := range e.images(l) {
+		entries = append(entries, img.BasicImages...)
+	}
+	if os := strings.ToLower(l.query.Get("os_name")); os != "" {
 		filtered := entries[:0:0]
 		for _, b := range entries {
 			if strings.Contains(strings.ToLower(b.OSName), os) {
@@ -627,8 +665,7 @@ func (e *Emulator) listBasicImages(w http.ResponseWriter, r *http.Request, body 
 		}
 		entries = filtered
 	}
-	total, data := page(entries, offset, limit, pf)
-	writeJSON(w, http.StatusOK, map[string]any{"total_num": total, "data_list": data})
+	return page(entries, l.offset, l.limit, pf, ManyEntry, ChurnEntry)
 }
 
 // grantedEPs returns the enterprise projects a query may read, nil meaning every one.
@@ -659,24 +696,27 @@ func grantedEPs(u *User, requested string) (map[string]bool, *apiError) {
 	return map[string]bool{requested: true}, nil
 }
 
-func (e *Emulator) match(projectID, imageType, imageID string, q url.Values, granted map[string]bool) []BasicImage {
-	if img, ok := synthetic(projectID, imageType, imageID); ok && (granted == nil || granted["0"]) {
-		return img.BasicImages
+// images are the scanned images l selects.
+func (e *Emulator) images(l *imageList) []Image {
+	q := l.query
+	imageType := q.Get("image_type")
+	if img, ok := synthetic(l.projectID, imageType, l.imageID); ok && (l.granted == nil || l.granted["0"]) {
+		return []Image{img}
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	var out []BasicImage
+	var out []Image
 	for _, img := range e.fixture.Images {
-		if img.ProjectID != projectID || img.Type != imageType || img.ID != imageID {
+		if img.ProjectID != l.projectID || img.Type != imageType || img.ID != l.imageID {
 			continue
 		}
-		if granted != nil && !granted[img.EnterpriseProject] {
+		if l.granted != nil && !l.granted[img.EnterpriseProject] {
 			continue
 		}
 		if !matches(q, "namespace", img.Namespace) || !matches(q, "image_name", img.Name) || !matches(q, "image_version", img.Version) {
 			continue
 		}
-		out = append(out, img.BasicImages...)
+		out = append(out, img)
 	}
 	return out
 }

@@ -52,7 +52,7 @@ type Fault struct {
 	matched int
 }
 
-// PageFault bends a basic-image page.
+// PageFault bends a page of an image list.
 type PageFault struct {
 	// InflateTotal is added to total_num.
 	InflateTotal int
@@ -181,28 +181,29 @@ func (e *Emulator) injectFault(w *recorder, r *http.Request, kind Kind, body []b
 	return false, f.Page
 }
 
-// page cuts one page out of entries, bent by pf.
-func page(entries []BasicImage, offset, limit int, pf PageFault) (int, []BasicImage) {
+// page cuts one page out of entries, bent by pf: many makes the entries of an endless list
+// and inserted those a list change adds.
+func page[T any](entries []T, offset, limit int, pf PageFault, many, inserted func(int) T) (int, []T) {
 	if pf.Insert > 0 || pf.Drop > 0 {
-		changed := make([]BasicImage, 0, len(entries)+pf.Insert)
+		changed := make([]T, 0, len(entries)+pf.Insert)
 		for i := pf.Insert; i > 0; i-- {
-			changed = append(changed, ChurnEntry(i))
+			changed = append(changed, inserted(i))
 		}
 		entries = append(changed, entries[:max(0, len(entries)-pf.Drop)]...)
 	}
 	total := len(entries) + pf.InflateTotal
 	switch {
 	case pf.Endless:
-		out := make([]BasicImage, limit)
+		out := make([]T, limit)
 		for i := range out {
-			out[i] = ManyEntry(offset + i)
+			out[i] = many(offset + i)
 		}
 		return 1_000_000_000, out
 	case pf.IgnoreOffset:
 		offset = 0
 	}
 	if offset >= len(entries) {
-		return total, []BasicImage{}
+		return total, []T{}
 	}
 	return total, entries[offset:min(len(entries), offset+limit)]
 }
