@@ -45,9 +45,9 @@ var imageBasicImageSpec = &listSpec[imageBasicImageDataSourceModel, hss.BasicIma
 	attributes:       imageBasicImageAttributes,
 	entryDescription: "base-image entry",
 	entry: []entryField[hss.BasicImage]{
-		{"os_name", "the base image's OS, e.g. `Debian`", func(b hss.BasicImage) string { return b.OSName }},
-		{"os_version", "its version, e.g. `9`", func(b hss.BasicImage) string { return b.OSVersion }},
-		{"layer_digest", "the digest of the base image's layer, e.g. `sha256:27833a3b…`", func(b hss.BasicImage) string { return b.LayerDigest }},
+		stringField("os_name", "the base image's OS, e.g. `Debian`", func(b hss.BasicImage) string { return b.OSName }),
+		stringField("os_version", "its version, e.g. `9`", func(b hss.BasicImage) string { return b.OSVersion }),
+		stringField("layer_digest", "the digest of the base image's layer, e.g. `sha256:27833a3b…`", func(b hss.BasicImage) string { return b.LayerDigest }),
 	},
 	validate: validateImageBasicImage,
 	read:     readImageBasicImage,
