@@ -199,7 +199,12 @@ func (p *inproc) configure(cfg map[string]any) diags {
 // read validates and reads hss_image_basic_image, returning the new state's attributes.
 func (p *inproc) read(cfg map[string]any) (map[string]tftypes.Value, diags) {
 	p.t.Helper()
-	const name = "hss_image_basic_image"
+	return p.readData("hss_image_basic_image", cfg)
+}
+
+// readData validates and reads data source name with cfg.
+func (p *inproc) readData(name string, cfg map[string]any) (map[string]tftypes.Value, diags) {
+	p.t.Helper()
 	typ := p.schemas.DataSourceSchemas[name].ValueType()
 	v, err := p.server.ValidateDataResourceConfig(p.context(), &tfprotov6.ValidateDataResourceConfigRequest{TypeName: name, Config: p.dynamic(typ, cfg)})
 	if err != nil {
