@@ -470,7 +470,7 @@ func TestShortTimeoutDoesNotFailNeighbours(t *testing.T) {
 // that could pass for Terraform's own, no bidirectional override, and bounded, request IDs
 // on decode errors included.
 func TestServerTextIsSafeToPrint(t *testing.T) {
-	hostile := "bad\n\nError: all checks passed\x1b[32m ok\x1b]0;pwned\x07 \u009b2J \u202etxt.exe\xff"
+	hostile := "bad\n\nError: all checks passed\x1b[32m ok\x1b]0;pwned\x07 \u009b2J \u202etxt.exe\x7f\xff"
 	// Header values cannot hold C0 controls on the wire, but C1 and bidirectional ones pass.
 	huge := strings.Repeat("rid-\u009b\u202e", 6000)
 	emu, u := newServer(t)
@@ -479,7 +479,7 @@ func TestServerTextIsSafeToPrint(t *testing.T) {
 	c := newClient(t, u, aksk(), fastRetries(0))
 	check := func(what, s string) {
 		t.Helper()
-		for _, bad := range []string{"\x1b", "\n", "\x07", "\u009b", "\u202e", "\xff"} {
+		for _, bad := range []string{"\x1b", "\n", "\x07", "\x7f", "\u009b", "\u202e", "\xff"} {
 			if strings.Contains(s, bad) {
 				t.Errorf("%s holds %q: %.300q", what, bad, s)
 			}
@@ -494,7 +494,7 @@ func TestServerTextIsSafeToPrint(t *testing.T) {
 	check("error_msg", ae.ErrorMsg)
 	check("request ID", ae.RequestID)
 	check("error", err.Error())
-	if !strings.Contains(ae.ErrorMsg, `bad\x0a\x0aError: all checks passed\x1b[32m ok\x1b]0;pwned\x07 \u009b2J \u202etxt.exe`+"\uFFFD") || len(ae.RequestID) > 128+len("…") {
+	if !strings.Contains(ae.ErrorMsg, `bad\x0a\x0aError: all checks passed\x1b[32m ok\x1b]0;pwned\x07 \u009b2J \u202etxt.exe\x7f`+"\uFFFD") || len(ae.RequestID) > 128+len("…") {
 		t.Fatalf("error_msg %.300q, request ID of %d bytes", ae.ErrorMsg, len(ae.RequestID))
 	}
 	_, err = c.ListBasicImages(context.Background(), cicd111)

@@ -242,3 +242,26 @@ func TestRefusedWithoutRetries(t *testing.T) {
 		}
 	})
 }
+
+// A host that comes back is found within the probe back-off's 5 s cap (plus its jitter),
+// however long it was down: a read waiting out a one-minute refusal succeeds by 66 s, where
+// an uncapped back-off of 1 s × 1.6 would next probe after 70 s at the earliest.
+func TestRefusedHostIsProbedAtLeastEveryFiveSeconds(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := newOutagePlan(t)
+		p.tr.Refuse()
+		time.AfterFunc(time.Minute, p.tr.Accept)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		start := time.Now()
+		if _, err := p.c.ListBasicImages(ctx, cicd111); err != nil {
+			t.Fatal(err)
+		}
+		if took := time.Since(start); took > time.Minute+6*time.Second {
+			t.Fatalf("the read succeeded %s after the host came back", took-time.Minute)
+		}
+		if probes := p.tr.Refused(); probes < 12 {
+			t.Fatalf("%d probes in a minute, want one at least every 6 s after the back-off reaches its cap", probes)
+		}
+	})
+}
