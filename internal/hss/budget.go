@@ -22,11 +22,8 @@ type retryBudget struct {
 	capacity int
 }
 
-// Costs of the retry budget, as in AWS SDK for Go v2.
+// Costs of the retry budget, as in AWS SDK for Go v2; its capacity is DefaultRetryBudget.
 const (
-	// DefaultRetryBudget is the budget's capacity: 100 retries of a service that answers
-	// nothing but errors.
-	DefaultRetryBudget = 500
 	// retryCost is what a retry after an error answer or a refused connection costs, and
 	// timeoutRetryCost one after an attempt that got no answer in time, which holds a
 	// connection and a server's worker the longest.

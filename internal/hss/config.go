@@ -39,6 +39,9 @@ const (
 
 	// DefaultMaxRetries is how often a failed request is retried when max_retries is unset.
 	DefaultMaxRetries = 5
+	// DefaultRetryBudget is the capacity of the retry budget every request of a client shares
+	// (see retryBudget): 100 retries of a service that answers nothing but errors.
+	DefaultRetryBudget = 500
 	// DefaultReadTimeout bounds a whole read, retries and back-off included, when the data
 	// source's timeouts.read is unset.
 	DefaultReadTimeout = 5 * time.Minute
@@ -61,6 +64,19 @@ const (
 	// sharedWorkLimit bounds work shared between reads (a token, a project lookup, a read),
 	// which runs detached from any one caller's deadline.
 	sharedWorkLimit = 30 * time.Minute
+
+	// Back-off between probes of a host that refuses connections: gRPC's connection
+	// back-off (1 s, times 1.6, jittered by a fifth), capped at 5 s rather than 2 minutes, as
+	// a read waits on it.
+	probeBase       = time.Second
+	probeMax        = 5 * time.Second
+	probeMultiplier = 1.6
+	probeJitter     = 0.2
+
+	// MaxTokenFileBytes caps an ID token or pod token file the user names.
+	MaxTokenFileBytes = 64 << 10
+	// MaxConfigFileBytes caps a CLI config file or a PEM bundle the user names.
+	MaxConfigFileBytes = 1 << 20
 
 	// maxConnsPerHost bounds connections so parallel reads queue for kept-alive ones.
 	maxConnsPerHost = 32

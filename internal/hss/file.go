@@ -8,14 +8,6 @@ import (
 	"io/fs"
 )
 
-// Caps on the files the user names.
-const (
-	// MaxTokenFileBytes caps an ID token or pod token file.
-	MaxTokenFileBytes = 64 << 10
-	// MaxConfigFileBytes caps a CLI config file or a PEM bundle.
-	MaxConfigFileBytes = 1 << 20
-)
-
 // ReadLocalFile reads a file the user named (an ID token, a CLI config file, a PEM bundle):
 // only a regular file, a symbolic link to one included, of at most limit bytes, read under
 // ctx. A device such as /dev/zero would be read without end, and a named pipe would block in

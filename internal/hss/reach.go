@@ -43,16 +43,6 @@ type outage struct {
 	outlasted bool
 }
 
-// Back-off between probes of a host that refuses connections: gRPC's connection back-off
-// (1 s, times 1.6, jittered by a fifth), capped at 5 s rather than 2 minutes, as a read waits
-// on it.
-const (
-	probeBase       = time.Second
-	probeMax        = 5 * time.Second
-	probeMultiplier = 1.6
-	probeJitter     = 0.2
-)
-
 func newHostGate(now func() time.Time) *hostGate {
 	return &hostGate{now: now, base: probeBase, max: probeMax, hosts: map[string]*outage{}}
 }
