@@ -169,6 +169,12 @@ func resolveConfig(ctx context.Context, m hssProviderModel, env environment, dia
 	r.tuning(m, &cfg)
 
 	cfg.Credentials = r.credentials(m, &cfg)
+	// The legacy agency variables name the agency's project in OS_DELEGATED_PROJECT.
+	if cfg.ProjectName == "" && r.source["assume_role.agency_name"] == EnvLegacyAgencyName {
+		if p, ok := r.env.Lookup(EnvLegacyDelegatedProject); ok && strings.TrimSpace(p) != "" {
+			cfg.ProjectName = strings.TrimSpace(p)
+		}
+	}
 
 	if cfg.Region == "" && !m.Region.IsUnknown() {
 		diags.AddAttributeError(path.Root("region"), "Missing region",

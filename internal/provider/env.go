@@ -56,6 +56,11 @@ const (
 	EnvSDKDomainID      = "HUAWEICLOUD_SDK_DOMAIN_ID"
 	EnvSDKIdpID         = "HUAWEICLOUD_SDK_IDP_ID"
 	EnvSDKIDTokenFile   = "HUAWEICLOUD_SDK_ID_TOKEN_FILE"
+	// The Huawei Cloud provider's legacy agency variables (its agency_name, agency_domain_name
+	// and delegated_project arguments): an agency assumed with the configured credentials.
+	EnvLegacyAgencyName       = "OS_AGENCY_NAME"
+	EnvLegacyAgencyDomainName = "OS_AGENCY_DOMAIN_NAME"
+	EnvLegacyDelegatedProject = "OS_DELEGATED_PROJECT"
 	// EnvSampleAccessKey and EnvSampleSecretKey are read by the API pages' code samples only.
 	EnvSampleAccessKey = "CLOUD_SDK_AK"
 	EnvSampleSecretKey = "CLOUD_SDK_SK"
@@ -90,8 +95,8 @@ var argEnv = map[string][]string{
 	"page_concurrency":                    {EnvPageConcurrency},
 	"shared_config_file":                  {EnvSharedConfigFile},
 	"profile":                             {EnvProfile},
-	"assume_role.agency_name":             {EnvAssumeRoleAgency},
-	"assume_role.domain_name":             {EnvAssumeRoleDomain},
+	"assume_role.agency_name":             {EnvAssumeRoleAgency, EnvLegacyAgencyName},
+	"assume_role.domain_name":             {EnvAssumeRoleDomain, EnvLegacyAgencyDomainName},
 	"assume_role.domain_id":               {EnvAssumeRoleDomainID},
 	"assume_role.duration":                {EnvAssumeRoleDuration},
 	"assume_role_with_oidc.idp_id":        {EnvIdpID, EnvSDKIdpID},

@@ -403,6 +403,9 @@ func TestCredentialVariants(t *testing.T) {
 		"sdk_env":    {env: mapEnv{EnvSDKAccessKey: emulator.AccessKeyID, EnvSDKSecretKey: emulator.SecretAccessKey}},
 		"assume_role_env": {env: mapEnv{EnvAccessKey: emulator.ForeignAK, EnvSecretKey: emulator.ForeignSK,
 			EnvAssumeRoleAgency: emulator.AgencyName, EnvAssumeRoleDomain: emulator.DomainName}},
+		// The Huawei Cloud provider's legacy agency variables.
+		"legacy_agency_env": {env: mapEnv{EnvAccessKey: emulator.ForeignAK, EnvSecretKey: emulator.ForeignSK,
+			EnvLegacyAgencyName: emulator.AgencyName, EnvLegacyAgencyDomainName: emulator.DomainName, EnvLegacyDelegatedProject: emulator.Region}},
 		"oidc_file_env_agency": {env: mapEnv{EnvIdpID: emulator.IdpID, EnvIDTokenFile: writeIDToken(t, idToken),
 			EnvAssumeRoleAgency: emulator.AgencyName, EnvAssumeRoleDomainID: emulator.DomainID}},
 	} {
@@ -484,4 +487,16 @@ func TestEchoedCredentialsAreRedacted(t *testing.T) {
 			}
 		})
 	}
+}
+
+// OS_DELEGATED_PROJECT names the project of an agency from the legacy variables, and only then.
+func TestLegacyDelegatedProject(t *testing.T) {
+	e := newEmu(t)
+	legacy := mapEnv{EnvAccessKey: emulator.ForeignAK, EnvSecretKey: emulator.ForeignSK, EnvLegacyAgencyName: emulator.AgencyName,
+		EnvLegacyAgencyDomainName: emulator.DomainName, EnvLegacyDelegatedProject: "cn-north-4_audit"}
+	if _, d := configured(t, e, legacy, nil).read(cicd111); d.errors() != 1 || !strings.Contains(d.String(), "cn-north-4_audit") {
+		t.Fatalf("%s", d)
+	}
+	wantEntries(t, configured(t, e, mapEnv{EnvAccessKey: emulator.AccessKeyID, EnvSecretKey: emulator.SecretAccessKey,
+		EnvLegacyDelegatedProject: "cn-north-4_audit"}, nil).mustRead(cicd111), emulator.SpecDebian)
 }
