@@ -500,7 +500,7 @@ func (r *resolver) credentials(m hssProviderModel, cfg *hss.Config) hss.Credenti
 	if len(inBlock) > 0 {
 		r.diags.AddWarning("Ignored credentials",
 			fmt.Sprintf("Authenticating with %s. These are set in the provider block but belong to other, lower-precedence methods, and are not used: %s.\n\n"+
-				"Precedence: token, AK/SK, password, OIDC, shared config profile, then the ECS metadata service; a method in the provider block beats one from the environment.",
+				"Precedence: token, AK/SK, password, OIDC, shared config profile, CCE pod identity, then the ECS metadata service; a method in the provider block beats one from the environment.",
 				using, strings.Join(inBlock, ", ")))
 	}
 	if len(inEnv) > 0 {
