@@ -249,7 +249,7 @@ func (d *listDataSource[M, PM, E]) Read(ctx context.Context, req datasource.Read
 	sum := sha256.Sum256([]byte(found.key))
 	common.ID = types.StringValue(strings.Join(append(found.idParts, hex.EncodeToString(sum[:8])), "/"))
 	common.TotalNum = types.Int64Value(int64(res.TotalNum))
-	// data_list is set on its own, below: the model's reflection would cost ten times more.
+	// data_list is set on its own, below: the model's reflection would cost 3.4 times more.
 	common.DataList = types.ListNull(d.entryType())
 	tflog.Debug(ctx, "Read "+typeName, map[string]any{"entries": len(res.Items), "total_num": res.TotalNum, "requests": res.Requests})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
@@ -259,7 +259,8 @@ func (d *listDataSource[M, PM, E]) Read(ctx context.Context, req datasource.Read
 }
 
 // setEntries puts items into state as data_list, built as Terraform values directly: for
-// 20,000 entries that takes a tenth of the time and memory of the framework's reflection.
+// 20,000 entries that takes about a third of the time and memory of the framework's reflection
+// (BenchmarkReadDataSource).
 func setEntries[E any](ctx context.Context, state *tfsdk.State, fields []entryField[E], items []E) diag.Diagnostics {
 	attrTypes := make(map[string]tftypes.Type, len(fields))
 	for _, f := range fields {
