@@ -288,6 +288,19 @@ func (e *Emulator) Throttled() int {
 	return n
 }
 
+// kindByPath names the fixed-path APIs the emulator serves.
+var kindByPath = map[string]Kind{
+	"/v3/auth/tokens":                    KindIAMToken,
+	"/v3/projects":                       KindIAMProjects,
+	"/v3.0/OS-CREDENTIAL/securitytokens": KindIAMSecurityToken,
+	"/v3.0/OS-AUTH/id-token/tokens":      KindIAMIDToken,
+	"/openstack/latest/securitykey":      KindMetadata,
+	"/meta-data/latest/api/token":        KindMetadataToken,
+	"/v3/auth/domains":                   KindIAMDomains,
+	"/v5/agencies/assume":                KindSTSAssume,
+	PodIdentityPath:                      KindPodIdentity,
+}
+
 // hssRoute is one HSS image list API: its path captures the project and image IDs, and list
 // answers an authorised request with one page.
 type hssRoute struct {
@@ -319,28 +332,13 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rw.Header().Set("Content-Type", "application/json;charset=UTF-8")
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 
-	kind := KindOther
+	kind, known := kindByPath[r.URL.Path]
 	switch {
-	case r.URL.Path == "/v3/auth/tokens":
-		kind = KindIAMToken
-	case r.URL.Path == "/v3/projects":
-		kind = KindIAMProjects
-	case r.URL.Path == "/v3.0/OS-CREDENTIAL/securitytokens":
-		kind = KindIAMSecurityToken
-	case r.URL.Path == "/v3.0/OS-AUTH/id-token/tokens":
-		kind = KindIAMIDToken
-	case r.URL.Path == "/openstack/latest/securitykey":
-		kind = KindMetadata
-	case r.URL.Path == "/meta-data/latest/api/token":
-		kind = KindMetadataToken
-	case r.URL.Path == "/v3/auth/domains":
-		kind = KindIAMDomains
-	case r.URL.Path == "/v5/agencies/assume":
-		kind = KindSTSAssume
-	case r.URL.Path == PodIdentityPath:
-		kind = KindPodIdentity
+	case known:
 	case isImageList(r.URL.Path):
 		kind = KindHSS
+	default:
+		kind = KindOther
 	}
 	defer func() {
 		e.mu.Lock()

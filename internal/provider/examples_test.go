@@ -16,9 +16,6 @@ import (
 // Every example validates with the provider built from this tree (terraform fmt is checked
 // by `make test` as well), so the docs never show configuration that does not work.
 func TestAccExamplesValidate(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
 	_, file, _, _ := runtime.Caller(0)
 	root := filepath.Join(filepath.Dir(file), "..", "..", "examples")
 	dirs := map[string]bool{}
@@ -122,9 +119,6 @@ func terraformSupportsMocks(t *testing.T, dir, plugins string) bool {
 // The policy module's own tests, with mock_provider and override_data, pass: module authors
 // can test against this provider's schema without an account.
 func TestAccModuleTests(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
 	plugins := buildProvider(t)
 	dir := copyExample(t, filepath.Join("modules", "base-image-policy"))
 	if !terraformSupportsMocks(t, dir, plugins) {
@@ -141,9 +135,6 @@ func TestAccModuleTests(t *testing.T) {
 // The end-of-life example against the emulator: by default the check warns for the legacy
 // image and the release deploys; deploying the legacy image fails its precondition.
 func TestAccEndOfLifeExample(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
 	plugins := buildProvider(t)
 	e := newEmu(t)
 	dir := copyExample(t, "end-of-life-check")

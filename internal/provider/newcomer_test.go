@@ -125,9 +125,6 @@ func TestEmptyResultWarns(t *testing.T) {
 // Through the CLI: 200 empty reads print one warning block, and the documented postcondition
 // turns an empty answer into an error that stops the plan.
 func TestAccEmptyResults(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
 	plugins := buildProvider(t)
 	e := newEmu(t)
 	dir := t.TempDir()

@@ -34,9 +34,13 @@ var built struct {
 	err  error
 }
 
-// buildProvider returns the directory of the provider binary built from this tree.
+// buildProvider returns the directory of the provider binary built from this tree, for a
+// test that drives Terraform directly; without TF_ACC the test is skipped.
 func buildProvider(t *testing.T) string {
 	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
 	built.once.Do(func() {
 		built.dir, built.err = os.MkdirTemp("", "hss-provider") //nolint:usetesting // shared by every test, removed in TestMain
 		if built.err != nil {
@@ -107,9 +111,6 @@ func cleanEnv() []string {
 // when the server quotes the request's credentials back in its error ("echo"): Terraform shows
 // and logs the diagnostic, so the diagnostic is redacted too.
 func TestAccSecretsStaySecret(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
 	plugins := buildProvider(t)
 	// Each case has an emulator of its own, so they run in parallel.
 	cases := map[string]func(e *emu) (auth string, secrets []string){
@@ -237,9 +238,6 @@ output "base" {
 // A plan reads each distinct query once, however many instances ask for it: 200 instances of
 // one query cost one HSS request.
 func TestAccPlanReadsEachQueryOnce(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
 	plugins := buildProvider(t)
 	e := newEmu(t)
 	dir := t.TempDir()
