@@ -651,8 +651,13 @@ func (e *Emulator) serveImageList(w http.ResponseWriter, r *http.Request, body [
 // basicImages serves GET /v5/{project_id}/image/{image_id}/basic-image.
 func (e *Emulator) basicImages(l *imageList, pf PageFault) (int, any) {
 	var entries []BasicImage
-	for _, img := range e.images(l) {
-		entries = append(entries, img.BasicImages...)
+	switch imgs := e.images(l); len(imgs) {
+	case 1:
+		entries = imgs[0].BasicImages // large synthetic images are paged without a copy
+	default:
+		for _, img := range imgs {
+			entries = append(entries, img.BasicImages...)
+		}
 	}
 	if os := strings.ToLower(l.query.Get("os_name")); os != "" {
 		filtered := entries[:0:0]
