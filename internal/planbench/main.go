@@ -166,7 +166,7 @@ func imageExpr(identical bool, instances int) string {
 
 func buildProvider(dir string) error {
 	_, file, _, _ := runtime.Caller(0)
-	cmd := exec.CommandContext(context.Background(), "go", "build", "-o", filepath.Join(dir, "terraform-provider-hss"), ".") //nolint:gosec // our own temporary directory
+	cmd := exec.CommandContext(context.Background(), "go", "build", "-trimpath", "-o", filepath.Join(dir, "terraform-provider-hss"), ".") //nolint:gosec // our own temporary directory
 	cmd.Dir = filepath.Join(filepath.Dir(file), "..", "..")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("building the provider: %w\n%s", err, out)

@@ -50,7 +50,8 @@ func buildProvider(t *testing.T) string {
 		root := filepath.Join(filepath.Dir(file), "..", "..")
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
-		cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(built.dir, "terraform-provider-hss"), ".")
+		// -trimpath as `make build` does, so the build cache of `make demo` is reused.
+		cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", filepath.Join(built.dir, "terraform-provider-hss"), ".")
 		cmd.Dir = root
 		if out, err := cmd.CombinedOutput(); err != nil {
 			built.err = fmt.Errorf("building the provider: %w\n%s", err, out)
