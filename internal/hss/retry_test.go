@@ -234,4 +234,8 @@ func TestRetryAfterIsClamped(t *testing.T) {
 			t.Errorf("Retry-After %q: wait %s, want %s", v, got, want)
 		}
 	}
+	// The cap holds even above a floor configured past it.
+	if got := hss.RetryAfterWait("3", now, 2*time.Minute); got != 60*time.Second {
+		t.Errorf("Retry-After 3 with a 2m floor: wait %s, want 1m0s", got)
+	}
 }
