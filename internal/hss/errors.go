@@ -12,7 +12,7 @@ import (
 
 // APIError is a failure reported by an HSS or IAM endpoint.
 type APIError struct {
-	// Operation names the call, e.g. "GET /v5/{project_id}/image/{image_id}/basic-image".
+	// Operation names the call, as the API page writes it, e.g. "GET /v3/projects".
 	Operation  string
 	StatusCode int
 	ErrorCode  string
@@ -145,7 +145,7 @@ func (e *AttemptTimeoutError) Error() string {
 // InterruptedError is an operation stopped by its context (a timeout or cancellation) while a
 // request was in flight, waiting to be retried, or waiting for the rate limiter.
 type InterruptedError struct {
-	// InFlight names the request, e.g. "GET /v5/{project_id}/image/{image_id}/basic-image page 2 (offset 200)".
+	// InFlight names the request, with the page for list calls: "<operation> page 2 (offset 200)".
 	InFlight string
 	// Attempts is how many times the request was sent.
 	Attempts int

@@ -33,7 +33,7 @@ type listQuery interface {
 
 // listOp declares one list API.
 type listOp[Q listQuery, E comparable] struct {
-	// name is the API in errors, e.g. "GET /v5/{project_id}/image/{image_id}/basic-image".
+	// name is the API in errors, as the API page writes it: method and path template.
 	name string
 	// pageSize is the largest limit the API accepts.
 	pageSize int

@@ -67,10 +67,10 @@ func int64Field[E any](name, description string, v func(E) int64) entryField[E] 
 
 // listSpec declares a list data source; listDataSource does the rest.
 type listSpec[M any, E any] struct {
-	// typeName follows the provider's, e.g. "image_basic_image".
+	// typeName is the name after the provider's "hss_" prefix.
 	typeName    string
 	description string
-	// what the data source reads, for messages: "HSS basic image information".
+	// what names what the data source reads, in messages.
 	what string
 	// attributes are the data source's own; the skeleton adds id, total_num, data_list and timeouts.
 	attributes func(ctx context.Context) map[string]schema.Attribute
