@@ -3,6 +3,7 @@ package hss_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -46,6 +47,8 @@ func FuzzListBasicImages(f *testing.F) {
 	f.Add(uint8(1), []byte(`{"error_code":"HSS.0001","error_msg":"bad"}`))
 	// A server quoting the secret back.
 	f.Add(uint8(1), []byte(`{"error_code":"HSS.0001","error_msg":"key fuzz-secret-key-0001 refused"}`))
+	// Three full pages, the last two fetched at once.
+	f.Add(uint8(0), threePages())
 	f.Fuzz(func(t *testing.T, statusPick uint8, raw []byte) {
 		statuses := []int{200, 400, 401, 403, 404, 429, 500, 502, 503}
 		srv := &pageServer{status: statuses[int(statusPick)%len(statuses)], bodies: bytes.Split(raw, []byte("\n---\n"))}
@@ -75,6 +78,18 @@ func FuzzListBasicImages(f *testing.F) {
 			t.Fatalf("result %d items, %d requests (server saw %d), total_num %d", len(res.Items), res.Requests, calls, res.TotalNum)
 		}
 	})
+}
+
+func threePages() []byte {
+	pages := make([]string, 3)
+	for p := range pages {
+		entries := make([]string, hss.BasicImagePageSize)
+		for i := range entries {
+			entries[i] = fmt.Sprintf(`{"os_name":"Debian","os_version":"9","layer_digest":"sha256:%d"}`, p*hss.BasicImagePageSize+i)
+		}
+		pages[p] = fmt.Sprintf(`{"total_num":%d,"data_list":[%s]}`, 3*hss.BasicImagePageSize, strings.Join(entries, ","))
+	}
+	return []byte(strings.Join(pages, "\n---\n"))
 }
 
 // FuzzValidators checks what each validator promises: an accepted region or cloud yields
