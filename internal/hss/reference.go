@@ -10,11 +10,15 @@ import (
 // ImageReferenceForm is the shape ParseImageReference expects, for error messages.
 const ImageReferenceForm = "[registry/]organization/name:tag, e.g. swr.cn-north-4.myhuaweicloud.com/scc_hss_container/proxy-agent:24.5.0-x86_64"
 
-// RepositoryImage is what identifies a repository image to HSS.
+// RepositoryImage is what identifies a repository image to HSS (Namespace, Name, Version), and
+// the rest of its reference: the registry (docker.io when the reference names none) and the
+// digest that may follow the tag ("" when none does).
 type RepositoryImage struct {
 	Namespace string
 	Name      string
 	Version   string
+	Registry  string
+	Digest    string
 }
 
 // ParseImageReference splits a container image reference into organization (the first path
@@ -42,5 +46,9 @@ func ParseImageReference(s string) (RepositoryImage, error) {
 	if !found || org == "" || name == "" {
 		return RepositoryImage{}, fmt.Errorf("%q needs an organization and a name; expected %s", s, ImageReferenceForm)
 	}
-	return RepositoryImage{Namespace: org, Name: name, Version: tagged.Tag()}, nil
+	img := RepositoryImage{Namespace: org, Name: name, Version: tagged.Tag(), Registry: reference.Domain(named)}
+	if d, ok := named.(reference.Digested); ok {
+		img.Digest = d.Digest().String()
+	}
+	return img, nil
 }

@@ -9,13 +9,14 @@ import (
 
 func TestParseImageReference(t *testing.T) {
 	ok := map[string]hss.RepositoryImage{
-		"swr.cn-north-4.myhuaweicloud.com/scc_hss_container/proxy-agent:24.5.0-x86_64": {"scc_hss_container", "proxy-agent", "24.5.0-x86_64"},
-		"harbor.example.com/team/app:1.2":                                              {"team", "app", "1.2"},
-		"harbor.example.com:8443/team/sub/app:v2":                                      {"team", "sub/app", "v2"},
-		"team/app:1.2": {"team", "app", "1.2"},
+		"swr.cn-north-4.myhuaweicloud.com/scc_hss_container/proxy-agent:24.5.0-x86_64": {"scc_hss_container", "proxy-agent", "24.5.0-x86_64", "swr.cn-north-4.myhuaweicloud.com", ""},
+		"harbor.example.com/team/app:1.2":                                              {"team", "app", "1.2", "harbor.example.com", ""},
+		"harbor.example.com:8443/team/sub/app:v2":                                      {"team", "sub/app", "v2", "harbor.example.com:8443", ""},
+		" team/app:1.2 ": {"team", "app", "1.2", "docker.io", ""},
 		// An organization literally named library, in a registry of its own, is one.
-		"harbor.example.com/library/nginx:1.27":                             {"library", "nginx", "1.27"},
-		"harbor.example.com/team/app:1.2@sha256:" + strings.Repeat("a", 64): {"team", "app", "1.2"},
+		"harbor.example.com/library/nginx:1.27":                             {"library", "nginx", "1.27", "harbor.example.com", ""},
+		"harbor.example.com/team/app:1.2@sha256:" + strings.Repeat("a", 64): {"team", "app", "1.2", "harbor.example.com", "sha256:" + strings.Repeat("a", 64)},
+		"localhost:5000/team/app:1.2":                                       {"team", "app", "1.2", "localhost:5000", ""},
 	}
 	for in, want := range ok {
 		got, err := hss.ParseImageReference(in)

@@ -45,6 +45,8 @@ type resolver struct {
 	source map[string]string
 	// set holds every argument with a non-empty value.
 	set map[string]bool
+	// unknown are the arguments not known until apply, in the order met.
+	unknown []string
 }
 
 // attrPath turns "assume_role.agency_name" into a framework path.
@@ -57,11 +59,14 @@ func attrPath(name string) path.Path {
 	return p
 }
 
-// known reports whether v may be used now, adding an error when it is unknown until apply.
+// known reports whether v may be used now, noting it when it is unknown until apply: a read
+// that needs the provider then fails, but Configure does not (reads deferred to apply, and
+// functions, need no configuration known at plan time).
 func (r *resolver) known(name string, v attr.Value) bool {
 	if v.IsUnknown() {
-		r.diags.AddAttributeError(attrPath(name), "Unknown provider argument",
-			fmt.Sprintf("The provider cannot be configured because %q is not known until apply. Set it to a literal or a value known at plan time.", name))
+		if !slices.Contains(r.unknown, name) {
+			r.unknown = append(r.unknown, name)
+		}
 		return false
 	}
 	return true
@@ -150,9 +155,19 @@ func (r *resolver) number(name string, v attr.Value, lo, hi float64, integer boo
 	return f, true
 }
 
+// resolved is the merged configuration, and what stops a read even though Configure succeeds.
+type resolved struct {
+	cfg hss.Config
+	eps string
+	// unknown are the arguments not known until apply; missingRegion is set when no region is
+	// configured anywhere.
+	unknown       []string
+	missingRegion bool
+}
+
 // resolveConfig merges configuration and environment and validates the merged values, which
 // schema validators cannot see.
-func resolveConfig(ctx context.Context, m hssProviderModel, env environment, diags *diag.Diagnostics) (hss.Config, string) {
+func resolveConfig(ctx context.Context, m hssProviderModel, env environment, diags *diag.Diagnostics) resolved {
 	r := &resolver{ctx: ctx, env: env, diags: diags, source: map[string]string{}, set: map[string]bool{}}
 	var cfg hss.Config
 
@@ -176,10 +191,7 @@ func resolveConfig(ctx context.Context, m hssProviderModel, env environment, dia
 		}
 	}
 
-	if cfg.Region == "" && !m.Region.IsUnknown() {
-		diags.AddAttributeError(path.Root("region"), "Missing region",
-			fmt.Sprintf("Set the provider argument \"region\" or the %s environment variable, e.g. cn-north-4.", EnvRegion))
-	}
+	res := resolved{unknown: r.unknown, missingRegion: cfg.Region == "" && !m.Region.IsUnknown()}
 	// Schema validators checked literal values; these come from the environment or a profile.
 	for _, v := range []struct {
 		name, value string
@@ -204,7 +216,30 @@ func resolveConfig(ctx context.Context, m hssProviderModel, env environment, dia
 				fmt.Sprintf("%s=%q cannot be used for %s: %s.", src, shown, v.name, err))
 		}
 	}
-	return cfg, eps
+	res.cfg, res.eps = cfg, eps
+	return res
+}
+
+// missingRegion is the error of Configure, or of a read, without a region: Configure blames the
+// provider's argument, a read may not (its data source has a region of its own).
+func missingRegion(atConfigure bool) diag.Diagnostic {
+	detail := fmt.Sprintf("Set the provider argument \"region\" or the %s environment variable, e.g. cn-north-4.", EnvRegion)
+	if atConfigure {
+		return diag.NewAttributeErrorDiagnostic(path.Root("region"), "Missing region", detail)
+	}
+	return diag.NewErrorDiagnostic("Missing region", "The hss provider has no region, so it cannot read data. "+detail)
+}
+
+// unknownArguments is the error of a read while provider arguments are not known yet.
+func unknownArguments(names []string) diag.Diagnostic {
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = strconv.Quote(n)
+	}
+	return diag.NewErrorDiagnostic("Unknown provider argument",
+		fmt.Sprintf("The provider cannot read data because %s %s not known until apply. Set %s to values known at plan time, "+
+			"or let the read wait for apply (depends_on a resource that changes, or an argument of the data source that is not known yet).",
+			joinAnd(quoted), map[bool]string{true: "is", false: "are"}[len(names) == 1], map[bool]string{true: "it", false: "them"}[len(names) == 1]))
 }
 
 func (r *resolver) endpoints(v types.Map, cfg *hss.Config) {

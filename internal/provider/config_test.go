@@ -28,7 +28,8 @@ func TestResolveConfigPrecedenceAndDefaults(t *testing.T) {
 	}
 	m := hssProviderModel{Region: types.StringValue("cfg-region"), SecretKey: types.StringValue("cfg-sk")}
 	var d diag.Diagnostics
-	cfg, eps := resolveConfig(context.Background(), m, env, &d)
+	res := resolveConfig(context.Background(), m, env, &d)
+	cfg, eps := res.cfg, res.eps
 	if d.HasError() {
 		t.Fatal(d)
 	}
@@ -41,7 +42,7 @@ func TestResolveConfigPrecedenceAndDefaults(t *testing.T) {
 		t.Fatalf("%+v", cfg)
 	}
 
-	cfg, _ = resolveConfig(context.Background(), hssProviderModel{}, mapEnv{EnvRegion: "r", EnvToken: "tok"}, &d)
+	cfg = resolveConfig(context.Background(), hssProviderModel{}, mapEnv{EnvRegion: "r", EnvToken: "tok"}, &d).cfg
 	if cfg.Credentials.Method != hss.AuthToken || cfg.MaxRetries != hss.DefaultMaxRetries || cfg.RateLimit != 0 {
 		t.Fatalf("%+v", cfg)
 	}
@@ -50,9 +51,9 @@ func TestResolveConfigPrecedenceAndDefaults(t *testing.T) {
 func TestUnknownProviderArgument(t *testing.T) {
 	m := hssProviderModel{Region: types.StringUnknown(), AccessKey: types.StringValue("a"), SecretKey: types.StringValue("b")}
 	var d diag.Diagnostics
-	resolveConfig(context.Background(), m, mapEnv{}, &d)
-	if d.ErrorsCount() != 1 || d.Errors()[0].Summary() != "Unknown provider argument" {
-		t.Fatalf("%v", d)
+	res := resolveConfig(context.Background(), m, mapEnv{}, &d)
+	if d.HasError() || len(res.unknown) != 1 || res.unknown[0] != "region" || res.missingRegion {
+		t.Fatalf("%v %+v", d, res)
 	}
 }
 
@@ -68,7 +69,7 @@ func resolveLogged(t *testing.T, m hssProviderModel, env mapEnv) (hss.Config, di
 	t.Helper()
 	var d diag.Diagnostics
 	var logs bytes.Buffer
-	cfg, _ := resolveConfig(tflogtest.RootLogger(context.Background(), &logs), m, env, &d)
+	cfg := resolveConfig(tflogtest.RootLogger(context.Background(), &logs), m, env, &d).cfg
 	return cfg, d, logs.String()
 }
 
@@ -416,5 +417,47 @@ func TestChainPodIdentityCertAndSigning(t *testing.T) {
 	m.Key = types.StringValue(string(mtls.CAPEM))
 	if _, d = resolve(t, m, mapEnv{EnvCert: certFile}); !d.HasError() || d.Errors()[0].Summary() != "Unusable client certificate" {
 		t.Fatalf("%v", d)
+	}
+}
+
+// Configure accepts arguments not known until apply, and a block that configures nothing: reads
+// deferred to apply, and functions, need none of it. A read that runs now says what is missing.
+func TestConfigureDefersWhatAReadNeeds(t *testing.T) {
+	e := newEmu(t)
+	for name, c := range map[string]struct {
+		cfg  map[string]any
+		env  mapEnv
+		want string
+	}{
+		"unknown_region": {cfg: e.config(map[string]any{"region": unknown, "access_key": emulator.AccessKeyID, "secret_key": emulator.SecretAccessKey}),
+			want: `Unknown provider argument: The provider cannot read data because "region" is not known until apply. Set it to values known at plan time`},
+		"unknown_keys": {cfg: e.config(map[string]any{"access_key": unknown, "secret_key": unknown}),
+			want: `because "access_key" and "secret_key" are not known until apply. Set them`},
+		"unknown_endpoints": {cfg: map[string]any{"region": "cn-north-4", "endpoints": unknown, "token": "t"},
+			want: `because "endpoints" is not known until apply`},
+		"unknown_number": {cfg: e.config(map[string]any{"max_retries": unknown, "token": "t"}), want: `"max_retries" is not known until apply`},
+		"nothing":        {cfg: map[string]any{}, want: `Missing region: The hss provider has no region, so it cannot read data. Set the provider argument "region" or the HW_REGION_NAME`},
+		"credentials_only": {cfg: map[string]any{"access_key": "a", "secret_key": "b"}, env: mapEnv{EnvSecurityToken: "x"},
+			want: `Missing region: The hss provider has no region`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := newInproc(t, c.env)
+			if d := p.configure(c.cfg); d.errors() > 0 {
+				t.Fatalf("Configure failed: %s", d)
+			}
+			_, d := p.read(map[string]any{"image_id": "111", "image_type": "cicd"})
+			if d.errors() != 1 || !errRe(c.want).MatchString(d.String()) {
+				t.Fatalf("read: %s\nwant %s", d, c.want)
+			}
+			if n := len(e.Requests()); n != 0 {
+				t.Fatalf("%d requests", n)
+			}
+		})
+	}
+	// With another error, the missing region is reported at Configure as well, against the argument.
+	p := newInproc(t, mapEnv{})
+	d := p.configure(map[string]any{"access_key": "a"})
+	if !strings.Contains(d.String(), "region: Missing region") || !strings.Contains(d.String(), "Incomplete credentials") {
+		t.Fatalf("%s", d)
 	}
 }

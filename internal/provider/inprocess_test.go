@@ -59,11 +59,17 @@ func (p *inproc) context() context.Context {
 	return context.Background()
 }
 
-// typed builds a value of type typ from a Go value: nil is null.
+// unknown stands, in a configuration written as Go values, for a value not known until apply.
+var unknown = struct{ unknown bool }{true}
+
+// typed builds a value of type typ from a Go value: nil is null, unknown unknown.
 func typed(t *testing.T, typ tftypes.Type, v any) tftypes.Value {
 	t.Helper()
 	if v == nil {
 		return tftypes.NewValue(typ, nil)
+	}
+	if v == any(unknown) {
+		return tftypes.NewValue(typ, tftypes.UnknownValue)
 	}
 	switch typ := typ.(type) {
 	case tftypes.Object:

@@ -214,6 +214,10 @@ func (d *listDataSource[M, PM, E]) Read(ctx context.Context, req datasource.Read
 		resp.Diagnostics.AddError("Provider not configured", fmt.Sprintf("The hss provider was not configured before reading %s.", typeName))
 		return
 	}
+	if d.data.notReady != nil {
+		resp.Diagnostics.Append(d.data.notReady)
+		return
+	}
 	ctx = d.data.withMasking(ctx)
 	common := PM(&m).common()
 	readTimeout, diags := common.Timeouts.Read(ctx, hss.DefaultReadTimeout)

@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -22,7 +24,7 @@ import (
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 )
 
-var _ provider.Provider = (*hssProvider)(nil)
+var _ provider.ProviderWithFunctions = (*hssProvider)(nil)
 
 // New returns a provider factory for providerserver.
 func New(version string) func() provider.Provider {
@@ -103,6 +105,8 @@ type providerData struct {
 	secrets             []string
 	// noCredentialsHint is added to the error of a read that found no credentials at all.
 	noCredentialsHint string
+	// notReady, when set, is why no read can run: client is nil.
+	notReady diag.Diagnostic
 }
 
 // withMasking hides every configured secret from log output written through ctx.
@@ -271,10 +275,27 @@ func (p *hssProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	cfg, epsID := resolveConfig(ctx, m, p.env, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	res := resolveConfig(ctx, m, p.env, &resp.Diagnostics)
+	switch {
+	case resp.Diagnostics.HasError():
+		if res.missingRegion {
+			resp.Diagnostics.Append(missingRegion(true))
+		}
+		return
+	case len(res.unknown) > 0 || res.missingRegion:
+		// Configured all the same: a read deferred to apply meets the provider configured again,
+		// with known values, and functions (which OpenTofu calls on a configured provider) need
+		// none of it. A read that happens now fails with what is missing.
+		notReady := unknownArguments(res.unknown)
+		if len(res.unknown) == 0 {
+			notReady = missingRegion(false)
+		}
+		tflog.Debug(ctx, "HSS provider configured without a client", map[string]any{"reason": notReady.Summary()})
+		data := &providerData{notReady: notReady}
+		resp.DataSourceData, resp.ResourceData = data, data
 		return
 	}
+	cfg, epsID := res.cfg, res.eps
 	cfg.UserAgent = userAgent(p.version, req.TerraformVersion)
 	if p.tune != nil {
 		p.tune(&cfg)
@@ -312,5 +333,12 @@ func (p *hssProvider) Resources(context.Context) []func() resource.Resource {
 func (p *hssProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewImageBasicImageDataSource,
+	}
+}
+
+func (p *hssProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{
+		NewOSLifecycleFunction,
+		NewParseImageReferenceFunction,
 	}
 }

@@ -72,7 +72,7 @@ func TestValidation(t *testing.T) {
 		"page_concurrency_zero": {provider: with(map[string]any{"page_concurrency": 0}), want: `page_concurrency: .*between 1 and 32`},
 		"page_concurrency_env": {provider: with(nil), env: mapEnv{EnvPageConcurrency: "2.5"},
 			want: `HW_PAGE_CONCURRENCY="2.5" must be an integer from 1 to 32`},
-		"missing_region": {provider: aksk, want: `region: Missing region.*HW_REGION_NAME`},
+		"missing_region": {provider: aksk, want: `Missing region: The hss provider has no region.*HW_REGION_NAME`},
 		"missing_credentials_off_cloud": {provider: map[string]any{"region": "cn-north-4", "endpoints": map[string]string{"metadata": "http://127.0.0.1:1"}},
 			want: `no credentials are configured, and the ECS metadata service at http://127.0.0.1:1 gave none.*` +
 				`configure one of:.*token \(HW_AUTH_TOKEN\).*access_key and secret_key \(HW_ACCESS_KEY, HW_SECRET_KEY\).*assume_role_with_oidc.*\(HW_SHARED_CONFIG_FILE, HW_PROFILE\).*HC_CONTAINER_CREDENTIALS_FULL_URI`},
