@@ -1,13 +1,19 @@
-# Stop on images built on an end-of-life OS release: a check block warns on every plan that
-# reads one, and a precondition fails the plan of a deployment that would ship one.
+# Gate deployments on the base OS's lifecycle, with the provider's own lifecycle table
+# (provider::hss::os_lifecycle, Terraform 1.8 or later) instead of a hand-written list.
 #
-# Against the local emulator (see the README), the defaults show both outcomes without failing:
-# the check warns that "legacy" is built on Debian 9, and the deployment of "release" (Huawei
-# Cloud EulerOS 2.0) passes its precondition. Deploying the legacy image too fails the plan:
+# - The check block only WARNS: it reports every image that would be refused, and never stops
+#   a plan (terraform plan -detailed-exitcode still exits 0 or 2).
+# - The precondition STOPS the plan of a deployment whose image is on an end-of-life release,
+#   on a release the table does not know, or on no base image HSS knows: it fails closed.
+#
+# Against the local emulator (see the README), the defaults show both: the check warns that
+# "legacy" is built on Debian 9, and the deployment of "release" (AlmaLinux 9.4) passes its
+# precondition. Deploying the legacy image too fails the plan:
 #
 #   terraform plan -var 'deploy=["release", "legacy"]'
 
 terraform {
+  required_version = ">= 1.8"
   required_providers {
     hss = {
       source = "hsslabs/hss"
@@ -29,17 +35,13 @@ variable "images" {
     reference = optional(string)
   }))
   default = {
-    release = {
-      id        = "5f7c3b2a19e04d8c"
-      type      = "private_image"
-      reference = "swr.cn-north-4.myhuaweicloud.com/scc_hss_container/proxy-agent:24.5.0-x86_64"
-    }
-    legacy = { id = "111", type = "cicd" }
+    release = { id = "222", type = "cicd" }
+    legacy  = { id = "111", type = "cicd" }
   }
 }
 
 variable "deploy" {
-  description = "Names of the images to deploy; each must not be built on an end-of-life OS."
+  description = "Names of the images to deploy; each must be built on a supported OS release."
   type        = set(string)
   default     = ["release"]
 }
@@ -51,16 +53,6 @@ provider "hss" {
   }
 }
 
-locals {
-  end_of_life = toset(["CentOS 6", "CentOS 7", "Debian 8", "Debian 9", "Ubuntu 14.04", "Ubuntu 16.04", "Ubuntu 18.04"])
-  base_os = {
-    for name, d in data.hss_image_basic_image.image : name => [for b in d.data_list : "${b.os_name} ${b.os_version}"]
-  }
-  end_of_life_images = {
-    for name, os in local.base_os : name => setintersection(local.end_of_life, os) if length(setintersection(local.end_of_life, os)) > 0
-  }
-}
-
 data "hss_image_basic_image" "image" {
   for_each        = var.images
   image_id        = each.value.id
@@ -68,31 +60,44 @@ data "hss_image_basic_image" "image" {
   image_reference = each.value.reference
 }
 
-check "no_end_of_life_base" {
+locals {
+  # Each base-image entry with its lifecycle: known, supported, eol_date, days_left, ...
+  bases = {
+    for name, d in data.hss_image_basic_image.image : name => [
+      for b in d.data_list : merge(b, provider::hss::os_lifecycle(b.os_name, b.os_version, plantimestamp()))
+    ]
+  }
+  # Why each image may not be deployed: empty when it may.
+  refused = {
+    for name, bases in local.bases : name => length(bases) == 0 ? ["HSS knows no base image for it (not scanned yet, or a wrong ID or type)"] : [
+      for b in bases : b.known ? "${b.os_name} ${b.os_version} reached its end of life on ${b.eol_date}" : "${b.os_name} ${b.os_version} is not in the provider's lifecycle table"
+      if !b.supported
+    ]
+  }
+  refused_images = { for name, reasons in local.refused : name => reasons if length(reasons) > 0 }
+}
+
+# Warns, never blocks: a report on every image, deployed or not.
+check "supported_base_os" {
   assert {
-    condition     = length(local.end_of_life_images) == 0 && alltrue([for os in values(local.base_os) : length(os) > 0])
-    error_message = "Built on an end-of-life OS: ${jsonencode(local.end_of_life_images)}, or on a base HSS does not know: ${jsonencode(local.base_os)}."
+    condition     = length(local.refused_images) == 0
+    error_message = "Images on an unsupported base: ${jsonencode(local.refused_images)}."
   }
 }
 
-# Stands for whatever deploys an image; its plan fails on an end-of-life base.
+# Stands for whatever deploys an image; its plan fails on an unsupported base.
 resource "terraform_data" "deployment" {
   for_each = var.deploy
   input    = data.hss_image_basic_image.image[each.key].id
 
   lifecycle {
-    # Fails closed: an image HSS knows no base image for is not deployed either.
     precondition {
-      condition     = length(local.base_os[each.key]) > 0
-      error_message = "Refusing to deploy ${each.key}: HSS knows no base image for it (not scanned yet, or a wrong ID or type)."
-    }
-    precondition {
-      condition     = !contains(keys(local.end_of_life_images), each.key)
-      error_message = "Refusing to deploy ${each.key}: it is built on ${join(", ", local.base_os[each.key])}, an end-of-life OS."
+      condition     = length(local.refused[each.key]) == 0
+      error_message = "Refusing to deploy ${each.key}: ${join("; ", local.refused[each.key])}."
     }
   }
 }
 
 output "base_os" {
-  value = local.base_os
+  value = { for name, d in data.hss_image_basic_image.image : name => [for b in d.data_list : "${b.os_name} ${b.os_version}"] }
 }

@@ -1,9 +1,12 @@
-# The base OS of several images, and a warning for any built on an end-of-life OS release.
+# The base OS of several images, and a warning for any built on a release that is not
+# supported today, by the provider's OS lifecycle table (provider::hss::os_lifecycle). The check
+# block only warns; examples/end-of-life-check shows the precondition that stops a plan.
 # `make demo` runs `terraform plan` here against the local HSS emulator. Against Huawei Cloud,
 # export HW_REGION_NAME with credentials (e.g. HW_ACCESS_KEY and HW_SECRET_KEY) and list your
 # own images.
 
 terraform {
+  required_version = ">= 1.8"
   required_providers {
     hss = {
       source = "hsslabs/hss"
@@ -29,7 +32,7 @@ provider "hss" {
 locals {
   images = {
     ci-runner = { id = "111", type = "cicd", reference = null }
-    builder   = { id = "multi-os-0001", type = "cicd", reference = null }
+    app       = { id = "222", type = "cicd", reference = null }
     agent = {
       id        = "5f7c3b2a19e04d8c"
       type      = "private_image"
@@ -37,16 +40,18 @@ locals {
     }
   }
 
-  end_of_life = toset(["CentOS 6", "CentOS 7", "Debian 8", "Debian 9", "Ubuntu 14.04", "Ubuntu 16.04", "Ubuntu 18.04"])
-
   base_os = {
     for name, d in data.hss_image_basic_image.image :
     name => distinct([for b in d.data_list : "${b.os_name} ${b.os_version}"])
   }
-  on_end_of_life = {
-    for name, releases in local.base_os : name => setintersection(local.end_of_life, releases)
-    if length(setintersection(local.end_of_life, releases)) > 0
+  # Every release not supported today: at its end of life, or unknown to the lifecycle table.
+  unsupported = {
+    for name, d in data.hss_image_basic_image.image : name => [
+      for b in d.data_list : "${b.os_name} ${b.os_version}"
+      if !provider::hss::os_lifecycle(b.os_name, b.os_version, plantimestamp()).supported
+    ]
   }
+  on_unsupported = { for name, releases in local.unsupported : name => releases if length(releases) > 0 }
   # An image HSS knows no base image for fails the check too: an empty answer is no pass.
   unknown = [for name, releases in local.base_os : name if length(releases) == 0]
 }
@@ -59,10 +64,11 @@ data "hss_image_basic_image" "image" {
   image_reference = each.value.reference
 }
 
-check "no_end_of_life_base" {
+# Warns on every plan; it never stops one.
+check "supported_base_os" {
   assert {
-    condition     = length(local.on_end_of_life) == 0 && length(local.unknown) == 0
-    error_message = "Built on an end-of-life OS: ${jsonencode(local.on_end_of_life)}. No base image known for: ${jsonencode(local.unknown)}."
+    condition     = length(local.on_unsupported) == 0 && length(local.unknown) == 0
+    error_message = "Built on a release not supported today: ${jsonencode(local.on_unsupported)}. No base image known for: ${jsonencode(local.unknown)}."
   }
 }
 

@@ -86,6 +86,8 @@ const (
 
 	// CICDImageID is the spec's example CI/CD image.
 	CICDImageID = "111"
+	// SupportedImageID is a CI/CD image built on a release supported until 2032.
+	SupportedImageID = "222"
 	// ManyImageID is a CI/CD image whose result spans several pages.
 	ManyImageID = "many-layers-450"
 	ManyEntries = 450
@@ -98,6 +100,13 @@ var SpecDebian = BasicImage{
 	OSName:      "Debian",
 	OSVersion:   "9",
 	LayerDigest: "sha256:27833a3ba0a545deda33bb01eaf95a14d05d43bf30bce9267d92d17f069fe897",
+}
+
+// SupportedBase is the base image of SupportedImageID: AlmaLinux 9, supported until 2032-05-31.
+var SupportedBase = BasicImage{
+	OSName:      "AlmaLinux",
+	OSVersion:   "9.4",
+	LayerDigest: "sha256:a1ca9a1ca9a1ca9a1ca9a1ca9a1ca9a1ca9a1ca9a1ca9a1ca9a1ca9a1ca9a1ca",
 }
 
 // ProxyAgentBase is the base image of the API page's private repository example,
@@ -178,6 +187,7 @@ func DefaultFixture() *Fixture {
 		},
 		Images: []Image{
 			{ProjectID: ProjectID, Type: "cicd", ID: CICDImageID, EnterpriseProject: "0", BasicImages: []BasicImage{SpecDebian}},
+			{ProjectID: ProjectID, Type: "cicd", ID: SupportedImageID, EnterpriseProject: "0", BasicImages: []BasicImage{SupportedBase}},
 			{ProjectID: WorkloadProjectID, Type: "cicd", ID: CICDImageID, EnterpriseProject: "0", BasicImages: []BasicImage{WorkloadBase}},
 			{
 				ProjectID: ProjectID, Type: "private_image", ID: "5f7c3b2a19e04d8c", EnterpriseProject: "0",

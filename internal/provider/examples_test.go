@@ -1,9 +1,12 @@
 package provider
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -42,7 +45,7 @@ func TestAccExamplesValidate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			declares, needsMocks := false, false
+			declares, needsFunctions := false, false
 			for _, e := range entries {
 				if !strings.HasSuffix(e.Name(), ".tf") {
 					continue
@@ -52,8 +55,8 @@ func TestAccExamplesValidate(t *testing.T) {
 					t.Fatal(err)
 				}
 				declares = declares || strings.Contains(string(b), "required_providers")
-				// Modules written for `terraform test` mocks require the CLI that has them.
-				needsMocks = needsMocks || strings.Contains(string(b), `required_version = ">= 1.7"`)
+				// Examples that call the provider's functions need a CLI that has them (mocks too).
+				needsFunctions = needsFunctions || strings.Contains(string(b), "provider::hss::")
 				if err := os.WriteFile(filepath.Join(work, e.Name()), b, 0o600); err != nil {
 					t.Fatal(err)
 				}
@@ -64,8 +67,8 @@ func TestAccExamplesValidate(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if needsMocks && !terraformSupportsMocks(t, work, plugins) {
-				t.Skip("the module requires Terraform >= 1.7 (test mocks)")
+			if needsFunctions {
+				skipWithoutFunctions(t, work, plugins)
 			}
 			out := terraformRun(t, work, plugins, nil, "validate", "-no-color")
 			if !strings.Contains(out, "Success! The configuration is valid") {
@@ -73,6 +76,12 @@ func TestAccExamplesValidate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// exampleRoot is the repository's examples directory.
+func exampleRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "examples")
 }
 
 // copyExample copies an example directory, sub-directories included, into a scratch one.
@@ -101,19 +110,37 @@ func copyExample(t *testing.T, name string) string {
 	return dst
 }
 
+// cliVersion is the CLI under test: OpenTofu or Terraform, and its major and minor version.
+func cliVersion(t *testing.T, dir, plugins string) (tofu bool, major, minor int) {
+	t.Helper()
+	out := terraformRun(t, dir, plugins, nil, "version")
+	tofu = strings.HasPrefix(out, "OpenTofu")
+	if _, err := fmt.Sscanf(strings.TrimPrefix(strings.TrimPrefix(out, "OpenTofu v"), "Terraform v"), "%d.%d", &major, &minor); err != nil {
+		t.Fatalf("unreadable version %q", out)
+	}
+	return tofu, major, minor
+}
+
 // terraformSupportsMocks reports whether the CLI under test has `terraform test` mocks
 // (Terraform 1.7, OpenTofu 1.8).
 func terraformSupportsMocks(t *testing.T, dir, plugins string) bool {
 	t.Helper()
-	out := terraformRun(t, dir, plugins, nil, "version")
-	var major, minor int
-	if _, err := fmt.Sscanf(strings.TrimPrefix(strings.TrimPrefix(out, "OpenTofu v"), "Terraform v"), "%d.%d", &major, &minor); err != nil {
-		t.Fatalf("unreadable version %q", out)
-	}
-	if strings.HasPrefix(out, "OpenTofu") {
+	tofu, major, minor := cliVersion(t, dir, plugins)
+	if tofu {
 		return major > 1 || minor >= 8
 	}
 	return major > 1 || minor >= 7
+}
+
+// skipWithoutFunctions skips a test on a CLI without provider-defined functions (Terraform 1.8,
+// OpenTofu 1.7); the data source works there, the functions and the gates built on them do not.
+func skipWithoutFunctions(t *testing.T, dir, plugins string) {
+	t.Helper()
+	tofu, major, minor := cliVersion(t, dir, plugins)
+	if major > 1 || (tofu && minor >= 7) || (!tofu && minor >= 8) {
+		return
+	}
+	t.Skip("provider-defined functions need Terraform 1.8 or OpenTofu 1.7; this CLI is older")
 }
 
 // The policy module's own tests, with mock_provider and override_data, pass: module authors
@@ -121,32 +148,182 @@ func terraformSupportsMocks(t *testing.T, dir, plugins string) bool {
 func TestAccModuleTests(t *testing.T) {
 	plugins := buildProvider(t)
 	dir := copyExample(t, filepath.Join("modules", "base-image-policy"))
+	skipWithoutFunctions(t, dir, plugins)
 	if !terraformSupportsMocks(t, dir, plugins) {
-		t.Skip("this Terraform has no test mocks")
+		t.Skip("this CLI has no test mocks")
 	}
 	// No `terraform init`: with the provider from dev_overrides there is nothing to install,
 	// and init would ask the registry, which tests must not reach.
 	out := terraformRun(t, dir, plugins, nil, "test", "-no-color")
-	if !strings.Contains(out, "3 passed, 0 failed") {
+	if !strings.Contains(out, "9 passed, 0 failed") {
 		t.Fatalf("terraform test:\n%s", out)
 	}
 }
 
 // The end-of-life example against the emulator: by default the check warns for the legacy
-// image and the release deploys; deploying the legacy image fails its precondition.
+// image and the release deploys; deploying the legacy image fails its precondition, and so does
+// an image on a base the lifecycle table does not know and one HSS knows no base image for.
 func TestAccEndOfLifeExample(t *testing.T) {
 	plugins := buildProvider(t)
 	e := newEmu(t)
 	dir := copyExample(t, "end-of-life-check")
+	skipWithoutFunctions(t, dir, plugins)
 	env := []string{"TF_VAR_hss_endpoint=" + e.url, EnvRegion + "=" + emulator.Region, EnvAccessKey + "=" + emulator.AccessKeyID, EnvSecretKey + "=" + emulator.SecretAccessKey}
-	out := terraformRun(t, dir, plugins, env, "plan", "-input=false", "-lock=false", "-no-color")
-	for _, want := range []string{"Warning: Check block assertion failed", `Built on an end-of-life OS: {"legacy":["Debian 9"]}`, `terraform_data.deployment["release"] will be created`} {
-		if !strings.Contains(strings.Join(strings.Fields(out), " "), want) {
+	// The check only warns: -detailed-exitcode says 2, a plan with changes, not 1, an error.
+	out, err := terraformExec(t, dir, plugins, env, "plan", "-input=false", "-lock=false", "-no-color", "-detailed-exitcode")
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 2 {
+		t.Fatalf("plan: %v, want exit code 2\n%s", err, out)
+	}
+	flat := strings.Join(strings.Fields(out), " ")
+	for _, want := range []string{"Warning: Check block assertion failed", `Images on an unsupported base: {"legacy":["Debian 9 reached its end of life on 2020-07-18"]}`,
+		`terraform_data.deployment["release"] will be created`} {
+		if !strings.Contains(flat, want) {
 			t.Fatalf("plan lacks %q:\n%s", want, out)
 		}
 	}
-	out, err := terraformExec(t, dir, plugins, env, "plan", "-input=false", "-lock=false", "-no-color", `-var=deploy=["release","legacy"]`)
-	if err == nil || !strings.Contains(out, "Resource precondition failed") || !strings.Contains(out, "Refusing to deploy legacy: it is built on Debian 9") {
-		t.Fatalf("deploying legacy: err %v\n%s", err, out)
+	if strings.Contains(flat, `"release"`) && strings.Contains(flat, `Images on an unsupported base: {"release"`) {
+		t.Fatalf("the supported image is reported:\n%s", out)
+	}
+	images := `-var=images={release={id="222",type="cicd"},legacy={id="111",type="cicd"},typo={id="no-such-image",type="cicd"},` +
+		`agent={id="5f7c3b2a19e04d8c",type="private_image",reference="swr.cn-north-4.myhuaweicloud.com/scc_hss_container/proxy-agent:24.5.0-x86_64"}}`
+	for name, want := range map[string]string{
+		"legacy": "Refusing to deploy legacy: Debian 9 reached its end of life on 2020-07-18.",
+		"agent":  "Refusing to deploy agent: Huawei Cloud EulerOS 2.0 is not in the provider's lifecycle table.",
+		"typo":   "Refusing to deploy typo: HSS knows no base image for it (not scanned yet, or a wrong ID or type).",
+	} {
+		out, err := terraformExec(t, dir, plugins, env, "plan", "-input=false", "-lock=false", "-no-color", images, `-var=deploy=["release","`+name+`"]`)
+		if err == nil || !strings.Contains(out, "Resource precondition failed") || !strings.Contains(strings.Join(strings.Fields(out), " "), want) {
+			t.Fatalf("deploying %s: err %v\n%s", name, err, out)
+		}
+	}
+}
+
+// The documented gate of the data source's page stops the plan on an end-of-life base, on a base
+// the lifecycle table does not know and on an empty answer, and lets a supported one through.
+func TestAccDocumentedGate(t *testing.T) {
+	plugins := buildProvider(t)
+	e := newEmu(t)
+	src, err := os.ReadFile(filepath.Join(exampleRoot(), "data-sources", "hss_image_basic_image", "gate", "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(src), `image_id   = "111"`) {
+		t.Fatalf("the gate no longer reads image 111:\n%s", src)
+	}
+	for _, c := range []struct{ image, imageType, want string }{
+		{emulator.SupportedImageID, "cicd", ""},
+		{emulator.CICDImageID, "cicd", "111 is built on Debian 9, which is past its end of life"},
+		{"no-such-image", "cicd", "HSS knows no base image for no-such-image"},
+		{"5f7c3b2a19e04d8c", "private_image", "is built on Huawei Cloud EulerOS 2.0, which is not in the provider's lifecycle table"},
+	} {
+		t.Run(c.image, func(t *testing.T) {
+			dir := t.TempDir()
+			gate := strings.Replace(string(src), `image_id   = "111"`, fmt.Sprintf("image_id   = %q", c.image), 1)
+			gate = strings.Replace(gate, `image_type = "cicd"`, fmt.Sprintf("image_type = %q\n  image_reference = %q", c.imageType,
+				"swr.cn-north-4.myhuaweicloud.com/scc_hss_container/proxy-agent:24.5.0-x86_64"), 1)
+			if c.imageType == "cicd" {
+				gate = strings.Replace(gate, fmt.Sprintf("\n  image_reference = %q", "swr.cn-north-4.myhuaweicloud.com/scc_hss_container/proxy-agent:24.5.0-x86_64"), "", 1)
+			}
+			config := requiredProviders + e.provider(authAKSK) + gate
+			if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			skipWithoutFunctions(t, dir, plugins)
+			out, err := terraformExec(t, dir, plugins, nil, "plan", "-input=false", "-lock=false", "-no-color")
+			flat := strings.Join(strings.Fields(out), " ")
+			switch {
+			case c.want == "" && (err != nil || !strings.Contains(flat, "No changes")):
+				t.Fatalf("a supported base was stopped: %v\n%s", err, out)
+			case c.want != "" && (err == nil || !strings.Contains(flat, "Resource postcondition failed") || !strings.Contains(flat, c.want)):
+				t.Fatalf("want the plan stopped with %q: %v\n%s", c.want, err, out)
+			}
+		})
+	}
+}
+
+// Each function's documented example applies, and its outputs are what the table says.
+func TestAccFunctionExamples(t *testing.T) {
+	plugins := buildProvider(t)
+	outputs := func(t *testing.T, name string) map[string]json.RawMessage {
+		t.Helper()
+		dir := copyExample(t, filepath.Join("functions", name))
+		skipWithoutFunctions(t, dir, plugins)
+		terraformRun(t, dir, plugins, nil, "apply", "-auto-approve", "-input=false", "-lock=false", "-no-color")
+		var got map[string]struct {
+			Value json.RawMessage `json:"value"`
+		}
+		if err := json.Unmarshal([]byte(terraformRun(t, dir, plugins, nil, "output", "-json")), &got); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]json.RawMessage{}
+		for k, v := range got {
+			out[k] = v.Value
+		}
+		return out
+	}
+	t.Run("os_lifecycle", func(t *testing.T) {
+		got := outputs(t, "os_lifecycle")
+		var debian, unknown map[string]any
+		if err := json.Unmarshal(got["debian_12"], &debian); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(got["unknown"], &unknown); err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range map[string]any{"known": true, "distribution": "debian", "release": "12", "eol_date": "2026-07-11",
+			"extended_support_until": "2028-06-30", "end_of_life": true, "supported": false, "source": "endoflife.date 2026-08-22: https://endoflife.date/debian"} {
+			if debian[k] != v {
+				t.Errorf("debian_12.%s = %v, want %v", k, debian[k], v)
+			}
+		}
+		if d, ok := debian["days_left"].(float64); !ok || d >= 0 {
+			t.Errorf("debian_12.days_left = %v", debian["days_left"])
+		}
+		for k, v := range map[string]any{"known": false, "supported": false, "end_of_life": false, "eol_date": nil, "days_left": nil, "release": "", "distribution": ""} {
+			if unknown[k] != v {
+				t.Errorf("unknown.%s = %v, want %v", k, unknown[k], v)
+			}
+		}
+		if string(got["rocky_9_in_90_days"]) != "true" {
+			t.Errorf("rocky_9_in_90_days = %s", got["rocky_9_in_90_days"])
+		}
+	})
+	t.Run("parse_image_reference", func(t *testing.T) {
+		got := outputs(t, "parse_image_reference")
+		var ref map[string]string
+		if err := json.Unmarshal(got["proxy_agent"], &ref); err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{"registry": "swr.cn-north-4.myhuaweicloud.com", "namespace": "scc_hss_container", "name": "proxy-agent", "tag": "24.5.0-x86_64", "digest": ""}
+		if fmt.Sprint(ref) != fmt.Sprint(want) {
+			t.Fatalf("proxy_agent = %v, want %v", ref, want)
+		}
+		// A reference without an organization is an error at plan time that shows the form.
+		dir := copyExample(t, filepath.Join("functions", "parse_image_reference"))
+		out, err := terraformExec(t, dir, plugins, nil, "plan", "-input=false", "-lock=false", "-no-color", "-var=image=nginx:1.25")
+		if err == nil || !strings.Contains(strings.Join(strings.Fields(out), " "), `"nginx:1.25" names no organization`) ||
+			!strings.Contains(out, "[registry/]organization/name:tag") {
+			t.Fatalf("err %v\n%s", err, out)
+		}
+	})
+}
+
+// The quickstart `make demo` plans: its check warns, and names only the images not on a
+// supported base.
+func TestAccQuickstart(t *testing.T) {
+	plugins := buildProvider(t)
+	e := newEmu(t)
+	dir := copyExample(t, "quickstart")
+	skipWithoutFunctions(t, dir, plugins)
+	env := []string{"TF_VAR_hss_endpoint=" + e.url, EnvRegion + "=" + emulator.Region, EnvAccessKey + "=" + emulator.AccessKeyID, EnvSecretKey + "=" + emulator.SecretAccessKey}
+	out, err := terraformExec(t, dir, plugins, env, "plan", "-input=false", "-lock=false", "-no-color", "-detailed-exitcode")
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 2 {
+		t.Fatalf("plan: %v, want exit code 2\n%s", err, out)
+	}
+	want := `Built on a release not supported today: {"agent":["Huawei Cloud EulerOS 2.0"],"ci-runner":["Debian 9"]}. No base image known for: [].`
+	if !strings.Contains(strings.Join(strings.Fields(out), " "), want) {
+		t.Fatalf("plan lacks %q:\n%s", want, out)
 	}
 }

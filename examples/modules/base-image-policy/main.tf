@@ -1,9 +1,13 @@
-# A policy module: the base OS of each image, and a plan that fails when one is built on an
-# end-of-life OS release. Its tests (tests/*.tftest.hcl) run without a cloud account: they mock
-# the hss provider and override the data source's answer.
+# A policy module: the base OS of each image, and a plan that fails when one is built on a
+# release that is not supported, by the provider's OS lifecycle table
+# (provider::hss::os_lifecycle). It fails closed: an image HSS knows no base image for, and a
+# release the table does not know, fail too unless allow_unknown names it. Its tests
+# (tests/*.tftest.hcl) run without a cloud account: they mock the hss provider and override the
+# data source's answer, while the lifecycle function runs for real.
 
 terraform {
-  required_version = ">= 1.7"
+  # Provider functions came with Terraform 1.8 (OpenTofu 1.7); test mocks with 1.7.
+  required_version = ">= 1.8"
   required_providers {
     hss = {
       source = "hsslabs/hss"
@@ -20,10 +24,33 @@ variable "images" {
   }))
 }
 
-variable "end_of_life" {
-  description = "OS releases no image may be built on, as \"<os_name> <os_version>\"."
+variable "at" {
+  description = "The moment the policy is evaluated for, as an RFC 3339 timestamp. Defaults to the plan's timestamp (plantimestamp())."
+  type        = string
+  default     = null
+}
+
+variable "min_days_left" {
+  description = "Refuse a release whose standard support ends within this many days of `at`, as well as one that has ended."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.min_days_left >= 0
+    error_message = "min_days_left must be 0 or more."
+  }
+}
+
+variable "allow_unknown" {
+  description = "Releases, as \"<os_name> <os_version>\", accepted although the lifecycle table does not know them (for example \"Huawei Cloud EulerOS 2.0\"). Known releases are always judged by the table."
   type        = set(string)
-  default     = ["CentOS 6", "CentOS 7", "Debian 8", "Debian 9", "Ubuntu 14.04", "Ubuntu 16.04", "Ubuntu 18.04"]
+  default     = []
+}
+
+variable "enforce" {
+  description = "Fail the plan when an image is refused. With false the module only reports, through the refused output."
+  type        = bool
+  default     = true
 }
 
 data "hss_image_basic_image" "image" {
@@ -34,26 +61,35 @@ data "hss_image_basic_image" "image" {
 }
 
 locals {
-  base_os = {
-    for name, d in data.hss_image_basic_image.image : name => [for b in d.data_list : "${b.os_name} ${b.os_version}"]
+  at = coalesce(var.at, plantimestamp())
+  # Each base-image entry with its lifecycle: known, supported, eol_date, days_left, ...
+  bases = {
+    for name, d in data.hss_image_basic_image.image : name => [
+      for b in d.data_list : merge(b, provider::hss::os_lifecycle(b.os_name, b.os_version, local.at), { release_name = "${b.os_name} ${b.os_version}" })
+    ]
   }
-  end_of_life_images = {
-    for name, os in local.base_os : name => setintersection(var.end_of_life, os) if length(setintersection(var.end_of_life, os)) > 0
+  # Why each image is refused: empty when it passes.
+  refused = {
+    for name, bases in local.bases : name => length(bases) == 0 ? ["HSS knows no base image for it (not scanned yet, or a wrong ID or type)"] : concat(
+      [for b in bases : "${b.release_name} is not in the provider's lifecycle table" if !b.known && !contains(var.allow_unknown, b.release_name)],
+      [for b in bases : "${b.release_name} reached its end of life on ${b.eol_date}" if b.known && b.end_of_life],
+      [for b in bases : "${b.release_name} ends standard support on ${b.eol_date}, in ${b.days_left} days (fewer than ${var.min_days_left})"
+      if b.known && !b.end_of_life && coalesce(b.days_left, var.min_days_left) < var.min_days_left],
+    )
   }
 }
 
 output "base_os" {
   description = "The base OS releases of each image, as \"<os_name> <os_version>\"."
-  value       = local.base_os
-
-  # Fails closed: an image HSS knows no base image for fails the policy too.
-  precondition {
-    condition     = alltrue([for os in values(local.base_os) : length(os) > 0])
-    error_message = "No base image known for: ${jsonencode([for name, os in local.base_os : name if length(os) == 0])} (not scanned yet, or a wrong ID or type)."
-  }
+  value       = { for name, bases in local.bases : name => [for b in bases : b.release_name] }
 
   precondition {
-    condition     = length(local.end_of_life_images) == 0
-    error_message = "Built on an end-of-life OS: ${jsonencode(local.end_of_life_images)}."
+    condition     = !var.enforce || alltrue([for reasons in values(local.refused) : length(reasons) == 0])
+    error_message = "Refused: ${jsonencode({ for name, reasons in local.refused : name => reasons if length(reasons) > 0 })}."
   }
+}
+
+output "refused" {
+  description = "Why each image is refused, by name; an image that passes has an empty list."
+  value       = { for name, reasons in local.refused : name => tolist(reasons) }
 }

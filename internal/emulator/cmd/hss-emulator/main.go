@@ -157,7 +157,7 @@ Other credentials it accepts:
   password      HW_USER_NAME=%[5]s HW_USER_PASSWORD=%[6]s HW_DOMAIN_NAME=%[7]s
   OIDC          HW_ASSUME_ROLE_IDP_ID=%[8]s HW_ASSUME_ROLE_ID_TOKEN=%[9]s
   assume_role   HW_ASSUME_ROLE_AGENCY_NAME=%[10]s HW_ASSUME_ROLE_DOMAIN_NAME=%[7]s (with any of the above)
-Project %[11]s; images 111, multi-os-0001, synthetic-N (N entries) and the rest of the fixture.
+Project %[11]s; images 111 (Debian 9), 222 (AlmaLinux 9.4), multi-os-0001, synthetic-N (N entries) and the rest of the fixture.
 `, url, emulator.Region, emulator.AccessKeyID, emulator.SecretAccessKey, emulator.UserName, emulator.UserPassword,
 		emulator.DomainName, emulator.IdpID, emu.SignIDToken("local", 12*time.Hour, nil), emulator.AgencyName, emulator.ProjectID, tfrc)
 }

@@ -1,0 +1,18 @@
+# Stops the plan unless every base of the image is supported today: an end-of-life release, a
+# release the provider's lifecycle table does not know, and an empty answer all fail it.
+data "hss_image_basic_image" "release" {
+  image_id   = "111"
+  image_type = "cicd"
+
+  lifecycle {
+    postcondition {
+      condition = length(self.data_list) > 0 && alltrue([
+        for b in self.data_list : provider::hss::os_lifecycle(b.os_name, b.os_version, plantimestamp()).supported
+      ])
+      error_message = length(self.data_list) == 0 ? "HSS knows no base image for ${self.image_id}: not scanned yet, or a wrong ID or type." : join("; ", [
+        for b in self.data_list : "${self.image_id} is built on ${b.os_name} ${b.os_version}, which is ${provider::hss::os_lifecycle(b.os_name, b.os_version, plantimestamp()).known ? "past its end of life" : "not in the provider's lifecycle table"}"
+        if !provider::hss::os_lifecycle(b.os_name, b.os_version, plantimestamp()).supported
+      ])
+    }
+  }
+}
