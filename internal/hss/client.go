@@ -57,7 +57,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c := &Client{cfg: cfg, transport: tr, redactor: &Redactor{}, budget: newRetryBudget(cfg.RetryBudget), now: time.Now}
 	c.gate = newHostGate(c.now)
-	c.redactor.Add(cfg.Credentials.secrets()...)
+	c.redactor.Add(cfg.Secrets()...)
 	c.projects = coalescer[string]{maxWork: sharedWorkLimit, capacity: 1 << 10}
 	c.tokens = coalescer[*issuedToken]{maxWork: sharedWorkLimit, capacity: 1 << 10, fresh: func(t *issuedToken) bool { return t.fresh(c.now()) }}
 	c.obtained = coalescer[*tempKeys]{maxWork: sharedWorkLimit, capacity: 8, fresh: func(k *tempKeys) bool { return k.fresh(c.now()) }}

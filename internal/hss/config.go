@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -176,6 +177,39 @@ type AssumeRole struct {
 // secrets lists every secret value of c, for redaction.
 func (c Credentials) secrets() []string {
 	return []string{c.SecretKey, c.SecurityToken, c.Token, c.Password, c.OIDC.IDToken}
+}
+
+// Secrets lists every secret value of c, for redaction and log masking: the credentials', and
+// the client key and certificate, whole and line by line, so a quoted line of either is
+// caught too.
+func (c *Config) Secrets() []string {
+	out := c.Credentials.secrets()
+	for _, pem := range [][]byte{c.ClientKeyPEM, c.ClientCertPEM} {
+		out = append(out, pemSecrets(pem)...)
+	}
+	return slices.DeleteFunc(out, func(s string) bool { return s == "" })
+}
+
+// pemSecrets are a PEM text, trimmed, and each line of its blocks' bodies.
+func pemSecrets(b []byte) []string {
+	text := strings.TrimSpace(string(b))
+	if text == "" {
+		return nil
+	}
+	out := []string{text}
+	inBlock := false
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(line, "-----BEGIN "):
+			inBlock = true
+		case strings.HasPrefix(line, "-----END "):
+			inBlock = false
+		case inBlock && len(line) >= 8 && !strings.Contains(line, ":"):
+			out = append(out, line)
+		}
+	}
+	return out
 }
 
 // Host credential services.

@@ -391,7 +391,7 @@ func (c *Client) oidcKeys(ctx context.Context) (*tempKeys, error) {
 		}
 		idToken = strings.TrimSpace(string(b))
 		if idToken == "" {
-			return nil, fmt.Errorf("the OIDC ID token file %s is empty", o.IDTokenFile)
+			return nil, fmt.Errorf("the OIDC ID token file %s is empty", ShownPath(o.IDTokenFile))
 		}
 	}
 	c.redactor.addObtained(idToken)

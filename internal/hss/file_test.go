@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -71,7 +72,43 @@ func TestIDTokenFileIsReadSafely(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := newClient(t, url, oidc("", fifo)).ListBasicImages(context.Background(), cicd111)
-	if err == nil || !strings.Contains(err.Error(), "reading the OIDC ID token: cannot read "+fifo+": it is a named pipe, not a regular file") {
+	if err == nil || !strings.Contains(err.Error(), "reading the OIDC ID token: cannot read "+strconv.Quote(fifo)+": it is a named pipe, not a regular file") {
+		t.Fatalf("err %v", err)
+	}
+}
+
+// A value given where a file name belongs is shown only when it plausibly is one: a secret
+// there (a PEM key, a JWT, a long base64 run, a path longer than paths are) never is.
+func TestShownPath(t *testing.T) {
+	for _, p := range []string{"/etc/hss/token", "token", `C:\Users\ci\token.jwt`, "/var/run/secrets/tokens/oidc-token",
+		"/home/user/.hcloud/config.json", "./certs/client key.pem", "/tmp/" + strings.Repeat("a", 64)} {
+		if !hss.PlausiblePath(p) || hss.ShownPath(p) != strconv.Quote(p) {
+			t.Errorf("%q is not shown: %s", p, hss.ShownPath(p))
+		}
+	}
+	jwt := "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJjaSIsImF1ZCI6Imhzcy1lbXVsYXRvciJ9.c2lnbmF0dXJlLXBhcnQtb2YtdGhlLWp3dA"
+	for name, v := range map[string]string{
+		"pem":            "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----",
+		"pem one line":   "Bag Attributes -----BEGIN PRIVATE KEY----- MIGHAgEAMBMGByqGSM49",
+		"jwt":            jwt,
+		"base64 run":     "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKjMzEfYyjiWA4R4",
+		"base64 slashes": "ab/" + strings.Repeat("Zm9vYmFy", 9) + "/cd",
+		"long":           "/" + strings.Repeat("a/", 600),
+		"component":      "/" + strings.Repeat("a.", 130),
+		"newline":        "/etc/token\nmore",
+		"control":        "/etc/tok\x1ben",
+		"empty":          "",
+	} {
+		if hss.PlausiblePath(v) {
+			t.Errorf("%s: %q is shown as a path", name, v)
+		}
+		if shown := hss.ShownPath(v); len(v) >= 8 && strings.Contains(shown, v[:8]) {
+			t.Errorf("%s: %q", name, shown)
+		}
+	}
+	// Reading a secret given as a path names no part of it.
+	_, err := hss.ReadLocalFile(context.Background(), jwt, 1<<10)
+	if err == nil || strings.Contains(err.Error(), jwt[:12]) || !strings.Contains(err.Error(), "does not look like a file name") {
 		t.Fatalf("err %v", err)
 	}
 }

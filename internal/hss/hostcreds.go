@@ -157,7 +157,7 @@ func (c *Client) podKeys(ctx context.Context) (*tempKeys, error) {
 	}
 	tok := strings.TrimSpace(string(b))
 	if tok == "" {
-		return nil, fmt.Errorf("the pod identity token file %s is empty", p.TokenFile)
+		return nil, fmt.Errorf("the pod identity token file %s is empty", ShownPath(p.TokenFile))
 	}
 	c.redactor.addObtained(tok)
 	u, err := url.Parse(p.URI)

@@ -282,9 +282,9 @@ func (r *resolver) transport(m hssProviderModel, cfg *hss.Config) {
 		pem, err := hss.ReadLocalFile(r.ctx, caFile, hss.MaxConfigFileBytes)
 		switch {
 		case err != nil:
-			r.diags.AddAttributeError(path.Root("cacert_file"), "Unreadable CA certificate file", err.Error()+".")
+			r.fileError("cacert_file", caFile, "Unreadable CA certificate file", r.describe("cacert_file")+": "+err.Error()+".")
 		case !hss.ValidCACerts(pem):
-			r.diags.AddAttributeError(path.Root("cacert_file"), "Invalid CA certificate file", fmt.Sprintf("%q holds no PEM-encoded certificate.", caFile))
+			r.fileError("cacert_file", caFile, "Invalid CA certificate file", fmt.Sprintf("%s holds no PEM-encoded certificate.", hss.ShownPath(caFile)))
 		default:
 			cfg.CACertPEM = pem
 		}
@@ -309,22 +309,36 @@ func (r *resolver) transport(m hssProviderModel, cfg *hss.Config) {
 	}
 }
 
-// pem is a PEM argument's content: the text itself when it is PEM, as the Huawei Cloud
-// provider accepts, else the file it names, read safely.
+// pem is a PEM argument's content: the text itself when it holds a PEM block, as the Huawei
+// Cloud provider accepts, whatever precedes it (openssl's "Bag Attributes" lines, a byte-order
+// mark), else the file it names, read safely. An error names the argument, and the file only
+// when the value plausibly is a file name: a key given without its BEGIN line is never quoted.
 func (r *resolver) pem(name string, v types.String) []byte {
 	s := r.str(name, v)
 	if s == "" {
 		return nil
 	}
-	if strings.HasPrefix(strings.TrimSpace(s), "-----BEGIN ") {
-		return []byte(s)
+	if strings.Contains(s, "-----BEGIN ") {
+		return []byte(strings.TrimPrefix(s, "\uFEFF"))
 	}
 	b, err := hss.ReadLocalFile(r.ctx, s, hss.MaxConfigFileBytes)
 	if err != nil {
-		r.diags.AddAttributeError(path.Root(name), "Unreadable "+name+" file", err.Error()+".")
+		r.fileError(name, s, "Unreadable "+name+" file",
+			fmt.Sprintf("%s is neither PEM text (no -----BEGIN line) nor a readable file: %s.", r.describe(name), err))
 		return nil
 	}
 	return b
+}
+
+// fileError reports a file argument that cannot be used. It blames the argument, so Terraform
+// shows its line, only when the value plausibly is a file name: Terraform quotes the line as
+// written, sensitive or not, and a key or token written there must not reach a CI log.
+func (r *resolver) fileError(name, value, summary, detail string) {
+	if hss.PlausiblePath(value) {
+		r.diags.AddAttributeError(path.Root(name), summary, detail)
+		return
+	}
+	r.diags.AddError(summary, detail)
 }
 
 func (r *resolver) tuning(m hssProviderModel, cfg *hss.Config) {
@@ -549,7 +563,11 @@ func (r *resolver) credentials(m hssProviderModel, cfg *hss.Config) hss.Credenti
 	if chosen >= 0 && methods[chosen].profile {
 		p, err := readProfile(r.ctx, orDefaultString(sharedFile, defaultSharedConfigFile()), profileName)
 		if err != nil {
-			r.diags.AddAttributeError(path.Root("profile"), "Unusable shared config profile", err.Error()+".")
+			if hss.PlausiblePath(sharedFile) || sharedFile == "" {
+				r.diags.AddAttributeError(path.Root("profile"), "Unusable shared config profile", err.Error()+".")
+			} else {
+				r.diags.AddError("Unusable shared config profile", "shared_config_file: "+err.Error()+".")
+			}
 			return cr
 		}
 		cr.AccessKey, cr.SecretKey, cr.SecurityToken = p.AccessKeyID, p.SecretAccessKey, p.SecurityToken

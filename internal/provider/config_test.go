@@ -315,7 +315,7 @@ func TestConfigFilesAreReadSafely(t *testing.T) {
 		env  mapEnv
 		want string
 	}{
-		"shared config /dev/zero": {mapEnv{EnvSharedConfigFile: "/dev/zero"}, "cannot read /dev/zero: it is a character device, not a regular file"},
+		"shared config /dev/zero": {mapEnv{EnvSharedConfigFile: "/dev/zero"}, `cannot read "/dev/zero": it is a character device, not a regular file`},
 		"CA bundle directory":     {mapEnv{EnvAccessKey: "a", EnvSecretKey: "b", EnvCACertFile: t.TempDir()}, "it is a directory, not a regular file"},
 		"CA bundle over the cap": {mapEnv{EnvAccessKey: "a", EnvSecretKey: "b", EnvCACertFile: big},
 			fmt.Sprintf("it is %d bytes, more than the %d allowed", hss.MaxConfigFileBytes+1, hss.MaxConfigFileBytes)},

@@ -69,13 +69,13 @@ func readProfile(ctx context.Context, path, name string) (sharedProfile, error) 
 	}
 	var sc sharedConfig
 	if err := json.Unmarshal(b, &sc); err != nil {
-		return sharedProfile{}, fmt.Errorf("%s is not a Huawei Cloud CLI config file (JSON with \"current\" and \"profiles\"): %w", path, err)
+		return sharedProfile{}, fmt.Errorf("%s is not a Huawei Cloud CLI config file (JSON with \"current\" and \"profiles\"): %w", hss.ShownPath(path), err)
 	}
 	if name == "" {
 		name = sc.Current
 	}
 	if name == "" {
-		return sharedProfile{}, fmt.Errorf("%s names no current profile; set profile (%s)", path, EnvProfile)
+		return sharedProfile{}, fmt.Errorf("%s names no current profile; set profile (%s)", hss.ShownPath(path), EnvProfile)
 	}
 	for _, p := range sc.Profiles {
 		if p.Name != name {
@@ -90,13 +90,13 @@ func readProfile(ctx context.Context, path, name string) (sharedProfile, error) 
 		case profileModeAKSK, "":
 		default:
 			return sharedProfile{}, fmt.Errorf("profile %q of %s has mode %q; the modes that can be used are %s, %s and %s",
-				name, path, p.Mode, profileModeAKSK, profileModeSSO, profileModeECSAgency)
+				name, hss.ShownPath(path), p.Mode, profileModeAKSK, profileModeSSO, profileModeECSAgency)
 		}
 		if p.AccessKeyID == "" || p.SecretAccessKey == "" {
 			return sharedProfile{}, fmt.Errorf("profile %q of %s has no accessKeyId and secretAccessKey in plain text "+
-				"(the CLI may keep them encrypted: hcloud configure set --cli-auth-encrypt=false stores them readable)", name, path)
+				"(the CLI may keep them encrypted: hcloud configure set --cli-auth-encrypt=false stores them readable)", name, hss.ShownPath(path))
 		}
 		return p, nil
 	}
-	return sharedProfile{}, errors.New("profile " + fmt.Sprintf("%q", name) + " is not in " + path)
+	return sharedProfile{}, errors.New("profile " + fmt.Sprintf("%q", name) + " is not in " + hss.ShownPath(path))
 }

@@ -300,7 +300,7 @@ func (p *hssProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	if p.tune != nil {
 		p.tune(&cfg)
 	}
-	secrets := []string{cfg.Credentials.SecretKey, cfg.Credentials.SecurityToken, cfg.Credentials.Token, cfg.Credentials.Password, cfg.Credentials.OIDC.IDToken}
+	secrets := cfg.Secrets()
 	ctx = maskSecrets(ctx, secrets)
 
 	client, err := hss.New(cfg)

@@ -8,10 +8,15 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+	"github.com/hashicorp/terraform-plugin-log/tfsdklogtest"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
 )
@@ -262,5 +267,164 @@ output "entries" {
 	}
 	if n := e.Count(emulator.KindHSS); n != 1 {
 		t.Fatalf("%d HSS requests for 200 instances of one query, want 1", n)
+	}
+}
+
+// secretShapes are values a user may put where a file name belongs, and the part of each that
+// must never be shown: a PEM key with the lines openssl writes before it, one saved with a
+// byte-order mark, a JWT, and a long base64 run.
+func secretShapes() map[string][2]string {
+	body := "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgQ3VzdG9tS2V5Rm9yVGVzdHNPbmx5IQ"
+	pem := "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n"
+	jwt := "eyJhbGciOiJSUzI1NiIsImtpZCI6InRlc3QifQ.eyJzdWIiOiJyZXBvOmhzc2xhYnMvYXBwIiwiYXVkIjoiaHNzIn0.U2lnbmF0dXJlT2ZBVGVzdFRva2VuVGhhdElzTm90UmVhbA"
+	run := "c2VjcmV0LXJ1bi1vZi1iYXNlNjQtdGhhdC1tdXN0LW5ldmVyLWJlLXNob3duLWluLWEtbWVzc2FnZS0wMTIzNDU2Nzg5"
+	return map[string][2]string{
+		"pem_bag_attributes": {"Bag Attributes\n    localKeyID: 01 00 00 00\nKey Attributes: <No Attributes>\n" + pem, body},
+		"pem_bom":            {"\uFEFF" + pem, body},
+		"pem_without_begin":  {body + "\n-----END PRIVATE KEY-----\n", body},
+		"jwt":                {jwt, jwt},
+		"base64_run":         {run, run},
+	}
+}
+
+// leaks is every 8-byte piece of secret that text holds.
+func leaks(text, secret string) []string {
+	var out []string
+	for i := 0; i+8 <= len(secret); i++ {
+		if w := secret[i : i+8]; strings.Contains(text, w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// A value given for an argument that names a file or carries a secret is never quoted: not in
+// a diagnostic, not in a log line at trace level, whatever shape the secret has. PEM text with
+// leading material is accepted as PEM.
+func TestSecretArgumentsAreNeverQuoted(t *testing.T) {
+	e := newEmu(t)
+	for arg, place := range map[string]func(v string) (map[string]any, mapEnv){
+		"key": func(v string) (map[string]any, mapEnv) {
+			return e.config(map[string]any{"access_key": emulator.AccessKeyID, "secret_key": emulator.SecretAccessKey, "key": v}), nil
+		},
+		"cert": func(v string) (map[string]any, mapEnv) {
+			return e.config(map[string]any{"access_key": emulator.AccessKeyID, "secret_key": emulator.SecretAccessKey, "cert": v}), nil
+		},
+		"OS_KEY": func(v string) (map[string]any, mapEnv) {
+			return e.config(map[string]any{"access_key": emulator.AccessKeyID, "secret_key": emulator.SecretAccessKey}), mapEnv{EnvKey: v}
+		},
+		"id_token_file": func(v string) (map[string]any, mapEnv) {
+			return e.config(map[string]any{"assume_role_with_oidc": map[string]any{"idp_id": emulator.IdpID, "id_token_file": v, "domain_id": emulator.DomainID}}), nil
+		},
+		"HW_ASSUME_ROLE_ID_TOKEN_FILE": func(v string) (map[string]any, mapEnv) {
+			return e.config(nil), mapEnv{EnvIdpID: emulator.IdpID, EnvIDTokenFile: v}
+		},
+		"shared_config_file": func(v string) (map[string]any, mapEnv) {
+			return e.config(map[string]any{"shared_config_file": v}), nil
+		},
+		"cacert_file": func(v string) (map[string]any, mapEnv) {
+			return e.config(map[string]any{"access_key": emulator.AccessKeyID, "secret_key": emulator.SecretAccessKey, "cacert_file": v}), nil
+		},
+		"token": func(v string) (map[string]any, mapEnv) {
+			return e.config(map[string]any{"token": v}), nil
+		},
+	} {
+		for shape, sv := range secretShapes() {
+			t.Run(arg+"/"+shape, func(t *testing.T) {
+				value, secret := sv[0], sv[1]
+				var logs bytes.Buffer
+				cfg, env := place(value)
+				p := newInproc(t, env)
+				p.ctx = tfsdklogtest.RootLogger(tflogtest.RootLogger(context.Background(), &logs), &logs)
+				d := p.configure(cfg)
+				if d.errors() == 0 {
+					_, rd := p.read(cicd111)
+					d = append(d, rd...)
+				}
+				if d.errors() == 0 {
+					t.Fatalf("no error for a secret in %s:\n%s", arg, d)
+				}
+				for where, text := range map[string]string{"diagnostics": d.String(), "logs": logs.String()} {
+					if w := leaks(text, secret); len(w) > 0 {
+						t.Errorf("%s quote %d pieces of the value, e.g. %q:\n%s", where, len(w), w[0], text)
+					}
+				}
+			})
+		}
+	}
+}
+
+// PEM text that openssl or a Windows editor wrote, with leading lines or a byte-order mark, is
+// PEM: a client certificate given so is used.
+func TestPEMWithLeadingMaterial(t *testing.T) {
+	certPEM, keyPEM := clientCertificatePEM(t)
+	for name, wrap := range map[string]func(string) string{
+		"plain":          func(s string) string { return s },
+		"bag_attributes": func(s string) string { return "Bag Attributes\n    localKeyID: 01 00 00 00\nsubject=/CN=ci\n" + s },
+		"bom":            func(s string) string { return "\uFEFF" + s },
+	} {
+		m := nullModel()
+		m.Region = types.StringValue("cn-north-4")
+		m.Cert, m.Key = types.StringValue(wrap(certPEM)), types.StringValue(wrap(keyPEM))
+		cfg, d := resolve(t, m, mapEnv{EnvAccessKey: "a", EnvSecretKey: "b"})
+		if d.HasError() || len(cfg.ClientCertPEM) == 0 || len(cfg.ClientKeyPEM) == 0 {
+			t.Errorf("%s: %v", name, d)
+		}
+		// The key joins the redactor and the log masking, whole and line by line.
+		secrets := cfg.Secrets()
+		for _, line := range strings.Split(strings.TrimSpace(keyPEM), "\n")[1:3] {
+			if !slices.Contains(secrets, line) {
+				t.Errorf("%s: key line %.12q… is not among the secrets", name, line)
+			}
+		}
+	}
+}
+
+// clientCertificatePEM is a client certificate and its key, as PEM text.
+func clientCertificatePEM(t *testing.T) (cert, key string) {
+	t.Helper()
+	m, err := emulator.ServeMutualTLS(emulator.New(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Server.Close()
+	return string(m.CertPEM), string(m.KeyPEM)
+}
+
+// Through the CLI at TF_LOG=trace: a secret written where a file name belongs is named by its
+// argument only, in the output and in Terraform's log.
+func TestAccSecretGivenAsFileName(t *testing.T) {
+	plugins := buildProvider(t)
+	e := newEmu(t)
+	for _, arg := range []string{"key", "cert", "cacert_file", "shared_config_file", "id_token_file"} {
+		t.Run(arg, func(t *testing.T) {
+			shapes := secretShapes()
+			value, secret := shapes["jwt"][0], shapes["jwt"][1]
+			block := authAKSK + fmt.Sprintf("\n  %s = %q", arg, value)
+			switch arg {
+			case "shared_config_file":
+				block = fmt.Sprintf("shared_config_file = %q", value)
+			case "id_token_file":
+				block = fmt.Sprintf("assume_role_with_oidc {\n    idp_id = %q\n    id_token_file = %q\n    domain_id = %q\n  }", emulator.IdpID, value, emulator.DomainID)
+			}
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(requiredProviders+e.provider(block)+dataCICD111), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			logPath := filepath.Join(dir, "trace.log")
+			out, err := terraformExec(t, dir, plugins, []string{"TF_LOG=trace", "TF_LOG_PATH=" + logPath}, "plan", "-input=false", "-lock=false", "-no-color")
+			if err == nil || !strings.Contains(strings.Join(strings.Fields(out), " "), "does not look like a file name") {
+				t.Fatalf("err %v\n%s", err, out)
+			}
+			logs, err := os.ReadFile(logPath)
+			if err != nil || !bytes.Contains(logs, []byte("provider")) {
+				t.Fatalf("no trace log: %v", err)
+			}
+			for where, text := range map[string]string{"output": out, "trace log": string(logs)} {
+				if w := leaks(text, secret); len(w) > 0 {
+					t.Errorf("%s quotes %d pieces of the token, e.g. %q", where, len(w), w[0])
+				}
+			}
+		})
 	}
 }

@@ -92,7 +92,7 @@ func TestValidation(t *testing.T) {
 		"assume_role_duration_env": {provider: with(nil), env: mapEnv{EnvAssumeRoleAgency: "a", EnvAssumeRoleDomain: "d", EnvAssumeRoleDuration: "forever"},
 			want: `HW_ASSUME_ROLE_DURATION="forever" must be an integer from 900 to 86400`},
 		"profile_missing_file": {provider: e.config(map[string]any{"shared_config_file": "/nonexistent/config.json"}),
-			want: `Unusable shared config profile.*the shared config file: cannot read /nonexistent/config.json: no such file or directory`},
+			want: `Unusable shared config profile.*the shared config file: cannot read "/nonexistent/config.json": no such file or directory`},
 		"bad_auth_url_env": {provider: with(nil), env: mapEnv{EnvAuthURL: "iam.local"},
 			want: `auth_url: Invalid environment variable: HW_AUTH_URL="iam.local" cannot be used for auth_url: scheme must be https or http`},
 		"region_becomes_host": {provider: map[string]any{"region": "cn-north-4@attacker.example:443/", "access_key": "a", "secret_key": "b"},
