@@ -180,7 +180,6 @@ func TestOutageRefusedConnections(t *testing.T) {
 func TestOutageLongerThanTheReadTimeout(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		p := newOutagePlan(t)
-		p.timeout = 30 * time.Second
 		p.tr.Refuse()
 		p.run()
 		if len(p.errs) != 200 {
@@ -207,13 +206,80 @@ func TestOutageLongerThanTheReadTimeout(t *testing.T) {
 				t.Fatalf("err %v", err)
 			}
 		}
-		if outlasted < 150 || p.duration > time.Minute {
+		if outlasted < 150 || p.duration > hss.DefaultReadTimeout+time.Minute {
 			t.Fatalf("%d reads failed at once; the plan took %s", outlasted, p.duration)
 		}
-		if refused := p.tr.Refused(); refused > 30 {
+		if refused := p.tr.Refused(); refused > 100 {
 			t.Fatalf("%d refused connection attempts in %s", refused, p.duration)
 		}
 		t.Logf("%d refused connection attempts in %s: %v", p.tr.Refused(), p.duration, p.errs[len(p.errs)-1])
+	})
+}
+
+// One read's short timeouts.read does not fail its neighbours: the host refuses for 5 s, one
+// read gives up after 2 s, and the nine beside it, with the default timeout, all succeed. The
+// short read's error names no other read's request.
+func TestShortTimeoutSparesNeighbours(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := newOutagePlan(t)
+		p.tr.Refuse()
+		time.AfterFunc(5*time.Second, p.tr.Accept)
+		errs := make([]error, 10)
+		var wg sync.WaitGroup
+		for i := range 10 {
+			wg.Go(func() {
+				timeout := hss.DefaultReadTimeout
+				if i == 0 {
+					timeout = 2 * time.Second
+				}
+				ctx, cancel := context.WithTimeout(hss.WithReadTimeout(context.Background(), timeout), timeout)
+				defer cancel()
+				_, errs[i] = p.c.ListBasicImages(ctx, hss.BasicImageQuery{ImageID: fmt.Sprintf("synthetic-%d", i+1), ImageType: "cicd"})
+			})
+			// The short read is the first to wait for the host.
+			time.Sleep(time.Millisecond)
+		}
+		wg.Wait()
+		var ue *hss.UnreachableError
+		if !errors.As(errs[0], &ue) || ue.Outlasted || !errors.Is(errs[0], context.DeadlineExceeded) {
+			t.Fatalf("the short read: %v", errs[0])
+		}
+		for i := 2; i <= 10; i++ {
+			if strings.Contains(errs[0].Error(), fmt.Sprintf("synthetic-%d/", i)) {
+				t.Fatalf("the short read's error names another read's request: %v", errs[0])
+			}
+		}
+		for i, err := range errs[1:] {
+			if err != nil {
+				t.Fatalf("read %d failed: %v", i+2, err)
+			}
+		}
+	})
+}
+
+// Reads without a known timeout, and cancelled ones, never mark a host as outlasted: a
+// cancellation says nothing of the host.
+func TestCancellationDoesNotOutlast(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := newOutagePlan(t)
+		p.tr.Refuse()
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(20*time.Second, cancel)
+		if _, err := p.c.ListBasicImages(ctx, cicd111); !errors.Is(err, context.Canceled) {
+			t.Fatalf("err %v", err)
+		}
+		// A short read that waited minutes in all does not mark it either.
+		ctx2, cancel2 := context.WithTimeout(hss.WithReadTimeout(context.Background(), time.Minute), time.Minute)
+		defer cancel2()
+		if _, err := p.c.ListBasicImages(ctx2, hss.BasicImageQuery{ImageID: "synthetic-3", ImageType: "cicd"}); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("err %v", err)
+		}
+		time.AfterFunc(30*time.Second, p.tr.Accept)
+		ctx3, cancel3 := context.WithTimeout(context.Background(), hss.DefaultReadTimeout)
+		defer cancel3()
+		if _, err := p.c.ListBasicImages(ctx3, hss.BasicImageQuery{ImageID: "synthetic-2", ImageType: "cicd"}); err != nil {
+			t.Fatalf("a later read failed at once: %v", err)
+		}
 	})
 }
 

@@ -77,8 +77,9 @@ func classify(err error) outcome {
 }
 
 // enter returns when a request to host may be sent: at once while the host is up, else when
-// it is this request's turn to probe. probe says which; the caller reports with done.
-func (g *hostGate) enter(ctx context.Context, host string) (probe bool, err error) {
+// it is this request's turn to probe. probe says which; the caller reports with done. began is
+// when the request's call began, for telling how long it has waited in all.
+func (g *hostGate) enter(ctx context.Context, host string, began time.Time) (probe bool, err error) {
 	for {
 		g.mu.Lock()
 		o := g.hosts[host]
@@ -111,17 +112,52 @@ func (g *hostGate) enter(ctx context.Context, host string) (probe bool, err erro
 			if timer != nil {
 				timer.Stop()
 			}
-			g.mu.Lock()
-			if o := g.hosts[host]; o != nil {
-				o.outlasted = true
+			if outlasts(ctx, g.now().Sub(began)) {
+				g.mu.Lock()
+				if o := g.hosts[host]; o != nil {
+					o.outlasted = true
+				}
+				g.mu.Unlock()
 			}
-			g.mu.Unlock()
 			return false, &UnreachableError{Host: host, Since: down.since, For: g.now().Sub(down.since), Attempts: down.attempts, Err: down.last}
 		}
 		if timer != nil {
 			timer.Stop()
 		}
 	}
+}
+
+// outlasts reports whether a request that stopped waiting for a host, after waited, shows the
+// outage outlasting reads: only when its own deadline passed (a cancellation says nothing of
+// the host) and that deadline was at least DefaultReadTimeout away. A read with a short
+// timeouts.read, or shared work whose last waiter had one, must not fail its neighbours.
+func outlasts(ctx context.Context, waited time.Duration) bool {
+	if !errors.Is(context.Cause(ctx), context.DeadlineExceeded) {
+		return false
+	}
+	budget, ok := ctx.Value(readTimeoutKey{}).(time.Duration)
+	if !ok || budget <= 0 {
+		budget = waited
+	}
+	return budget >= DefaultReadTimeout
+}
+
+type readTimeoutKey struct{}
+
+// WithReadTimeout tells the client the whole timeout of the read ctx belongs to, so the host
+// gate can tell a read that gave up early from an outage that outlasts reads.
+func WithReadTimeout(ctx context.Context, d time.Duration) context.Context {
+	return context.WithValue(ctx, readTimeoutKey{}, d)
+}
+
+// connectionCause is what a refused connection says of the host, without the URL a
+// *url.Error adds: that names one request's path, which is no other request's business.
+func connectionCause(err error) error {
+	var oe *net.OpError
+	if errors.As(err, &oe) {
+		return oe
+	}
+	return err
 }
 
 // done records what a request to host learnt.
@@ -138,13 +174,13 @@ func (g *hostGate) done(host string, probe bool, o outcome, err error) {
 		return
 	case o == refused && out == nil:
 		now := g.now()
-		g.hosts[host] = &outage{since: now, attempts: 1, next: now.Add(g.backoff(0)), changed: make(chan struct{}), last: err}
+		g.hosts[host] = &outage{since: now, attempts: 1, next: now.Add(g.backoff(0)), changed: make(chan struct{}), last: connectionCause(err)}
 		return
 	case out == nil:
 		return
 	case o == refused:
 		out.attempts++
-		out.last = err
+		out.last = connectionCause(err)
 	}
 	if probe {
 		if o == refused {

@@ -80,6 +80,7 @@ func (c *Client) call(ctx context.Context, op operation) (any, exchange, int, er
 	sent, retries, paid, renewed := 0, 0, 0, false
 	gated := !op.noRetry && c.cfg.MaxRetries > 0
 	host := hostOf(op.endpoint)
+	began := c.now()
 	for {
 		var sentAt time.Time
 		if op.paced {
@@ -92,7 +93,7 @@ func (c *Client) call(ctx context.Context, op operation) (any, exchange, int, er
 		// Once the budget is spent no retry can follow: a request goes straight to its host.
 		if gated && c.budget.left() >= retryCost {
 			var err error
-			if probe, err = c.gate.enter(ctx, host); err != nil {
+			if probe, err = c.gate.enter(ctx, host, began); err != nil {
 				if ctx.Err() == nil {
 					return nil, last, sent, err
 				}

@@ -225,7 +225,7 @@ func (d *listDataSource[M, PM, E]) Read(ctx context.Context, req datasource.Read
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, readTimeout)
+	ctx, cancel := context.WithTimeout(hss.WithReadTimeout(ctx, readTimeout), readTimeout)
 	defer cancel()
 
 	found, err := d.spec.read(ctx, d.data, &m)
