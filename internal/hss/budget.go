@@ -4,7 +4,7 @@ import (
 	"sync"
 )
 
-// retryBudget is one client's allowance of retries, shared by every HSS and IAM request, so
+// retryBudget is one host's allowance of retries, shared by every request to it, so
 // that a failing service sees at most a bounded number of extra requests from this provider
 // however many reads are running, instead of max_retries more for each. It is the retry quota
 // of AWS SDK for Go v2's standard retryer (a bucket of 500 tokens; a retry costs 5, a retry
@@ -66,4 +66,56 @@ func (b *retryBudget) left() int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.tokens
+}
+
+// retryThrottle is gRPC's retry throttling, kept per host beside the retry budget: every
+// failure worth a retry takes a token, every success gives back a tenth of one, and retries go
+// only while more than half the tokens are left. While everything fails and nothing succeeds,
+// retrying stops after throttleMaxTokens/2 failures, so an outage costs the service about one
+// request per read; sparse errors (one in ten) never bring it down to half. Answers that say when to come
+// back (Retry-After) and throttling (429) are not charged: the service is up and pacing us, and
+// a refused connection is the host gate's business.
+type retryThrottle struct {
+	mu     sync.Mutex
+	tokens float64
+}
+
+func newRetryThrottle() *retryThrottle { return &retryThrottle{tokens: throttleMaxTokens} }
+
+// failed charges a failure and reports whether a retry may follow it.
+func (t *retryThrottle) failed() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.tokens = max(0, t.tokens-1)
+	return t.tokens > throttleMaxTokens/2
+}
+
+func (t *retryThrottle) succeeded() {
+	t.mu.Lock()
+	t.tokens = min(throttleMaxTokens, t.tokens+throttleTokenRatio)
+	t.mu.Unlock()
+}
+
+// hostHealth is what one host's requests share: the retry budget and the retry throttle.
+type hostHealth struct {
+	budget   *retryBudget
+	throttle *retryThrottle
+}
+
+// health is the budget and throttle of host, for HSS requests or for the credential services
+// (IAM, STS, metadata), which are kept apart even where they share a host: one region's, or
+// one service's, outage must not take another's retries.
+func (c *Client) health(host string, hssRequest bool) *hostHealth {
+	key := "auth " + host
+	if hssRequest {
+		key = "hss " + host
+	}
+	c.healthMu.Lock()
+	defer c.healthMu.Unlock()
+	h, ok := c.hosts[key]
+	if !ok {
+		h = &hostHealth{budget: newRetryBudget(c.cfg.RetryBudget), throttle: newRetryThrottle()}
+		c.hosts[key] = h
+	}
+	return h
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -29,10 +30,11 @@ type Client struct {
 	reads    coalescer[keptResult]
 	// limiter paces every HSS request of this client; nil means no pacing.
 	limiter *pacing.Limiter
-	// budget pays for retries and gate holds requests to hosts that refuse connections, for
-	// every HSS and IAM request of this client.
-	budget *retryBudget
-	gate   *hostGate
+	// hosts are each host's retry budget and throttle; gate holds requests to hosts that
+	// refuse connections.
+	healthMu sync.Mutex
+	hosts    map[string]*hostHealth
+	gate     *hostGate
 	now    func() time.Time
 	// skewWarned is set once credentials arriving inside the renewal margin were warned of.
 	skewWarned atomic.Bool
@@ -55,7 +57,7 @@ func New(cfg Config) (*Client, error) {
 			return nil, err
 		}
 	}
-	c := &Client{cfg: cfg, transport: tr, redactor: &Redactor{}, budget: newRetryBudget(cfg.RetryBudget), now: time.Now}
+	c := &Client{cfg: cfg, transport: tr, redactor: &Redactor{}, hosts: map[string]*hostHealth{}, now: time.Now}
 	c.gate = newHostGate(c.now)
 	c.redactor.Add(cfg.Secrets()...)
 	c.projects = coalescer[string]{maxWork: sharedWorkLimit, capacity: 1 << 10}

@@ -81,6 +81,7 @@ func (c *Client) call(ctx context.Context, op operation) (any, exchange, int, er
 	gated := !op.noRetry && c.cfg.MaxRetries > 0
 	host := hostOf(op.endpoint)
 	began := c.now()
+	health := c.health(host, op.paced)
 	for {
 		var sentAt time.Time
 		if op.paced {
@@ -91,7 +92,7 @@ func (c *Client) call(ctx context.Context, op operation) (any, exchange, int, er
 		}
 		probe := false
 		// Once the budget is spent no retry can follow: a request goes straight to its host.
-		if gated && c.budget.left() >= retryCost {
+		if gated && health.budget.left() >= retryCost {
 			var err error
 			if probe, err = c.gate.enter(ctx, host, began); err != nil {
 				if ctx.Err() == nil {
@@ -131,21 +132,24 @@ func (c *Client) call(ctx context.Context, op operation) (any, exchange, int, er
 			}
 		}
 		if err == nil {
-			c.budget.succeeded(paid)
+			health.budget.succeeded(paid)
+			health.throttle.succeeded()
 			return out, last, sent, nil
 		}
 
 		var pe *sdkPanic
 		var se *StatusError
 		var sre *sdkerr.ServiceResponseError
-		retry, cost := false, retryCost
+		// charged is set for failures the throttle counts: errors and timeouts, not throttling,
+		// answers that say when to come back, or refused connections.
+		retry, cost, charged := false, retryCost, false
 		switch {
 		case errors.As(err, &pe):
 			return nil, last, sent, &DecodeError{Operation: op.name, StatusCode: last.status, RequestID: last.requestID, Reason: pe.Error()}
 		case ctx.Err() != nil:
 			return nil, last, sent, &InterruptedError{InFlight: op.label(), Attempts: sent, Err: context.Cause(ctx)}
 		case attemptTimedOut:
-			err, retry, cost = &AttemptTimeoutError{Request: op.label(), Limit: limit}, true, timeoutRetryCost
+			err, retry, cost, charged = &AttemptTimeoutError{Request: op.label(), Limit: limit}, true, timeoutRetryCost, true
 		case errors.As(err, &se):
 		case errors.As(err, &sre):
 			if sre.StatusCode == http.StatusUnauthorized && op.renew != nil && !renewed {
@@ -162,6 +166,7 @@ func (c *Client) call(ctx context.Context, op operation) (any, exchange, int, er
 				}
 			}
 			retry = retryableStatus[sre.StatusCode]
+			charged = retry && sre.StatusCode != http.StatusTooManyRequests && last.retryAfter == ""
 			if sre.StatusCode == http.StatusTooManyRequests {
 				cost = 0
 			}
@@ -169,6 +174,7 @@ func (c *Client) call(ctx context.Context, op operation) (any, exchange, int, er
 			// No usable answer: refused, reset, or a body that broke off. go-retryablehttp
 			// knows which of these another attempt cannot fix (certificates, bad URLs).
 			retry, _ = retryablehttp.ErrorPropagatedRetryPolicy(ctx, nil, err)
+			charged = retry && reach != refused
 		}
 		// A refused connection waits at the host gate instead of counting against max_retries.
 		waitForHost := gated && reach == refused
@@ -179,7 +185,13 @@ func (c *Client) call(ctx context.Context, op operation) (any, exchange, int, er
 			}
 			return nil, last, sent, &RetryError{Attempts: sent, Err: err}
 		}
-		if cost > 0 && !c.budget.take(cost) {
+		if charged && !health.throttle.failed() {
+			c.redactor.warn(ctx, "HSS provider not retrying: the host kept failing and nothing succeeded since", map[string]any{
+				"operation": op.label(), "status": last.status, "request_id": last.requestID, "error": err,
+			})
+			return nil, last, sent, &RetryError{Attempts: sent, Paused: true, Err: describe(op, err, last, c.redactor)}
+		}
+		if cost > 0 && !health.budget.take(cost) {
 			c.redactor.warn(ctx, "HSS provider not retrying: the retry budget is spent", map[string]any{
 				"operation": op.label(), "status": last.status, "request_id": last.requestID, "error": err,
 			})
