@@ -35,7 +35,7 @@ type Client struct {
 	healthMu sync.Mutex
 	hosts    map[string]*hostHealth
 	gate     *hostGate
-	now    func() time.Time
+	now      func() time.Time
 	// skewWarned is set once credentials arriving inside the renewal margin were warned of.
 	skewWarned atomic.Bool
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
@@ -427,7 +428,7 @@ func (r *resolver) written(mt method) bool {
 // methods are ignored with a warning that names them; an incomplete method in the provider
 // block is an error.
 func (r *resolver) credentials(m hssProviderModel, cfg *hss.Config) hss.Credentials {
-	oidc := m.AssumeRoleWithOIDC
+	oidc := r.oidcBlock(m.AssumeRoleWithOIDC)
 	if oidc == nil {
 		oidc = &oidcModel{IdpID: types.StringNull(), IDToken: types.StringNull(), IDTokenFile: types.StringNull(),
 			AgencyName: types.StringNull(), DomainID: types.StringNull(), Duration: types.Int64Null()}
@@ -597,9 +598,38 @@ func (r *resolver) credentials(m hssProviderModel, cfg *hss.Config) hss.Credenti
 	return cr
 }
 
+// oidcBlock is the assume_role_with_oidc block, nil when it is absent or not known yet.
+func (r *resolver) oidcBlock(v types.Object) *oidcModel {
+	if !r.known("assume_role_with_oidc", v) || v.IsNull() {
+		return nil
+	}
+	var o oidcModel
+	if d := v.As(r.ctx, &o, basetypes.ObjectAsOptions{}); d.HasError() {
+		r.diags.Append(d...)
+		return nil
+	}
+	return &o
+}
+
 // assumeRoles is the chain of agencies: the assume_role blocks in order, or, with none written,
 // the one the HW_ASSUME_ROLE_* variables describe.
-func (r *resolver) assumeRoles(blocks []assumeRoleModel) []hss.AssumeRole {
+func (r *resolver) assumeRoles(list types.List) []hss.AssumeRole {
+	if !r.known("assume_role", list) {
+		return nil
+	}
+	var blocks []assumeRoleModel
+	for i, e := range list.Elements() {
+		if e.IsUnknown() {
+			r.known(fmt.Sprintf("assume_role[%d]", i), e)
+			return nil
+		}
+	}
+	if !list.IsNull() {
+		if d := list.ElementsAs(r.ctx, &blocks, false); d.HasError() {
+			r.diags.Append(d...)
+			return nil
+		}
+	}
 	if len(blocks) == 0 {
 		null := assumeRoleModel{AgencyName: types.StringNull(), DomainName: types.StringNull(), DomainID: types.StringNull(), Duration: types.Int64Null()}
 		if ar, ok := r.assumeRole(path.Root("assume_role"), "assume_role", null); ok {

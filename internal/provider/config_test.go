@@ -212,8 +212,8 @@ func TestIncompleteBlockMethodIsAnError(t *testing.T) {
 			"password authentication needs password, and user_id or user_name with domain_name or domain_id; set: user_name, password."},
 		"password alone": {func(m *hssProviderModel) { m.Password = types.StringValue("p") }, "set: password."},
 		"OIDC without a token": {func(m *hssProviderModel) {
-			m.AssumeRoleWithOIDC = &oidcModel{IdpID: types.StringValue("idp"), IDToken: types.StringNull(), IDTokenFile: types.StringNull(),
-				AgencyName: types.StringNull(), DomainID: types.StringNull(), Duration: types.Int64Null()}
+			m.AssumeRoleWithOIDC = oidcObject(t, oidcModel{IdpID: types.StringValue("idp"), IDToken: types.StringNull(), IDTokenFile: types.StringNull(),
+				AgencyName: types.StringNull(), DomainID: types.StringNull(), Duration: types.Int64Null()})
 		}, "OIDC (assume_role_with_oidc) authentication needs idp_id, and id_token or id_token_file; set: assume_role_with_oidc.idp_id."},
 	}
 	complete := map[string]mapEnv{
@@ -360,18 +360,18 @@ func TestChainPodIdentityCertAndSigning(t *testing.T) {
 		}
 		return h
 	}
-	m.AssumeRole = []assumeRoleModel{hop("audit", "audit-account", "", 0), hop("workload", "", "d-3", 3600)}
+	m.AssumeRole = assumeRoleList(t, hop("audit", "audit-account", "", 0), hop("workload", "", "d-3", 3600))
 	// A block written, the environment's one agency is not a hop of the chain.
 	cfg, d := resolve(t, m, mapEnv{EnvAssumeRoleAgency: "stale", EnvAssumeRoleDomain: "x"})
 	c := cfg.Credentials.AssumeRoles
 	if d.HasError() || len(c) != 2 || c[0].AgencyName != "audit" || c[0].DomainName != "audit-account" || c[1].DomainID != "d-3" || c[1].Duration != time.Hour {
 		t.Fatalf("%+v %v", c, d)
 	}
-	m.AssumeRole = []assumeRoleModel{hop("workload", "", "d-3", 50000)}
+	m.AssumeRole = assumeRoleList(t, hop("workload", "", "d-3", 50000))
 	if _, d = resolve(t, m, nil); !d.HasError() || !strings.Contains(d.Errors()[0].Detail(), "through IAM v5") {
 		t.Fatalf("%v", d)
 	}
-	m.AssumeRole = nil
+	m.AssumeRole = types.ListNull(types.ObjectType{AttrTypes: assumeRoleAttrTypes})
 
 	// The pod identity ranks below every configured method, above the metadata service.
 	token := filepath.Join(t.TempDir(), "token")
@@ -436,7 +436,10 @@ func TestConfigureDefersWhatAReadNeeds(t *testing.T) {
 		"unknown_endpoints": {cfg: map[string]any{"region": "cn-north-4", "endpoints": unknown, "token": "t"},
 			want: `because "endpoints" is not known until apply`},
 		"unknown_number": {cfg: e.config(map[string]any{"max_retries": unknown, "token": "t"}), want: `"max_retries" is not known until apply`},
-		"nothing":        {cfg: map[string]any{}, want: `Missing region: The hss provider has no region, so it cannot read data. Set the provider argument "region" or the HW_REGION_NAME`},
+		"unknown_assume_role": {cfg: e.config(map[string]any{"access_key": emulator.AccessKeyID, "secret_key": emulator.SecretAccessKey, "assume_role": unknown}),
+			want: `because "assume_role" is not known until apply`},
+		"unknown_oidc": {cfg: e.config(map[string]any{"assume_role_with_oidc": unknown}), want: `because "assume_role_with_oidc" is not known until apply`},
+		"nothing":      {cfg: map[string]any{}, want: `Missing region: The hss provider has no region, so it cannot read data. Set the provider argument "region" or the HW_REGION_NAME`},
 		"credentials_only": {cfg: map[string]any{"access_key": "a", "secret_key": "b"}, env: mapEnv{EnvSecurityToken: "x"},
 			want: `Missing region: The hss provider has no region`},
 	} {
@@ -459,5 +462,70 @@ func TestConfigureDefersWhatAReadNeeds(t *testing.T) {
 	d := p.configure(map[string]any{"access_key": "a"})
 	if !strings.Contains(d.String(), "region: Missing region") || !strings.Contains(d.String(), "Incomplete credentials") {
 		t.Fatalf("%s", d)
+	}
+}
+
+// assumeRoleList is assume_role blocks as the provider reads them.
+func assumeRoleList(t *testing.T, hops ...assumeRoleModel) types.List {
+	t.Helper()
+	l, d := types.ListValueFrom(context.Background(), types.ObjectType{AttrTypes: assumeRoleAttrTypes}, hops)
+	if d.HasError() {
+		t.Fatal(d)
+	}
+	return l
+}
+
+// oidcObject is an assume_role_with_oidc block as the provider reads it.
+func oidcObject(t *testing.T, o oidcModel) types.Object {
+	t.Helper()
+	v, d := types.ObjectValueFrom(context.Background(), oidcAttrTypes, o)
+	if d.HasError() {
+		t.Fatal(d)
+	}
+	return v
+}
+
+// A dynamic assume_role block whose for_each is not known at plan time is not a conversion
+// error: a read deferred to apply (depends_on a resource being created) works there, with the
+// provider configured again once the values are known.
+func TestAccUnknownProviderBlockDefersToApply(t *testing.T) {
+	plugins := buildProvider(t)
+	e := newEmu(t)
+	dir := t.TempDir()
+	config := requiredProviders + `
+resource "terraform_data" "agency" {
+  input = "none"
+}
+
+provider "hss" {
+  region    = "` + emulator.Region + `"
+  endpoints = { hss = "` + e.url + `", iam = "` + e.url + `", sts = "` + e.url + `" }
+  ` + authAKSK + `
+
+  dynamic "assume_role" {
+    for_each = [for a in [terraform_data.agency.output] : a if a != "none"]
+    content {
+      agency_name = assume_role.value
+      domain_name = "` + emulator.DomainName + `"
+    }
+  }
+}
+
+data "hss_image_basic_image" "test" {
+  image_id   = "111"
+  image_type = "cicd"
+  depends_on = [terraform_data.agency]
+}
+
+output "os" {
+  value = data.hss_image_basic_image.test.data_list[0].os_name
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := terraformRun(t, dir, plugins, nil, "apply", "-auto-approve", "-input=false", "-lock=false", "-no-color")
+	if !strings.Contains(out, `os = "Debian"`) {
+		t.Fatalf("apply:\n%s", out)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -47,36 +48,38 @@ type hssProvider struct {
 
 // hssProviderModel is the provider block.
 type hssProviderModel struct {
-	Region              types.String      `tfsdk:"region"`
-	ProjectID           types.String      `tfsdk:"project_id"`
-	ProjectName         types.String      `tfsdk:"project_name"`
-	TenantID            types.String      `tfsdk:"tenant_id"`
-	TenantName          types.String      `tfsdk:"tenant_name"`
-	EnterpriseProjectID types.String      `tfsdk:"enterprise_project_id"`
-	AccessKey           types.String      `tfsdk:"access_key"`
-	SecretKey           types.String      `tfsdk:"secret_key"`
-	SecurityToken       types.String      `tfsdk:"security_token"`
-	Token               types.String      `tfsdk:"token"`
-	UserName            types.String      `tfsdk:"user_name"`
-	UserID              types.String      `tfsdk:"user_id"`
-	Password            types.String      `tfsdk:"password"`
-	DomainName          types.String      `tfsdk:"domain_name"`
-	DomainID            types.String      `tfsdk:"domain_id"`
-	SharedConfigFile    types.String      `tfsdk:"shared_config_file"`
-	Profile             types.String      `tfsdk:"profile"`
-	AssumeRole          []assumeRoleModel `tfsdk:"assume_role"`
-	AssumeRoleWithOIDC  *oidcModel        `tfsdk:"assume_role_with_oidc"`
-	AuthURL             types.String      `tfsdk:"auth_url"`
-	Cloud               types.String      `tfsdk:"cloud"`
-	Endpoints           types.Map         `tfsdk:"endpoints"`
-	Insecure            types.Bool        `tfsdk:"insecure"`
-	CACertFile          types.String      `tfsdk:"cacert_file"`
-	Cert                types.String      `tfsdk:"cert"`
-	Key                 types.String      `tfsdk:"key"`
-	SigningAlgorithm    types.String      `tfsdk:"signing_algorithm"`
-	MaxRetries          types.Int64       `tfsdk:"max_retries"`
-	RateLimit           types.Float64     `tfsdk:"rate_limit"`
-	PageConcurrency     types.Int64       `tfsdk:"page_concurrency"`
+	Region              types.String `tfsdk:"region"`
+	ProjectID           types.String `tfsdk:"project_id"`
+	ProjectName         types.String `tfsdk:"project_name"`
+	TenantID            types.String `tfsdk:"tenant_id"`
+	TenantName          types.String `tfsdk:"tenant_name"`
+	EnterpriseProjectID types.String `tfsdk:"enterprise_project_id"`
+	AccessKey           types.String `tfsdk:"access_key"`
+	SecretKey           types.String `tfsdk:"secret_key"`
+	SecurityToken       types.String `tfsdk:"security_token"`
+	Token               types.String `tfsdk:"token"`
+	UserName            types.String `tfsdk:"user_name"`
+	UserID              types.String `tfsdk:"user_id"`
+	Password            types.String `tfsdk:"password"`
+	DomainName          types.String `tfsdk:"domain_name"`
+	DomainID            types.String `tfsdk:"domain_id"`
+	SharedConfigFile    types.String `tfsdk:"shared_config_file"`
+	Profile             types.String `tfsdk:"profile"`
+	// The blocks are read as values, not Go structs, so a dynamic block whose for_each is not
+	// known until apply reaches the provider as unknown instead of failing the conversion.
+	AssumeRole         types.List    `tfsdk:"assume_role"`
+	AssumeRoleWithOIDC types.Object  `tfsdk:"assume_role_with_oidc"`
+	AuthURL            types.String  `tfsdk:"auth_url"`
+	Cloud              types.String  `tfsdk:"cloud"`
+	Endpoints          types.Map     `tfsdk:"endpoints"`
+	Insecure           types.Bool    `tfsdk:"insecure"`
+	CACertFile         types.String  `tfsdk:"cacert_file"`
+	Cert               types.String  `tfsdk:"cert"`
+	Key                types.String  `tfsdk:"key"`
+	SigningAlgorithm   types.String  `tfsdk:"signing_algorithm"`
+	MaxRetries         types.Int64   `tfsdk:"max_retries"`
+	RateLimit          types.Float64 `tfsdk:"rate_limit"`
+	PageConcurrency    types.Int64   `tfsdk:"page_concurrency"`
 }
 
 // assumeRoleModel is one assume_role block, a hop of the chain.
@@ -87,6 +90,10 @@ type assumeRoleModel struct {
 	Duration   types.Int64  `tfsdk:"duration"`
 }
 
+var assumeRoleAttrTypes = map[string]attr.Type{
+	"agency_name": types.StringType, "domain_name": types.StringType, "domain_id": types.StringType, "duration": types.Int64Type,
+}
+
 // oidcModel is the assume_role_with_oidc block.
 type oidcModel struct {
 	IdpID       types.String `tfsdk:"idp_id"`
@@ -95,6 +102,11 @@ type oidcModel struct {
 	AgencyName  types.String `tfsdk:"agency_name"`
 	DomainID    types.String `tfsdk:"domain_id"`
 	Duration    types.Int64  `tfsdk:"duration"`
+}
+
+var oidcAttrTypes = map[string]attr.Type{
+	"idp_id": types.StringType, "id_token": types.StringType, "id_token_file": types.StringType,
+	"agency_name": types.StringType, "domain_id": types.StringType, "duration": types.Int64Type,
 }
 
 // providerData is what data sources receive: immutable after Configure.
