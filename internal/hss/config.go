@@ -331,6 +331,50 @@ func (c *Config) validate() error {
 	return nil
 }
 
+// KnownRegions are the HSS regions of the SDK's region table (services/hss/v5/region,
+// v0.1.207), for suggesting what a mistyped region name meant.
+var KnownRegions = []string{
+	"ae-ad-1", "af-south-1", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "cn-east-2", "cn-east-3",
+	"cn-east-4", "cn-east-5", "cn-north-1", "cn-north-11", "cn-north-12", "cn-north-2", "cn-north-4", "cn-north-9", "cn-south-1",
+	"cn-south-2", "cn-south-4", "cn-southwest-2", "cn-southwest-3", "eu-west-101", "la-north-2", "la-south-2", "me-east-1",
+	"my-kualalumpur-1", "na-mexico-1", "ru-moscow-1", "sa-brazil-1", "tr-west-1",
+}
+
+// nearestRegion is the known region closest to name, "" when none is close or name is one.
+func nearestRegion(name string) string {
+	best, dist := "", 4
+	for _, r := range KnownRegions {
+		if r == name {
+			return ""
+		}
+		if d := levenshtein.Distance(name, r, nil); d < dist {
+			best, dist = r, d
+		}
+	}
+	return best
+}
+
+// origin says which configuration made endpoint's host: an override, or a region's default.
+func (c *Config) origin(endpoint string) string {
+	for _, o := range []struct{ name, url string }{{"endpoints.hss", c.HSSEndpoint}, {"endpoints.iam", c.IAMEndpoint},
+		{"endpoints.sts", c.STSEndpoint}, {"auth_url", c.AuthURL}, {"endpoints.metadata", c.MetadataEndpoint}} {
+		if o.url != "" && hostOf(o.url) == hostOf(endpoint) {
+			return o.name
+		}
+	}
+	// Default hosts are <service>.<region>.<cloud>.
+	labels := strings.SplitN(hostOf(endpoint), ".", 3)
+	if len(labels) == 3 {
+		region := labels[1]
+		msg := fmt.Sprintf("region %q (with cloud %q)", region, labels[2])
+		if near := nearestRegion(region); near != "" {
+			msg += fmt.Sprintf("; did you mean %q?", near)
+		}
+		return msg
+	}
+	return "the configuration"
+}
+
 // EuropeCloud is the domain suffix of the eu-west-1xx regions, as the Huawei Cloud provider
 // has it.
 const EuropeCloud = "myhuaweicloud.eu"

@@ -131,6 +131,20 @@ func (e *RetryError) Error() string {
 
 func (e *RetryError) Unwrap() error { return e.Err }
 
+// UnresolvedHostError is a host name that does not resolve (NXDOMAIN): no retry can fix it, so
+// none is made, and the error says which configuration made the host.
+type UnresolvedHostError struct {
+	Operation string
+	Host      string
+	// Origin names the argument the host comes from, e.g. `region "cn-north4" ...; did you
+	// mean "cn-north-4"?` or "endpoints.hss".
+	Origin string
+}
+
+func (e *UnresolvedHostError) Error() string {
+	return fmt.Sprintf("%s: the host %s does not resolve (no such host); it is made from %s", e.Operation, e.Host, e.Origin)
+}
+
 // AttemptTimeoutError is one HTTP exchange that got no complete answer within the
 // client's per-attempt limit. It is retried like a broken connection.
 type AttemptTimeoutError struct {
@@ -228,9 +242,12 @@ func Service(err error) string {
 	var me *MetadataError
 	var ie *InterruptedError
 	var te *AttemptTimeoutError
+	var ue *UnresolvedHostError
 	switch {
 	case errors.As(err, &ae):
 		op = ae.Operation
+	case errors.As(err, &ue):
+		op = ue.Operation
 	case errors.As(err, &de):
 		op = de.Operation
 	case errors.As(err, &se):

@@ -19,3 +19,16 @@ func SetClock(c *Client, now func() time.Time) {
 	c.now = now
 	c.gate.now = now
 }
+
+// DefaultEndpoint is the URL the client builds for service in region, cloud empty for the
+// default.
+func DefaultEndpoint(service, region, cloud string) string {
+	c := Config{Cloud: cloud}
+	switch service {
+	case "sts":
+		return c.stsEndpoint(region)
+	case "iam":
+		return c.iamEndpoint(region)
+	}
+	return c.hssEndpoint(region)
+}

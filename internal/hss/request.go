@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -175,6 +176,11 @@ func (c *Client) call(ctx context.Context, op operation) (any, exchange, int, er
 			// knows which of these another attempt cannot fix (certificates, bad URLs).
 			retry, _ = retryablehttp.ErrorPropagatedRetryPolicy(ctx, nil, err)
 			charged = retry && reach != refused
+			var dnsErr *net.DNSError
+			if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+				// A name that does not exist will not exist on the next attempt either.
+				return nil, last, sent, &UnresolvedHostError{Operation: op.name, Host: serverText(hostOf(op.endpoint), 253), Origin: c.cfg.origin(op.endpoint)}
+			}
 		}
 		// A refused connection waits at the host gate instead of counting against max_retries.
 		waitForHost := gated && reach == refused

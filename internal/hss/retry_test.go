@@ -3,11 +3,14 @@ package hss_test
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
+
+	hssregion "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5/region"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
@@ -237,5 +240,62 @@ func TestRetryAfterIsClamped(t *testing.T) {
 	// The cap holds even above a floor configured past it.
 	if got := hss.RetryAfterWait("3", now, 2*time.Minute); got != 60*time.Second {
 		t.Errorf("Retry-After 3 with a 2m floor: wait %s, want 1m0s", got)
+	}
+}
+
+// dnsFailure answers every request as a resolver does for a name that does not exist.
+type dnsFailure struct{ attempts int }
+
+func (d *dnsFailure) RoundTrip(r *http.Request) (*http.Response, error) {
+	d.attempts++
+	return nil, &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: r.URL.Hostname(), IsNotFound: true}}
+}
+
+// A host that does not resolve is not retried, and the error says what made the host: a
+// mistyped region with the region it probably meant, or the endpoint override.
+func TestUnresolvedHostIsNotRetried(t *testing.T) {
+	for name, c := range map[string]struct {
+		cfg  hss.Config
+		want string
+	}{
+		"region typo": {hss.Config{Region: "cn-north4", ProjectID: emulator.ProjectID},
+			`GET /v5/{project_id}/image/{image_id}/basic-image: the host hss.cn-north4.myhuaweicloud.com does not resolve (no such host); it is made from region "cn-north4" (with cloud "myhuaweicloud.com"); did you mean "cn-north-4"?`},
+		"unknown region": {hss.Config{Region: "xx-nowhere-9", ProjectID: emulator.ProjectID}, `made from region "xx-nowhere-9" (with cloud "myhuaweicloud.com")`},
+		"IAM of a typo":  {hss.Config{Region: "ap-southeast-l"}, `GET /v3/projects: the host iam.ap-southeast-l.myhuaweicloud.com does not resolve (no such host); it is made from region "ap-southeast-l" (with cloud "myhuaweicloud.com"); did you mean "ap-southeast-1"?`},
+		"endpoint":       {hss.Config{Region: "cn-north-4", ProjectID: emulator.ProjectID, HSSEndpoint: "https://hss.internal.example:8443"}, `the host hss.internal.example:8443 does not resolve (no such host); it is made from endpoints.hss`},
+	} {
+		tr := &dnsFailure{}
+		c.cfg.Credentials, c.cfg.Transport, c.cfg.MaxRetries = aksk(), tr, hss.DefaultMaxRetries
+		client, err := hss.New(c.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = client.ListBasicImages(context.Background(), cicd111)
+		var ue *hss.UnresolvedHostError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), c.want) || tr.attempts != 1 {
+			t.Errorf("%s: %d attempts, err %v", name, tr.attempts, err)
+		}
+		if !strings.Contains(c.want, "did you mean") && strings.Contains(err.Error(), "did you mean") {
+			t.Errorf("%s: a suggestion without a near region: %v", name, err)
+		}
+	}
+	if got := hss.Service(&hss.UnresolvedHostError{Operation: "GET /v3/projects"}); got != hss.ServiceIAM {
+		t.Errorf("service %q", got)
+	}
+}
+
+// The regions suggested are the SDK's own HSS regions, at the endpoints the client builds.
+func TestKnownRegionsAreTheSDKs(t *testing.T) {
+	for _, r := range hss.KnownRegions {
+		reg, err := hssregion.SafeValueOf(r)
+		if err != nil || reg == nil || len(reg.Endpoints) == 0 {
+			t.Fatalf("%s is not in the SDK's table: %v", r, err)
+		}
+		if want := hss.DefaultEndpoint("hss", r, ""); reg.Endpoints[0] != want {
+			t.Errorf("%s: the SDK says %s, the client builds %s", r, reg.Endpoints[0], want)
+		}
+	}
+	if _, err := hssregion.SafeValueOf("cn-north4"); err == nil {
+		t.Fatal("the SDK knows cn-north4")
 	}
 }

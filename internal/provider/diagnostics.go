@@ -47,6 +47,7 @@ func (f readFailure) diagnostic(err error) diag.Diagnostic {
 	var re *hss.RetryError
 	var me *hss.MetadataError
 	var ue *hss.UnreachableError
+	var he *hss.UnresolvedHostError
 	attempts := 1
 	if errors.As(err, &re) {
 		attempts = re.Attempts
@@ -84,6 +85,9 @@ func (f readFailure) diagnostic(err error) diag.Diagnostic {
 		fmt.Fprintf(&b, "The read was cancelled while %s was in flight (attempt %d).", ie.InFlight, ie.Attempts)
 	case errors.As(err, &ue):
 		fmt.Fprintf(&b, "%s.\n\nCheck that the endpoint is right and up; the read was not sent again.", ue)
+	case errors.As(err, &he):
+		fmt.Fprintf(&b, "%s.\n\nNot retried: a name that does not exist will not on the next attempt either. Check that argument, "+
+			"or, for a private deployment, endpoints and the machine's DNS.", he)
 	case errors.As(err, &te):
 		fmt.Fprintf(&b, "%s, on each of %d attempt(s). This is the provider's limit for one request; the read's own timeout "+
 			"(timeouts.read = %s) had not passed.\n\nCheck connectivity to the endpoint, a proxy in between, or raise max_retries.", te, attempts, timeout)
@@ -96,8 +100,8 @@ func (f readFailure) diagnostic(err error) diag.Diagnostic {
 		switch {
 		case re != nil && re.Paused:
 			fmt.Fprintf(&b, "\n\nNot retried: retries are paused because the service kept failing (the request was sent %d time(s)). "+
-				"Every read of this run shares one retry budget, so an outage gets about 100 retries from the whole plan rather than "+
-				"max_retries from each read; it refills as requests succeed.", re.Attempts)
+				"Every read of this run shares each host's retries, so an outage gets a few dozen retries from the whole plan rather than "+
+				"max_retries from each read; retrying resumes as requests succeed again.", re.Attempts)
 		case re != nil:
 			fmt.Fprintf(&b, "\n\nThe request was tried %d times, as many as max_retries allows.", re.Attempts)
 		}

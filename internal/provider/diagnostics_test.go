@@ -41,7 +41,7 @@ func TestReadErrorNamesTheRealCause(t *testing.T) {
 		"retries paused": {
 			err: &hss.RetryError{Attempts: 1, Paused: true, Err: &hss.APIError{Operation: hss.OpListBasicImages, StatusCode: 500, ErrorCode: "HSS.0500"}},
 			want: []string{"failed with HTTP status 500", "error_code: HSS.0500", "Not retried: retries are paused because the service kept failing",
-				"shares one retry budget"},
+				"shares each host's retries"},
 			notWants: []string{"The request was tried"},
 		},
 		"host refusing connections": {
@@ -53,6 +53,12 @@ func TestReadErrorNamesTheRealCause(t *testing.T) {
 		"host outlasted other reads": {
 			err:  &hss.UnreachableError{Host: "hss.example:443", For: 6 * time.Minute, Attempts: 41, Outlasted: true, Err: errors.New("connect: connection refused")},
 			want: []string{"hss.example:443 has refused connections for 6m0s", "other reads already waited their whole timeout for it", "was not sent again"},
+		},
+		"host that does not resolve": {
+			err: &hss.UnresolvedHostError{Operation: hss.OpListBasicImages, Host: "hss.cn-north4.myhuaweicloud.com",
+				Origin: `region "cn-north4" (with cloud "myhuaweicloud.com"); did you mean "cn-north-4"?`},
+			want: []string{`the host hss.cn-north4.myhuaweicloud.com does not resolve (no such host); it is made from region "cn-north4"`,
+				`did you mean "cn-north-4"?`, "Not retried"},
 		},
 		"echoed token": {
 			err:      &hss.APIError{Operation: hss.OpListBasicImages, StatusCode: 400, ErrorMsg: "got X-Auth-Token: MIIsecretvalue123"},
