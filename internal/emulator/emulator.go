@@ -45,6 +45,8 @@ type Emulator struct {
 	log            []Request
 	faults         []Fault
 	conns          int
+	// openConns and maxOpenConns count connections open now and at most at once.
+	openConns, maxOpenConns int
 	// inFlight and maxInFlight count HSS requests being served at once.
 	inFlight, maxInFlight int
 	// limit, when set, throttles HSS requests per caller like the API gateway does.
@@ -207,7 +209,7 @@ func (e *Emulator) Count(kind Kind) int {
 func (e *Emulator) Reset() {
 	e.mu.Lock()
 	e.log = nil
-	e.conns, e.maxInFlight = 0, 0
+	e.conns, e.maxInFlight, e.maxOpenConns = 0, 0, e.openConns
 	e.mu.Unlock()
 }
 
@@ -259,13 +261,27 @@ func (e *Emulator) allow(caller string) bool {
 	return b.AllowN(e.now(), 1)
 }
 
-// ConnState is an http.Server ConnState hook that counts the connections clients open.
+// ConnState is an http.Server ConnState hook that counts the connections clients open, and
+// how many are open at once.
 func (e *Emulator) ConnState(_ net.Conn, s http.ConnState) {
-	if s == http.StateNew {
-		e.mu.Lock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	switch s {
+	case http.StateNew:
 		e.conns++
-		e.mu.Unlock()
+		e.openConns++
+		e.maxOpenConns = max(e.maxOpenConns, e.openConns)
+	case http.StateClosed, http.StateHijacked:
+		e.openConns--
 	}
+}
+
+// MaxOpenConnections is the most connections open at the same moment (with ConnState
+// installed).
+func (e *Emulator) MaxOpenConnections() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.maxOpenConns
 }
 
 // Connections is how many connections were opened (with ConnState installed).

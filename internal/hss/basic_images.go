@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"unsafe"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
 	hssv5 "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5"
@@ -87,7 +88,9 @@ var basicImages = &listOp[BasicImageQuery, BasicImage]{
 		}
 		return resp.TotalNum, items, ""
 	},
-	size: func(b BasicImage) int { return len(b.OSName) + len(b.OSVersion) + len(b.LayerDigest) + 3*16 },
+	size: func(b BasicImage) int {
+		return int(unsafe.Sizeof(b)) + heapString(b.OSName) + heapString(b.OSVersion) + heapString(b.LayerDigest)
+	},
 }
 
 func (q BasicImageQuery) region() string { return q.Region }

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 )
@@ -103,29 +105,72 @@ func BenchmarkThrottled200Reads(b *testing.B) {
 	}
 }
 
-// BenchmarkResultMemory is one read of 20,000 entries kept in memory: what the client counts
-// against MaxReadBytes and the result cache, and what the Go heap holds for it.
+// BenchmarkResultMemory is ten parallel reads of 20,000 entries each kept in memory: what the
+// client counts against MaxReadBytes and the result cache, and what the Go heap holds for them.
 func BenchmarkResultMemory(b *testing.B) {
 	_, url := newServer(b)
-	c, err := hss.New(hss.Config{Region: emulator.Region, ProjectID: emulator.ProjectID, HSSEndpoint: url, Credentials: aksk(), ResultCacheBytes: -1})
-	if err != nil {
-		b.Fatal(err)
-	}
 	var counted, heap float64
 	for b.Loop() {
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		res, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: "synthetic-20000", ImageType: "cicd"})
-		if err != nil {
-			b.Fatal(err)
-		}
-		runtime.GC()
-		runtime.ReadMemStats(&after)
-		counted += float64(res.Bytes)
-		heap += float64(after.HeapAlloc) - float64(before.HeapAlloc)
-		runtime.KeepAlive(res)
+		c, h := resultMemory(b, url, 10, 20000)
+		counted += float64(c)
+		heap += float64(h)
 	}
 	b.ReportMetric(counted/float64(b.N)/1e6, "counted-MB")
 	b.ReportMetric(heap/float64(b.N)/1e6, "heap-MB")
+	b.ReportMetric(heap/counted, "heap/counted")
+}
+
+// resultMemory reads reads distinct results of entries entries each, in parallel, and returns
+// what they count and what they hold on the heap after a collection: the heap with the results
+// alive less the heap once they are dropped. The emulator's own entries are made beforehand.
+func resultMemory(tb testing.TB, url string, reads, entries int) (counted, held int) {
+	tb.Helper()
+	cfg := hss.Config{Region: emulator.Region, ProjectID: emulator.ProjectID, HSSEndpoint: url, Credentials: aksk(), ResultCacheBytes: -1}
+	c, err := hss.New(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	query := func(i int) hss.BasicImageQuery {
+		return hss.BasicImageQuery{ImageID: fmt.Sprintf("synthetic-%d", entries+i), ImageType: "cicd"}
+	}
+	for i := range reads {
+		if _, err := c.ListBasicImages(context.Background(), query(i)); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	res := make([]*hss.Result[hss.BasicImage], reads)
+	var g errgroup.Group
+	for i := range reads {
+		g.Go(func() (err error) {
+			res[i], err = c.ListBasicImages(context.Background(), query(i))
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		tb.Fatal(err)
+	}
+	var with, without runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&with)
+	for _, r := range res {
+		counted += r.Bytes
+	}
+	res = nil
+	runtime.GC()
+	runtime.ReadMemStats(&without)
+	runtime.KeepAlive(c)
+	return counted, int(with.HeapAlloc) - int(without.HeapAlloc)
+}
+
+// What a read counts against its bound and the result cache is what the heap holds, within
+// 0.8 to 1.3 times (the race detector's allocations are larger): the bounds in bytes are
+// bounds on memory.
+func TestMemoryCountMatchesHeap(t *testing.T) {
+	_, url := newServer(t)
+	counted, held := resultMemory(t, url, 4, 20000)
+	ratio := float64(held) / float64(counted)
+	t.Logf("counted %d bytes, held %d: %.3f", counted, held, ratio)
+	if ratio < 0.8 || ratio > 1.3 {
+		t.Fatalf("counted %d bytes, the heap holds %d: %.2f times", counted, held, ratio)
+	}
 }

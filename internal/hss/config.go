@@ -29,8 +29,8 @@ const (
 	// DefaultResultCacheBytes bounds the results kept for identical queries later in the same
 	// run, counted as the entries' bytes (see MaxReadBytes).
 	DefaultResultCacheBytes = 64 << 20
-	// DefaultMaxReadBytes bounds one read's entries, counted as their strings' bytes plus 16
-	// bytes for each string: a server cannot make a read hold more, whatever its pages say.
+	// DefaultMaxReadBytes bounds one read's entries, counted as the heap holds them (see
+	// memsize.go): a server cannot make a read hold more, whatever its pages say.
 	DefaultMaxReadBytes = 64 << 20
 	// DefaultMaxPages caps one read at 1,000 pages (200,000 entries) whatever total_num claims.
 	DefaultMaxPages = 1000
@@ -63,6 +63,9 @@ const (
 
 	// DefaultAttemptTimeout bounds one HTTP exchange; the caller's context bounds the whole read.
 	DefaultAttemptTimeout = 60 * time.Second
+	// DefaultResponseHeaderTimeout bounds the wait for a response's headers once the request
+	// is sent, so a server that trickles them cannot hold a connection for the whole attempt.
+	DefaultResponseHeaderTimeout = 30 * time.Second
 
 	// tokenMargin is how long before its expiry an issued token is replaced.
 	tokenMargin = 5 * time.Minute
@@ -275,7 +278,9 @@ type Config struct {
 	RetryBudget int
 	// AttemptTimeout bounds one HTTP exchange (DefaultAttemptTimeout when zero).
 	AttemptTimeout time.Duration
-	UserAgent      string
+	// ResponseHeaderTimeout bounds the wait for headers (DefaultResponseHeaderTimeout when zero).
+	ResponseHeaderTimeout time.Duration
+	UserAgent             string
 	// MaxPages caps the pages one read may fetch (DefaultMaxPages when zero).
 	MaxPages int
 	// ListAttempts is how often a list that changed while being read is read again from the

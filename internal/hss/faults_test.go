@@ -140,14 +140,15 @@ func TestPaginationGuards(t *testing.T) {
 // as they arrive, and one response body is capped.
 func TestReadMemoryIsBounded(t *testing.T) {
 	emu, url := newServer(t)
-	// 450 entries of 127 bytes each: the third page passes 50,000 bytes.
+	// 450 entries of 144 bytes each (a 48-byte struct, and strings in allocations of 8, 8 and
+	// 80 bytes): the second page passes 50,000 bytes.
 	c := newClient(t, url, aksk(), fastRetries(0), func(c *hss.Config) { c.MaxReadBytes = 50_000; c.PageConcurrency = 1 })
 	_, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: emulator.ManyImageID, ImageType: "cicd"})
-	if !errors.Is(err, hss.ErrTooLarge) || !strings.Contains(err.Error(), "page 2 (offset 200) hold 50800 bytes, more than the 50000") {
+	if !errors.Is(err, hss.ErrTooLarge) || !strings.Contains(err.Error(), "page 2 (offset 200) hold 57600 bytes, more than the 50000") {
 		t.Fatalf("err %v", err)
 	}
 	res, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: "synthetic-300", ImageType: "cicd"})
-	if err != nil || res.Bytes != 300*127 {
+	if err != nil || res.Bytes != 300*144 {
 		t.Fatalf("err %v, %d bytes", err, res.Bytes)
 	}
 	emu.AddFault(emulator.Fault{Body: `{"total_num":1,"data_list":[{"os_name":"` + strings.Repeat("x", 4<<20) + `"}]}`})
@@ -227,5 +228,23 @@ func TestPageCapIsExact(t *testing.T) {
 		case !wantErr && (err != nil || len(res.Items) != total || res.Requests != maxPages):
 			t.Fatalf("total %d: err %v", total, err)
 		}
+	}
+}
+
+// A server that sends no headers is given up on after the header timeout, not held for the
+// whole attempt's minute.
+func TestResponseHeaderTimeout(t *testing.T) {
+	emu, url := newServer(t)
+	hold := make(chan struct{})
+	t.Cleanup(func() { close(hold) })
+	emu.AddFault(emulator.Fault{Hold: hold})
+	c := newClient(t, url, aksk(), fastRetries(0), func(c *hss.Config) {
+		c.ProjectID, c.AttemptTimeout, c.ResponseHeaderTimeout = emulator.ProjectID, time.Hour, 50*time.Millisecond
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err := c.ListBasicImages(ctx, cicd111)
+	if err == nil || !strings.Contains(err.Error(), "timeout awaiting response headers") || ctx.Err() != nil {
+		t.Fatalf("err %v", err)
 	}
 }
