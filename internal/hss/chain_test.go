@@ -153,6 +153,25 @@ func TestTokenBeforeAnIAMv5Hop(t *testing.T) {
 		"hss by temp2 +st")
 }
 
+// The emulator grants an IAM v5 hop signed with temporary keys an hour at most, as the service
+// does; the provider refuses such a configuration before it gets there.
+func TestIAMv5RefusesLongHopsOnTemporaryKeys(t *testing.T) {
+	emu, url := newServer(t)
+	tok := emu.IssueToken(emulator.UserName, emulator.ProjectID, time.Hour)
+	long := workloadHop
+	long.Duration = 2 * time.Hour
+	_, err := newClient(t, url, chain(hss.Credentials{Method: hss.AuthToken, Token: tok}, long)).ListBasicImages(context.Background(), cicd111)
+	var apiErr *hss.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || !strings.Contains(err.Error(), "duration_seconds must be from 900 to 3600") {
+		t.Fatalf("error %v", err)
+	}
+	// The same duration on the account's own keys is granted.
+	emu.Reset()
+	if _, err := newClient(t, url, chain(aksk(), long)).ListBasicImages(context.Background(), cicd111); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // An OIDC identity with an agency: the ID token becomes a federated token, that the federated
 // user's keys, and those assume the agency through IAM v5 (its domain_id is required), as the
 // Huawei Cloud provider does.

@@ -360,12 +360,16 @@ func (r *resolver) tuning(m hssProviderModel, cfg *hss.Config) {
 	}
 }
 
-// Bounds of the temporary credentials' lifetime IAM grants, in seconds; IAM v5 grants at
-// most maxV5Duration.
+// Bounds of the temporary credentials' lifetime IAM grants, in seconds. IAM v5 grants at most
+// maxV5Duration, and at most maxV5TemporaryDuration to a request signed with temporary keys
+// (one that carries X-Security-Token): services/sts/v1/model/model_assume_agency_req_body.go.
 const (
-	minDurationSeconds = 900
-	maxDurationSeconds = 86400
-	maxV5Duration      = 12 * time.Hour
+	minDurationSeconds     = 900
+	maxDurationSeconds     = 86400
+	maxV5Duration          = 12 * time.Hour
+	maxV5TemporaryDuration = time.Hour
+	// IAM v5 takes the agency name as the session name, of 2 to 128 characters.
+	minV5SessionName, maxV5SessionName = 2, 128
 )
 
 // credential methods in order of precedence: the Huawei Cloud provider's (its config
@@ -591,11 +595,94 @@ func (r *resolver) credentials(m hssProviderModel, cfg *hss.Config) hss.Credenti
 			agencies = []hss.AssumeRole{{AgencyName: p.AgencyName, DomainName: p.AgencyDomainName, DomainID: p.AgencyDomainID}}
 		}
 	}
-	if chain := r.assumeRoles(m.AssumeRole); len(chain) > 0 {
-		agencies = chain
+	args := []hopArg{{"profile", path.Empty()}}
+	if chain, chainArgs := r.assumeRoles(m.AssumeRole); len(chain) > 0 {
+		agencies, args = chain, chainArgs
 	}
 	cr.AssumeRoles = agencies
+	r.checkV5Hops(cr, args)
 	return cr
+}
+
+// checkV5Hops refuses, before any request, an IAM v5 hop (an agency named with its domain ID)
+// that the service would refuse: a session name (the agency name) outside 2 to 128 characters,
+// or a duration beyond what it grants to the keys that sign the hop. Those are temporary, and
+// limited to an hour, unless the hop is the first of the chain on top of AK/SK without a
+// security token: every later hop, and one on top of OIDC, the ECS metadata service, a pod
+// identity, a token or a password, is signed with keys obtained before it.
+func (r *resolver) checkV5Hops(cr hss.Credentials, args []hopArg) {
+	type hop struct {
+		hss.AssumeRole
+		hopArg
+	}
+	var hops []hop
+	if cr.Method == hss.AuthOIDC && cr.OIDC.AgencyName != "" {
+		hops = append(hops, hop{hss.AssumeRole{AgencyName: cr.OIDC.AgencyName, DomainID: cr.OIDC.DomainID, Duration: cr.OIDC.Duration},
+			hopArg{"assume_role_with_oidc", path.Root("assume_role_with_oidc")}})
+	}
+	for i, ar := range cr.AssumeRoles {
+		hops = append(hops, hop{ar, args[i]})
+	}
+	permanent := cr.Method == hss.AuthAKSK && cr.SecurityToken == ""
+	for i, h := range hops {
+		if h.DomainID == "" {
+			continue
+		}
+		where := fmt.Sprintf("Agency %q (hop %d of %d in the chain, %s) is assumed through IAM v5, as it is named with domain_id", h.AgencyName, i+1, len(hops), h.name)
+		at, durationName := h.at, h.name+".duration"
+		if n := len(h.AgencyName); n < minV5SessionName || n > maxV5SessionName {
+			r.hopError(at.AtName("agency_name"), "Invalid agency name",
+				fmt.Sprintf("%s, which takes the agency name as the session name: it must be %d to %d characters, and %q is %d.",
+					where, minV5SessionName, maxV5SessionName, h.AgencyName, n))
+		}
+		limit, signed := maxV5Duration, "keys"
+		if i > 0 || !permanent {
+			limit, signed = maxV5TemporaryDuration, "temporary keys (sent with a security token)"
+			if i > 0 {
+				signed += " that the hop before it obtained"
+			} else {
+				signed += " that the " + methodName(cr.Method) + " gives"
+			}
+		}
+		if h.Duration > limit {
+			r.hopError(at.AtName("duration"), "Invalid assume_role duration",
+				fmt.Sprintf("%s and signed with %s; IAM v5 grants those at most %d seconds, and %s is %d. Lower it, or leave it unset for an hour.",
+					where, signed, int(limit.Seconds()), r.describe(durationName), int(h.Duration.Seconds())))
+		}
+	}
+}
+
+// hopArg names where a hop is configured: a block (at), or the environment or a profile
+// (at is empty).
+type hopArg struct {
+	name string
+	at   path.Path
+}
+
+// hopError reports against at, or against the provider when the hop has no block of its own.
+func (r *resolver) hopError(at path.Path, summary, detail string) {
+	if len(at.Steps()) <= 1 {
+		r.diags.AddError(summary, detail)
+		return
+	}
+	r.diags.AddAttributeError(at, summary, detail)
+}
+
+// methodName names a base method in a sentence.
+func methodName(m hss.AuthMethod) string {
+	switch m {
+	case hss.AuthOIDC:
+		return "OIDC exchange"
+	case hss.AuthMetadata:
+		return "ECS metadata service"
+	case hss.AuthPodIdentity:
+		return "CCE pod identity"
+	case hss.AuthToken:
+		return "token"
+	case hss.AuthPassword:
+		return "password"
+	}
+	return "security_token with AK/SK"
 }
 
 // oidcBlock is the assume_role_with_oidc block, nil when it is absent or not known yet.
@@ -613,37 +700,39 @@ func (r *resolver) oidcBlock(v types.Object) *oidcModel {
 
 // assumeRoles is the chain of agencies: the assume_role blocks in order, or, with none written,
 // the one the HW_ASSUME_ROLE_* variables describe.
-func (r *resolver) assumeRoles(list types.List) []hss.AssumeRole {
+func (r *resolver) assumeRoles(list types.List) ([]hss.AssumeRole, []hopArg) {
 	if !r.known("assume_role", list) {
-		return nil
+		return nil, nil
 	}
 	var blocks []assumeRoleModel
 	for i, e := range list.Elements() {
 		if e.IsUnknown() {
 			r.known(fmt.Sprintf("assume_role[%d]", i), e)
-			return nil
+			return nil, nil
 		}
 	}
 	if !list.IsNull() {
 		if d := list.ElementsAs(r.ctx, &blocks, false); d.HasError() {
 			r.diags.Append(d...)
-			return nil
+			return nil, nil
 		}
 	}
 	if len(blocks) == 0 {
 		null := assumeRoleModel{AgencyName: types.StringNull(), DomainName: types.StringNull(), DomainID: types.StringNull(), Duration: types.Int64Null()}
 		if ar, ok := r.assumeRole(path.Root("assume_role"), "assume_role", null); ok {
-			return []hss.AssumeRole{ar}
+			return []hss.AssumeRole{ar}, []hopArg{{"assume_role", path.Empty()}}
 		}
-		return nil
+		return nil, nil
 	}
 	var chain []hss.AssumeRole
+	var args []hopArg
 	for i, b := range blocks {
-		if ar, ok := r.assumeRole(path.Root("assume_role").AtListIndex(i), fmt.Sprintf("assume_role[%d]", i), b); ok {
-			chain = append(chain, ar)
+		name, at := fmt.Sprintf("assume_role[%d]", i), path.Root("assume_role").AtListIndex(i)
+		if ar, ok := r.assumeRole(at, name, b); ok {
+			chain, args = append(chain, ar), append(args, hopArg{name, at})
 		}
 	}
-	return chain
+	return chain, args
 }
 
 // assumeRole reads one hop: from a block, whose arguments never fall back to the environment
@@ -674,9 +763,6 @@ func (r *resolver) assumeRole(at path.Path, name string, b assumeRoleModel) (hss
 	case ar.AgencyName != "" && ar.DomainName == "" && ar.DomainID == "":
 		r.diags.AddAttributeError(at, "Incomplete assume_role",
 			fmt.Sprintf("Assuming agency %q needs the domain that owns it: domain_name (%s) or domain_id (%s).", ar.AgencyName, EnvAssumeRoleDomain, EnvAssumeRoleDomainID))
-	case ar.DomainID != "" && ar.Duration > maxV5Duration:
-		r.diags.AddAttributeError(at.AtName("duration"), "Invalid assume_role duration",
-			fmt.Sprintf("Agency %q is assumed through IAM v5 (it is named with domain_id), which grants at most %d seconds.", ar.AgencyName, int(maxV5Duration.Seconds())))
 	case ar.AgencyName != "":
 		return ar, true
 	}

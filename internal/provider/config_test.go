@@ -529,3 +529,109 @@ output "os" {
 		t.Fatalf("apply:\n%s", out)
 	}
 }
+
+// IAM v5 grants an hour at most to a hop signed with temporary keys, and takes the agency name
+// as a session name of 2 to 128 characters: refused before any request, naming the hop.
+func TestV5HopLimits(t *testing.T) {
+	hop := func(agency, domainID string, duration int64) assumeRoleModel {
+		h := assumeRoleModel{AgencyName: types.StringValue(agency), DomainName: types.StringNull(), DomainID: types.StringValue(domainID), Duration: types.Int64Null()}
+		if domainID == "" {
+			h.DomainID, h.DomainName = types.StringNull(), types.StringValue("other-account")
+		}
+		if duration > 0 {
+			h.Duration = types.Int64Value(duration)
+		}
+		return h
+	}
+	oidc := func(agency string, duration int64) types.Object {
+		o := oidcModel{IdpID: types.StringValue("idp"), IDToken: types.StringValue("jwt"), IDTokenFile: types.StringNull(),
+			AgencyName: types.StringNull(), DomainID: types.StringValue("d-1"), Duration: types.Int64Null()}
+		if agency != "" {
+			o.AgencyName = types.StringValue(agency)
+		}
+		if duration > 0 {
+			o.Duration = types.Int64Value(duration)
+		}
+		return oidcObject(t, o)
+	}
+	aksk := func(m *hssProviderModel) { m.AccessKey, m.SecretKey = types.StringValue("AK"), types.StringValue("SK") }
+	cases := map[string]struct {
+		set  func(*hssProviderModel)
+		env  mapEnv
+		want string // "" when accepted
+		path string
+	}{
+		"first hop on AK/SK, 12 h": {set: func(m *hssProviderModel) { aksk(m); m.AssumeRole = assumeRoleList(t, hop("ops", "d-2", 43200)) }},
+		"first hop on AK/SK, over 12 h": {set: func(m *hssProviderModel) { aksk(m); m.AssumeRole = assumeRoleList(t, hop("ops", "d-2", 43201)) },
+			want: "IAM v5 grants those at most 43200 seconds, and assume_role[0].duration is 43201", path: "assume_role[0].duration"},
+		"second hop, 1 h": {set: func(m *hssProviderModel) {
+			aksk(m)
+			m.AssumeRole = assumeRoleList(t, hop("ops", "d-2", 43200), hop("app", "d-3", 3600))
+		}},
+		"second hop, over 1 h": {set: func(m *hssProviderModel) {
+			aksk(m)
+			m.AssumeRole = assumeRoleList(t, hop("ops", "d-2", 0), hop("app", "d-3", 3601))
+		}, want: `Agency "app" (hop 2 of 2 in the chain, assume_role[1]) is assumed through IAM v5, as it is named with domain_id and signed with temporary keys (sent with a security token) that the hop before it obtained; IAM v5 grants those at most 3600 seconds, and assume_role[1].duration is 3601`,
+			path: "assume_role[1].duration"},
+		"second hop through IAM v3 first": {set: func(m *hssProviderModel) {
+			aksk(m)
+			m.AssumeRole = assumeRoleList(t, hop("ops", "", 86400), hop("app", "d-3", 7200))
+		}, want: "at most 3600 seconds", path: "assume_role[1].duration"},
+		"a hop through IAM v3 is not limited": {set: func(m *hssProviderModel) {
+			aksk(m)
+			m.AssumeRole = assumeRoleList(t, hop("ops", "d-2", 0), hop("app", "", 86400))
+		}},
+		"AK/SK with a security token": {set: func(m *hssProviderModel) {
+			aksk(m)
+			m.SecurityToken = types.StringValue("ST")
+			m.AssumeRole = assumeRoleList(t, hop("ops", "d-2", 7200))
+		}, want: "temporary keys (sent with a security token) that the security_token with AK/SK gives", path: "assume_role[0].duration"},
+		"token": {set: func(m *hssProviderModel) {
+			m.Token = types.StringValue("MIItok")
+			m.AssumeRole = assumeRoleList(t, hop("ops", "d-2", 3601))
+		}, want: "that the token gives", path: "assume_role[0].duration"},
+		"password": {set: func(m *hssProviderModel) {
+			m.UserID, m.Password = types.StringValue("u-1"), types.StringValue("p")
+			m.AssumeRole = assumeRoleList(t, hop("ops", "d-2", 3601))
+		}, want: "that the password gives", path: "assume_role[0].duration"},
+		"ECS metadata": {set: func(m *hssProviderModel) { m.AssumeRole = assumeRoleList(t, hop("ops", "d-2", 3601)) }, want: "that the ECS metadata service gives", path: "assume_role[0].duration"},
+		"pod identity": {env: mapEnv{EnvPodIdentityURI: "http://169.254.170.2/v1/credentials", EnvPodIdentityTokenFile: "/run/token"},
+			set: func(m *hssProviderModel) { m.AssumeRole = assumeRoleList(t, hop("ops", "d-2", 3601)) }, want: "that the CCE pod identity gives", path: "assume_role[0].duration"},
+		"OIDC agency over 1 h": {set: func(m *hssProviderModel) { m.AssumeRoleWithOIDC = oidc("ci", 7200) },
+			want: "hop 1 of 1 in the chain, assume_role_with_oidc", path: "assume_role_with_oidc.duration"},
+		"OIDC without an agency, 24 h": {set: func(m *hssProviderModel) { m.AssumeRoleWithOIDC = oidc("", 86400) }},
+		"OIDC agency then a hop at its default": {set: func(m *hssProviderModel) {
+			m.AssumeRoleWithOIDC = oidc("ci", 3600)
+			m.AssumeRole = assumeRoleList(t, hop("app", "d-3", 0))
+		}},
+		"environment hop": {set: func(*hssProviderModel) {}, env: mapEnv{EnvAccessKey: "AK", EnvSecretKey: "SK", EnvSecurityToken: "ST", EnvAssumeRoleAgency: "ops", EnvAssumeRoleDomainID: "d-2", EnvAssumeRoleDuration: "7200"},
+			want: "assume_role.duration (from " + EnvAssumeRoleDuration + ") is 7200"},
+		"one-character agency": {set: func(m *hssProviderModel) { aksk(m); m.AssumeRole = assumeRoleList(t, hop("a", "d-2", 0)) },
+			want: `it must be 2 to 128 characters, and "a" is 1`, path: "assume_role[0].agency_name"},
+		"one-character agency through IAM v3": {set: func(m *hssProviderModel) { aksk(m); m.AssumeRole = assumeRoleList(t, hop("a", "", 0)) }},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			m := nullModel()
+			m.Region = types.StringValue("cn-north-4")
+			tc.set(&m)
+			_, d := resolve(t, m, tc.env)
+			if tc.want == "" {
+				if d.HasError() {
+					t.Fatal(d.Errors())
+				}
+				return
+			}
+			if d.ErrorsCount() != 1 || !strings.Contains(d.Errors()[0].Detail(), tc.want) {
+				t.Fatalf("want %q in %v", tc.want, d.Errors())
+			}
+			got := ""
+			if ad, ok := d.Errors()[0].(diag.DiagnosticWithPath); ok {
+				got = ad.Path().String()
+			}
+			if got != tc.path {
+				t.Fatalf("reported at %q, want %q", got, tc.path)
+			}
+		})
+	}
+}
