@@ -4,6 +4,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"syscall"
 )
@@ -12,10 +14,37 @@ import (
 // run in a testing/synctest bubble, where time is virtual and back-off waits take none. While
 // refusing, every request fails as a connection to a host that is down does.
 type Transport struct {
+	// Resolves, when set, says which host names exist; a request to any other fails as a
+	// name that does not resolve (NXDOMAIN).
+	Resolves func(host string) bool
 	handler  http.Handler
 	refusing atomic.Bool
 	attempts atomic.Int64
 	refused  atomic.Int64
+}
+
+// STSRegions are the regions with an STS host (sts.<region>.myhuaweicloud.com), as the SDK's
+// STS tables list them (services/sts/v1/region); the emulator's DNS knows no other.
+var STSRegions = []string{
+	"cn-north-4", "cn-south-1", "cn-east-3", "cn-southwest-2", "ap-southeast-1", "ap-southeast-3", "ap-southeast-2",
+	"sa-brazil-1", "la-south-2", "af-south-1", "ap-southeast-4", "tr-west-1",
+}
+
+// PublicHosts resolves the default hosts of the public cloud as they exist: hss and iam in
+// every region, sts only where STSRegions list it.
+func PublicHosts(host string) bool {
+	service, rest, _ := strings.Cut(host, ".")
+	region, cloud, _ := strings.Cut(rest, ".")
+	if cloud != "myhuaweicloud.com" {
+		return false
+	}
+	switch service {
+	case "hss", "iam":
+		return region != ""
+	case "sts":
+		return slices.Contains(STSRegions, region)
+	}
+	return false
 }
 
 // NewTransport serves h (usually an *Emulator).
@@ -37,6 +66,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.attempts.Add(1)
 	if req.Body != nil {
 		defer req.Body.Close()
+	}
+	if t.Resolves != nil && !t.Resolves(req.URL.Hostname()) {
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: req.URL.Hostname(), IsNotFound: true}}
 	}
 	if t.refusing.Load() {
 		t.refused.Add(1)

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	stsregion "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sts/v1/region"
+
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 )
@@ -304,5 +306,71 @@ func TestClientCertificate(t *testing.T) {
 	if _, err := hss.New(hss.Config{Region: emulator.Region, Credentials: aksk(), ClientCertPEM: m.CertPEM, ClientKeyPEM: m.CAPEM}); err == nil ||
 		strings.Contains(err.Error(), "BEGIN") {
 		t.Fatalf("a certificate with a wrong key: %v", err)
+	}
+}
+
+// Outside the SDK's STS regions there is no STS host: an IAM v5 hop goes to the STS of a listed
+// region of the same cloud, as DNS answers only for those; endpoints.sts still decides.
+func TestSTSHostOfAnUnlistedRegion(t *testing.T) {
+	f := emulator.DefaultFixture()
+	for i := range f.Domains {
+		if f.Domains[i].ID == emulator.WorkloadDomainID {
+			f.Domains[i].Projects["cn-east-2"] = emulator.WorkloadProjectID
+		}
+	}
+	emu := emulator.New(f)
+	var hosts []string
+	tr := emulator.NewTransport(emu)
+	tr.Resolves = func(host string) bool {
+		hosts = append(hosts, host)
+		return emulator.PublicHosts(host)
+	}
+	for _, sts := range []string{"", "https://sts.private.example"} {
+		hosts = nil
+		resolves := tr.Resolves
+		if sts != "" {
+			tr.Resolves = func(host string) bool { return resolves(host) || host == "sts.private.example" }
+		}
+		c, err := hss.New(hss.Config{Region: "cn-east-2", STSEndpoint: sts, Credentials: chain(aksk(), workloadHop), Transport: tr})
+		if err != nil {
+			t.Fatal(err)
+		}
+		readWorkload(t, c)
+		want := []string{"sts.cn-east-3.myhuaweicloud.com", "iam.cn-east-2.myhuaweicloud.com", "hss.cn-east-2.myhuaweicloud.com"}
+		if sts != "" {
+			want[0] = "sts.private.example"
+		}
+		if strings.Join(hosts, " ") != strings.Join(want, " ") {
+			t.Fatalf("hosts %v, want %v", hosts, want)
+		}
+		tr.Resolves = resolves
+	}
+}
+
+// The STS hosts are the SDK's, and every HSS region the SDK knows has one it can reach.
+func TestSTSRegionsAreTheSDKs(t *testing.T) {
+	if strings.Join(hss.STSRegions, " ") != strings.Join(emulator.STSRegions, " ") {
+		t.Fatal("the emulator's STS regions are not the client's")
+	}
+	for _, r := range hss.STSRegions {
+		reg, err := stsregion.SafeValueOf(r)
+		if err != nil || reg == nil || reg.Endpoints[0] != hss.DefaultEndpoint("sts", r, "") {
+			t.Fatalf("%s: the SDK has %v (%v), the client builds %s", r, reg, err, hss.DefaultEndpoint("sts", r, ""))
+		}
+	}
+	if _, err := stsregion.SafeValueOf("cn-east-2"); err == nil {
+		t.Fatal("the SDK now lists cn-east-2: the table is out of date")
+	}
+	for _, r := range hss.KnownRegions {
+		host := strings.TrimPrefix(hss.DefaultEndpoint("sts", r, ""), "https://")
+		if !emulator.PublicHosts(host) && !strings.HasSuffix(host, "."+hss.EuropeCloud) {
+			t.Errorf("%s: STS at %s, which has no host", r, host)
+		}
+	}
+	for region, want := range map[string]string{"cn-north-1": "cn-north-4", "cn-east-2": "cn-east-3", "la-north-2": "la-south-2",
+		"me-east-1": "ap-southeast-1", "ap-southeast-3": "ap-southeast-3", "cn-southwest-3": "cn-southwest-2"} {
+		if got := hss.STSRegion(region); got != want {
+			t.Errorf("STS region of %s: %s, want %s", region, got, want)
+		}
 	}
 }

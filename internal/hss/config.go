@@ -422,7 +422,43 @@ func (c *Config) stsEndpoint(region string) string {
 	if c.STSEndpoint != "" {
 		return strings.TrimRight(c.STSEndpoint, "/")
 	}
-	return "https://sts." + region + "." + c.cloud(region)
+	if cloud := c.cloud(region); cloud != DefaultCloud {
+		return "https://sts." + region + "." + cloud
+	}
+	return "https://sts." + STSRegion(region) + "." + DefaultCloud
+}
+
+// STSRegions are the regions of the SDK's STS tables (services/sts/v1/region and
+// core/auth/internal/sts_endpoint.go, v0.1.207), in the SDK's order. Elsewhere the SDK has no
+// STS host: it refuses the region.
+var STSRegions = []string{
+	"cn-north-4", "cn-south-1", "cn-east-3", "cn-southwest-2", "ap-southeast-1", "ap-southeast-3", "ap-southeast-2",
+	"sa-brazil-1", "la-south-2", "af-south-1", "ap-southeast-4", "tr-west-1",
+}
+
+// STSRegion is the region whose STS host serves region: region itself when the SDK lists it,
+// else the listed region sharing the longest run of leading name parts (cn-east-2 → cn-east-3,
+// cn-north-1 → cn-north-4, la-north-2 → la-south-2), else ap-southeast-1. The keys STS issues
+// are valid in every region of its cloud, so a listed region's host serves an unlisted one.
+func STSRegion(region string) string {
+	if slices.Contains(STSRegions, region) {
+		return region
+	}
+	best, bestParts := "ap-southeast-1", 0
+	parts := strings.Split(region, "-")
+	for _, r := range STSRegions {
+		n := 0
+		for i, p := range strings.Split(r, "-") {
+			if i >= len(parts) || parts[i] != p {
+				break
+			}
+			n++
+		}
+		if n > bestParts {
+			best, bestParts = r, n
+		}
+	}
+	return best
 }
 
 func (c *Config) iamEndpoint(region string) string {

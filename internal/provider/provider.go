@@ -198,7 +198,8 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Optional:    true,
 				ElementType: types.StringType,
 				MarkdownDescription: "Endpoint overrides by service, used for every region. Keys: `hss`, `iam`, `sts` (IAM v5, which assumes agencies named by " +
-					"domain ID; `https://sts.<region>.<cloud>` by default) and `metadata` (the ECS metadata service, " +
+					"domain ID; by default `https://sts.<region>.<cloud>` in the regions where STS has a host, and elsewhere the STS host of the region " +
+					"nearest by name, e.g. `sts.cn-east-3` for `cn-east-2`) and `metadata` (the ECS metadata service, " +
 					"`" + hss.DefaultMetadataEndpoint + "` by default). A value without a scheme gets `https://`.",
 				Validators: []validator.Map{
 					mapvalidator.KeysAre(stringvalidator.OneOf(endpointKeys...)),
