@@ -31,7 +31,10 @@ type Emulator struct {
 	metadataTokens map[string]time.Time
 	// podToken is the token a pod must present to the pod identity endpoint.
 	podToken string
-	fixture  *Fixture
+	// hideDomains makes GET /v3/auth/domains list nothing, as IAM does for keys whose user
+	// may not read itself (iam:users:getUser).
+	hideDomains bool
+	fixture     *Fixture
 	now      func() time.Time
 	tokenTTL time.Duration
 	tokens   map[string]*token
@@ -113,6 +116,8 @@ const (
 	KindIAMDomains Kind = "iam-domains"
 	// KindSTSAssume is IAM v5's POST /v5/agencies/assume.
 	KindSTSAssume Kind = "sts-assume"
+	// KindSTSCallerIdentity is IAM v5's GET /v5/caller-identity.
+	KindSTSCallerIdentity Kind = "sts-caller-identity"
 	// KindPodIdentity is the CCE pod identity endpoint, POST PodIdentityPath.
 	KindPodIdentity Kind = "pod-identity"
 	KindOther       Kind = "other"
@@ -314,6 +319,7 @@ var kindByPath = map[string]Kind{
 	"/meta-data/latest/api/token":        KindMetadataToken,
 	"/v3/auth/domains":                   KindIAMDomains,
 	"/v5/agencies/assume":                KindSTSAssume,
+	"/v5/caller-identity":                KindSTSCallerIdentity,
 	PodIdentityPath:                      KindPodIdentity,
 }
 
@@ -417,6 +423,8 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.listDomains(rw, r, body)
 	case KindSTSAssume:
 		e.assumeAgencyV5(rw, r, body)
+	case KindSTSCallerIdentity:
+		e.callerIdentity(rw, r, body)
 	case KindPodIdentity:
 		e.podIdentity(rw, r, body)
 	case KindHSS:

@@ -431,7 +431,46 @@ func (e *Emulator) listDomains(w http.ResponseWriter, r *http.Request, body []by
 		aerr.write(w)
 		return
 	}
+	e.mu.Lock()
+	hide := e.hideDomains
+	e.mu.Unlock()
+	if hide {
+		writeJSON(w, http.StatusOK, map[string]any{"domains": []map[string]any{}})
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"domains": []map[string]any{{"id": p.domain.ID, "name": p.domain.Name, "enabled": true}}})
+}
+
+// HideDomains makes GET /v3/auth/domains answer an empty list, as IAM does when the caller's
+// user lacks iam:users:getUser.
+func (e *Emulator) HideDomains(hide bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.hideDomains = hide
+}
+
+// callerIdentity answers IAM v5's GET /v5/caller-identity: the account, principal ID and URN
+// of the signed request's keys. IAM v5 takes signed requests only.
+func (e *Emulator) callerIdentity(w http.ResponseWriter, r *http.Request, body []byte) {
+	if r.Method != http.MethodGet {
+		writeError(w, http.StatusMethodNotAllowed, "STS5.0001", "method not allowed")
+		return
+	}
+	if r.Header.Get("Authorization") == "" {
+		writeError(w, http.StatusUnauthorized, "STS5.0401", "IAM v5 accepts signed requests only.")
+		return
+	}
+	p, aerr := e.authenticate(r, body)
+	if aerr != nil {
+		aerr.write(w)
+		return
+	}
+	name := ""
+	if p.user != nil {
+		name = p.user.Name
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"account_id": p.domain.ID, "principal_id": p.domain.ID + "-" + name,
+		"principal_urn": "iam::" + p.domain.ID + ":user:" + name})
 }
 
 // Wire shape of an IAM v5 AssumeAgency request.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -106,6 +107,50 @@ func TestAssumeRoleSignsWithTheDomain(t *testing.T) {
 	var ae *hss.APIError
 	if !errors.As(err, &ae) || ae.StatusCode != 401 || !strings.Contains(ae.ErrorMsg, "X-Domain-Id") {
 		t.Fatalf("err %v", err)
+	}
+}
+
+// IAM lists no domain to keys whose user may not read itself: the account then comes from STS's
+// caller identity, as the SDK's global credentials ask it.
+func TestEmptyDomainListFallsBackToCallerIdentity(t *testing.T) {
+	emu, url := newServer(t)
+	emu.HideDomains(true)
+	readSpec(t, newClient(t, url, chain(foreignAKSK(), auditHop), noCache))
+	wantSequence(t, emu,
+		"iam-domains by "+emulator.ForeignAK,
+		"sts-caller-identity by "+emulator.ForeignAK,
+		"iam-securitytokens by "+emulator.ForeignAK+" domain "+emulator.ForeignDomainID,
+		"iam-projects by temp1 +st",
+		"hss by temp1 +st")
+
+	// Both failing, the error says what each answered and how to skip the lookup.
+	emu.Reset()
+	emu.AddFault(emulator.Fault{Kind: emulator.KindSTSCallerIdentity, Status: 403, Code: "STS5.0403", Message: "no permission"})
+	_, err := newClient(t, url, chain(foreignAKSK(), auditHop), noCache).ListBasicImages(context.Background(), cicd111)
+	for _, want := range []string{"IAM listed no domain for these keys (their user may lack iam:users:getUser)", "GET /v5/caller-identity: HTTP 403", "set domain_id (HW_DOMAIN_ID)"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("want %q in %v", want, err)
+		}
+	}
+}
+
+// A configured domain_id names the account of keys from the ECS metadata service or a pod
+// identity too: no lookup before an IAM v3 hop.
+func TestDomainIDAppliesToHostKeys(t *testing.T) {
+	emu, url := newServer(t)
+	meta := func(c *hss.Config) { c.MetadataEndpoint = url }
+	cr := chain(hss.Credentials{Method: hss.AuthMetadata, DomainID: emulator.DomainID}, auditHop)
+	readSpec(t, newClient(t, url, cr, meta, noCache))
+	for _, r := range sequence(emu) {
+		if strings.HasPrefix(r, "iam-domains") || strings.HasPrefix(r, "sts-caller-identity") {
+			t.Fatalf("the account was looked up: %v", sequence(emu))
+		}
+	}
+	emu.Reset()
+	cr.DomainID = ""
+	readSpec(t, newClient(t, url, cr, meta, noCache))
+	if got := sequence(emu); !slices.ContainsFunc(got, func(s string) bool { return strings.HasPrefix(s, "iam-domains") }) {
+		t.Fatalf("no lookup without domain_id: %v", got)
 	}
 }
 

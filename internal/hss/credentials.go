@@ -293,10 +293,10 @@ func (c *Client) base(ctx context.Context) (identity, error) {
 		return identity{keys: k, domainID: cr.OIDC.DomainID, domainKey: stageOIDC}, err
 	case AuthMetadata:
 		k, err := c.keys(ctx, stageMetadata, c.metadataKeys)
-		return identity{keys: k, domainKey: stageMetadata}, err
+		return identity{keys: k, domainID: cr.DomainID, domainKey: stageMetadata}, err
 	case AuthPodIdentity:
 		k, err := c.keys(ctx, stagePod, c.podKeys)
-		return identity{keys: k, domainKey: stagePod}, err
+		return identity{keys: k, domainID: cr.DomainID, domainKey: stagePod}, err
 	}
 	return identity{keys: &tempKeys{access: cr.AccessKey, secret: cr.SecretKey, securityToken: cr.SecurityToken}, domainID: cr.DomainID, domainKey: "keys"}, nil
 }

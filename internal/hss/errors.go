@@ -264,7 +264,7 @@ func Service(err error) string {
 		return ServiceMetadata
 	case strings.HasPrefix(op, opPodIdentity):
 		return ServicePodIdentity
-	case strings.HasPrefix(op, opAssumeAgencyV5):
+	case strings.HasPrefix(op, opAssumeAgencyV5), strings.HasPrefix(op, opCallerIdentity):
 		return ServiceSTS
 	case strings.HasPrefix(op, "POST /v3"), strings.HasPrefix(op, "GET /v3"):
 		return ServiceIAM

@@ -314,12 +314,47 @@ func (c *Client) lookupDomain(ctx context.Context, cred auth.ICredential) (strin
 		return "", err
 	}
 	if len(domains) == 0 {
-		return "", &DecodeError{Operation: opListDomains, StatusCode: last.status, RequestID: last.requestID, Reason: "IAM lists no domain for these keys"}
+		// As the SDK's global credentials do: IAM lists nothing to keys whose user may not
+		// read itself (iam:users:getUser), and STS names the caller's account to any keys.
+		id, err := c.callerAccount(ctx, cred)
+		if err != nil {
+			return "", fmt.Errorf("IAM listed no domain for these keys (their user may lack iam:users:getUser), and asking STS failed: %w", err)
+		}
+		return id, nil
 	}
 	id, _ := domains[0]["id"].(string)
 	if ValidateProjectID(id) != nil {
 		return "", &DecodeError{Operation: opListDomains, StatusCode: last.status, RequestID: last.requestID,
 			Reason: fmt.Sprintf("the domain ID %q is not one", serverText(id, 80))}
+	}
+	return id, nil
+}
+
+const opCallerIdentity = "GET /v5/caller-identity"
+
+// callerAccount is the account of the keys cred signs with, from IAM v5's caller identity,
+// as the SDK's global credentials ask for it (core/auth/internal/sts_helper.go).
+func (c *Client) callerAccount(ctx context.Context, cred auth.ICredential) (string, error) {
+	out, last, _, err := c.call(ctx, operation{
+		name: opCallerIdentity, endpoint: c.cfg.stsEndpoint(c.cfg.Region), want: http.StatusOK, cred: cred,
+		invoke: func(hc *core.HcHttpClient) (any, error) {
+			return hc.Sync(&struct{}{}, rawRequestDef(http.MethodGet, "/v5/caller-identity", ""))
+		},
+	})
+	if err != nil {
+		return "", err
+	}
+	ans, _, err := readAnswer(opCallerIdentity, "caller identity", out, last)
+	if err != nil {
+		return "", err
+	}
+	id, err := ans.str(true, "account_id")
+	if err != nil {
+		return "", err
+	}
+	if ValidateProjectID(id) != nil {
+		return "", &DecodeError{Operation: opCallerIdentity, StatusCode: last.status, RequestID: last.requestID,
+			Reason: fmt.Sprintf("the account ID %q is not one", serverText(id, 80))}
 	}
 	return id, nil
 }

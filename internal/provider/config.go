@@ -530,10 +530,12 @@ func (r *resolver) credentials(m hssProviderModel, cfg *hss.Config) hss.Credenti
 			}
 			used[a] = true
 		}
-		// AK/SK sign global IAM calls with their account's ID when it is given.
-		if mt.kind == hss.AuthAKSK && !mt.profile && r.set["domain_id"] {
-			used["domain_id"] = true
-		}
+	}
+	// Keys sign global IAM calls with their account's ID when it is given, which spares a
+	// lookup: AK/SK and the keys of the host's agency or the pod's.
+	if r.set["domain_id"] && (cr.Method == hss.AuthMetadata || cr.Method == hss.AuthPodIdentity ||
+		(cr.Method == hss.AuthAKSK && chosen >= 0 && !methods[chosen].profile)) {
+		used["domain_id"] = true
 	}
 	using := "the ECS metadata service (no method is complete)"
 	if chosen >= 0 {

@@ -635,3 +635,18 @@ func TestV5HopLimits(t *testing.T) {
 		})
 	}
 }
+
+// domain_id names the account of keys from the host or the pod too, without a warning.
+func TestDomainIDWithHostKeys(t *testing.T) {
+	for name, env := range map[string]mapEnv{
+		"ECS metadata": {},
+		"pod identity": {EnvPodIdentityURI: "http://169.254.170.2/v1/credentials", EnvPodIdentityTokenFile: "/run/token"},
+	} {
+		m := nullModel()
+		m.Region, m.DomainID = types.StringValue("cn-north-4"), types.StringValue("d-1")
+		cfg, d := resolve(t, m, env)
+		if d.HasError() || d.WarningsCount() != 0 || cfg.Credentials.DomainID != "d-1" {
+			t.Fatalf("%s: %+v %v", name, cfg.Credentials, d)
+		}
+	}
+}

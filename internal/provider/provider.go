@@ -185,7 +185,9 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"user_id":        str("user_id", "IAM user ID for password authentication, instead of `user_name` and a domain.", false),
 			"password":       str("password", "IAM user password for password authentication.", true),
 			"domain_name":    str("domain_name", "Account (domain) name of the IAM user for password authentication.", false),
-			"domain_id":      str("domain_id", "Account (domain) ID of the IAM user for password authentication, instead of `domain_name`.", false),
+			"domain_id": str("domain_id", "Account (domain) ID: of the IAM user for password authentication, instead of `domain_name`; "+
+				"with AK/SK, the ECS metadata service or a CCE pod identity, the account of the keys, which spares looking it up before "+
+				"an agency named by `domain_name`.", false),
 			"shared_config_file": str("shared_config_file", "Path of the Huawei Cloud CLI config file to read a profile from. Defaults to `~/.hcloud/config.json` "+
 				"when `profile` is set.", false),
 			"profile": str("profile", "Profile of the shared config file to authenticate with (modes `AKSK`, `SSO` and `ecsAgency`); "+
