@@ -35,11 +35,11 @@ type Emulator struct {
 	// may not read itself (iam:users:getUser).
 	hideDomains bool
 	fixture     *Fixture
-	now      func() time.Time
-	tokenTTL time.Duration
-	tokens   map[string]*token
-	tempKeys map[string]*tempKey
-	tempTTL  time.Duration
+	now         func() time.Time
+	tokenTTL    time.Duration
+	tokens      map[string]*token
+	tempKeys    map[string]*tempKey
+	tempTTL     time.Duration
 	// issued holds every secret the emulator handed out, for tests to look for.
 	issued []string
 	// signingKey signs test ID tokens; generated on first use, as it takes a while.
