@@ -1,8 +1,10 @@
 package hss
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +20,8 @@ type APIError struct {
 	ErrorCode  string
 	ErrorMsg   string
 	RequestID  string
+	// TraceID is IAM's X-IAM-Trace-Id, which IAM support asks for.
+	TraceID string
 	// hints are the operation's own, by error code.
 	hints map[string]string
 }
@@ -32,6 +36,9 @@ func (e *APIError) Error() string {
 		fmt.Fprintf(&b, ", error_msg %q", e.ErrorMsg)
 	}
 	fmt.Fprintf(&b, ", request ID %s", orNone(e.RequestID))
+	if e.TraceID != "" {
+		fmt.Fprintf(&b, ", IAM trace ID %s", e.TraceID)
+	}
 	return b.String()
 }
 
@@ -199,12 +206,19 @@ func fromSDK(op string, err error, r *Redactor) error {
 		if sre.StatusCode < 400 {
 			return &DecodeError{Operation: op, StatusCode: sre.StatusCode, RequestID: requestID(sre.RequestId), Reason: serverText(r.Redact(sre.ErrorMessage), 200)}
 		}
+		code, msg := sre.ErrorCode, sre.ErrorMessage
+		if code == "" {
+			// The SDK takes a code only from string pairs; msg is then the whole body.
+			if c, m, ok := errorFields(msg); ok {
+				code, msg = c, m
+			}
+		}
 		return &APIError{
 			Operation:  op,
 			StatusCode: sre.StatusCode,
 			// Redacted before it is cut, so no prefix of a secret survives the cut.
-			ErrorCode: serverText(r.Redact(sre.ErrorCode), 64),
-			ErrorMsg:  serverText(r.Redact(sre.ErrorMessage), 500),
+			ErrorCode: serverText(r.Redact(code), 64),
+			ErrorMsg:  serverText(r.Redact(msg), 500),
 			RequestID: requestID(sre.RequestId),
 		}
 	}
@@ -214,6 +228,59 @@ func fromSDK(op string, err error, r *Redactor) error {
 		return err
 	}
 	return fmt.Errorf("%s: %w", op, r.RedactError(err))
+}
+
+// errorFields finds an error's code and message in the bodies the SDK reads no code from:
+// HSS's {"error_code": "…", "error_description": "…"}, Keystone's {"error": {"code": 401,
+// "message": "…", "title": "…"}}, and numeric codes beside error_msg. The object itself is
+// searched first, then the objects it holds, in key order, two levels deep.
+func errorFields(body string) (code, msg string, ok bool) {
+	var root map[string]any
+	d := json.NewDecoder(strings.NewReader(body))
+	d.UseNumber()
+	if d.Decode(&root) != nil {
+		return "", "", false
+	}
+	return findErrorFields(root, 0)
+}
+
+func findErrorFields(m map[string]any, depth int) (code, msg string, ok bool) {
+	text := func(keys ...string) string {
+		for _, k := range keys {
+			switch v := m[k].(type) {
+			case string:
+				if v != "" {
+					return v
+				}
+			case json.Number:
+				if _, err := v.Int64(); err == nil {
+					return v.String()
+				}
+			}
+		}
+		return ""
+	}
+	code = text("error_code", "code")
+	msg = text("error_msg", "message", "error_description", "error_message")
+	if code != "" && msg != "" {
+		return code, msg, true
+	}
+	if depth >= 2 {
+		return "", "", false
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if sub, isObj := m[k].(map[string]any); isObj {
+			if code, msg, ok = findErrorFields(sub, depth+1); ok {
+				return code, msg, true
+			}
+		}
+	}
+	return "", "", false
 }
 
 func orNone(s string) string {

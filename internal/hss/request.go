@@ -242,7 +242,7 @@ func describe(op operation, err error, last exchange, r *Redactor) error {
 	var se *StatusError
 	var te *AttemptTimeoutError
 	if errors.As(err, &ae) {
-		ae.hints = op.hints
+		ae.hints, ae.TraceID = op.hints, last.traceID
 		return err
 	}
 	if errors.As(err, &se) || errors.As(err, &te) {

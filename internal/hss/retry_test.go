@@ -299,3 +299,50 @@ func TestKnownRegionsAreTheSDKs(t *testing.T) {
 		t.Fatal("the SDK knows cn-north4")
 	}
 }
+
+// Error bodies the SDK reads no code from: the code and message are found in each shape, so
+// hints keyed by code fire, and IAM's trace ID is kept beside the request ID.
+func TestErrorBodyShapes(t *testing.T) {
+	cases := []struct {
+		name, body       string
+		kind             emulator.Kind
+		status           int
+		wantCode, wantMsg string
+		hint             bool
+	}{
+		{"HSS error_description", `{"error_code":"HSS.0010","error_description":"denied <b>here</b>"}`, emulator.KindHSS, 400, "HSS.0010", "denied <b>here</b>", true},
+		{"Keystone", `{"error":{"code":401,"message":"The request you have made requires authentication.","title":"Unauthorized"}}`, emulator.KindIAMProjects, 401, "401", "The request you have made requires authentication.", true},
+		{"numeric error_code", `{"error_code":10,"error_msg":"bad query"}`, emulator.KindHSS, 400, "10", "bad query", false},
+		{"nested pair", `{"result":{"error":{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information"}}}`, emulator.KindHSS, 401, "APIGW.0301", "Incorrect IAM authentication information", true},
+		{"control characters", `{"error_code":"HSS.0010","error_description":"a\u001b[2Jb"}`, emulator.KindHSS, 400, "HSS.0010", `a\x1b[2Jb`, true},
+		{"no code at all", `{"detail":"nothing here"}`, emulator.KindHSS, 400, "", `{"detail":"nothing here"}`, false},
+		{"code without message", `{"error_code":"HSS.0010"}`, emulator.KindHSS, 400, "", `{"error_code":"HSS.0010"}`, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			emu, url := newServer(t)
+			emu.AddFault(emulator.Fault{Kind: tc.kind, Status: tc.status, Body: tc.body})
+			var cfg func(*hss.Config)
+			if tc.kind == emulator.KindIAMProjects {
+				cfg = func(c *hss.Config) { c.ProjectID = "" }
+			} else {
+				cfg = func(*hss.Config) {}
+			}
+			_, err := newClient(t, url, aksk(), fastRetries(0), cfg).ListBasicImages(context.Background(), cicd111)
+			var ae *hss.APIError
+			if !errors.As(err, &ae) {
+				t.Fatalf("error %v", err)
+			}
+			if ae.ErrorCode != tc.wantCode || ae.ErrorMsg != tc.wantMsg {
+				t.Fatalf("code %q msg %q, want %q %q (%v)", ae.ErrorCode, ae.ErrorMsg, tc.wantCode, tc.wantMsg, err)
+			}
+			if (ae.Hint() != "") != tc.hint {
+				t.Fatalf("hint %q", ae.Hint())
+			}
+			iam := tc.kind != emulator.KindHSS
+			if (ae.TraceID != "") != iam || (strings.Contains(err.Error(), ", IAM trace ID "+ae.TraceID) != iam) {
+				t.Fatalf("trace ID %q in %v", ae.TraceID, err)
+			}
+		})
+	}
+}

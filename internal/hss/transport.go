@@ -91,6 +91,8 @@ type exchange struct {
 	status     int
 	requestID  string
 	retryAfter string
+	// traceID is IAM's X-IAM-Trace-Id, which the SDK adds to IAM errors.
+	traceID string
 }
 
 func (t *boundTransport) lastExchange() exchange {
@@ -122,7 +124,8 @@ func (t *boundTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	rid := requestID(resp.Header.Get("X-Request-Id"))
 	t.mu.Lock()
-	t.last = exchange{status: resp.StatusCode, requestID: rid, retryAfter: resp.Header.Get("Retry-After")}
+	t.last = exchange{status: resp.StatusCode, requestID: rid, retryAfter: resp.Header.Get("Retry-After"),
+		traceID: requestID(resp.Header.Get("X-IAM-Trace-Id"))}
 	t.mu.Unlock()
 	fields["status"] = resp.StatusCode
 	fields["request_id"] = rid

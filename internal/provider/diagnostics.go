@@ -94,6 +94,9 @@ func (f readFailure) diagnostic(err error) diag.Diagnostic {
 	case errors.As(err, &ae):
 		fmt.Fprintf(&b, "%s failed with HTTP status %d.\n\nerror_code: %s\nerror_msg: %s\nrequest ID: %s",
 			ae.Operation, ae.StatusCode, orNone(ae.ErrorCode), orNone(ae.ErrorMsg), orNone(ae.RequestID))
+		if ae.TraceID != "" {
+			fmt.Fprintf(&b, "\nIAM trace ID: %s", ae.TraceID)
+		}
 		if h := ae.Hint(); h != "" {
 			b.WriteString("\n\n" + h)
 		}

@@ -44,6 +44,10 @@ func TestReadErrorNamesTheRealCause(t *testing.T) {
 				"shares each host's retries"},
 			notWants: []string{"The request was tried"},
 		},
+		"IAM trace ID": {
+			err:  &hss.APIError{Operation: "GET /v3/projects", StatusCode: 401, ErrorCode: "401", ErrorMsg: "no", RequestID: "r-1", TraceID: "t-1"},
+			want: []string{"request ID: r-1\nIAM trace ID: t-1"},
+		},
 		"host refusing connections": {
 			err: &hss.InterruptedError{InFlight: inFlight, Attempts: 1, Waiting: hss.WaitingHost, Err: fmt.Errorf("%w: %w", context.DeadlineExceeded,
 				&hss.UnreachableError{Host: "hss.example:443", For: 5 * time.Minute, Attempts: 40, Err: errors.New("connect: connection refused")})},
