@@ -304,11 +304,11 @@ func TestKnownRegionsAreTheSDKs(t *testing.T) {
 // hints keyed by code fire, and IAM's trace ID is kept beside the request ID.
 func TestErrorBodyShapes(t *testing.T) {
 	cases := []struct {
-		name, body       string
-		kind             emulator.Kind
-		status           int
+		name, body        string
+		kind              emulator.Kind
+		status            int
 		wantCode, wantMsg string
-		hint             bool
+		hint              bool
 	}{
 		{"HSS error_description", `{"error_code":"HSS.0010","error_description":"denied <b>here</b>"}`, emulator.KindHSS, 400, "HSS.0010", "denied <b>here</b>", true},
 		{"Keystone", `{"error":{"code":401,"message":"The request you have made requires authentication.","title":"Unauthorized"}}`, emulator.KindIAMProjects, 401, "401", "The request you have made requires authentication.", true},
