@@ -34,12 +34,14 @@ type Emulator struct {
 	// hideDomains makes GET /v3/auth/domains list nothing, as IAM does for keys whose user
 	// may not read itself (iam:users:getUser).
 	hideDomains bool
-	fixture     *Fixture
-	now         func() time.Time
-	tokenTTL    time.Duration
-	tokens      map[string]*token
-	tempKeys    map[string]*tempKey
-	tempTTL     time.Duration
+	// expiryLayout, when set, is how temporary keys' expiry is written.
+	expiryLayout string
+	fixture      *Fixture
+	now          func() time.Time
+	tokenTTL     time.Duration
+	tokens       map[string]*token
+	tempKeys     map[string]*tempKey
+	tempTTL      time.Duration
 	// issued holds every secret the emulator handed out, for tests to look for.
 	issued []string
 	// signingKey signs test ID tokens; generated on first use, as it takes a while.

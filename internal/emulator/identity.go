@@ -163,10 +163,30 @@ func (e *Emulator) mintKeyLocked(p principal, ttl time.Duration) (ak, sk, st str
 	return ak, sk, st, expires
 }
 
-func credentialBody(ak, sk, st string, expires time.Time) map[string]any {
+func (e *Emulator) credentialBody(ak, sk, st string, expires time.Time) map[string]any {
 	return map[string]any{"credential": map[string]any{
-		"access": ak, "secret": sk, "securitytoken": st, "expires_at": expires.UTC().Format("2006-01-02T15:04:05.000000Z"),
+		"access": ak, "secret": sk, "securitytoken": st, "expires_at": e.expiry(expires, "2006-01-02T15:04:05.000000Z"),
 	}}
+}
+
+// SetExpiryLayout writes the expiry of temporary keys in layout from now on (a Go time layout,
+// applied to the time in UTC unless it names a zone in Asia/Shanghai's +08:00), as services
+// and hosts of other versions do; "" restores each service's own.
+func (e *Emulator) SetExpiryLayout(layout string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.expiryLayout = layout
+}
+
+// expiry formats t in the layout set, else in def. Callers hold e.mu.
+func (e *Emulator) expiry(t time.Time, def string) string {
+	if e.expiryLayout == "" {
+		return t.UTC().Format(def)
+	}
+	if strings.Contains(e.expiryLayout, "07") {
+		return t.In(time.FixedZone("CST", 8*3600)).Format(e.expiryLayout)
+	}
+	return t.UTC().Format(e.expiryLayout)
 }
 
 // Wire shape of a securitytokens request.
@@ -252,7 +272,7 @@ func (e *Emulator) securityTokens(w http.ResponseWriter, r *http.Request, body [
 			return
 		}
 		ak, sk, st, exp := e.mintKeyLocked(principal{domain: dom, user: agencyUser(ag)}, time.Duration(seconds)*time.Second)
-		writeJSON(w, http.StatusCreated, credentialBody(ak, sk, st, exp))
+		writeJSON(w, http.StatusCreated, e.credentialBody(ak, sk, st, exp))
 	case id.Methods[0] == "token":
 		if caller.scope == "" && !caller.federated && r.Header.Get("X-Auth-Token") == "" {
 			writeError(w, http.StatusBadRequest, "IAM.0001", "The token method needs X-Auth-Token.")
@@ -263,7 +283,7 @@ func (e *Emulator) securityTokens(w http.ResponseWriter, r *http.Request, body [
 			seconds = orDefault(id.Token.DurationSeconds, 900)
 		}
 		ak, sk, st, exp := e.mintKeyLocked(principal{domain: caller.domain, user: caller.user}, time.Duration(seconds)*time.Second)
-		writeJSON(w, http.StatusCreated, credentialBody(ak, sk, st, exp))
+		writeJSON(w, http.StatusCreated, e.credentialBody(ak, sk, st, exp))
 	default:
 		writeError(w, http.StatusBadRequest, "IAM.0001", "Unsupported method.")
 	}
@@ -376,7 +396,7 @@ func (e *Emulator) metadataSecurityKey(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ak, sk, st, exp := e.mintKeyLocked(principal{domain: dom, user: agencyUser(ag)}, 24*time.Hour)
-	writeJSON(w, http.StatusOK, credentialBody(ak, sk, st, exp))
+	writeJSON(w, http.StatusOK, e.credentialBody(ak, sk, st, exp))
 }
 
 func contains(list []string, s string) bool {
@@ -546,7 +566,7 @@ func (e *Emulator) assumeAgencyV5(w http.ResponseWriter, r *http.Request, body [
 	writeJSON(w, http.StatusOK, map[string]any{
 		"assumed_agency": map[string]string{"urn": "sts::" + dom.ID + ":assumed-agency:" + ag.Name + "/" + b.AgencySessionName},
 		"credentials": map[string]string{"access_key_id": ak, "secret_access_key": sk, "security_token": st,
-			"expiration": exp.UTC().Format("2006-01-02T15:04:05.000Z")},
+			"expiration": e.expiry(exp, "2006-01-02T15:04:05.000Z")},
 	})
 }
 
@@ -570,5 +590,5 @@ func (e *Emulator) podIdentity(w http.ResponseWriter, r *http.Request, body []by
 	ag := &Agency{Name: PodAgencyName}
 	ak, sk, st, exp := e.mintKeyLocked(principal{domain: dom, user: agencyUser(ag)}, time.Hour)
 	writeJSON(w, http.StatusOK, map[string]any{"credentials": map[string]string{"accessKeyId": ak, "secretAccessKey": sk,
-		"securityToken": st, "expiration": exp.UTC().Format("2006-01-02T15:04:05.000000Z")}})
+		"securityToken": st, "expiration": e.expiry(exp, "2006-01-02T15:04:05.000000Z")}})
 }

@@ -108,11 +108,25 @@ func (a *answer) expiry(path string, now time.Time) (time.Time, error) {
 	if err != nil || s == "" {
 		return now.Add(10 * time.Minute), err
 	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}, a.malformed(path + " is not an RFC 3339 time")
+	t, ok := parseExpiry(s)
+	if !ok {
+		return time.Time{}, a.malformed(path + " is not a time")
 	}
 	return t, nil
+}
+
+// expiryLayouts are the forms of an expiry the SDK reads (core/sdktime): RFC 3339, with or
+// without fractional seconds, and a time without a zone, which is UTC. The SDK also takes a
+// literal "+08:00" as UTC; here an offset is an offset.
+var expiryLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999"}
+
+func parseExpiry(s string) (time.Time, bool) {
+	for _, l := range expiryLayouts {
+		if t, err := time.ParseInLocation(l, s, time.UTC); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // list is the array at path, each element an object.
@@ -150,9 +164,9 @@ func (a *answer) keys(container string) (*tempKeys, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := time.Parse(time.RFC3339Nano, expires)
-	if err != nil {
-		return nil, a.malformed(container + ".expires_at is not an RFC 3339 time")
+	t, ok := parseExpiry(expires)
+	if !ok {
+		return nil, a.malformed(container + ".expires_at is not a time")
 	}
 	return &tempKeys{access: access, secret: secret, securityToken: token, expiresAt: t}, nil
 }

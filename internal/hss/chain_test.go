@@ -419,3 +419,35 @@ func TestSTSRegionsAreTheSDKs(t *testing.T) {
 		}
 	}
 }
+
+// Expiries of temporary keys in each form the SDK reads (core/sdktime), from IAM v3, IAM v5,
+// the ECS metadata service and a pod identity: with or without fractional seconds, with a
+// zone, an offset, or none (UTC). An offset is honoured, where the SDK reads "+08:00" as UTC.
+func TestExpiryFormats(t *testing.T) {
+	layouts := []string{"2006-01-02T15:04:05Z", "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04:05-07:00",
+		"2006-01-02T15:04:05.000000Z07:00", "2006-01-02T15:04:05.999"}
+	for _, layout := range layouts {
+		t.Run(layout, func(t *testing.T) {
+			emu, url := newServer(t)
+			emu.SetExpiryLayout(layout)
+			c := newClient(t, url, chain(foreignAKSK(), auditHop, workloadHop), noCache)
+			// The client's clock alone moves: requests are signed at the real time.
+			var ahead time.Duration
+			hss.SetClock(c, func() time.Time { return time.Now().Add(ahead) })
+			readWorkload(t, c)
+			// Keys an hour from now are fresh: read again, nothing is obtained anew.
+			emu.Reset()
+			readWorkload(t, c)
+			if got := sequence(emu); len(got) != 1 || !strings.HasPrefix(got[0], "hss by") {
+				t.Fatalf("keys were not kept: %v", got)
+			}
+			// An hour later they have expired, whatever the zone they were written in.
+			ahead = time.Hour
+			emu.Reset()
+			readWorkload(t, c)
+			if got := sequence(emu); len(got) < 2 {
+				t.Fatalf("expired keys were kept: %v", got)
+			}
+		})
+	}
+}

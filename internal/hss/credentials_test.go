@@ -268,7 +268,7 @@ func TestCredentialAnswersAreNeverQuoted(t *testing.T) {
 			emulator.Fault{Kind: emulator.KindIAMSecurityToken, Status: 201, Body: `{"credential":{"access":"A","secret":"","securitytoken":"` + token + `","expires_at":"2030-01-01T00:00:00Z"}}`},
 			"malformed credential response: credential.secret missing or of the wrong type"},
 		"securitytokens, expiry not a time": {assume(foreignAKSK()), emulator.Fault{Kind: emulator.KindIAMSecurityToken, Status: 201, Body: keys("credential", `"`+secret+`"`)},
-			"malformed credential response: credential.expires_at is not an RFC 3339 time"},
+			"malformed credential response: credential.expires_at is not a time"},
 		"securitytokens, broken JSON": {assume(foreignAKSK()), emulator.Fault{Kind: emulator.KindIAMSecurityToken, Status: 201, Body: keys("credential", "")},
 			"malformed credential response: not JSON"},
 		"metadata, expiry a number": {hss.Credentials{Method: hss.AuthMetadata}, emulator.Fault{Kind: emulator.KindMetadata, Status: 200, Body: keys("credential", "1767225600")},
