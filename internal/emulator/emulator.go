@@ -78,8 +78,10 @@ type Request struct {
 	Kind   Kind
 	Method string
 	Path   string
-	Query  url.Values
-	Status int
+	// RequestURI is the target as it came on the request line, escapes and query included.
+	RequestURI string
+	Query      url.Values
+	Status     int
 	// SdkDate is the request's X-Sdk-Date, which changes whenever a request is signed anew.
 	SdkDate string
 	// Secrets holds the credential-bearing header values the request carried, so tests can
@@ -370,7 +372,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer func() {
 		e.mu.Lock()
-		rec := Request{Kind: kind, Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Status: rw.status,
+		rec := Request{Kind: kind, Method: r.Method, Path: r.URL.Path, RequestURI: r.URL.RequestURI(), Query: r.URL.Query(), Status: rw.status,
 			SdkDate: r.Header.Get(sigDateHeader), Secrets: secretHeaders(r, rw), UserAgent: r.UserAgent(),
 			DomainID: r.Header.Get("X-Domain-Id"), SecurityToken: r.Header.Get("X-Security-Token") != "", MetadataToken: r.Header.Get("X-Metadata-Token") != ""}
 		if a, err := parseAuthorization(r.Header.Get("Authorization")); err == nil {

@@ -1,6 +1,7 @@
 package hss_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	stsregion "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sts/v1/region"
+
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
@@ -298,6 +301,27 @@ func TestPodIdentity(t *testing.T) {
 	if strings.Contains(err.Error(), "pod-token-0002") {
 		t.Fatal("the error quotes the pod token")
 	}
+
+	// The URI is posted to as given, escapes and query included, as the SDK does; a query
+	// value is kept out of logs and errors.
+	emu.Reset()
+	emu.SetPodToken(emulator.PodToken)
+	if err := os.WriteFile(file, []byte(emulator.PodToken), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	target := "/v1/pod%2Didentity/credentials?cluster=c%2F1&sig=q8Zr2Lm5Nv7Xw"
+	pod.PodIdentity.URI = url + target
+	var logs bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &logs)
+	if _, err := newClient(t, url, pod, noCache).ListBasicImages(ctx, cicd111); err != nil {
+		t.Fatal(err)
+	}
+	if got := emu.Requests()[0].RequestURI; got != target {
+		t.Fatalf("the pod identity saw %q, want %q", got, target)
+	}
+	if strings.Contains(logs.String(), "q8Zr2Lm5Nv7Xw") {
+		t.Fatal("a log line holds the URI's query value")
+	}
 }
 
 // HMAC-SM3 signing is verified by the emulator with its own SM3; a wrong key still fails.
@@ -360,7 +384,7 @@ func TestSTSHostOfAnUnlistedRegion(t *testing.T) {
 	f := emulator.DefaultFixture()
 	for i := range f.Domains {
 		if f.Domains[i].ID == emulator.WorkloadDomainID {
-			f.Domains[i].Projects["cn-east-2"] = emulator.WorkloadProjectID
+			f.Domains[i].Projects = map[string]string{"cn-east-2": emulator.WorkloadProjectID}
 		}
 	}
 	emu := emulator.New(f)

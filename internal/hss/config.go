@@ -319,12 +319,17 @@ func (c *Config) validate() error {
 		}
 	}
 	for name, u := range map[string]string{"auth_url": c.AuthURL, "endpoints.hss": c.HSSEndpoint, "endpoints.iam": c.IAMEndpoint,
-		"endpoints.sts": c.STSEndpoint, "endpoints.metadata": c.MetadataEndpoint, "HC_CONTAINER_CREDENTIALS_FULL_URI": c.Credentials.PodIdentity.URI} {
+		"endpoints.sts": c.STSEndpoint, "endpoints.metadata": c.MetadataEndpoint} {
 		if u == "" {
 			continue
 		}
 		if err := ValidateEndpoint(u); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	if u := c.Credentials.PodIdentity.URI; u != "" {
+		if err := ValidatePodIdentityURI(u); err != nil {
+			return fmt.Errorf("HC_CONTAINER_CREDENTIALS_FULL_URI: %w", err)
 		}
 	}
 	if err := ValidateSigningAlgorithm(c.SigningAlgorithm); c.SigningAlgorithm != "" && err != nil {
@@ -550,7 +555,14 @@ func NormalizeEndpoint(s string) string {
 
 // ValidateEndpoint accepts absolute http(s) URLs with a host and without user info, query or
 // fragment, so nothing but the host and path it names can change where requests go.
-func ValidateEndpoint(s string) error {
+func ValidateEndpoint(s string) error { return validateURL(s, false) }
+
+// ValidatePodIdentityURI checks the URI CCE gives a pod's identity, which is posted to as
+// given, as the SDK does: a query is kept, but user information, which Go would send as Basic
+// authentication beside the pod's token, and a fragment are refused, as for an endpoint.
+func ValidatePodIdentityURI(s string) error { return validateURL(s, true) }
+
+func validateURL(s string, query bool) error {
 	u, err := url.Parse(s)
 	if err != nil {
 		return errors.New("not a URL")
@@ -562,7 +574,9 @@ func ValidateEndpoint(s string) error {
 		return errors.New("missing host")
 	case u.User != nil:
 		return errors.New("must not carry user information (user@host)")
-	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.ContainsAny(s, "?#"):
+	case query && (u.Fragment != "" || strings.Contains(s, "#")):
+		return errors.New("must not have a fragment")
+	case !query && (u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.ContainsAny(s, "?#")):
 		return errors.New("must not have a query or fragment")
 	}
 	host := u.Hostname()

@@ -164,16 +164,22 @@ func (c *Client) podKeys(ctx context.Context) (*tempKeys, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the pod identity URI: %w", err)
 	}
+	// Posted to as given, escapes and query included, as the SDK does: the request is made
+	// from the whole URI and no path is set on top of it. A query may carry a secret.
+	for _, vs := range u.Query() {
+		c.redactor.addObtained(vs...)
+	}
 	out, last, _, err := c.call(ctx, operation{
-		name: opPodIdentity, endpoint: u.Scheme + "://" + u.Host, want: http.StatusOK, cred: &tokenCredential{},
+		name: opPodIdentity, endpoint: p.URI, want: http.StatusOK, cred: &tokenCredential{},
 		invoke: func(hc *core.HcHttpClient) (any, error) {
-			return hc.Sync(&podIdentityRequest{Authorization: tok, Body: &struct{}{}}, rawRequestDef(http.MethodPost, u.EscapedPath(),
+			return hc.Sync(&podIdentityRequest{Authorization: tok, Body: &struct{}{}}, rawRequestDef(http.MethodPost, "",
 				"application/json; charset=utf-8",
 				def.NewFieldDef().WithName("Authorization").WithJsonTag("Authorization").WithLocationType(def.Header), bodyField()))
 		},
 	})
 	if err != nil {
-		return nil, fmt.Errorf("the CCE pod identity at %s gave no credentials: %w", RedactURL(p.URI), err)
+		shown, _, _ := strings.Cut(RedactURL(p.URI), "?")
+		return nil, fmt.Errorf("the CCE pod identity at %s gave no credentials: %w", shown, err)
 	}
 	return c.readKeys(opPodIdentity, "credentials", out, last)
 }

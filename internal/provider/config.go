@@ -466,7 +466,7 @@ func (r *resolver) credentials(m hssProviderModel, cfg *hss.Config) hss.Credenti
 	profileName := r.str("profile", m.Profile)
 	cr.PodIdentity = hss.PodIdentity{URI: r.str("pod_identity.uri", types.StringNull()), TokenFile: r.str("pod_identity.token_file", types.StringNull())}
 	if u := cr.PodIdentity.URI; u != "" {
-		if err := hss.ValidateEndpoint(u); err != nil {
+		if err := hss.ValidatePodIdentityURI(u); err != nil {
 			r.diags.AddError("Invalid environment variable", fmt.Sprintf("%s=%q cannot be used for the CCE pod identity: %s.", EnvPodIdentityURI, hss.RedactURL(u), err))
 		}
 	}

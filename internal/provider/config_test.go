@@ -383,7 +383,11 @@ func TestChainPodIdentityCertAndSigning(t *testing.T) {
 	if cfg, _ = resolve(t, m, pod); cfg.Credentials.Method != hss.AuthAKSK {
 		t.Fatalf("%+v", cfg.Credentials)
 	}
-	for uri, want := range map[string]string{"http://user:pw@169.254.170.2/x": "user information", "file:///etc/passwd": "scheme must be https or http"} {
+	if _, d = resolve(t, nullModel(), mapEnv{EnvRegion: "cn-north-4", EnvPodIdentityURI: "http://169.254.170.2/v1/credentials?cluster=c1", EnvPodIdentityTokenFile: token}); d.HasError() {
+		t.Fatalf("a query is refused: %v", d)
+	}
+	for uri, want := range map[string]string{"http://user:pw@169.254.170.2/x": "user information", "file:///etc/passwd": "scheme must be https or http",
+		"http://169.254.170.2/x#pw": "fragment"} {
 		_, d = resolve(t, nullModel(), mapEnv{EnvRegion: "cn-north-4", EnvPodIdentityURI: uri, EnvPodIdentityTokenFile: token})
 		if !d.HasError() || !strings.Contains(d.Errors()[0].Detail(), want) || strings.Contains(d.Errors()[0].Detail(), "pw@") {
 			t.Fatalf("%s: %v", uri, d)
