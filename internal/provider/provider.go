@@ -156,8 +156,12 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 	duration := func(name string) schema.Int64Attribute {
 		return schema.Int64Attribute{
 			Optional: true,
-			MarkdownDescription: fmt.Sprintf("How long the temporary credentials last, in seconds, from %d to %d; they are renewed before they expire. Defaults to %d.",
-				minDurationSeconds, maxDurationSeconds, int(hss.DefaultAssumeRoleDuration.Seconds())) + envNote(name),
+			MarkdownDescription: fmt.Sprintf("How long the temporary credentials last, in seconds, from %d to %d; they are renewed before they expire. Defaults to %d. "+
+				"An agency named by `domain_id` (IAM v5) grants at most %d, and at most %d when the hop is signed with temporary keys: "+
+				"every hop after the first, and a first hop on OIDC, the ECS metadata service, a pod identity, a token, a password or "+
+				"`security_token`; the plan stops on a longer one.",
+				minDurationSeconds, maxDurationSeconds, int(hss.DefaultAssumeRoleDuration.Seconds()),
+				int(maxV5Duration.Seconds()), int(maxV5TemporaryDuration.Seconds())) + envNote(name),
 			Validators: []validator.Int64{int64validator.Between(minDurationSeconds, maxDurationSeconds)},
 		}
 	}
