@@ -606,6 +606,30 @@ const EnterpriseProjectForm = `"0" (the default enterprise project), "all_grante
 
 var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
+// ImageTypeForm lists the image types for messages.
+var ImageTypeForm = `"` + strings.Join(ImageTypes, `", "`) + `"`
+
+// ValidateImageType accepts the image types the API does, and says which was probably meant by
+// a near miss such as "cicdd" or "Private_Image".
+func ValidateImageType(s string) error {
+	if slices.Contains(ImageTypes, s) {
+		return nil
+	}
+	norm := strings.ToLower(strings.NewReplacer("-", "_", " ", "_").Replace(strings.TrimSpace(s)))
+	best, dist := "", 3
+	for _, t := range ImageTypes {
+		if d := levenshtein.Distance(norm, t, nil); d < dist {
+			best, dist = t, d
+		} else if best == "" && len(norm) >= 4 && strings.HasPrefix(t, norm) {
+			best = t
+		}
+	}
+	if best != "" {
+		return fmt.Errorf("%q is not an image type: did you mean %q? The types are %s", s, best, ImageTypeForm)
+	}
+	return fmt.Errorf("%q is not an image type: use one of %s", s, ImageTypeForm)
+}
+
 // ValidateEnterpriseProjectID accepts the forms the API does, and says what was probably meant
 // by a near miss such as "all_granted_ep".
 func ValidateEnterpriseProjectID(s string) error {

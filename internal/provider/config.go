@@ -496,9 +496,14 @@ func (r *resolver) credentials(m hssProviderModel, cfg *hss.Config) hss.Credenti
 	// falling back to another method would authenticate as someone the block does not name.
 	for _, mt := range methods {
 		if r.written(mt) && !mt.complete(r.set) {
+			set := r.setArgs(mt.args)
+			verb := "is"
+			if len(set) > 1 {
+				verb = "are"
+			}
 			r.diags.AddAttributeError(attrPath(mt.args[0]), "Incomplete credentials",
-				fmt.Sprintf("%s authentication needs %s; set: %s. Complete it, or remove it from the provider block to use another method.",
-					mt.name, mt.missing, strings.Join(r.setArgs(mt.args), ", ")))
+				fmt.Sprintf("%s authentication needs %s, but only %s %s set. Add what is missing, or remove it from the provider block to use another method.",
+					mt.name, mt.missing, strings.Join(set, " and "), verb))
 		}
 	}
 	if r.diags.HasError() {

@@ -205,16 +205,16 @@ func TestIncompleteBlockMethodIsAnError(t *testing.T) {
 		set  func(*hssProviderModel)
 		want string
 	}{
-		"access_key alone":     {func(m *hssProviderModel) { m.AccessKey = types.StringValue("AK") }, "AK/SK authentication needs access_key and secret_key; set: access_key."},
-		"secret_key alone":     {func(m *hssProviderModel) { m.SecretKey = types.StringValue("SK") }, "set: secret_key."},
-		"security_token alone": {func(m *hssProviderModel) { m.SecurityToken = types.StringValue("ST") }, "set: security_token."},
+		"access_key alone":     {func(m *hssProviderModel) { m.AccessKey = types.StringValue("AK") }, "AK/SK authentication needs access_key and secret_key, but only access_key is set."},
+		"secret_key alone":     {func(m *hssProviderModel) { m.SecretKey = types.StringValue("SK") }, "but only secret_key is set."},
+		"security_token alone": {func(m *hssProviderModel) { m.SecurityToken = types.StringValue("ST") }, "but only security_token is set."},
 		"user without domain": {func(m *hssProviderModel) { m.UserName, m.Password = types.StringValue("u"), types.StringValue("p") },
-			"password authentication needs password, and user_id or user_name with domain_name or domain_id; set: user_name, password."},
-		"password alone": {func(m *hssProviderModel) { m.Password = types.StringValue("p") }, "set: password."},
+			"password authentication needs password, and user_id or user_name with domain_name or domain_id, but only user_name and password are set."},
+		"password alone": {func(m *hssProviderModel) { m.Password = types.StringValue("p") }, "but only password is set."},
 		"OIDC without a token": {func(m *hssProviderModel) {
 			m.AssumeRoleWithOIDC = oidcObject(t, oidcModel{IdpID: types.StringValue("idp"), IDToken: types.StringNull(), IDTokenFile: types.StringNull(),
 				AgencyName: types.StringNull(), DomainID: types.StringNull(), Duration: types.Int64Null()})
-		}, "OIDC (assume_role_with_oidc) authentication needs idp_id, and id_token or id_token_file; set: assume_role_with_oidc.idp_id."},
+		}, "OIDC (assume_role_with_oidc) authentication needs idp_id, and id_token or id_token_file, but only assume_role_with_oidc.idp_id is set."},
 	}
 	complete := map[string]mapEnv{
 		"token":            {EnvToken: "MIItok"},

@@ -84,7 +84,7 @@ func imageBasicImageAttributes(context.Context) map[string]schema.Attribute {
 			Required: true,
 			MarkdownDescription: "Image type: `private_image` (private repository), `shared_image` (shared repository), " +
 				"`instance_image` (enterprise image), `cicd` (CI/CD image) or `harbor` (Harbor repository image).",
-			Validators: []validator.String{stringvalidator.OneOf(hss.ImageTypes...)},
+			Validators: []validator.String{imageTypeValidator},
 		},
 		"image_reference": schema.StringAttribute{
 			Optional: true,

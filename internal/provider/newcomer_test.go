@@ -24,7 +24,7 @@ func TestEnterpriseProjectForms(t *testing.T) {
 		"4d7c7e2a-1f3b":   "is not an enterprise project",
 	} {
 		d := p.validate(e.config(map[string]any{"enterprise_project_id": value}))
-		if d.errors() != 1 || !strings.Contains(d.String(), want) {
+		if d.errors() != 1 || !strings.Contains(d.String(), want) || strings.Contains(d.String(), "?.") {
 			t.Errorf("provider %q: %s", value, d)
 		}
 		_, d = p.read(map[string]any{"image_id": "111", "image_type": "cicd", "enterprise_project_id": value})

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
@@ -26,8 +27,16 @@ func (v checkValidator) ValidateString(_ context.Context, req validator.StringRe
 		return
 	}
 	if err := v.check(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, v.summary, fmt.Sprintf("%s.", err))
+		resp.Diagnostics.AddAttributeError(req.Path, v.summary, sentence(err.Error()))
 	}
+}
+
+// sentence ends s with a full stop unless it ends with a question mark or one already.
+func sentence(s string) string {
+	if strings.HasSuffix(s, "?") || strings.HasSuffix(s, ".") {
+		return s
+	}
+	return s + "."
 }
 
 var (
@@ -44,6 +53,7 @@ var (
 		}}
 	schemelessEndpointValidator = checkValidator{"Invalid endpoint URL", "must be an http(s) URL, or a host name that gets https://",
 		func(s string) error { return endpointValidator.check(hss.NormalizeEndpoint(s)) }}
+	imageTypeValidator = checkValidator{"Invalid image type", "must be one of " + hss.ImageTypeForm, hss.ValidateImageType}
 	enterpriseProjectValidator = checkValidator{"Invalid enterprise project", "must be " + hss.EnterpriseProjectForm, hss.ValidateEnterpriseProjectID}
 	signingAlgorithmValidator  = checkValidator{"Invalid signing algorithm", "must be " + hss.SigningHMACSHA256 + " or " + hss.SigningHMACSM3,
 		hss.ValidateSigningAlgorithm}

@@ -47,7 +47,7 @@ func run() int {
 	defer stop()
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *listen)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "hss-emulator: %v\n", err)
+		fmt.Fprintln(os.Stderr, listenError(*listen, err))
 		return 1
 	}
 	emu := emulator.New(nil)
@@ -160,6 +160,16 @@ Other credentials it accepts:
 Project %[11]s; images 111 (Debian 9), 222 (AlmaLinux 9.4), multi-os-0001, synthetic-N (N entries) and the rest of the fixture.
 `, url, emulator.Region, emulator.AccessKeyID, emulator.SecretAccessKey, emulator.UserName, emulator.UserPassword,
 		emulator.DomainName, emulator.IdpID, emu.SignIDToken("local", 12*time.Hour, nil), emulator.AgencyName, emulator.ProjectID, tfrc)
+}
+
+// listenError says what to do when the address cannot be had, most often a port in use.
+func listenError(addr string, err error) string {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Sprintf("hss-emulator: %s is already in use (another emulator, or another program). "+
+			"Stop it, or run with -listen 127.0.0.1:0 for a free port: the emulator prints the address it got, "+
+			"and the lines to paste name it.", addr)
+	}
+	return fmt.Sprintf("hss-emulator: cannot listen on %s: %v", addr, err)
 }
 
 func fileExists(p string) bool {
