@@ -8,13 +8,18 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
 )
+
+// snippetMarker starts every example that is a fragment shown in the docs.
+const snippetMarker = "# A docs snippet:"
 
 // Every example validates with the provider built from this tree (terraform fmt is checked
 // by `make test` as well), so the docs never show configuration that does not work.
@@ -45,7 +50,7 @@ func TestAccExamplesValidate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			declares, needsFunctions := false, false
+			declares, needsFunctions, snippet := false, false, false
 			for _, e := range entries {
 				if !strings.HasSuffix(e.Name(), ".tf") {
 					continue
@@ -55,6 +60,7 @@ func TestAccExamplesValidate(t *testing.T) {
 					t.Fatal(err)
 				}
 				declares = declares || strings.Contains(string(b), "required_providers")
+				snippet = snippet || strings.HasPrefix(string(b), snippetMarker)
 				// Examples that call the provider's functions need a CLI that has them (mocks too).
 				needsFunctions = needsFunctions || strings.Contains(string(b), "provider::hss::")
 				if err := os.WriteFile(filepath.Join(work, e.Name()), b, 0o600); err != nil {
@@ -62,7 +68,11 @@ func TestAccExamplesValidate(t *testing.T) {
 				}
 			}
 			if !declares {
-				// Snippets shown in the docs leave out the terraform block.
+				// Snippets shown in the docs leave out the terraform block, and say so: run as
+				// they are, they would look up hashicorp/hss.
+				if !snippet {
+					t.Fatalf("%s declares no required_providers and does not start as a docs snippet (%q)", rel, snippetMarker)
+				}
 				if err := os.WriteFile(filepath.Join(work, "versions.tf"), []byte(requiredProviders), 0o600); err != nil {
 					t.Fatal(err)
 				}
@@ -325,5 +335,77 @@ func TestAccQuickstart(t *testing.T) {
 	want := `Built on a release not supported today: {"agent":["Huawei Cloud EulerOS 2.0"],"ci-runner":["Debian 9"]}. No base image known for: [].`
 	if !strings.Contains(strings.Join(strings.Fields(out), " "), want) {
 		t.Fatalf("plan lacks %q:\n%s", want, out)
+	}
+}
+
+// Every provider block of examples/provider reads through the emulator as written, the few
+// names only a real account has swapped for the emulator's: each example authenticates the way
+// it says, not only validates. A new example needs its line here.
+func TestAccProviderExamples(t *testing.T) {
+	plugins := buildProvider(t)
+	e := newEmu(t)
+	idToken := writeIDToken(t, e.SignIDToken("repo:hsslabs/app:ref:refs/heads/main", time.Hour, nil))
+	profile := writeProfile(t)
+	aksk := []string{EnvAccessKey + "=" + emulator.AccessKeyID, EnvSecretKey + "=" + emulator.SecretAccessKey}
+	cases := map[string]struct {
+		subst map[string]string
+		env   []string
+	}{
+		"provider.tf":              {env: aksk},
+		"provider-assume-role.tf":  {subst: map[string]string{"central-security-account": emulator.DomainName}, env: aksk},
+		"provider-ecs-metadata.tf": {},
+		"provider-oidc.tf":         {subst: map[string]string{"/tmp/oidc-token": idToken, "0a1b2c3d4e5f60718293a4b5c6d7e8f9": emulator.DomainID}},
+		"provider-password.tf":     {subst: map[string]string{"my-account": emulator.DomainName}, env: []string{"TF_VAR_iam_password=" + emulator.UserPassword}},
+		"provider-profile.tf":      {subst: map[string]string{"~/.hcloud/config.json": profile, "security-team": "emulator"}},
+		"provider-temporary-credentials.tf": {env: []string{"TF_VAR_temporary_access_key=" + emulator.TempAccessKeyID,
+			"TF_VAR_temporary_secret_key=" + emulator.TempSecretKey, "TF_VAR_security_token=" + emulator.TempSecurityTok}},
+	}
+	files, err := filepath.Glob(filepath.Join(exampleRoot(), "provider", "*.tf"))
+	if err != nil || len(files) != len(cases) {
+		t.Fatalf("%d examples, %d cases: %v", len(files), len(cases), err)
+	}
+	alias := regexp.MustCompile(`(?m)^\s*alias\s*=\s*"([a-z_]+)"`)
+	endpoints := fmt.Sprintf("provider \"hss\" {\n  endpoints = { hss = %q, iam = %q, sts = %q, metadata = %q }\n", e.url, e.url, e.url, e.url)
+	for _, f := range files {
+		name := filepath.Base(f)
+		tc, ok := cases[name]
+		if !ok {
+			t.Fatalf("%s has no case", name)
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			src := string(b)
+			for from, to := range tc.subst {
+				if !strings.Contains(src, from) {
+					t.Fatalf("%s no longer holds %q", name, from)
+				}
+				src = strings.ReplaceAll(src, from, to)
+			}
+			if strings.Count(src, "provider \"hss\" {\n") != 1 {
+				t.Fatalf("%s: want one provider block", name)
+			}
+			src = strings.Replace(src, "provider \"hss\" {\n", endpoints, 1)
+			ref := ""
+			if m := alias.FindStringSubmatch(src); m != nil {
+				ref = "provider = hss." + m[1]
+			}
+			if !strings.Contains(src, "required_providers") {
+				src += "\nterraform {\n  required_providers {\n    hss = {\n      source = \"hsslabs/hss\"\n    }\n  }\n}\n"
+			}
+			src += fmt.Sprintf("\ndata \"hss_image_basic_image\" \"ci\" {\n  %s\n  image_id   = \"111\"\n  image_type = \"cicd\"\n}\n\n"+
+				"output \"base_os\" {\n  value = [for b in data.hss_image_basic_image.ci.data_list : \"${b.os_name} ${b.os_version}\"]\n}\n", ref)
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(src), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			out := terraformRun(t, dir, plugins, tc.env, "plan", "-input=false", "-lock=false", "-no-color")
+			if !strings.Contains(out, `"Debian 9"`) {
+				t.Fatalf("plan:\n%s\nconfiguration:\n%s", out, src)
+			}
+		})
 	}
 }

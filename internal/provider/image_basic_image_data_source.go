@@ -76,9 +76,11 @@ func imageBasicImageAttributes(context.Context) map[string]schema.Attribute {
 			Validators: []validator.String{enterpriseProjectValidator},
 		},
 		"image_id": schema.StringAttribute{
-			Required:            true,
-			MarkdownDescription: "Image ID.",
-			Validators:          []validator.String{imageIDValidator},
+			Required: true,
+			MarkdownDescription: "HSS's ID of the image, not its digest or tag: shown in the HSS console under Risk Management > " +
+				"Container Images (Image View), and listed with each repository image by `GET /v5/{project_id}/image/swr-repository`. " +
+				"The guide *Before the first plan* says where to find it, and which permissions a read needs.",
+			Validators: []validator.String{imageIDValidator},
 		},
 		"image_type": schema.StringAttribute{
 			Required: true,

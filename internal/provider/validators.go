@@ -53,7 +53,7 @@ var (
 		}}
 	schemelessEndpointValidator = checkValidator{"Invalid endpoint URL", "must be an http(s) URL, or a host name that gets https://",
 		func(s string) error { return endpointValidator.check(hss.NormalizeEndpoint(s)) }}
-	imageTypeValidator = checkValidator{"Invalid image type", "must be one of " + hss.ImageTypeForm, hss.ValidateImageType}
+	imageTypeValidator         = checkValidator{"Invalid image type", "must be one of " + hss.ImageTypeForm, hss.ValidateImageType}
 	enterpriseProjectValidator = checkValidator{"Invalid enterprise project", "must be " + hss.EnterpriseProjectForm, hss.ValidateEnterpriseProjectID}
 	signingAlgorithmValidator  = checkValidator{"Invalid signing algorithm", "must be " + hss.SigningHMACSHA256 + " or " + hss.SigningHMACSM3,
 		hss.ValidateSigningAlgorithm}
