@@ -164,3 +164,34 @@ func TestCoalescerKeeps(t *testing.T) {
 		t.Fatal("forgetIf kept a matching value")
 	}
 }
+
+// Keeping one heavy value can take several evictions: the least recently used go, one after
+// another, until the new value fits, and the kept weight never exceeds the capacity.
+func TestCoalescerEvictsUntilItFits(t *testing.T) {
+	c := &coalescer[string]{maxWork: time.Minute, capacity: 10, weight: func(v string) int { return len(v) }}
+	keep := func(key, v string) {
+		if _, _, err := c.do(context.Background(), key, func(context.Context) (string, error) { return v, nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	keep("a", "aaa")
+	keep("b", "bbb")
+	keep("c", "ccc")
+	keep("a", "") // touch a: b is now the least recently used
+	keep("d", "dddddd")
+	if c.used != 9 || c.kept["b"] != nil || c.kept["c"] != nil || c.kept["a"] == nil || c.kept["d"] == nil {
+		t.Fatalf("used %d, kept %v", c.used, keys(c))
+	}
+	keep("e", "eeeeeeeeee")
+	if c.used != 10 || len(c.kept) != 1 || c.kept["e"] == nil {
+		t.Fatalf("used %d, kept %v", c.used, keys(c))
+	}
+}
+
+func keys[V any](c *coalescer[V]) []string {
+	var out []string
+	for k := range c.kept {
+		out = append(out, k)
+	}
+	return out
+}

@@ -32,3 +32,6 @@ func DefaultEndpoint(service, region, cloud string) string {
 	}
 	return c.hssEndpoint(region)
 }
+
+// AddObtained makes r replace secrets the client obtained.
+func AddObtained(r *Redactor, secrets ...string) { r.addObtained(secrets...) }

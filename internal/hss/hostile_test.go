@@ -81,6 +81,10 @@ func TestEndpointHosts(t *testing.T) {
 		{"cloud", hss.Config{Region: "ap-southeast-1", Cloud: "example.internal"}, "", "hss.ap-southeast-1.example.internal"},
 		{"data source region", hss.Config{Region: "cn-north-4"}, "af-south-1", "hss.af-south-1.myhuaweicloud.com"},
 		{"endpoint", hss.Config{Region: "cn-north-4", HSSEndpoint: "https://hss.private.example:8443/"}, "", "hss.private.example:8443"},
+		{"Europe", hss.Config{Region: "eu-west-101"}, "", "hss.eu-west-101.myhuaweicloud.eu"},
+		{"a second Europe region", hss.Config{Region: "eu-west-101"}, "eu-west-102", "hss.eu-west-102.myhuaweicloud.eu"},
+		{"Paris is not the Europe cloud", hss.Config{Region: "eu-west-101"}, "eu-west-0", "hss.eu-west-0.myhuaweicloud.com"},
+		{"cloud set beats Europe", hss.Config{Region: "eu-west-101", Cloud: "example.internal"}, "", "hss.eu-west-101.example.internal"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -522,5 +526,24 @@ func TestURLUserInfoIsRedacted(t *testing.T) {
 	var r hss.Redactor
 	if got := r.Redact(`Get "https://admin:S3cret@iam.example.com/v3/projects": refused`); strings.Contains(got, "S3cret") || strings.Contains(got, "admin") {
 		t.Fatalf("Redact kept user information: %s", got)
+	}
+}
+
+// A secret that contains another is replaced whole, whether each was configured or obtained and
+// in whichever order they came: no tail of the longer one survives.
+func TestNestedSecretsAreRedactedWhole(t *testing.T) {
+	short, long := "sk-0123456789abcdef", "sk-0123456789abcdef-extended-session-token"
+	for name, add := range map[string]func(r *hss.Redactor){
+		"configured, short first":         func(r *hss.Redactor) { r.Add(short); r.Add(long) },
+		"configured, long first":          func(r *hss.Redactor) { r.Add(long); r.Add(short) },
+		"short configured, long obtained": func(r *hss.Redactor) { r.Add(short); hss.AddObtained(r, long) },
+		"long configured, short obtained": func(r *hss.Redactor) { r.Add(long); hss.AddObtained(r, short) },
+		"obtained, short first":           func(r *hss.Redactor) { hss.AddObtained(r, short); hss.AddObtained(r, long) },
+	} {
+		var r hss.Redactor
+		add(&r)
+		if got := r.Redact("a " + long + " b " + short + " c"); got != "a "+hss.Redacted+" b "+hss.Redacted+" c" {
+			t.Errorf("%s: %q", name, got)
+		}
 	}
 }

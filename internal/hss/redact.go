@@ -34,6 +34,15 @@ type Redactor struct {
 	// make way.
 	obtained     []string
 	nextObtained int
+	// ordered is secrets and obtained together, longest first: one that contains another is
+	// replaced whole, whichever list each is in.
+	ordered []string
+}
+
+// reorder rebuilds ordered; r.mu is held.
+func (r *Redactor) reorder() {
+	r.ordered = append(append(r.ordered[:0], r.secrets...), r.obtained...)
+	slices.SortStableFunc(r.ordered, func(a, b string) int { return len(b) - len(a) })
 }
 
 // maxObtained bounds the obtained secrets remembered: a run renews credentials a handful of
@@ -50,6 +59,7 @@ func (r *Redactor) Add(secrets ...string) {
 		}
 	}
 	slices.SortFunc(r.secrets, func(a, b string) int { return len(b) - len(a) })
+	r.reorder()
 }
 
 // addObtained makes r replace each of secrets, which the client obtained, from now on; only
@@ -68,6 +78,7 @@ func (r *Redactor) addObtained(secrets ...string) {
 		r.obtained[r.nextObtained] = s
 		r.nextObtained = (r.nextObtained + 1) % maxObtained
 	}
+	r.reorder()
 }
 
 // addSigned remembers the signature of a request that is about to be sent: the rest of an
@@ -110,10 +121,7 @@ func (r *Redactor) Redact(s string) string {
 		for _, v := range r.recent {
 			s = strings.ReplaceAll(s, v, Redacted)
 		}
-		for _, v := range r.secrets {
-			s = strings.ReplaceAll(s, v, Redacted)
-		}
-		for _, v := range r.obtained {
+		for _, v := range r.ordered {
 			s = strings.ReplaceAll(s, v, Redacted)
 		}
 		r.mu.RUnlock()

@@ -248,7 +248,8 @@ func TestIncompleteBlockMethodIsAnError(t *testing.T) {
 func TestAssumeRoleAndEndpointsFromConfiguration(t *testing.T) {
 	m := nullModel()
 	m.Region, m.Token = types.StringValue("eu-west-101"), types.StringValue("t")
-	m.Endpoints = types.MapValueMust(types.StringType, map[string]attr.Value{"hss": types.StringValue("hss.internal.example:8443")})
+	m.Endpoints = types.MapValueMust(types.StringType, map[string]attr.Value{"hss": types.StringValue("hss.internal.example:8443"),
+		"iam": types.StringValue("iam.internal.example"), "sts": types.StringValue("http://sts.internal.example:8080/")})
 	cfg, d := resolve(t, m, mapEnv{EnvAssumeRoleAgency: "ops", EnvAssumeRoleDomainID: "d-1", EnvAssumeRoleDuration: "3600"})
 	if d.HasError() {
 		t.Fatal(d.Errors())
@@ -256,8 +257,10 @@ func TestAssumeRoleAndEndpointsFromConfiguration(t *testing.T) {
 	if c := cfg.Credentials.AssumeRoles; len(c) != 1 || c[0].AgencyName != "ops" || c[0].DomainID != "d-1" || c[0].Duration != time.Hour {
 		t.Fatalf("%+v", c)
 	}
-	if cfg.HSSEndpoint != "https://hss.internal.example:8443" {
-		t.Fatalf("endpoint %q", cfg.HSSEndpoint)
+	// Without a scheme, https:// is added; a scheme written is kept.
+	if cfg.HSSEndpoint != "https://hss.internal.example:8443" || cfg.IAMEndpoint != "https://iam.internal.example" ||
+		!strings.HasPrefix(cfg.STSEndpoint, "http://sts.internal.example:8080") {
+		t.Fatalf("endpoints %q %q %q", cfg.HSSEndpoint, cfg.IAMEndpoint, cfg.STSEndpoint)
 	}
 }
 
@@ -652,5 +655,21 @@ func TestDomainIDWithHostKeys(t *testing.T) {
 		if d.HasError() || d.WarningsCount() != 0 || cfg.Credentials.DomainID != "d-1" {
 			t.Fatalf("%s: %+v %v", name, cfg.Credentials, d)
 		}
+	}
+}
+
+// A variable exported blank ("export HW_REGION_NAME=") is not set: the next name of the same
+// argument, or the default, applies; it never completes a method or fails a number.
+func TestBlankEnvironmentIsUnset(t *testing.T) {
+	cfg, d := resolve(t, nullModel(), mapEnv{EnvRegion: "  ", "OS_REGION_NAME": "ap-southeast-1", EnvAccessKey: "", "OS_ACCESS_KEY": "AK",
+		EnvSecretKey: "SK", EnvMaxRetries: "", EnvRateLimit: " ", EnvToken: ""})
+	if d.HasError() || cfg.Region != "ap-southeast-1" || cfg.Credentials.Method != hss.AuthAKSK || cfg.Credentials.AccessKey != "AK" ||
+		cfg.MaxRetries != hss.DefaultMaxRetries || cfg.RateLimit != 0 {
+		t.Fatalf("%+v %v", cfg, d)
+	}
+	// Blank keys complete nothing: the metadata service is the method left.
+	cfg, d = resolve(t, nullModel(), mapEnv{EnvRegion: "cn-north-4", EnvAccessKey: " ", EnvSecretKey: "\t"})
+	if d.HasError() || cfg.Credentials.Method != hss.AuthMetadata {
+		t.Fatalf("%+v %v", cfg.Credentials, d)
 	}
 }

@@ -255,6 +255,14 @@ func TestReadTimeout(t *testing.T) {
 			time.Since(start) != time.Second {
 			t.Fatalf("after %s: %s", time.Since(start), d)
 		}
+		// Without a timeouts block, the default holds: an answer that never comes ends the
+		// read at exactly five minutes, not at the provider's per-request limit.
+		emu.SetLatency(time.Hour)
+		start = time.Now()
+		_, d = p.read(cicd111)
+		if !strings.Contains(d.String(), "timeouts.read = 5m0s") || time.Since(start) != hss.DefaultReadTimeout || hss.DefaultReadTimeout != 5*time.Minute {
+			t.Fatalf("after %s: %s", time.Since(start), d)
+		}
 	})
 }
 
