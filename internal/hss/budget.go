@@ -9,9 +9,8 @@ import (
 // however many reads are running, instead of max_retries more for each. It is the retry quota
 // of AWS SDK for Go v2's standard retryer (a bucket of 500 tokens; a retry costs 5, a retry
 // after a timeout 10; a request that succeeds pays back what its retries cost, or 1 token
-// when it needed none) rather than gRPC's retry throttling, which stops all retries after a
-// handful of failures and so fails a plan on a burst of a few dozen errors that the service
-// recovers from within seconds.
+// when it needed none). It bounds the retries of a long outage; retryThrottle, beside it,
+// stops them within a few dozen failures while nothing succeeds.
 //
 // Throttling (429) is not charged: the rate limiter answers it by pacing, and a busy
 // account's gateway limit is not an outage.
