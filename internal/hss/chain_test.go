@@ -135,6 +135,14 @@ func TestEmptyDomainListFallsBackToCallerIdentity(t *testing.T) {
 			t.Fatalf("want %q in %v", want, err)
 		}
 	}
+
+	// An identity without an account is malformed, named by its field.
+	emu.ClearFaults()
+	emu.AddFault(emulator.Fault{Kind: emulator.KindSTSCallerIdentity, Status: 200, Body: `{"principal_id":"p"}`})
+	_, err = newClient(t, url, chain(foreignAKSK(), auditHop), noCache).ListBasicImages(context.Background(), cicd111)
+	if err == nil || !strings.Contains(err.Error(), "malformed caller identity response: account_id missing or of the wrong type") {
+		t.Fatalf("err %v", err)
+	}
 }
 
 // A configured domain_id names the account of keys from the ECS metadata service or a pod

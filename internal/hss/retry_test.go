@@ -314,6 +314,7 @@ func TestErrorBodyShapes(t *testing.T) {
 		{"Keystone", `{"error":{"code":401,"message":"The request you have made requires authentication.","title":"Unauthorized"}}`, emulator.KindIAMProjects, 401, "401", "The request you have made requires authentication.", true},
 		{"numeric error_code", `{"error_code":10,"error_msg":"bad query"}`, emulator.KindHSS, 400, "10", "bad query", false},
 		{"nested pair", `{"result":{"error":{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information"}}}`, emulator.KindHSS, 401, "APIGW.0301", "Incorrect IAM authentication information", true},
+		{"numeric code two levels down", `{"result":{"error":{"code":403,"message":"no access"}}}`, emulator.KindHSS, 403, "403", "no access", true},
 		{"control characters", `{"error_code":"HSS.0010","error_description":"a\u001b[2Jb"}`, emulator.KindHSS, 400, "HSS.0010", `a\x1b[2Jb`, true},
 		{"no code at all", `{"detail":"nothing here"}`, emulator.KindHSS, 400, "", `{"detail":"nothing here"}`, false},
 		{"code without message", `{"error_code":"HSS.0010"}`, emulator.KindHSS, 400, "", `{"error_code":"HSS.0010"}`, false},
