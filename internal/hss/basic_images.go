@@ -2,11 +2,7 @@ package hss
 
 import (
 	"context"
-	"fmt"
-	"net/url"
-	"unsafe"
 
-	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
 	hssv5 "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5/model"
 )
@@ -47,77 +43,38 @@ type BasicImage struct {
 
 // ListBasicImages returns every basic-image entry matching q (see listAll).
 func (c *Client) ListBasicImages(ctx context.Context, q BasicImageQuery) (*Result[BasicImage], error) {
-	if q.Region == "" {
-		q.Region = c.cfg.Region
-	}
-	return listAll(ctx, c, basicImages, q)
+	return List(ctx, c, BasicImages, q.request())
 }
 
-var basicImages = &listOp[BasicImageQuery, BasicImage]{
-	name:     OpListBasicImages,
-	pageSize: BasicImagePageSize,
-	hints: map[string]string{
+// request is q as the SDK sends it; empty strings are left out.
+func (q BasicImageQuery) request() model.ListImageBasicImageRequest {
+	return model.ListImageBasicImageRequest{Region: q.Region, ImageId: q.ImageID, ImageType: q.ImageType,
+		EnterpriseProjectId: opt(q.EnterpriseProjectID), Namespace: opt(q.Namespace), ImageName: opt(q.ImageName),
+		ImageVersion: opt(q.ImageVersion), OsName: opt(q.OSName)}
+}
+
+// Key identifies everything that selects q's result: equal keys, equal results.
+func (q BasicImageQuery) Key() string { return BasicImages.key(q.request()) }
+
+// BasicImages is the basic-image API.
+var BasicImages = &Declaration[model.ListImageBasicImageRequest, model.ListImageBasicImageResponse, model.ImageBasicImageInfo, BasicImage]{
+	Name:     OpListBasicImages,
+	PageSize: BasicImagePageSize,
+	Hints: map[string]string{
 		"HSS.0011": "HSS found no such resource: check image_id, image_type and, for repository images, namespace, image_name and image_version, " +
 			"and that enterprise_project_id names an existing enterprise project.",
 	},
-	call: func(hc *core.HcHttpClient, q BasicImageQuery, offset, limit int32) (any, error) {
-		return hssv5.NewHssClient(hc).ListImageBasicImage(&model.ListImageBasicImageRequest{
-			Region:              q.Region,
-			ImageId:             q.ImageID,
-			ImageType:           q.ImageType,
-			Limit:               &limit,
-			Offset:              &offset,
-			EnterpriseProjectId: opt(q.EnterpriseProjectID),
-			Namespace:           opt(q.Namespace),
-			ImageName:           opt(q.ImageName),
-			ImageVersion:        opt(q.ImageVersion),
-			OsName:              opt(q.OSName),
-		})
+	Page:  func(r *model.ListImageBasicImageRequest, offset, limit *int32) { r.Offset, r.Limit = offset, limit },
+	Send:  (*hssv5.HssClient).ListImageBasicImage,
+	Total: func(p *model.ListImageBasicImageResponse) *int32 { return p.TotalNum },
+	Items: func(p *model.ListImageBasicImageResponse) *[]model.ImageBasicImageInfo { return p.DataList },
+	Entry: func(it model.ImageBasicImageInfo) BasicImage {
+		return BasicImage{OSName: deref(it.OsName), OSVersion: deref(it.OsVersion), LayerDigest: deref(it.LayerDigest)}
 	},
-	decode: func(out any) (*int32, []BasicImage, string) {
-		resp, ok := out.(*model.ListImageBasicImageResponse)
-		if !ok || resp == nil {
-			return nil, nil, "no response body"
-		}
-		if resp.DataList == nil {
-			return resp.TotalNum, nil, ""
-		}
-		items := make([]BasicImage, len(*resp.DataList))
-		for i, it := range *resp.DataList {
-			items[i] = BasicImage{OSName: deref(it.OsName), OSVersion: deref(it.OsVersion), LayerDigest: deref(it.LayerDigest)}
-		}
-		return resp.TotalNum, items, ""
+	Region: func(r *model.ListImageBasicImageRequest) *string { return &r.Region },
+	Segments: func(r *model.ListImageBasicImageRequest) map[string]string {
+		return map[string]string{"image_id": r.ImageId}
 	},
-	size: func(b BasicImage) int {
-		return int(unsafe.Sizeof(b)) + heapString(b.OSName) + heapString(b.OSVersion) + heapString(b.LayerDigest)
-	},
-}
-
-func (q BasicImageQuery) region() string { return q.Region }
-
-// validate checks what becomes part of the URL before anything is sent.
-func (q BasicImageQuery) validate() error {
-	if err := ValidateRegion(q.Region); err != nil {
-		return fmt.Errorf("region: %w", err)
-	}
-	if err := ValidateImageID(q.ImageID); err != nil {
-		return fmt.Errorf("image_id: %w", err)
-	}
-	return nil
-}
-
-// Key identifies everything that selects a result: equal keys, equal results.
-func (q BasicImageQuery) Key() string {
-	v := url.Values{}
-	v.Set("region", q.Region)
-	v.Set("image_id", q.ImageID)
-	v.Set("image_type", q.ImageType)
-	v.Set("namespace", q.Namespace)
-	v.Set("image_name", q.ImageName)
-	v.Set("image_version", q.ImageVersion)
-	v.Set("os_name", q.OSName)
-	v.Set("enterprise_project_id", q.EnterpriseProjectID)
-	return v.Encode()
 }
 
 func opt(s string) *string {

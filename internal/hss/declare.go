@@ -1,0 +1,136 @@
+package hss
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"unsafe"
+
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
+	hssv5 "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5"
+)
+
+// An HSS list API is declared over the SDK's own request R and response P: the request is the
+// query, so nothing mirrors it field by field. The declaration says how to set a page, which
+// SDK method sends it, where total_num and data_list are in the answer, how one entry I of
+// data_list becomes the client's E, and which of the request's fields become part of the URL.
+
+// Declaration is one offset-paged HSS list API.
+type Declaration[R, P, I any, E comparable] struct {
+	// Name is the API in errors: method and path template, as the API page writes them.
+	Name string
+	// PageSize is the largest limit the API accepts.
+	PageSize int
+	// Hints suggest what to do about the API's own error codes, by error_code.
+	Hints map[string]string
+	// Page sets offset and limit on a request; nil clears them.
+	Page func(r *R, offset, limit *int32)
+	// Send is the SDK method.
+	Send func(c *hssv5.HssClient, r *R) (*P, error)
+	// Total and Items locate total_num and data_list in an answer.
+	Total func(p *P) *int32
+	Items func(p *P) *[]I
+	// Entry maps one entry of data_list.
+	Entry func(I) E
+	// Region points at the request's region field, which the client's region fills when empty.
+	Region func(r *R) *string
+	// Segments are the request's values that become path segments, by name, checked as IDs
+	// before anything is sent.
+	Segments func(r *R) map[string]string
+}
+
+// List reads every entry of req through the list engine: paged, paced, retried, coalesced with
+// identical reads and kept for later ones, as every list is.
+func List[R, P, I any, E comparable](ctx context.Context, c *Client, d *Declaration[R, P, I, E], req R) (*Result[E], error) {
+	if r := d.Region(&req); *r == "" {
+		*r = c.cfg.Region
+	}
+	return listAll(ctx, c, d.op(), sdkQuery[R]{req: req, d: d})
+}
+
+// sdkQuery is an SDK request as the engine's query.
+type sdkQuery[R any] struct {
+	req R
+	d   interface {
+		region(*R) string
+		key(R) string
+		validate(*R) error
+	}
+}
+
+func (q sdkQuery[R]) Key() string     { return q.d.key(q.req) }
+func (q sdkQuery[R]) region() string  { return q.d.region(&q.req) }
+func (q sdkQuery[R]) validate() error { return q.d.validate(&q.req) }
+
+func (d *Declaration[R, P, I, E]) region(r *R) string { return *d.Region(r) }
+
+// key is the region and the request's own encoding without its page: equal requests, equal
+// results. The SDK's request types encode to JSON with every query, path and header field.
+func (d *Declaration[R, P, I, E]) key(r R) string {
+	d.Page(&r, nil, nil)
+	b, err := json.Marshal(r)
+	if err != nil {
+		// Never shared with another request, rather than shared wrongly.
+		return fmt.Sprintf("unencodable %p", &r)
+	}
+	return *d.Region(&r) + "\n" + string(b)
+}
+
+func (d *Declaration[R, P, I, E]) validate(r *R) error {
+	if err := ValidateRegion(*d.Region(r)); err != nil {
+		return fmt.Errorf("region: %w", err)
+	}
+	for name, v := range d.Segments(r) {
+		if err := ValidateImageID(v); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// op is the declaration as the engine reads it.
+func (d *Declaration[R, P, I, E]) op() *listOp[sdkQuery[R], E] {
+	return &listOp[sdkQuery[R], E]{
+		name:     d.Name,
+		pageSize: d.PageSize,
+		hints:    d.Hints,
+		call: func(hc *core.HcHttpClient, q sdkQuery[R], offset, limit int32) (any, error) {
+			r := q.req
+			d.Page(&r, &offset, &limit)
+			return d.Send(hssv5.NewHssClient(hc), &r)
+		},
+		decode: func(out any) (*int32, []E, string) {
+			p, ok := out.(*P)
+			if !ok || p == nil {
+				return nil, nil, "no response body"
+			}
+			items := d.Items(p)
+			if items == nil {
+				return d.Total(p), nil, ""
+			}
+			entries := make([]E, len(*items))
+			for i, it := range *items {
+				entries[i] = d.Entry(it)
+			}
+			return d.Total(p), entries, ""
+		},
+		size: entrySize[E],
+	}
+}
+
+// entrySize is what an entry holds on the heap: its struct and, for each string field, the
+// allocation the runtime makes for it.
+func entrySize[E any](e E) int {
+	n := int(unsafe.Sizeof(e))
+	v := reflect.ValueOf(e)
+	if v.Kind() != reflect.Struct {
+		return n
+	}
+	for i := range v.NumField() {
+		if f := v.Field(i); f.Kind() == reflect.String {
+			n += heapString(f.String())
+		}
+	}
+	return n
+}
