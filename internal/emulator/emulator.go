@@ -5,6 +5,7 @@
 package emulator
 
 import (
+	"cmp"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/hex"
@@ -331,11 +332,15 @@ var kindByPath = map[string]Kind{
 // answers an authorised request with one page.
 type hssRoute struct {
 	path *regexp.Regexp
-	list func(e *Emulator, l *imageList, pf PageFault) (total int, page any)
+	// imageTypes are the image_type values the API accepts, as the SDK's request model lists them.
+	imageTypes map[string]bool
+	list       func(e *Emulator, l *imageList, pf PageFault) (total int, page any)
 }
 
 var hssRoutes = []hssRoute{
-	{regexp.MustCompile(`^/v5/([^/]+)/image/([^/]+)/basic-image$`), (*Emulator).basicImages},
+	{regexp.MustCompile(`^/v5/([^/]+)/image/([^/]+)/basic-image$`), imageTypes, (*Emulator).basicImages},
+	{regexp.MustCompile(`^/v5/([^/]+)/image/swr-repository$`),
+		map[string]bool{"private_image": true, "shared_image": true, "local_image": true, "instance_image": true}, (*Emulator).swrImages},
 }
 
 func isImageList(path string) bool {
@@ -626,7 +631,10 @@ func (e *Emulator) serveImageList(w http.ResponseWriter, r *http.Request, body [
 		return
 	}
 	route, m := routeOf(r.URL.Path)
-	l := &imageList{projectID: m[1], imageID: m[2], query: r.URL.Query(), limit: 10}
+	l := &imageList{projectID: m[1], query: r.URL.Query(), limit: 10}
+	if len(m) > 2 {
+		l.imageID = m[2]
+	}
 
 	region, owned := "", false
 	for reg, pid := range p.domain.Projects {
@@ -651,7 +659,7 @@ func (e *Emulator) serveImageList(w http.ResponseWriter, r *http.Request, body [
 		return
 	}
 
-	if t := l.query.Get("image_type"); !imageTypes[t] {
+	if t := l.query.Get("image_type"); !route.imageTypes[t] {
 		writeError(w, http.StatusBadRequest, "HSS.0001", "Invalid parameter image_type: "+strconv.Quote(t)+".")
 		return
 	}
@@ -678,6 +686,41 @@ func (e *Emulator) serveImageList(w http.ResponseWriter, r *http.Request, body [
 	}
 	total, data := route.list(e, l, pf)
 	writeJSON(w, http.StatusOK, map[string]any{"total_num": total, "data_list": data})
+}
+
+// swrImages serves GET /v5/{project_id}/image/swr-repository: the repository images of the
+// type asked for, filtered by namespace, name, tag and scan status, with their scans.
+func (e *Emulator) swrImages(l *imageList, _ PageFault) (int, any) {
+	q := l.query
+	e.mu.Lock()
+	var found []Image
+	for _, img := range e.fixture.Images {
+		if img.ProjectID != l.projectID || img.Type != q.Get("image_type") || (l.granted != nil && !l.granted[img.EnterpriseProject]) {
+			continue
+		}
+		status := cmp.Or(img.ScanStatus, "success")
+		if !matches(q, "namespace", img.Namespace) || !matches(q, "image_name", img.Name) || !matches(q, "image_version", img.Version) ||
+			!matches(q, "scan_status", status) {
+			continue
+		}
+		found = append(found, img)
+	}
+	e.mu.Unlock()
+	page := []map[string]any{}
+	for i := l.offset; i < len(found) && i < l.offset+l.limit; i++ {
+		img := found[i]
+		entry := map[string]any{"image_id": img.ID, "namespace": img.Namespace, "image_name": img.Name, "image_version": img.Version,
+			"image_digest": img.Digest, "image_type": img.Type, "scan_status": cmp.Or(img.ScanStatus, "success"),
+			"vul_num": img.VulNum, "unsafe_setting_num": img.UnsafeSettingNum, "malicious_file_num": img.MaliciousFileNum}
+		if img.ScanFailedDesc != "" {
+			entry["scan_failed_desc"] = img.ScanFailedDesc
+		}
+		if img.LatestScanTime > 0 {
+			entry["latest_scan_time"] = img.LatestScanTime
+		}
+		page = append(page, entry)
+	}
+	return len(found), page
 }
 
 // basicImages serves GET /v5/{project_id}/image/{image_id}/basic-image.

@@ -48,6 +48,11 @@ type Image struct {
 	Version           string
 	EnterpriseProject string
 	BasicImages       []BasicImage
+	// The scan HSS made of a repository image: ScanStatus "" is "success", as most are.
+	Digest, ScanStatus, ScanFailedDesc string
+	// LatestScanTime is in milliseconds since the epoch, 0 when never scanned.
+	LatestScanTime                             int64
+	VulNum, UnsafeSettingNum, MaliciousFileNum int
 }
 
 // BasicImage is one entry of data_list.
@@ -91,6 +96,11 @@ const (
 	// ManyImageID is a CI/CD image whose result spans several pages.
 	ManyImageID = "many-layers-450"
 	ManyEntries = 450
+	// UnscannedImageID is a repository image HSS has not scanned; FailedScanImageID one whose
+	// scan failed. ScannedAt is when the others were scanned (2025-11-30T08:00:00Z).
+	UnscannedImageID  = "7a1e0c5d3b9f2468"
+	FailedScanImageID = "9c2b4e6f8a0d1357"
+	ScannedAt         = 1764489600000
 	// SyntheticPrefix: an image ID "synthetic-N" reports N generated entries.
 	SyntheticPrefix = "synthetic-"
 )
@@ -195,6 +205,18 @@ func DefaultFixture() *Fixture {
 				BasicImages: []BasicImage{
 					ProxyAgentBase,
 				},
+				Digest:         "sha256:5f7c3b2a19e04d8c5f7c3b2a19e04d8c5f7c3b2a19e04d8c5f7c3b2a19e04d8c",
+				LatestScanTime: ScannedAt, VulNum: 3, UnsafeSettingNum: 1,
+			},
+			{
+				ProjectID: ProjectID, Type: "private_image", ID: UnscannedImageID, EnterpriseProject: "0",
+				Namespace: "scc_hss_container", Name: "proxy-agent", Version: "24.6.0-x86_64",
+				Digest: "sha256:7a1e0c5d3b9f24687a1e0c5d3b9f24687a1e0c5d3b9f24687a1e0c5d3b9f2468", ScanStatus: "unscan",
+			},
+			{
+				ProjectID: ProjectID, Type: "private_image", ID: FailedScanImageID, EnterpriseProject: "0",
+				Namespace: "team", Name: "web", Version: "2.0",
+				Digest: "sha256:9c2b4e6f8a0d13579c2b4e6f8a0d13579c2b4e6f8a0d13579c2b4e6f8a0d1357", ScanStatus: "failed", ScanFailedDesc: "download_failed",
 			},
 			{
 				ProjectID: ProjectID, Type: "harbor", ID: "harbor-0001", EnterpriseProject: "0",

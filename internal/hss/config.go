@@ -611,13 +611,18 @@ var ImageTypeForm = `"` + strings.Join(ImageTypes, `", "`) + `"`
 
 // ValidateImageType accepts the image types the API does, and says which was probably meant by
 // a near miss such as "cicdd" or "Private_Image".
-func ValidateImageType(s string) error {
-	if slices.Contains(ImageTypes, s) {
+func ValidateImageType(s string) error { return ValidateOneOf("image type", s, ImageTypes) }
+
+// ValidateOneOf accepts one of values, and says which was probably meant by a near miss: a
+// different case, a dash for an underscore, a typo or two, or a prefix of four characters or more.
+func ValidateOneOf(what, s string, values []string) error {
+	if slices.Contains(values, s) {
 		return nil
 	}
+	form := `"` + strings.Join(values, `", "`) + `"`
 	norm := strings.ToLower(strings.NewReplacer("-", "_", " ", "_").Replace(strings.TrimSpace(s)))
 	best, dist := "", 3
-	for _, t := range ImageTypes {
+	for _, t := range values {
 		if d := levenshtein.Distance(norm, t, nil); d < dist {
 			best, dist = t, d
 		} else if best == "" && len(norm) >= 4 && strings.HasPrefix(t, norm) {
@@ -625,9 +630,16 @@ func ValidateImageType(s string) error {
 		}
 	}
 	if best != "" {
-		return fmt.Errorf("%q is not an image type: did you mean %q? The types are %s", s, best, ImageTypeForm)
+		return fmt.Errorf("%q is not a%s %s: did you mean %q? The %ss are %s", s, article(what), what, best, what, form)
 	}
-	return fmt.Errorf("%q is not an image type: use one of %s", s, ImageTypeForm)
+	return fmt.Errorf("%q is not a%s %s: use one of %s", s, article(what), what, form)
+}
+
+func article(word string) string {
+	if strings.ContainsRune("aeiou", rune(word[0])) {
+		return "n"
+	}
+	return ""
 }
 
 // ValidateEnterpriseProjectID accepts the forms the API does, and says what was probably meant

@@ -65,6 +65,9 @@ func (q sdkQuery[R]) validate() error { return q.d.validate(&q.req) }
 
 func (d *Declaration[R, P, I, E]) region(r *R) string { return *d.Region(r) }
 
+// Key identifies what selects req's result, its region as given: equal keys, equal results.
+func (d *Declaration[R, P, I, E]) Key(req R) string { return d.key(req) }
+
 // key is the region and the request's own encoding without its page: equal requests, equal
 // results. The SDK's request types encode to JSON with every query, path and header field.
 func (d *Declaration[R, P, I, E]) key(r R) string {

@@ -61,20 +61,8 @@ var imageBasicImageSpec = &listSpec[imageBasicImageDataSourceModel, hss.BasicIma
 func imageBasicImageAttributes(context.Context) map[string]schema.Attribute {
 	nonEmpty := []validator.String{stringvalidator.LengthAtLeast(1)}
 	return map[string]schema.Attribute{
-		"region": schema.StringAttribute{
-			Optional: true,
-			Computed: true,
-			MarkdownDescription: "Region to query. Defaults to the provider's `region`; another region is queried at its own endpoint " +
-				"with its own project ID, resolved through IAM.",
-			Validators: []validator.String{regionValidator},
-		},
-		"enterprise_project_id": schema.StringAttribute{
-			Optional: true,
-			Computed: true,
-			MarkdownDescription: "Enterprise project to query: an ID, `0` for the default project, or `all_granted_eps` for every granted one. " +
-				"Defaults to the provider's `enterprise_project_id`, else `0`.",
-			Validators: []validator.String{enterpriseProjectValidator},
-		},
+		"region":                regionAttribute(),
+		"enterprise_project_id": enterpriseProjectAttribute(),
 		"image_id": schema.StringAttribute{
 			Required: true,
 			MarkdownDescription: "HSS's ID of the image, not its digest or tag: shown in the HSS console under Risk Management > " +

@@ -352,6 +352,7 @@ func (p *hssProvider) Resources(context.Context) []func() resource.Resource {
 func (p *hssProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewImageBasicImageDataSource,
+		NewImagesDataSource,
 	}
 }
 

@@ -44,7 +44,7 @@ func TestValidation(t *testing.T) {
 		"unknown_image_type": {data: map[string]any{"image_id": "111", "image_type": "docker"},
 			want: `image_type: Invalid image type.*"docker" is not an image type: use one of "private_image", "shared_image", "instance_image", "cicd", "harbor"\.`},
 		"image_type_typo": {data: map[string]any{"image_id": "111", "image_type": "cicdd"},
-			want: `image_type: Invalid image type.*"cicdd" is not an image type: did you mean "cicd"\? The types are "private_image"`},
+			want: `image_type: Invalid image type.*"cicdd" is not an image type: did you mean "cicd"\? The image types are "private_image"`},
 		"image_type_case": {data: map[string]any{"image_id": "111", "image_type": "Private_Image"},
 			want: `did you mean "private_image"\?`},
 		"image_type_prefix": {data: map[string]any{"image_id": "111", "image_type": "instance"},

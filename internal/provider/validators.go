@@ -63,3 +63,10 @@ var (
 			return err
 		}}
 )
+
+// oneOfValidator accepts one of values, with a did-you-mean for a near miss; what names a value
+// in messages ("scan status").
+func oneOfValidator(what string, values []string) checkValidator {
+	return checkValidator{"Invalid " + what, fmt.Sprintf("must be one of %q", values),
+		func(s string) error { return hss.ValidateOneOf(what, s, values) }}
+}

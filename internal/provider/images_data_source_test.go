@@ -1,0 +1,151 @@
+package provider
+
+import (
+	"math/big"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+)
+
+// image is one data_list entry of hss_images, as text.
+func image(t *testing.T, v tftypes.Value) map[string]string {
+	t.Helper()
+	var obj map[string]tftypes.Value
+	if err := v.As(&obj); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for k, f := range obj {
+		if f.Type().Is(tftypes.Number) {
+			var n big.Float
+			if err := f.As(&n); err != nil {
+				t.Fatal(err)
+			}
+			out[k] = n.Text('f', 0)
+			continue
+		}
+		out[k] = str(t, obj, k)
+	}
+	return out
+}
+
+// The repository images of a type, with their IDs and scans: a scanned one with its counts and
+// scan time as RFC 3339, an unscanned one and a failed one that say so; filters narrow the list.
+func TestReadImages(t *testing.T) {
+	e := newEmu(t)
+	p := configured(t, e, nil, akskArgs)
+	attrs, d := p.readData("hss_images", map[string]any{"image_type": "private_image"})
+	if d.errors() > 0 {
+		t.Fatalf("%s", d)
+	}
+	var list []tftypes.Value
+	if err := attrs["data_list"].As(&list); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]map[string]string{}
+	for _, v := range list {
+		img := image(t, v)
+		got[img["image_id"]] = img
+	}
+	scanned := got["5f7c3b2a19e04d8c"]
+	want := map[string]string{"namespace": "scc_hss_container", "image_name": "proxy-agent", "image_version": "24.5.0-x86_64",
+		"image_type": "private_image", "scan_status": "success", "scan_failed_desc": "", "latest_scan_time": "2025-11-30T08:00:00Z",
+		"vul_num": "3", "unsafe_setting_num": "1", "malicious_file_num": "0"}
+	for k, v := range want {
+		if scanned[k] != v {
+			t.Errorf("%s = %q, want %q", k, scanned[k], v)
+		}
+	}
+	if u := got[emulator.UnscannedImageID]; u["scan_status"] != "unscan" || u["latest_scan_time"] != "" {
+		t.Errorf("unscanned image %v", u)
+	}
+	if f := got[emulator.FailedScanImageID]; f["scan_status"] != "failed" || f["scan_failed_desc"] != "download_failed" {
+		t.Errorf("failed image %v", f)
+	}
+	if len(got) != 3 || str(t, attrs, "region") != emulator.Region || str(t, attrs, "enterprise_project_id") != "0" {
+		t.Fatalf("%d images, attrs %v", len(got), attrs)
+	}
+	id := str(t, attrs, "id")
+
+	for filter, n := range map[string]int{"namespace=team": 1, "image_version=24.6.0-x86_64": 1, "scan_status=failed": 1, "image_name=proxy-agent": 2} {
+		k, v, _ := strings.Cut(filter, "=")
+		attrs, d := p.readData("hss_images", map[string]any{"image_type": "private_image", k: v})
+		if err := attrs["data_list"].As(&list); d.errors() > 0 || err != nil || len(list) != n || str(t, attrs, "id") == id {
+			t.Errorf("%s: %d images, %s", filter, len(list), d)
+		}
+	}
+	e.Reset()
+	p.readData("hss_images", map[string]any{"image_type": "shared_image", "namespace": "team", "latest_version": true, "scan_status": "success"})
+	q := e.Requests()[0].Query
+	if q.Get("image_type") != "shared_image" || q.Get("namespace") != "team" || q.Get("latest_version") != "true" || q.Get("scan_status") != "success" ||
+		q.Get("limit") != "200" || q.Get("offset") != "0" {
+		t.Fatalf("query sent: %v", q)
+	}
+}
+
+// Its arguments are checked before any request, with the allowed values and a did-you-mean.
+func TestImagesValidation(t *testing.T) {
+	e := newEmu(t)
+	p := configured(t, e, nil, akskArgs)
+	for cfg, want := range map[string]string{
+		"image_type=cicd":           `"cicd" is not an image type: use one of "private_image", "shared_image", "local_image", "instance_image"`,
+		"image_type=private":        `did you mean "private_image"?`,
+		"scan_status=sucess":        `"sucess" is not a scan status: did you mean "success"?`,
+		"scan_status=":              `"" is not a scan status`,
+		"enterprise_project_id=all": `did you mean "all_granted_eps"?`,
+	} {
+		k, v, _ := strings.Cut(cfg, "=")
+		args := map[string]any{"image_type": "private_image", k: v}
+		if _, d := p.readData("hss_images", args); d.errors() != 1 || !strings.Contains(d.String(), want) {
+			t.Errorf("%s: %s", cfg, d)
+		}
+	}
+	if n := e.Count(emulator.KindHSS); n != 0 {
+		t.Fatalf("%d requests for invalid arguments", n)
+	}
+}
+
+// The documented image gate against the emulator: a scanned image goes through, to its base OS
+// read by the image_id HSS gave it; an unscanned one, one whose scan failed and one HSS does not
+// know stop the plan.
+func TestAccImagesGate(t *testing.T) {
+	plugins := buildProvider(t)
+	e := newEmu(t)
+	src, err := os.ReadFile(filepath.Join(exampleRoot(), "data-sources", "hss_images", "data-source.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const ref = "swr.cn-north-4.myhuaweicloud.com/scc_hss_container/proxy-agent:24.5.0-x86_64"
+	if !strings.Contains(string(src), ref) {
+		t.Fatal("the example no longer reads " + ref)
+	}
+	for _, c := range []struct{ ref, want string }{
+		{ref, ""},
+		{"swr.cn-north-4.myhuaweicloud.com/scc_hss_container/proxy-agent:24.6.0-x86_64", `HSS has not scanned proxy-agent:24.6.0-x86_64 successfully (["unscan"])`},
+		{"swr.cn-north-4.myhuaweicloud.com/team/web:2.0", `HSS has not scanned web:2.0 successfully (["failed"])`},
+		{"swr.cn-north-4.myhuaweicloud.com/team/nothing:1.0", `HSS has not scanned nothing:1.0 successfully ([])`},
+	} {
+		t.Run(c.ref, func(t *testing.T) {
+			dir := t.TempDir()
+			config := requiredProviders + e.provider(authAKSK) + strings.Replace(string(src), ref, c.ref, 1) +
+				"\noutput \"base_os\" {\n  value = [for b in data.hss_image_basic_image.release.data_list : \"${b.os_name} ${b.os_version}\"]\n}\n"
+			if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			skipWithoutFunctions(t, dir, plugins)
+			out, err := terraformExec(t, dir, plugins, nil, "plan", "-input=false", "-lock=false", "-no-color")
+			flat := strings.Join(strings.Fields(out), " ")
+			switch {
+			case c.want == "" && (err != nil || !strings.Contains(flat, `base_os = [ + "Huawei Cloud EulerOS 2.0", ]`)):
+				t.Fatalf("the scanned image was stopped: %v\n%s", err, out)
+			case c.want != "" && (err == nil || !strings.Contains(flat, "Resource postcondition failed") || !strings.Contains(flat, c.want)):
+				t.Fatalf("want the plan stopped with %q: %v\n%s", c.want, err, out)
+			}
+		})
+	}
+}
