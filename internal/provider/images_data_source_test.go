@@ -95,7 +95,7 @@ func TestImagesValidation(t *testing.T) {
 	for cfg, want := range map[string]string{
 		"image_type=cicd":           `"cicd" is not an image type: use one of "private_image", "shared_image", "local_image", "instance_image"`,
 		"image_type=private":        `did you mean "private_image"?`,
-		"scan_status=sucess":        `"sucess" is not a scan status: did you mean "success"?`,
+		"scan_status=succes":        `"succes" is not a scan status: did you mean "success"?`,
 		"scan_status=":              `"" is not a scan status`,
 		"enterprise_project_id=all": `did you mean "all_granted_eps"?`,
 	} {
