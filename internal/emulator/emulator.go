@@ -10,6 +10,7 @@ import (
 	"crypto/rsa"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -334,13 +335,20 @@ type hssRoute struct {
 	path *regexp.Regexp
 	// imageTypes are the image_type values the API accepts, as the SDK's request model lists them.
 	imageTypes map[string]bool
-	list       func(e *Emulator, l *imageList, pf PageFault) (total int, page any)
+	// noRegionHeader is set for an API whose SDK request definition sends no region header;
+	// minLimit is the smallest limit it accepts (1 when zero).
+	noRegionHeader bool
+	minLimit       int
+	list           func(e *Emulator, l *imageList, pf PageFault) (total int, page any)
 }
 
 var hssRoutes = []hssRoute{
-	{regexp.MustCompile(`^/v5/([^/]+)/image/([^/]+)/basic-image$`), imageTypes, (*Emulator).basicImages},
-	{regexp.MustCompile(`^/v5/([^/]+)/image/swr-repository$`),
-		map[string]bool{"private_image": true, "shared_image": true, "local_image": true, "instance_image": true}, (*Emulator).swrImages},
+	{path: regexp.MustCompile(`^/v5/([^/]+)/image/([^/]+)/basic-image$`), imageTypes: imageTypes, list: (*Emulator).basicImages},
+	{path: regexp.MustCompile(`^/v5/([^/]+)/image/swr-repository$`),
+		imageTypes: map[string]bool{"private_image": true, "shared_image": true, "local_image": true, "instance_image": true}, list: (*Emulator).swrImages},
+	{path: regexp.MustCompile(`^/v5/([^/]+)/image/([^/]+)/vulnerabilities$`), noRegionHeader: true, minLimit: 10,
+		imageTypes: map[string]bool{"private_image": true, "shared_image": true, "instance_image": true, "cicd": true, "harbor": true, "jfrog": true},
+		list:       (*Emulator).vulnerabilities},
 }
 
 func isImageList(path string) bool {
@@ -651,6 +659,7 @@ func (e *Emulator) serveImageList(w http.ResponseWriter, r *http.Request, body [
 		return
 	}
 	switch rh := r.Header.Get("region"); {
+	case route.noRegionHeader:
 	case rh == "":
 		writeError(w, http.StatusBadRequest, "HSS.0001", "The region header is required.")
 		return
@@ -665,8 +674,8 @@ func (e *Emulator) serveImageList(w http.ResponseWriter, r *http.Request, body [
 	}
 	if s := l.query.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 200 {
-			writeError(w, http.StatusBadRequest, "HSS.0001", "Invalid parameter limit: must be an integer from 1 to 200.")
+		if lo := max(1, route.minLimit); err != nil || n < lo || n > 200 {
+			writeError(w, http.StatusBadRequest, "HSS.0001", fmt.Sprintf("Invalid parameter limit: must be an integer from %d to 200.", lo))
 			return
 		}
 		l.limit = n
@@ -719,6 +728,36 @@ func (e *Emulator) swrImages(l *imageList, _ PageFault) (int, any) {
 			entry["latest_scan_time"] = img.LatestScanTime
 		}
 		page = append(page, entry)
+	}
+	return len(found), page
+}
+
+// vulnerabilities serves GET /v5/{project_id}/image/{image_id}/vulnerabilities: the image's
+// vulnerabilities, filtered as the API filters them (vul_id matches in part), the tag as tag_name.
+func (e *Emulator) vulnerabilities(l *imageList, _ PageFault) (int, any) {
+	q := l.query
+	tagged := url.Values{}
+	for k, v := range q {
+		tagged[k] = v
+	}
+	if v, ok := q["tag_name"]; ok {
+		tagged["image_version"] = v
+	}
+	found := []Vulnerability{}
+	for _, img := range e.images(&imageList{projectID: l.projectID, imageID: l.imageID, query: tagged, granted: l.granted}) {
+		for _, v := range img.Vulnerabilities {
+			if !matches(q, "repair_necessity", v.RepairNecessity) || !matches(q, "app_name", v.AppName) || !matches(q, "type", v.Type) ||
+				!matches(q, "handle_status", v.HandleStatus) || !strings.Contains(v.VulID, q.Get("vul_id")) {
+				continue
+			}
+			found = append(found, v)
+		}
+	}
+	page := []map[string]string{}
+	for i := l.offset; i < len(found) && i < l.offset+l.limit; i++ {
+		v := found[i]
+		page = append(page, map[string]string{"vul_id": v.VulID, "repair_necessity": v.RepairNecessity, "description": v.Description,
+			"position": v.Position, "app_name": v.AppName, "app_path": v.AppPath, "version": v.Version, "solution": v.Solution, "url": v.URL})
 	}
 	return len(found), page
 }

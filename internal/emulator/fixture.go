@@ -53,7 +53,42 @@ type Image struct {
 	// LatestScanTime is in milliseconds since the epoch, 0 when never scanned.
 	LatestScanTime                             int64
 	VulNum, UnsafeSettingNum, MaliciousFileNum int
+	Vulnerabilities                            []Vulnerability
 }
+
+// Vulnerability is one vulnerability HSS found in an image.
+type Vulnerability struct {
+	VulID, RepairNecessity, Description, Position, AppName, AppPath, Version, Solution, URL string
+	// Type is linux_vul or app_vul; HandleStatus unhandled or handled.
+	Type, HandleStatus string
+}
+
+// ProxyAgentVulnerabilities are the vulnerabilities of the API page's private repository
+// image: one of each severity, one of them handled.
+var ProxyAgentVulnerabilities = []Vulnerability{
+	{VulID: "CVE-2024-6387", RepairNecessity: "immediate_repair", Description: "OpenSSH signal handler race condition (regreSSHion).",
+		Position: "/usr/sbin/sshd", AppName: "openssh-server", AppPath: "/usr/sbin/sshd", Version: "8.9p1", Solution: "Upgrade openssh-server to 9.8p1 or later.",
+		URL: "https://nvd.nist.gov/vuln/detail/CVE-2024-6387", Type: "linux_vul", HandleStatus: "unhandled"},
+	{VulID: "CVE-2023-44487", RepairNecessity: "delay_repair", Description: "HTTP/2 rapid reset.",
+		Position: "/opt/agent/bin/agent", AppName: "golang.org/x/net", AppPath: "/opt/agent/bin/agent", Version: "0.15.0", Solution: "Upgrade golang.org/x/net to 0.17.0 or later.",
+		URL: "https://nvd.nist.gov/vuln/detail/CVE-2023-44487", Type: "app_vul", HandleStatus: "unhandled"},
+	{VulID: "CVE-2022-3715", RepairNecessity: "not_needed_repair", Description: "bash heap buffer overflow in valid_parameter_transform.",
+		Position: "/bin/bash", AppName: "bash", AppPath: "/bin/bash", Version: "5.1", Solution: "Upgrade bash.",
+		URL: "https://nvd.nist.gov/vuln/detail/CVE-2022-3715", Type: "linux_vul", HandleStatus: "handled"},
+}
+
+// ManyVulnerabilities is the vulnerability list of ManyVulnsImageID, long enough to page.
+func ManyVulnerabilities() []Vulnerability {
+	out := make([]Vulnerability, ManyVulns)
+	for i := range out {
+		out[i] = Vulnerability{VulID: fmt.Sprintf("CVE-2025-%05d", i), RepairNecessity: RepairNecessities[i%3], AppName: fmt.Sprintf("app-%d", i%7),
+			Type: "app_vul", HandleStatus: "unhandled", Version: "1.0"}
+	}
+	return out
+}
+
+// RepairNecessities are the severities of the vulnerability API, most urgent first.
+var RepairNecessities = []string{"immediate_repair", "delay_repair", "not_needed_repair"}
 
 // BasicImage is one entry of data_list.
 type BasicImage struct {
@@ -98,7 +133,13 @@ const (
 	ManyEntries = 450
 	// UnscannedImageID is a repository image HSS has not scanned; FailedScanImageID one whose
 	// scan failed. ScannedAt is when the others were scanned (2025-11-30T08:00:00Z).
-	UnscannedImageID  = "7a1e0c5d3b9f2468"
+	UnscannedImageID = "7a1e0c5d3b9f2468"
+	// AppImageID is team/app:1.4.2, a repository image a gate lets through: scanned, on AlmaLinux
+	// 9.4, with one vulnerability that can wait.
+	AppImageID = "3e5d7f9a1b2c4d6e"
+	// ManyVulnsImageID is a CI/CD image with ManyVulns vulnerabilities, more than a page.
+	ManyVulnsImageID  = "many-vulns-250"
+	ManyVulns         = 250
 	FailedScanImageID = "9c2b4e6f8a0d1357"
 	ScannedAt         = 1764489600000
 	// SyntheticPrefix: an image ID "synthetic-N" reports N generated entries.
@@ -206,7 +247,16 @@ func DefaultFixture() *Fixture {
 					ProxyAgentBase,
 				},
 				Digest:         "sha256:5f7c3b2a19e04d8c5f7c3b2a19e04d8c5f7c3b2a19e04d8c5f7c3b2a19e04d8c",
-				LatestScanTime: ScannedAt, VulNum: 3, UnsafeSettingNum: 1,
+				LatestScanTime: ScannedAt, VulNum: 3, UnsafeSettingNum: 1, Vulnerabilities: ProxyAgentVulnerabilities,
+			},
+			{ProjectID: ProjectID, Type: "cicd", ID: ManyVulnsImageID, EnterpriseProject: "0", Vulnerabilities: ManyVulnerabilities()},
+			{
+				ProjectID: ProjectID, Type: "private_image", ID: AppImageID, EnterpriseProject: "0",
+				Namespace: "team", Name: "app", Version: "1.4.2", BasicImages: []BasicImage{SupportedBase},
+				Digest:         "sha256:3e5d7f9a1b2c4d6e3e5d7f9a1b2c4d6e3e5d7f9a1b2c4d6e3e5d7f9a1b2c4d6e",
+				LatestScanTime: ScannedAt, VulNum: 1,
+				Vulnerabilities: []Vulnerability{{VulID: "CVE-2024-45490", RepairNecessity: "delay_repair", Description: "libexpat negative length in XML_ParseBuffer.",
+					AppName: "expat", Version: "2.5.0", Solution: "Upgrade expat to 2.6.3 or later.", Type: "linux_vul", HandleStatus: "unhandled"}},
 			},
 			{
 				ProjectID: ProjectID, Type: "private_image", ID: UnscannedImageID, EnterpriseProject: "0",

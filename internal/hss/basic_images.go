@@ -43,7 +43,7 @@ type BasicImage struct {
 
 // ListBasicImages returns every basic-image entry matching q (see listAll).
 func (c *Client) ListBasicImages(ctx context.Context, q BasicImageQuery) (*Result[BasicImage], error) {
-	return List(ctx, c, BasicImages, q.request())
+	return List(ctx, c, BasicImages, q.Region, q.request())
 }
 
 // request is q as the SDK sends it; empty strings are left out.
@@ -54,7 +54,7 @@ func (q BasicImageQuery) request() model.ListImageBasicImageRequest {
 }
 
 // Key identifies everything that selects q's result: equal keys, equal results.
-func (q BasicImageQuery) Key() string { return BasicImages.key(q.request()) }
+func (q BasicImageQuery) Key() string { return BasicImages.key(q.Region, q.request()) }
 
 // BasicImages is the basic-image API.
 var BasicImages = &Declaration[model.ListImageBasicImageRequest, model.ListImageBasicImageResponse, model.ImageBasicImageInfo, BasicImage]{

@@ -33,55 +33,57 @@ type Declaration[R, P, I any, E comparable] struct {
 	Items func(p *P) *[]I
 	// Entry maps one entry of data_list.
 	Entry func(I) E
-	// Region points at the request's region field, which the client's region fills when empty.
+	// Region points at the request's region field (its region header), nil for an API whose
+	// request has none: the region then selects only the host and the project.
 	Region func(r *R) *string
 	// Segments are the request's values that become path segments, by name, checked as IDs
 	// before anything is sent.
 	Segments func(r *R) map[string]string
 }
 
-// List reads every entry of req through the list engine: paged, paced, retried, coalesced with
-// identical reads and kept for later ones, as every list is.
-func List[R, P, I any, E comparable](ctx context.Context, c *Client, d *Declaration[R, P, I, E], req R) (*Result[E], error) {
-	if r := d.Region(&req); *r == "" {
-		*r = c.cfg.Region
+// List reads every entry of req in region ("" for the client's) through the list engine:
+// paged, paced, retried, coalesced with identical reads and kept for later ones, as every list is.
+func List[R, P, I any, E comparable](ctx context.Context, c *Client, d *Declaration[R, P, I, E], region string, req R) (*Result[E], error) {
+	if region == "" {
+		region = c.cfg.Region
 	}
-	return listAll(ctx, c, d.op(), sdkQuery[R]{req: req, d: d})
+	if d.Region != nil {
+		*d.Region(&req) = region
+	}
+	return listAll(ctx, c, d.op(), sdkQuery[R]{req: req, regionName: region, d: d})
 }
 
-// sdkQuery is an SDK request as the engine's query.
+// sdkQuery is an SDK request, and the region it goes to, as the engine's query.
 type sdkQuery[R any] struct {
-	req R
-	d   interface {
-		region(*R) string
-		key(R) string
-		validate(*R) error
+	req        R
+	regionName string
+	d          interface {
+		key(string, R) string
+		validate(string, *R) error
 	}
 }
 
-func (q sdkQuery[R]) Key() string     { return q.d.key(q.req) }
-func (q sdkQuery[R]) region() string  { return q.d.region(&q.req) }
-func (q sdkQuery[R]) validate() error { return q.d.validate(&q.req) }
+func (q sdkQuery[R]) Key() string     { return q.d.key(q.regionName, q.req) }
+func (q sdkQuery[R]) region() string  { return q.regionName }
+func (q sdkQuery[R]) validate() error { return q.d.validate(q.regionName, &q.req) }
 
-func (d *Declaration[R, P, I, E]) region(r *R) string { return *d.Region(r) }
-
-// Key identifies what selects req's result, its region as given: equal keys, equal results.
-func (d *Declaration[R, P, I, E]) Key(req R) string { return d.key(req) }
+// Key identifies what selects the result of req in region: equal keys, equal results.
+func (d *Declaration[R, P, I, E]) Key(region string, req R) string { return d.key(region, req) }
 
 // key is the region and the request's own encoding without its page: equal requests, equal
 // results. The SDK's request types encode to JSON with every query, path and header field.
-func (d *Declaration[R, P, I, E]) key(r R) string {
+func (d *Declaration[R, P, I, E]) key(region string, r R) string {
 	d.Page(&r, nil, nil)
 	b, err := json.Marshal(r)
 	if err != nil {
 		// Never shared with another request, rather than shared wrongly.
 		return fmt.Sprintf("unencodable %p", &r)
 	}
-	return *d.Region(&r) + "\n" + string(b)
+	return region + "\n" + string(b)
 }
 
-func (d *Declaration[R, P, I, E]) validate(r *R) error {
-	if err := ValidateRegion(*d.Region(r)); err != nil {
+func (d *Declaration[R, P, I, E]) validate(region string, r *R) error {
+	if err := ValidateRegion(region); err != nil {
 		return fmt.Errorf("region: %w", err)
 	}
 	for name, v := range d.Segments(r) {

@@ -3,13 +3,11 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -24,15 +22,8 @@ func NewImageBasicImageDataSource() datasource.DataSource {
 
 type imageBasicImageDataSourceModel struct {
 	listCommon
-	Region              types.String `tfsdk:"region"`
-	EnterpriseProjectID types.String `tfsdk:"enterprise_project_id"`
-	ImageID             types.String `tfsdk:"image_id"`
-	ImageType           types.String `tfsdk:"image_type"`
-	ImageReference      types.String `tfsdk:"image_reference"`
-	Namespace           types.String `tfsdk:"namespace"`
-	ImageName           types.String `tfsdk:"image_name"`
-	ImageVersion        types.String `tfsdk:"image_version"`
-	OSName              types.String `tfsdk:"os_name"`
+	imageScope
+	OSName types.String `tfsdk:"os_name"`
 }
 
 var imageBasicImageSpec = &listSpec[imageBasicImageDataSourceModel, hss.BasicImage]{
@@ -59,91 +50,25 @@ var imageBasicImageSpec = &listSpec[imageBasicImageDataSourceModel, hss.BasicIma
 }
 
 func imageBasicImageAttributes(context.Context) map[string]schema.Attribute {
-	nonEmpty := []validator.String{stringvalidator.LengthAtLeast(1)}
-	return map[string]schema.Attribute{
-		"region":                regionAttribute(),
-		"enterprise_project_id": enterpriseProjectAttribute(),
-		"image_id": schema.StringAttribute{
-			Required: true,
-			MarkdownDescription: "HSS's ID of the image, not its digest or tag: shown in the HSS console under Risk Management > " +
-				"Container Images (Image View), and listed with each repository image by `GET /v5/{project_id}/image/swr-repository`. " +
-				"The guide *Before the first plan* says where to find it, and which permissions a read needs.",
-			Validators: []validator.String{imageIDValidator},
-		},
-		"image_type": schema.StringAttribute{
-			Required: true,
-			MarkdownDescription: "Image type: `private_image` (private repository), `shared_image` (shared repository), " +
-				"`instance_image` (enterprise image), `cicd` (CI/CD image) or `harbor` (Harbor repository image).",
-			Validators: []validator.String{imageTypeValidator},
-		},
-		"image_reference": schema.StringAttribute{
-			Optional: true,
-			MarkdownDescription: "A repository image as you would pull it, e.g. `swr.cn-north-4.myhuaweicloud.com/scc_hss_container/proxy-agent:24.5.0-x86_64` " +
-				"or `harbor.example.com/team/app:1.2`. Fills `namespace` (the first path component), `image_name` (the rest of the path) and " +
-				"`image_version` (the tag); conflicts with setting those directly. A digest may follow the tag but cannot replace it.",
-			Validators: []validator.String{
-				imageReferenceValidator,
-				stringvalidator.ConflictsWith(path.MatchRoot("namespace"), path.MatchRoot("image_name"), path.MatchRoot("image_version")),
-			},
-		},
-		"namespace": schema.StringAttribute{
-			Optional:            true,
-			Computed:            true,
-			MarkdownDescription: "Organization (namespace) of a repository image. Required unless `image_type` is `cicd` or `image_reference` is set.",
-			Validators:          nonEmpty,
-		},
-		"image_name": schema.StringAttribute{
-			Optional:            true,
-			Computed:            true,
-			MarkdownDescription: "Name of a repository image. Required unless `image_type` is `cicd` or `image_reference` is set.",
-			Validators:          nonEmpty,
-		},
-		"image_version": schema.StringAttribute{
-			Optional:            true,
-			Computed:            true,
-			MarkdownDescription: "Tag of a repository image. Required unless `image_type` is `cicd` or `image_reference` is set.",
-			Validators:          nonEmpty,
-		},
-		"os_name": schema.StringAttribute{
-			Optional:            true,
-			MarkdownDescription: "Only return base images whose OS name matches.",
-			Validators:          nonEmpty,
-		},
+	attrs := imageScopeAttributes(imageTypeValidator, "`private_image` (private repository), `shared_image` (shared repository), "+
+		"`instance_image` (enterprise image), `cicd` (CI/CD image) or `harbor` (Harbor repository image)")
+	attrs["os_name"] = schema.StringAttribute{
+		Optional:            true,
+		MarkdownDescription: "Only return base images whose OS name matches.",
+		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 	}
+	return attrs
 }
 
 // validateImageBasicImage requires what identifies a repository image, which a schema cannot
 // express.
 func validateImageBasicImage(_ context.Context, m *imageBasicImageDataSourceModel, diags *diag.Diagnostics) {
-	if m.ImageType.IsNull() || m.ImageType.IsUnknown() {
-		return
-	}
-	t := m.ImageType.ValueString()
-	if !slices.Contains(hss.ImageTypes, t) {
-		return // image_type's own validator names the allowed values; nothing else applies yet
-	}
-	if t == hss.ImageTypeCICD || !m.ImageReference.IsNull() {
-		return
-	}
-	for _, a := range []struct {
-		name string
-		v    types.String
-	}{{"namespace", m.Namespace}, {"image_name", m.ImageName}, {"image_version", m.ImageVersion}} {
-		if a.v.IsNull() {
-			diags.AddAttributeError(path.Root(a.name), "Missing required argument",
-				fmt.Sprintf("image_type %q is a repository image, identified by its organization, name and tag: "+
-					"set namespace, image_name and image_version (%s is missing), or image_reference. Only image_type \"cicd\" is identified by image_id alone.", t, a.name))
-		}
-	}
+	m.imageScope.validate(hss.ImageTypes, diags)
 }
 
 func readImageBasicImage(ctx context.Context, d *providerData, m *imageBasicImageDataSourceModel) (*listed[hss.BasicImage], error) {
-	if !m.ImageReference.IsNull() {
-		ref, err := hss.ParseImageReference(m.ImageReference.ValueString())
-		if err != nil {
-			return nil, &attributeError{path.Root("image_reference"), "Invalid image reference", err.Error()}
-		}
-		m.Namespace, m.ImageName, m.ImageVersion = types.StringValue(ref.Namespace), types.StringValue(ref.Name), types.StringValue(ref.Version)
+	if err := m.imageScope.resolve(); err != nil {
+		return nil, err
 	}
 	q := hss.BasicImageQuery{
 		Region:              orDefault(m.Region, d.region),

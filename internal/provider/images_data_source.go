@@ -92,7 +92,6 @@ func imagesAttributes(context.Context) map[string]schema.Attribute {
 
 func readImages(ctx context.Context, d *providerData, m *imagesDataSourceModel) (*listed[hss.SWRImage], error) {
 	req := model.ListSwrImageRepositoryRequest{
-		Region:              optional(orDefault(m.Region, d.region)),
 		EnterpriseProjectId: optional(orDefault(m.EnterpriseProjectID, d.enterpriseProjectID)),
 		ImageType:           m.ImageType.ValueString(),
 		Namespace:           optional(m.Namespace.ValueString()),
@@ -102,7 +101,8 @@ func readImages(ctx context.Context, d *providerData, m *imagesDataSourceModel) 
 		LatestVersion:       m.LatestVersion.ValueBoolPointer(),
 		InstanceId:          optional(m.InstanceID.ValueString()),
 	}
-	res, err := hss.List(ctx, d.client, hss.SWRImages, req)
+	region := orDefault(m.Region, d.region)
+	res, err := hss.List(ctx, d.client, hss.SWRImages, region, req)
 	if err != nil {
 		return nil, err
 	}
@@ -113,5 +113,5 @@ func readImages(ctx context.Context, d *providerData, m *imagesDataSourceModel) 
 	}
 	m.EnterpriseProjectID = types.StringValue(ep)
 	query := fmt.Sprintf("The query for %s images in enterprise project %q of region %s", req.ImageType, ep, res.Region)
-	return &listed[hss.SWRImage]{res: res, idParts: []string{res.Region, req.ImageType}, key: hss.SWRImages.Key(req), query: query}, nil
+	return &listed[hss.SWRImage]{res: res, idParts: []string{res.Region, req.ImageType}, key: hss.SWRImages.Key(region, req), query: query}, nil
 }

@@ -67,12 +67,12 @@ func TestReadImages(t *testing.T) {
 	if f := got[emulator.FailedScanImageID]; f["scan_status"] != "failed" || f["scan_failed_desc"] != "download_failed" {
 		t.Errorf("failed image %v", f)
 	}
-	if len(got) != 3 || str(t, attrs, "region") != emulator.Region || str(t, attrs, "enterprise_project_id") != "0" {
+	if len(got) != 4 || str(t, attrs, "region") != emulator.Region || str(t, attrs, "enterprise_project_id") != "0" {
 		t.Fatalf("%d images, attrs %v", len(got), attrs)
 	}
 	id := str(t, attrs, "id")
 
-	for filter, n := range map[string]int{"namespace=team": 1, "image_version=24.6.0-x86_64": 1, "scan_status=failed": 1, "image_name=proxy-agent": 2} {
+	for filter, n := range map[string]int{"namespace=team": 2, "image_version=24.6.0-x86_64": 1, "scan_status=failed": 1, "image_name=proxy-agent": 2} {
 		k, v, _ := strings.Cut(filter, "=")
 		attrs, d := p.readData("hss_images", map[string]any{"image_type": "private_image", k: v})
 		if err := attrs["data_list"].As(&list); d.errors() > 0 || err != nil || len(list) != n || str(t, attrs, "id") == id {

@@ -353,6 +353,7 @@ func (p *hssProvider) DataSources(context.Context) []func() datasource.DataSourc
 	return []func() datasource.DataSource{
 		NewImageBasicImageDataSource,
 		NewImagesDataSource,
+		NewImageVulnerabilitiesDataSource,
 	}
 }
 

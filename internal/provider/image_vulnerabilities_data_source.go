@@ -1,0 +1,101 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5/model"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+)
+
+// NewImageVulnerabilitiesDataSource is the hss_image_vulnerabilities data source.
+func NewImageVulnerabilitiesDataSource() datasource.DataSource {
+	return &listDataSource[imageVulnerabilitiesModel, *imageVulnerabilitiesModel, hss.ImageVulnerability]{spec: imageVulnerabilitiesSpec}
+}
+
+type imageVulnerabilitiesModel struct {
+	listCommon
+	imageScope
+	RepairNecessity types.String `tfsdk:"repair_necessity"`
+	VulID           types.String `tfsdk:"vul_id"`
+	AppName         types.String `tfsdk:"app_name"`
+	Type            types.String `tfsdk:"type"`
+	HandleStatus    types.String `tfsdk:"handle_status"`
+}
+
+var imageVulnerabilitiesSpec = &listSpec[imageVulnerabilitiesModel, hss.ImageVulnerability]{
+	typeName: "image_vulnerabilities",
+	what:     "HSS image vulnerabilities",
+	description: "Reads the vulnerabilities HSS found in a container image, through the HSS API " +
+		"`GET /v5/{project_id}/image/{image_id}/vulnerabilities`. Every page of the result is read. An image HSS has not scanned has " +
+		"none: check its `scan_status` with `hss_images` before reading no vulnerabilities as clean.",
+	attributes:       imageVulnerabilitiesAttributes,
+	entryDescription: "vulnerability",
+	entry: []entryField[hss.ImageVulnerability]{
+		stringField("vul_id", "its ID, e.g. `CVE-2024-6387`", func(v hss.ImageVulnerability) string { return v.VulID }),
+		stringField("repair_necessity", "`immediate_repair` (high), `delay_repair` (medium) or `not_needed_repair` (low)",
+			func(v hss.ImageVulnerability) string { return v.RepairNecessity }),
+		stringField("description", "what it is", func(v hss.ImageVulnerability) string { return v.Description }),
+		stringField("position", "where in the image it was found", func(v hss.ImageVulnerability) string { return v.Position }),
+		stringField("app_name", "the affected software", func(v hss.ImageVulnerability) string { return v.AppName }),
+		stringField("app_path", "its path", func(v hss.ImageVulnerability) string { return v.AppPath }),
+		stringField("version", "its version", func(v hss.ImageVulnerability) string { return v.Version }),
+		stringField("solution", "how to fix it", func(v hss.ImageVulnerability) string { return v.Solution }),
+		stringField("url", "a page about it", func(v hss.ImageVulnerability) string { return v.URL }),
+	},
+	validate: func(_ context.Context, m *imageVulnerabilitiesModel, diags *diag.Diagnostics) {
+		m.imageScope.validate(hss.VulnerabilityImageTypes, diags)
+	},
+	read:         readImageVulnerabilities,
+	emptySummary: "HSS reports no vulnerability for this query",
+	emptyCauses: "the image has none matching the filters, or HSS has not scanned it (hss_images says its scan_status), or image_id, " +
+		"image_type or, for a repository image, namespace, image_name and image_version are wrong.",
+}
+
+func imageVulnerabilitiesAttributes(context.Context) map[string]schema.Attribute {
+	attrs := imageScopeAttributes(oneOfValidator("image type", hss.VulnerabilityImageTypes), "`private_image`, `shared_image`, "+
+		"`instance_image`, `cicd`, `harbor` or `jfrog`")
+	filter := func(description string, v validator.String) schema.StringAttribute {
+		return schema.StringAttribute{Optional: true, MarkdownDescription: description, Validators: []validator.String{v}}
+	}
+	attrs["repair_necessity"] = filter("Only vulnerabilities of this severity: `immediate_repair`, `delay_repair` or `not_needed_repair`.",
+		oneOfValidator("repair necessity", hss.RepairNecessities))
+	attrs["vul_id"] = filter("Only vulnerabilities whose ID contains this.", stringvalidator.LengthAtLeast(1))
+	attrs["app_name"] = filter("Only vulnerabilities of this software.", stringvalidator.LengthAtLeast(1))
+	attrs["type"] = filter("Only `linux_vul` (OS packages) or `app_vul` (applications).", oneOfValidator("vulnerability type", hss.VulnerabilityKinds))
+	attrs["handle_status"] = filter("Only `unhandled` or `handled` ones.", oneOfValidator("handle status", hss.HandleStatuses))
+	return attrs
+}
+
+func readImageVulnerabilities(ctx context.Context, d *providerData, m *imageVulnerabilitiesModel) (*listed[hss.ImageVulnerability], error) {
+	if err := m.imageScope.resolve(); err != nil {
+		return nil, err
+	}
+	ep := orDefault(m.EnterpriseProjectID, d.enterpriseProjectID)
+	// The API calls the tag tag_name; the argument keeps the name the other data sources use.
+	req := model.ListImageVulnerabilitiesRequest{
+		EnterpriseProjectId: optional(ep), ImageType: m.ImageType.ValueString(), ImageId: m.ImageID.ValueString(),
+		Namespace: m.Namespace.ValueString(), ImageName: m.ImageName.ValueString(), TagName: m.ImageVersion.ValueString(),
+		RepairNecessity: optional(m.RepairNecessity.ValueString()), VulId: optional(m.VulID.ValueString()),
+		AppName: optional(m.AppName.ValueString()), Type: optional(m.Type.ValueString()), HandleStatus: optional(m.HandleStatus.ValueString()),
+	}
+	region := orDefault(m.Region, d.region)
+	res, err := hss.List(ctx, d.client, hss.ImageVulnerabilities, region, req)
+	if err != nil {
+		return nil, err
+	}
+	if ep == "" {
+		ep = hss.DefaultEnterpriseProject
+	}
+	m.Region, m.EnterpriseProjectID = types.StringValue(res.Region), types.StringValue(ep)
+	query := fmt.Sprintf("The query for the vulnerabilities of image_id %q (image_type %q) in enterprise project %q of region %s",
+		req.ImageId, req.ImageType, ep, res.Region)
+	return &listed[hss.ImageVulnerability]{res: res, idParts: []string{res.Region, req.ImageId}, key: hss.ImageVulnerabilities.Key(region, req), query: query}, nil
+}
