@@ -82,15 +82,15 @@ data "hss_image_vulnerabilities" "urgent" {
 
 locals {
   lifecycle = [for b in data.hss_image_basic_image.base.data_list :
-  provider::hss::os_lifecycle(b.os_name, b.os_version, plantimestamp())]
+  merge(provider::hss::os_lifecycle(b.os_name, b.os_version, plantimestamp()), { os = "${b.os_name} ${b.os_version}" })]
 
   refused = concat(
     local.found == null ? ["HSS knows no ${var.image_type} ${var.image}"] : [],
     local.found != null && !local.scanned ? ["HSS has not scanned it successfully (scan_status ${local.found.scan_status})"] : [],
     local.scanned && length(local.lifecycle) == 0 ? ["HSS knows no base image for it"] : [],
-    [for b in local.lifecycle : "its base ${b.distribution == "" ? "OS" : b.distribution} ${b.release} is not in the lifecycle table" if !b.known],
-    [for b in local.lifecycle : "its base ${b.distribution} ${b.release} is past its end of life (${b.eol_date})" if b.end_of_life],
-    [for b in local.lifecycle : "its base ${b.distribution} ${b.release} has ${b.days_left} days of support left" if b.supported && b.days_left < var.min_days_left],
+    [for b in local.lifecycle : "its base ${b.os} is not in the lifecycle table" if !b.known],
+    [for b in local.lifecycle : "its base ${b.os} is past its end of life (${b.eol_date})" if b.end_of_life],
+    [for b in local.lifecycle : "its base ${b.os} has ${b.days_left} days of support left" if b.supported && coalesce(b.days_left, 0) < var.min_days_left],
     local.scanned ? [for v in data.hss_image_vulnerabilities.urgent.data_list : "${v.vul_id} in ${v.app_name} ${v.version} needs immediate repair"] : [],
   )
 }

@@ -409,3 +409,35 @@ func TestAccProviderExamples(t *testing.T) {
 		})
 	}
 }
+
+// The deployment gate of the guide against the emulator: a scanned image on a supported base
+// without urgent vulnerabilities deploys; every other answer refuses, with its reasons.
+func TestAccGateExample(t *testing.T) {
+	plugins := buildProvider(t)
+	e := newEmu(t)
+	dir := copyExample(t, "gate")
+	skipWithoutFunctions(t, dir, plugins)
+	env := []string{"TF_VAR_hss_endpoint=" + e.url, EnvRegion + "=" + emulator.Region, EnvAccessKey + "=" + emulator.AccessKeyID, EnvSecretKey + "=" + emulator.SecretAccessKey}
+	out := terraformRun(t, dir, plugins, env, "plan", "-input=false", "-lock=false", "-no-color")
+	if flat := strings.Join(strings.Fields(out), " "); !strings.Contains(flat, "terraform_data.deployment will be created") || !strings.Contains(flat, "refused = []") {
+		t.Fatalf("the default image was refused:\n%s", out)
+	}
+	for image, want := range map[string][]string{
+		"swr.cn-north-4.myhuaweicloud.com/scc_hss_container/proxy-agent:24.5.0-x86_64": {"its base Huawei Cloud EulerOS 2.0 is not in the lifecycle table",
+			"CVE-2024-6387 in openssh-server 8.9p1 needs immediate repair"},
+		"swr.cn-north-4.myhuaweicloud.com/scc_hss_container/proxy-agent:24.6.0-x86_64": {"HSS has not scanned it successfully (scan_status unscan)"},
+		"swr.cn-north-4.myhuaweicloud.com/team/web:2.0":                                {"HSS has not scanned it successfully (scan_status failed)"},
+		"swr.cn-north-4.myhuaweicloud.com/team/nothing:1.0":                            {"HSS knows no private_image swr.cn-north-4.myhuaweicloud.com/team/nothing:1.0"},
+	} {
+		out, err := terraformExec(t, dir, plugins, env, "plan", "-input=false", "-lock=false", "-no-color", "-var=image="+image)
+		flat := strings.Join(strings.Fields(out), " ")
+		if err == nil || !strings.Contains(flat, "Resource precondition failed") || !strings.Contains(flat, "Refusing to deploy "+image) {
+			t.Fatalf("%s: err %v\n%s", image, err, out)
+		}
+		for _, w := range want {
+			if !strings.Contains(flat, w) {
+				t.Errorf("%s: no %q in\n%s", image, w, out)
+			}
+		}
+	}
+}
