@@ -88,7 +88,7 @@ func TestImageVulnerabilitiesValidation(t *testing.T) {
 		"local_image is not":   {map[string]any{"image_id": "x1", "image_type": "local_image"}, `"local_image" is not an image type`},
 		"severity typo": {map[string]any{"image_id": "x1", "image_type": "cicd", "repair_necessity": "immediate"},
 			`did you mean "immediate_repair"?`},
-		"handle status": {map[string]any{"image_id": "x1", "image_type": "cicd", "handle_status": "done"}, `"done" is not a handle status: use one of "unhandled", "handled"`},
+		"handle status":    {map[string]any{"image_id": "x1", "image_type": "cicd", "handle_status": "done"}, `"done" is not a handle status: use one of "unhandled", "handled"`},
 		"path in image_id": {map[string]any{"image_id": "../x", "image_type": "cicd"}, "Invalid image ID"},
 	} {
 		if _, d := p.readData("hss_image_vulnerabilities", c.args); d.errors() < 1 || !strings.Contains(d.String(), c.want) {
