@@ -38,4 +38,4 @@ fi
 ldflags="-X $module/version.dev=no"
 (cd "$src" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "$ldflags" -o "$out.tmp" "$pkg")
 mv "$out.tmp" "$out"
-"$out" version | head -1 >&2
+"$out" version | sed -n 1p >&2

@@ -9,7 +9,7 @@ trap 'rm -f "$log"' EXIT
 rows=()
 failed=0
 for cli in "$@"; do
-  version=$("$cli" version | head -1)
+  version=$("$cli" version | sed -n 1p)
   host=registry.terraform.io
   case "$version" in OpenTofu*) host=registry.opentofu.org ;; esac
   echo "== $version ($cli)"
