@@ -55,11 +55,19 @@ func main() {
 	latency := flag.Duration("latency", 20*time.Millisecond, "latency the emulator adds to every HSS response")
 	big := flag.String("big", "", "comma-separated result sizes: plan one read of each, measuring the provider process (CPU, peak RSS)")
 	only := flag.String("only", "", "run only the scenarios whose name matches this regular expression")
+	batch := flag.Int("batch", 0, "plan this many distinct images as a for_each and as one hss_image_basic_images")
 	flag.Parse()
 	var err error
 	if onlyRe, err = regexp.Compile(*only); err != nil {
 		fmt.Fprintln(os.Stderr, "planbench: -only:", err)
 		os.Exit(2)
+	}
+	if *batch > 0 {
+		if err := runBatch(*runs, *batch, *latency); err != nil {
+			fmt.Fprintln(os.Stderr, "planbench:", err)
+			os.Exit(1)
+		}
+		return
 	}
 	if *big != "" {
 		if err := runBig(*runs, *big, *latency); err != nil {

@@ -98,6 +98,13 @@ func typed(t *testing.T, typ tftypes.Type, v any) tftypes.Value {
 		}
 		return tftypes.NewValue(typ, vals)
 	case tftypes.Map:
+		if objects, ok := v.(map[string]any); ok {
+			vals := map[string]tftypes.Value{}
+			for k, o := range objects {
+				vals[k] = typed(t, typ.ElementType, o)
+			}
+			return tftypes.NewValue(typ, vals)
+		}
 		m, ok := v.(map[string]string)
 		if !ok {
 			t.Fatalf("%v is not a map of strings", v)

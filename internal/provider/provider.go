@@ -354,6 +354,7 @@ func (p *hssProvider) DataSources(context.Context) []func() datasource.DataSourc
 		NewImageBasicImageDataSource,
 		NewImagesDataSource,
 		NewImageVulnerabilitiesDataSource,
+		NewImageBasicImagesDataSource,
 	}
 }
 

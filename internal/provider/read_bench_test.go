@@ -16,7 +16,7 @@ import (
 // BenchmarkReadDataSource is one read of a large result through the provider's protocol
 // server, as Terraform drives it: configure, read, and the state encoded for the wire.
 func BenchmarkReadDataSource(b *testing.B) {
-	for _, n := range []int{20000} {
+	for _, n := range []int{1, 20000} {
 		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
 			e := emulator.New(nil)
 			srv := httptest.NewServer(e)
@@ -45,9 +45,11 @@ func BenchmarkReadDataSource(b *testing.B) {
 			b.ReportAllocs()
 			i := 0
 			for b.Loop() {
-				// A new query each time (about n entries): the client keeps results of identical ones.
 				b.StopTimer()
-				cfg := nullsExcept(dt.(tftypes.Object), map[string]tftypes.Value{"image_id": str(fmt.Sprintf("synthetic-%d", n+i)), "image_type": str("cicd")})
+				// A new query each time, of n entries: the namespace makes it distinct, and the
+				// client keeps results of identical ones.
+				cfg := nullsExcept(dt.(tftypes.Object), map[string]tftypes.Value{"image_id": str(fmt.Sprintf("synthetic-%d", n)), "image_type": str("cicd"),
+					"namespace": str(fmt.Sprintf("ns-%d", i))})
 				dv, _ := tfprotov6.NewDynamicValue(dt, cfg)
 				i++
 				b.StartTimer()
