@@ -86,3 +86,16 @@ func TestTransportDefaults(t *testing.T) {
 		t.Fatalf("%+v", tr)
 	}
 }
+
+// A log field is redacted when it is written, as text and as JSON, not before.
+func TestLogFieldsAreRedactedWhenWritten(t *testing.T) {
+	var r Redactor
+	r.Add("sk-secret-value-0001")
+	f := redactedText{&r, "refused sk-secret-value-0001 here"}
+	if got := f.String(); got != "refused "+Redacted+" here" {
+		t.Fatalf("String %q", got)
+	}
+	if b, err := f.MarshalJSON(); err != nil || string(b) != `"refused `+Redacted+` here"` {
+		t.Fatalf("JSON %s %v", b, err)
+	}
+}
