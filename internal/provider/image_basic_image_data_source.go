@@ -63,11 +63,11 @@ func imageBasicImageAttributes(context.Context) map[string]schema.Attribute {
 // validateImageBasicImage requires what identifies a repository image, which a schema cannot
 // express.
 func validateImageBasicImage(_ context.Context, m *imageBasicImageDataSourceModel, diags *diag.Diagnostics) {
-	m.imageScope.validate(hss.ImageTypes, diags)
+	m.validate(hss.ImageTypes, diags)
 }
 
 func readImageBasicImage(ctx context.Context, d *providerData, m *imageBasicImageDataSourceModel) (*listed[hss.BasicImage], error) {
-	if err := m.imageScope.resolve(); err != nil {
+	if err := m.resolve(); err != nil {
 		return nil, err
 	}
 	q := hss.BasicImageQuery{

@@ -280,9 +280,13 @@ func (d *imageBasicImagesDataSource) Read(ctx context.Context, req datasource.Re
 		return
 	}
 	// results is built as Terraform values directly, as data_list is elsewhere.
-	rt := resultType().TerraformType(ctx)
-	listType := rt.(tftypes.Object).AttributeTypes["data_list"]
-	elemType := listType.(tftypes.List).ElementType
+	entryAttrs := make(map[string]tftypes.Type, len(batchEntryFields))
+	for _, f := range batchEntryFields {
+		entryAttrs[f.name] = f.typ.TerraformType(ctx)
+	}
+	elemType := tftypes.Object{AttributeTypes: entryAttrs}
+	listType := tftypes.List{ElementType: elemType}
+	rt := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"total_num": tftypes.Number, "data_list": listType}}
 	values := make(map[string]tftypes.Value, len(reads))
 	for _, r := range reads {
 		elems := make([]tftypes.Value, len(r.res.Items))

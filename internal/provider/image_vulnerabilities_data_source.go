@@ -51,7 +51,7 @@ var imageVulnerabilitiesSpec = &listSpec[imageVulnerabilitiesModel, hss.ImageVul
 		stringField("url", "a page about it", func(v hss.ImageVulnerability) string { return v.URL }),
 	},
 	validate: func(_ context.Context, m *imageVulnerabilitiesModel, diags *diag.Diagnostics) {
-		m.imageScope.validate(hss.VulnerabilityImageTypes, diags)
+		m.validate(hss.VulnerabilityImageTypes, diags)
 	},
 	read:         readImageVulnerabilities,
 	emptySummary: "HSS reports no vulnerability for this query",
@@ -75,7 +75,7 @@ func imageVulnerabilitiesAttributes(context.Context) map[string]schema.Attribute
 }
 
 func readImageVulnerabilities(ctx context.Context, d *providerData, m *imageVulnerabilitiesModel) (*listed[hss.ImageVulnerability], error) {
-	if err := m.imageScope.resolve(); err != nil {
+	if err := m.resolve(); err != nil {
 		return nil, err
 	}
 	ep := orDefault(m.EnterpriseProjectID, d.enterpriseProjectID)
