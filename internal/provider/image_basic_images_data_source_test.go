@@ -112,3 +112,42 @@ func TestImageBasicImagesValidation(t *testing.T) {
 		t.Fatalf("%d requests for invalid arguments", n)
 	}
 }
+
+// Keys are the user's: any text is a key, kept as given; an empty key and more images than a
+// batch holds are refused before any request.
+func TestImageBasicImagesHostileKeys(t *testing.T) {
+	e := newEmu(t)
+	p := configured(t, e, nil, akskArgs)
+	keys := []string{`quote"d`, "new\nline", "ünïcødé", "a/b/../c", "${interpolation}", strings.Repeat("k", 500)}
+	images := map[string]any{}
+	for _, k := range keys {
+		images[k] = map[string]any{"image_id": "111", "image_type": "cicd"}
+	}
+	attrs, d := p.readData("hss_image_basic_images", map[string]any{"images": images})
+	if d.errors() > 0 {
+		t.Fatalf("%s", d)
+	}
+	got := results(t, attrs)
+	for _, k := range keys {
+		if len(got[k]) != 1 || got[k][0] != emulator.SpecDebian {
+			t.Errorf("%q: %v", k, got[k])
+		}
+	}
+	if n := e.Count(emulator.KindHSS); n != 1 {
+		t.Fatalf("%d requests for one image under %d keys", n, len(keys))
+	}
+	e.Reset()
+	if _, d := p.readData("hss_image_basic_images", map[string]any{"images": map[string]any{"": map[string]any{"image_id": "111", "image_type": "cicd"}}}); d.errors() != 1 {
+		t.Fatalf("an empty key: %s", d)
+	}
+	many := map[string]any{}
+	for i := range maxBatchImages + 1 {
+		many[fmt.Sprint(i)] = map[string]any{"image_id": "111", "image_type": "cicd"}
+	}
+	if _, d := p.readData("hss_image_basic_images", map[string]any{"images": many}); d.errors() != 1 || !strings.Contains(d.String(), "5000") {
+		t.Fatalf("%d images: %s", len(many), d)
+	}
+	if n := e.Count(emulator.KindHSS); n != 0 {
+		t.Fatalf("%d requests for refused batches", n)
+	}
+}

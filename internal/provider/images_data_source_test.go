@@ -81,7 +81,7 @@ func TestReadImages(t *testing.T) {
 	}
 	e.Reset()
 	p.readData("hss_images", map[string]any{"image_type": "shared_image", "namespace": "team", "latest_version": true, "scan_status": "success"})
-	q := e.Requests()[0].Query
+	q := lastHSS(t, e).Query
 	if q.Get("image_type") != "shared_image" || q.Get("namespace") != "team" || q.Get("latest_version") != "true" || q.Get("scan_status") != "success" ||
 		q.Get("limit") != "200" || q.Get("offset") != "0" {
 		t.Fatalf("query sent: %v", q)
@@ -148,4 +148,42 @@ func TestAccImagesGate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Filter values with reserved characters reach the server as they are, correctly signed, for
+// the repository list and the vulnerability list alike.
+func TestNewListsEncodeTheirQueries(t *testing.T) {
+	e := newEmu(t)
+	p := configured(t, e, nil, akskArgs)
+	odd := "team a&b/x+y=%20;#?"
+	if _, d := p.readData("hss_images", map[string]any{"image_type": "private_image", "namespace": odd, "image_name": "web app"}); d.errors() > 0 {
+		t.Fatalf("%s", d)
+	}
+	if q := lastHSS(t, e).Query; q.Get("namespace") != odd || q.Get("image_name") != "web app" {
+		t.Fatalf("query %v", q)
+	}
+	e.Reset()
+	if _, d := p.readData("hss_image_vulnerabilities", map[string]any{"image_id": "x1", "image_type": "harbor", "namespace": odd,
+		"image_name": "web app", "image_version": "1.2 beta", "vul_id": "CVE-2024-%"}); d.errors() > 0 {
+		t.Fatalf("%s", d)
+	}
+	if q := lastHSS(t, e).Query; q.Get("namespace") != odd || q.Get("tag_name") != "1.2 beta" || q.Get("vul_id") != "CVE-2024-%" {
+		t.Fatalf("query %v", q)
+	}
+}
+
+// lastHSS is the last HSS request e answered.
+func lastHSS(t *testing.T, e *emu) emulator.Request {
+	t.Helper()
+	reqs := e.Requests()
+	for i := len(reqs) - 1; i >= 0; i-- {
+		if reqs[i].Kind == emulator.KindHSS {
+			if reqs[i].Status != 200 {
+				t.Fatalf("HSS answered %d", reqs[i].Status)
+			}
+			return reqs[i]
+		}
+	}
+	t.Fatal("no HSS request")
+	return emulator.Request{}
 }
