@@ -165,7 +165,7 @@ func TestAccModuleTests(t *testing.T) {
 	// No `terraform init`: with the provider from dev_overrides there is nothing to install,
 	// and init would ask the registry, which tests must not reach.
 	out := terraformRun(t, dir, plugins, nil, "test", "-no-color")
-	if !strings.Contains(out, "9 passed, 0 failed") {
+	if !strings.Contains(out, "12 passed, 0 failed") {
 		t.Fatalf("terraform test:\n%s", out)
 	}
 }

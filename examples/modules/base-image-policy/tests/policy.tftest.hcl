@@ -184,3 +184,102 @@ run "ending_later_passes" {
     error_message = "Refused: ${jsonencode(output.refused)}."
   }
 }
+
+# A repository image HSS has not scanned is refused, whatever its base: its findings are unknown.
+run "unscanned_repository_image_is_refused" {
+  command = plan
+
+  variables {
+    images = {
+      agent = { id = "7a1e0c5d3b9f2468", type = "private_image", reference = "swr.cn-north-4.myhuaweicloud.com/scc_hss_container/proxy-agent:24.6.0-x86_64" }
+    }
+    enforce = false
+  }
+
+  override_data {
+    target = data.hss_image_basic_image.image
+    values = {
+      total_num = 1
+      data_list = [{ os_name = "AlmaLinux", os_version = "9.4", layer_digest = "sha256:a1ca9a1ca9a1ca9a1ca9a1ca9a1ca9a1ca9a1ca9a1ca9a1ca9a1ca9a1ca9a1ca" }]
+    }
+  }
+
+  override_data {
+    target = data.hss_images.image
+    values = {
+      total_num = 1
+      data_list = [{
+        image_id = "7a1e0c5d3b9f2468", namespace = "scc_hss_container", image_name = "proxy-agent", image_version = "24.6.0-x86_64",
+        image_digest = "", image_type = "private_image", scan_status = "unscan", scan_failed_desc = "", latest_scan_time = "",
+        vul_num = 0, unsafe_setting_num = 0, malicious_file_num = 0
+      }]
+    }
+  }
+
+  assert {
+    condition     = output.refused["agent"] == tolist(["HSS has not scanned it successfully (scan_status unscan)"])
+    error_message = "Unexpected reasons: ${jsonencode(output.refused)}."
+  }
+}
+
+# An unhandled vulnerability of a refused severity refuses the image; a lower one does not.
+run "urgent_vulnerability_is_refused" {
+  command = plan
+
+  variables {
+    enforce = false
+  }
+
+  override_data {
+    target = data.hss_image_basic_image.image
+    values = {
+      total_num = 1
+      data_list = [{ os_name = "AlmaLinux", os_version = "9.4", layer_digest = "sha256:a1ca9a1ca9a1ca9a1ca9a1ca9a1ca9a1ca9a1ca9a1ca9a1ca9a1ca9a1ca9a1ca" }]
+    }
+  }
+
+  override_data {
+    target = data.hss_image_vulnerabilities.image
+    values = {
+      total_num = 2
+      data_list = [
+        { vul_id = "CVE-2024-6387", repair_necessity = "immediate_repair", description = "", position = "", app_name = "openssh-server", app_path = "", version = "8.9p1", solution = "", url = "" },
+        { vul_id = "CVE-2024-45490", repair_necessity = "delay_repair", description = "", position = "", app_name = "expat", app_path = "", version = "2.5.0", solution = "", url = "" },
+      ]
+    }
+  }
+
+  assert {
+    condition     = output.refused["app"] == tolist(["CVE-2024-6387 (immediate_repair) in openssh-server 8.9p1 is unhandled"])
+    error_message = "Unexpected reasons: ${jsonencode(output.refused)}."
+  }
+}
+
+run "refused_severities_are_an_input" {
+  command = plan
+
+  variables {
+    refuse_vulnerabilities = []
+  }
+
+  override_data {
+    target = data.hss_image_basic_image.image
+    values = {
+      total_num = 1
+      data_list = [{ os_name = "AlmaLinux", os_version = "9.4", layer_digest = "sha256:a1ca9a1ca9a1ca9a1ca9a1ca9a1ca9a1ca9a1ca9a1ca9a1ca9a1ca9a1ca9a1ca" }]
+    }
+  }
+
+  override_data {
+    target = data.hss_image_vulnerabilities.image
+    values = {
+      total_num = 1
+      data_list = [{ vul_id = "CVE-2024-6387", repair_necessity = "immediate_repair", description = "", position = "", app_name = "openssh-server", app_path = "", version = "8.9p1", solution = "", url = "" }]
+    }
+  }
+
+  assert {
+    condition     = length(output.refused["app"]) == 0
+    error_message = "Refused with no severity refused: ${jsonencode(output.refused)}."
+  }
+}
