@@ -74,3 +74,50 @@ func nullsExcept(t tftypes.Object, set map[string]tftypes.Value) tftypes.Value {
 	}
 	return tftypes.NewValue(t, vals)
 }
+
+// BenchmarkReadBatch is one hss_image_basic_images read of 1,000 distinct one-entry images
+// through the protocol server, HTTP to the emulator included.
+func BenchmarkReadBatch(b *testing.B) {
+	e := emulator.New(nil)
+	srv := httptest.NewServer(e)
+	b.Cleanup(srv.Close)
+	ctx := context.Background()
+	s, err := providerserver.NewProtocol6WithError(newWithEnv("bench", mapEnv{})())()
+	if err != nil {
+		b.Fatal(err)
+	}
+	schemas, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	str := func(v string) tftypes.Value { return tftypes.NewValue(tftypes.String, v) }
+	pt := schemas.Provider.ValueType()
+	pcfg := nullsExcept(pt.(tftypes.Object), map[string]tftypes.Value{
+		"region": str(emulator.Region), "access_key": str(emulator.AccessKeyID), "secret_key": str(emulator.SecretAccessKey),
+		"project_id": str(emulator.ProjectID), "rate_limit": tftypes.NewValue(tftypes.Number, 0),
+		"endpoints": tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, map[string]tftypes.Value{"hss": str(srv.URL), "iam": str(srv.URL)}),
+	})
+	pdv, _ := tfprotov6.NewDynamicValue(pt, pcfg)
+	if resp, err := s.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &pdv}); err != nil || len(resp.Diagnostics) > 0 {
+		b.Fatalf("%v %v", err, resp.Diagnostics)
+	}
+	dt := schemas.DataSourceSchemas["hss_image_basic_images"].ValueType().(tftypes.Object)
+	it := dt.AttributeTypes["images"].(tftypes.Map).ElementType.(tftypes.Object)
+	run := 0
+	for b.Loop() {
+		b.StopTimer()
+		images := map[string]tftypes.Value{}
+		for i := range 1000 {
+			images[fmt.Sprintf("image-%d", i)] = nullsExcept(it, map[string]tftypes.Value{"image_id": str("synthetic-1"), "image_type": str("cicd"),
+				"namespace": str(fmt.Sprintf("ns-%d-%d", run, i))})
+		}
+		run++
+		cfg := nullsExcept(dt, map[string]tftypes.Value{"images": tftypes.NewValue(dt.AttributeTypes["images"], images)})
+		dv, _ := tfprotov6.NewDynamicValue(dt, cfg)
+		b.StartTimer()
+		resp, err := s.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "hss_image_basic_images", Config: &dv})
+		if err != nil || len(resp.Diagnostics) > 0 || resp.State == nil {
+			b.Fatalf("%v %v", err, resp.Diagnostics)
+		}
+	}
+}
