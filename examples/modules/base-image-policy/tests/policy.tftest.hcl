@@ -209,9 +209,9 @@ run "unscanned_repository_image_is_refused" {
     values = {
       total_num = 1
       data_list = [{
-        image_id = "7a1e0c5d3b9f2468", namespace = "scc_hss_container", image_name = "proxy-agent", image_version = "24.6.0-x86_64",
+        image_id     = "7a1e0c5d3b9f2468", namespace = "scc_hss_container", image_name = "proxy-agent", image_version = "24.6.0-x86_64",
         image_digest = "", image_type = "private_image", scan_status = "unscan", scan_failed_desc = "", latest_scan_time = "",
-        vul_num = 0, unsafe_setting_num = 0, malicious_file_num = 0
+        vul_num      = 0, unsafe_setting_num = 0, malicious_file_num = 0
       }]
     }
   }
