@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 )
 
@@ -87,5 +88,19 @@ func TestReadErrorNamesTheRealCause(t *testing.T) {
 	}
 	if errors.Is(&hss.AttemptTimeoutError{}, context.DeadlineExceeded) {
 		t.Fatal("an attempt's limit must not read as the caller's deadline")
+	}
+}
+
+func TestIAMFailureNamesTheService(t *testing.T) {
+	e := newEmu(t)
+	p := newInproc(t, nil)
+	if d := p.configure(e.config(map[string]any{"user_name": emulator.UserName, "password": "not-the-password", "domain_name": emulator.DomainName})); d.errors() != 0 {
+		t.Fatalf("%s", d)
+	}
+	_, d := p.read(map[string]any{"image_id": "111", "image_type": "cicd"})
+	s := d.String()
+	if d.errors() != 1 || d[0].Summary != "Unable to authenticate with IAM" || strings.Count(s, "The username or password is wrong") != 1 ||
+		!strings.Contains(s, `Step: password authentication for user "hss-operator" in domain "hsslabs-dev" failed.`) {
+		t.Fatalf("%s", s)
 	}
 }
