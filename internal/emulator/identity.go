@@ -472,17 +472,8 @@ func (e *Emulator) HideDomains(hide bool) {
 // callerIdentity answers IAM v5's GET /v5/caller-identity: the account, principal ID and URN
 // of the signed request's keys. IAM v5 takes signed requests only.
 func (e *Emulator) callerIdentity(w http.ResponseWriter, r *http.Request, body []byte) {
-	if r.Method != http.MethodGet {
-		writeError(w, http.StatusMethodNotAllowed, "STS5.0001", "method not allowed")
-		return
-	}
-	if r.Header.Get("Authorization") == "" {
-		writeError(w, http.StatusUnauthorized, "STS5.0401", "IAM v5 accepts signed requests only.")
-		return
-	}
-	p, aerr := e.authenticate(r, body)
-	if aerr != nil {
-		aerr.write(w)
+	p, ok := e.signedV5(w, r, body, http.MethodGet)
+	if !ok {
 		return
 	}
 	name := ""
@@ -491,6 +482,25 @@ func (e *Emulator) callerIdentity(w http.ResponseWriter, r *http.Request, body [
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"account_id": p.domain.ID, "principal_id": p.domain.ID + "-" + name,
 		"principal_urn": "iam::" + p.domain.ID + ":user:" + name})
+}
+
+// signedV5 authenticates an IAM v5 request, which takes AK/SK signatures only, answering the
+// error itself when it fails.
+func (e *Emulator) signedV5(w http.ResponseWriter, r *http.Request, body []byte, method string) (principal, bool) {
+	if r.Method != method {
+		writeError(w, http.StatusMethodNotAllowed, "STS5.0001", "method not allowed")
+		return principal{}, false
+	}
+	if r.Header.Get("Authorization") == "" {
+		writeError(w, http.StatusUnauthorized, "STS5.0401", "IAM v5 accepts signed requests only.")
+		return principal{}, false
+	}
+	p, aerr := e.authenticate(r, body)
+	if aerr != nil {
+		aerr.write(w)
+		return principal{}, false
+	}
+	return p, true
 }
 
 // Wire shape of an IAM v5 AssumeAgency request.
@@ -506,17 +516,8 @@ var agencyURN = regexp.MustCompile(`^iam::([0-9a-zA-Z]+):agency:([^:/]+)$`)
 // agency URN of an account that trusts the caller's, a session name, and a duration of 900 to
 // 43200 seconds, at most 3600 with temporary keys.
 func (e *Emulator) assumeAgencyV5(w http.ResponseWriter, r *http.Request, body []byte) {
-	if r.Method != http.MethodPost {
-		writeError(w, http.StatusMethodNotAllowed, "STS5.0001", "method not allowed")
-		return
-	}
-	if r.Header.Get("Authorization") == "" {
-		writeError(w, http.StatusUnauthorized, "STS5.0401", "IAM v5 accepts signed requests only.")
-		return
-	}
-	caller, aerr := e.authenticate(r, body)
-	if aerr != nil {
-		aerr.write(w)
+	caller, ok := e.signedV5(w, r, body, http.MethodPost)
+	if !ok {
 		return
 	}
 	var b assumeAgencyV5Body

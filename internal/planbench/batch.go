@@ -23,8 +23,8 @@ func runBatch(runs, n int, latency time.Duration) error {
 		return err
 	}
 	defer os.RemoveAll(work)
-	rc := filepath.Join(work, "dev.tfrc")
-	if err := os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"hsslabs/hss\" = %q\n  }\n  direct {}\n}\n", work)), 0o600); err != nil {
+	rc, err := devRC(work)
+	if err != nil {
 		return err
 	}
 	fmt.Printf("terraform plan of %d distinct images, emulator latency %s, %d runs each (medians), %s/%s, %d CPUs\n\n",

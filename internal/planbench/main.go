@@ -82,6 +82,12 @@ func main() {
 	}
 }
 
+// devRC writes a CLI configuration that points Terraform at the provider built in work.
+func devRC(work string) (string, error) {
+	rc := filepath.Join(work, "dev.tfrc")
+	return rc, os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"hsslabs/hss\" = %q\n  }\n  direct {}\n}\n", work)), 0o600)
+}
+
 // prepare finds the Terraform CLI and builds the provider into a scratch directory, which the
 // caller removes.
 func prepare() (tf, work string, err error) {
@@ -104,8 +110,8 @@ func run(runs, instances int, latency time.Duration) error {
 		return err
 	}
 	defer os.RemoveAll(work)
-	rc := filepath.Join(work, "dev.tfrc")
-	if err := os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"hsslabs/hss\" = %q\n  }\n  direct {}\n}\n", work)), 0o600); err != nil {
+	rc, err := devRC(work)
+	if err != nil {
 		return err
 	}
 

@@ -148,16 +148,9 @@ func (d *imageBasicImagesDataSource) ValidateConfig(ctx context.Context, req dat
 }
 
 func (d *imageBasicImagesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
+	if data := configuredData(req, resp); data != nil {
+		d.data = data
 	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
-		return
-	}
-	d.data = data
 }
 
 // batchRead is one image's read.

@@ -191,16 +191,24 @@ func (d *listDataSource[M, PM, E]) ValidateConfig(ctx context.Context, req datas
 }
 
 func (d *listDataSource[M, PM, E]) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	if data := configuredData(req, resp); data != nil {
+		d.data = data
+	}
+}
+
+// configuredData is what Configure hands every data source, nil before the provider is
+// configured (validation runs earlier).
+func configuredData(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *providerData {
 	if req.ProviderData == nil {
-		return
+		return nil
 	}
 	data, ok := req.ProviderData.(*providerData)
 	if !ok {
 		resp.Diagnostics.AddError("Unexpected provider data",
 			fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
-		return
+		return nil
 	}
-	d.data = data
+	return data
 }
 
 func (d *listDataSource[M, PM, E]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -18,29 +18,8 @@ import (
 func BenchmarkReadDataSource(b *testing.B) {
 	for _, n := range []int{1, 20000} {
 		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
-			e := emulator.New(nil)
-			srv := httptest.NewServer(e)
-			b.Cleanup(srv.Close)
 			ctx := context.Background()
-			s, err := providerserver.NewProtocol6WithError(newWithEnv("bench", mapEnv{})())()
-			if err != nil {
-				b.Fatal(err)
-			}
-			schemas, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			str := func(v string) tftypes.Value { return tftypes.NewValue(tftypes.String, v) }
-			pt := schemas.Provider.ValueType()
-			pcfg := nullsExcept(pt.(tftypes.Object), map[string]tftypes.Value{
-				"region": str(emulator.Region), "access_key": str(emulator.AccessKeyID), "secret_key": str(emulator.SecretAccessKey),
-				"project_id": str(emulator.ProjectID),
-				"endpoints":  tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, map[string]tftypes.Value{"hss": str(srv.URL), "iam": str(srv.URL)}),
-			})
-			pdv, _ := tfprotov6.NewDynamicValue(pt, pcfg)
-			if resp, err := s.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &pdv}); err != nil || len(resp.Diagnostics) > 0 {
-				b.Fatalf("%v %v", err, resp.Diagnostics)
-			}
+			s, schemas, str := benchProvider(b, nil)
 			dt := schemas.DataSourceSchemas["hss_image_basic_image"].ValueType()
 			b.ReportAllocs()
 			i := 0
@@ -62,6 +41,39 @@ func BenchmarkReadDataSource(b *testing.B) {
 	}
 }
 
+// benchProvider is the provider's protocol server configured against an emulator of its own,
+// with the provider arguments extra on top of region, AK/SK, project and endpoints.
+func benchProvider(b *testing.B, extra map[string]tftypes.Value) (tfprotov6.ProviderServer, *tfprotov6.GetProviderSchemaResponse, func(string) tftypes.Value) {
+	b.Helper()
+	e := emulator.New(nil)
+	srv := httptest.NewServer(e)
+	b.Cleanup(srv.Close)
+	ctx := context.Background()
+	s, err := providerserver.NewProtocol6WithError(newWithEnv("bench", mapEnv{})())()
+	if err != nil {
+		b.Fatal(err)
+	}
+	schemas, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	str := func(v string) tftypes.Value { return tftypes.NewValue(tftypes.String, v) }
+	set := map[string]tftypes.Value{
+		"region": str(emulator.Region), "access_key": str(emulator.AccessKeyID), "secret_key": str(emulator.SecretAccessKey),
+		"project_id": str(emulator.ProjectID),
+		"endpoints":  tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, map[string]tftypes.Value{"hss": str(srv.URL), "iam": str(srv.URL)}),
+	}
+	for k, v := range extra {
+		set[k] = v
+	}
+	pt := schemas.Provider.ValueType()
+	pdv, _ := tfprotov6.NewDynamicValue(pt, nullsExcept(pt.(tftypes.Object), set))
+	if resp, err := s.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &pdv}); err != nil || len(resp.Diagnostics) > 0 {
+		b.Fatalf("%v %v", err, resp.Diagnostics)
+	}
+	return s, schemas, str
+}
+
 // nullsExcept is an object of type t whose attributes are null but for set.
 func nullsExcept(t tftypes.Object, set map[string]tftypes.Value) tftypes.Value {
 	vals := map[string]tftypes.Value{}
@@ -78,29 +90,8 @@ func nullsExcept(t tftypes.Object, set map[string]tftypes.Value) tftypes.Value {
 // BenchmarkReadBatch is one hss_image_basic_images read of 1,000 distinct one-entry images
 // through the protocol server, HTTP to the emulator included.
 func BenchmarkReadBatch(b *testing.B) {
-	e := emulator.New(nil)
-	srv := httptest.NewServer(e)
-	b.Cleanup(srv.Close)
 	ctx := context.Background()
-	s, err := providerserver.NewProtocol6WithError(newWithEnv("bench", mapEnv{})())()
-	if err != nil {
-		b.Fatal(err)
-	}
-	schemas, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	str := func(v string) tftypes.Value { return tftypes.NewValue(tftypes.String, v) }
-	pt := schemas.Provider.ValueType()
-	pcfg := nullsExcept(pt.(tftypes.Object), map[string]tftypes.Value{
-		"region": str(emulator.Region), "access_key": str(emulator.AccessKeyID), "secret_key": str(emulator.SecretAccessKey),
-		"project_id": str(emulator.ProjectID), "rate_limit": tftypes.NewValue(tftypes.Number, 0),
-		"endpoints": tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, map[string]tftypes.Value{"hss": str(srv.URL), "iam": str(srv.URL)}),
-	})
-	pdv, _ := tfprotov6.NewDynamicValue(pt, pcfg)
-	if resp, err := s.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &pdv}); err != nil || len(resp.Diagnostics) > 0 {
-		b.Fatalf("%v %v", err, resp.Diagnostics)
-	}
+	s, schemas, str := benchProvider(b, map[string]tftypes.Value{"rate_limit": tftypes.NewValue(tftypes.Number, 0)})
 	dt := schemas.DataSourceSchemas["hss_image_basic_images"].ValueType().(tftypes.Object)
 	it := dt.AttributeTypes["images"].(tftypes.Map).ElementType.(tftypes.Object)
 	run := 0
