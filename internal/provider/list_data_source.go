@@ -8,6 +8,7 @@ import (
 	"maps"
 	"math/big"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -112,6 +113,24 @@ type listDataSource[M any, PM interface {
 }, E any] struct {
 	spec *listSpec[M, E]
 	data *providerData
+	// types are the schema's attribute types and object type, found on the first call.
+	typesOnce sync.Once
+	types     map[string]attr.Type
+	objType   tftypes.Object
+}
+
+// schemaTypes are the attribute types of the data source's schema, found once.
+func (d *listDataSource[M, PM, E]) schemaTypes(ctx context.Context) (map[string]attr.Type, tftypes.Object) {
+	d.typesOnce.Do(func() {
+		var resp datasource.SchemaResponse
+		d.Schema(ctx, datasource.SchemaRequest{}, &resp)
+		d.types = map[string]attr.Type{}
+		for name, a := range resp.Schema.Attributes {
+			d.types[name] = a.GetType()
+		}
+		d.objType, _ = resp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	})
+	return d.types, d.objType
 }
 
 var (
@@ -183,8 +202,9 @@ func (d *listDataSource[M, PM, E]) ValidateConfig(ctx context.Context, req datas
 		return
 	}
 	var m M
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	attrTypes, _ := d.schemaTypes(ctx)
+	if err := decodeModel(ctx, req.Config.Raw, attrTypes, &m); err != nil {
+		resp.Diagnostics.AddError("Unable to read the configuration", err.Error())
 		return
 	}
 	d.spec.validate(ctx, &m, &resp.Diagnostics)
@@ -213,8 +233,9 @@ func configuredData(req datasource.ConfigureRequest, resp *datasource.ConfigureR
 
 func (d *listDataSource[M, PM, E]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m M
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	attrTypes, objType := d.schemaTypes(ctx)
+	if err := decodeModel(ctx, req.Config.Raw, attrTypes, &m); err != nil {
+		resp.Diagnostics.AddError("Unable to read the configuration", err.Error())
 		return
 	}
 	typeName := "hss_" + d.spec.typeName
@@ -264,10 +285,13 @@ func (d *listDataSource[M, PM, E]) Read(ctx context.Context, req datasource.Read
 	// data_list is set on its own, below: the model's reflection would cost 3.4 times more.
 	common.DataList = types.ListNull(d.entryType())
 	tflog.Debug(ctx, "Read "+typeName, map[string]any{"entries": len(res.Items), "total_num": res.TotalNum, "requests": res.Requests})
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(setEntries(ctx, &resp.State, d.spec.entry, res.Items)...)
+	raw, err := encodeModel(ctx, &m, objType)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to set the state", err.Error())
+		return
 	}
+	resp.State.Raw = raw
+	resp.Diagnostics.Append(setEntries(ctx, &resp.State, d.spec.entry, res.Items)...)
 }
 
 // setEntries puts items into state as data_list, built as Terraform values directly: for
