@@ -89,25 +89,13 @@ output "entries" {
   value = sum([for r in data.hss_image_basic_images.all.results : r.total_num])
 }`
 	}
-	config := fmt.Sprintf(`terraform {
-  required_providers {
-    hss = { source = "hsslabs/hss" }
-  }
-}
-
-provider "hss" {
-  region     = %q
-  endpoints  = { hss = %q, iam = %q }
-  access_key = %q
-  secret_key = %q
-}
-
+	config := akskHeader(srv.URL) + fmt.Sprintf(`
 locals {
   images = { for i in range(%d) : "image-${i}" => { image_id = "synthetic-1", image_type = "cicd", namespace = "ns-${i}" } }
 }
 
 %s
-`, emulator.Region, srv.URL, srv.URL, emulator.AccessKeyID, emulator.SecretAccessKey, n, reads)
+`, n, reads)
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
 		return 0, 0, err
 	}
@@ -126,4 +114,21 @@ locals {
 		return 0, 0, fmt.Errorf("plan output lacks %q:\n%s", want, out)
 	}
 	return wall, emu.Count(emulator.KindHSS), nil
+}
+
+// akskHeader is the terraform block and a provider block signing with the emulator's keys at url.
+func akskHeader(url string) string {
+	return fmt.Sprintf(`terraform {
+  required_providers {
+    hss = { source = "hsslabs/hss" }
+  }
+}
+
+provider "hss" {
+  region     = %q
+  endpoints  = { hss = %q, iam = %q }
+  access_key = %q
+  secret_key = %q
+}
+`, emulator.Region, url, url, emulator.AccessKeyID, emulator.SecretAccessKey)
 }

@@ -39,19 +39,7 @@ func bigRead(tf, work string, entries int, latency time.Duration) (bigSample, er
 	if err != nil {
 		return bigSample{}, err
 	}
-	config := fmt.Sprintf(`terraform {
-  required_providers {
-    hss = { source = "hsslabs/hss" }
-  }
-}
-
-provider "hss" {
-  region     = %q
-  endpoints  = { hss = %q, iam = %q }
-  access_key = %q
-  secret_key = %q
-}
-
+	config := akskHeader(srv.URL) + fmt.Sprintf(`
 data "hss_image_basic_image" "big" {
   image_id   = "synthetic-%d"
   image_type = "cicd"
@@ -60,7 +48,7 @@ data "hss_image_basic_image" "big" {
 output "entries" {
   value = length(data.hss_image_basic_image.big.data_list)
 }
-`, emulator.Region, srv.URL, srv.URL, emulator.AccessKeyID, emulator.SecretAccessKey, entries)
+`, entries)
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
 		return bigSample{}, err
 	}
