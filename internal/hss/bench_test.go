@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 )
 
@@ -37,7 +38,7 @@ func BenchmarkRead(b *testing.B) {
 			b.Run(fmt.Sprintf("entries=%d/pages=%s", entries, mode.name), func(b *testing.B) {
 				emu, url := benchServer(b)
 				c, err := hss.New(hss.Config{
-					Region: emulator.Region, ProjectID: emulator.ProjectID, HSSEndpoint: url, IAMEndpoint: url,
+					Region: emulator.Region, ProjectID: emulator.ProjectID, Endpoints: endpoints.Set{HSS: url, IAM: url},
 					Credentials: aksk(), PageConcurrency: mode.workers, ResultCacheBytes: -1,
 				})
 				if err != nil {
@@ -76,7 +77,7 @@ func BenchmarkThrottled200Reads(b *testing.B) {
 				emu.Reset()
 				emu.SetRateLimit(25, 25)
 				c, err := hss.New(hss.Config{
-					Region: emulator.Region, ProjectID: emulator.ProjectID, HSSEndpoint: url, IAMEndpoint: url,
+					Region: emulator.Region, ProjectID: emulator.ProjectID, Endpoints: endpoints.Set{HSS: url, IAM: url},
 					Credentials: aksk(), RateLimit: mode.rps, MaxRetries: 20,
 				})
 				if err != nil {
@@ -125,7 +126,7 @@ func BenchmarkResultMemory(b *testing.B) {
 // alive less the heap once they are dropped. The emulator's own entries are made beforehand.
 func resultMemory(tb testing.TB, url string, reads, entries int) (counted, held int) {
 	tb.Helper()
-	cfg := hss.Config{Region: emulator.Region, ProjectID: emulator.ProjectID, HSSEndpoint: url, Credentials: aksk(), ResultCacheBytes: -1}
+	cfg := hss.Config{Region: emulator.Region, ProjectID: emulator.ProjectID, Endpoints: endpoints.Set{HSS: url}, Credentials: aksk(), ResultCacheBytes: -1}
 	c, err := hss.New(cfg)
 	if err != nil {
 		tb.Fatal(err)

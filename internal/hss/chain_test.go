@@ -15,8 +15,12 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
+	"github.com/hsslabs/terraform-provider-hss/internal/credentials"
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+	"github.com/hsslabs/terraform-provider-hss/internal/redact"
+	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
 // sequence is every request the emulator saw, as "<kind> by <signer>[ domain <X-Domain-Id>]
@@ -59,14 +63,14 @@ func wantSequence(t *testing.T, emu *emulator.Emulator, want ...string) {
 	}
 }
 
-func chain(cr hss.Credentials, hops ...hss.AssumeRole) hss.Credentials {
+func chain(cr credentials.Config, hops ...credentials.AssumeRole) credentials.Config {
 	cr.AssumeRoles = hops
 	return cr
 }
 
 var (
-	auditHop    = hss.AssumeRole{AgencyName: emulator.AgencyName, DomainName: emulator.DomainName}
-	workloadHop = hss.AssumeRole{AgencyName: emulator.WorkloadAgencyName, DomainID: emulator.WorkloadDomainID}
+	auditHop    = credentials.AssumeRole{AgencyName: emulator.AgencyName, DomainName: emulator.DomainName}
+	workloadHop = credentials.AssumeRole{AgencyName: emulator.WorkloadAgencyName, DomainID: emulator.WorkloadDomainID}
 )
 
 // readWorkload reads image 111 and checks it is the workload account's.
@@ -107,7 +111,7 @@ func TestAssumeRoleSignsWithTheDomain(t *testing.T) {
 	// The wrong account is IAM's 401, with its message.
 	cr.DomainID = emulator.DomainID
 	_, err := newClient(t, url, cr).ListBasicImages(context.Background(), cicd111)
-	var ae *hss.APIError
+	var ae *transport.APIError
 	if !errors.As(err, &ae) || ae.StatusCode != 401 || !strings.Contains(ae.ErrorMsg, "X-Domain-Id") {
 		t.Fatalf("err %v", err)
 	}
@@ -149,8 +153,8 @@ func TestEmptyDomainListFallsBackToCallerIdentity(t *testing.T) {
 // identity too: no lookup before an IAM v3 hop.
 func TestDomainIDAppliesToHostKeys(t *testing.T) {
 	emu, url := newServer(t)
-	meta := func(c *hss.Config) { c.MetadataEndpoint = url }
-	cr := chain(hss.Credentials{Method: hss.AuthMetadata, DomainID: emulator.DomainID}, auditHop)
+	meta := func(c *hss.Config) { c.Endpoints.Metadata = url }
+	cr := chain(credentials.Config{Method: credentials.AuthMetadata, DomainID: emulator.DomainID}, auditHop)
 	readSpec(t, newClient(t, url, cr, meta, noCache))
 	for _, r := range sequence(emu) {
 		if strings.HasPrefix(r, "iam-domains") || strings.HasPrefix(r, "sts-caller-identity") {
@@ -191,7 +195,7 @@ func TestAgencyChain(t *testing.T) {
 		"sts-assume by temp2 +st",
 		"hss by temp3 +st")
 	for _, s := range emu.Issued() {
-		if c.Redact("x "+s) != "x "+hss.Redacted {
+		if c.Redact("x "+s) != "x "+redact.Redacted {
 			t.Fatalf("an obtained secret is not redacted: %.8s…", s)
 		}
 	}
@@ -202,7 +206,7 @@ func TestAgencyChain(t *testing.T) {
 func TestTokenBeforeAnIAMv5Hop(t *testing.T) {
 	emu, url := newServer(t)
 	tok := emu.IssueToken(emulator.UserName, emulator.ProjectID, time.Hour)
-	c := newClient(t, url, chain(hss.Credentials{Method: hss.AuthToken, Token: tok}, workloadHop))
+	c := newClient(t, url, chain(credentials.Config{Method: credentials.AuthToken, Token: tok}, workloadHop))
 	readWorkload(t, c)
 	wantSequence(t, emu,
 		"iam-securitytokens by token",
@@ -218,8 +222,8 @@ func TestIAMv5RefusesLongHopsOnTemporaryKeys(t *testing.T) {
 	tok := emu.IssueToken(emulator.UserName, emulator.ProjectID, time.Hour)
 	long := workloadHop
 	long.Duration = 2 * time.Hour
-	_, err := newClient(t, url, chain(hss.Credentials{Method: hss.AuthToken, Token: tok}, long)).ListBasicImages(context.Background(), cicd111)
-	var apiErr *hss.APIError
+	_, err := newClient(t, url, chain(credentials.Config{Method: credentials.AuthToken, Token: tok}, long)).ListBasicImages(context.Background(), cicd111)
+	var apiErr *transport.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || !strings.Contains(err.Error(), "duration_seconds must be from 900 to 3600") {
 		t.Fatalf("error %v", err)
 	}
@@ -249,7 +253,7 @@ func TestOIDCAgencyThroughIAMv5(t *testing.T) {
 // The ECS metadata service: with a session token where the host issues them (and requires
 // them), without one on older hosts, and with a new token when the current one is refused.
 func TestMetadataSessionTokens(t *testing.T) {
-	meta := func(url string) func(*hss.Config) { return func(c *hss.Config) { c.MetadataEndpoint = url } }
+	meta := func(url string) func(*hss.Config) { return func(c *hss.Config) { c.Endpoints.Metadata = url } }
 	for mode, want := range map[emulator.MetadataMode][]string{
 		emulator.MetadataTokensOptional:    {"metadata-token by -", "metadata by - +mdt", "iam-projects by temp1 +st", "hss by temp1 +st"},
 		emulator.MetadataTokensRequired:    {"metadata-token by -", "metadata by - +mdt", "iam-projects by temp1 +st", "hss by temp1 +st"},
@@ -257,13 +261,13 @@ func TestMetadataSessionTokens(t *testing.T) {
 	} {
 		emu, url := newServer(t)
 		emu.SetMetadataMode(mode)
-		readSpec(t, newClient(t, url, hss.Credentials{Method: hss.AuthMetadata}, meta(url)))
+		readSpec(t, newClient(t, url, credentials.Config{Method: credentials.AuthMetadata}, meta(url)))
 		wantSequence(t, emu, want...)
 	}
 
 	emu, url := newServer(t)
 	emu.SetMetadataMode(emulator.MetadataTokensRequired)
-	c := newClient(t, url, hss.Credentials{Method: hss.AuthMetadata}, meta(url), noCache)
+	c := newClient(t, url, credentials.Config{Method: credentials.AuthMetadata}, meta(url), noCache)
 	readSpec(t, c)
 	emu.Reset()
 	emu.ExpireMetadataTokens()
@@ -285,7 +289,7 @@ func TestPodIdentity(t *testing.T) {
 	if err := os.WriteFile(file, []byte(emulator.PodToken+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	pod := hss.Credentials{Method: hss.AuthPodIdentity, PodIdentity: hss.PodIdentity{URI: url + emulator.PodIdentityPath, TokenFile: file}}
+	pod := credentials.Config{Method: credentials.AuthPodIdentity, PodIdentity: credentials.PodIdentity{URI: url + emulator.PodIdentityPath, TokenFile: file}}
 	c := newClient(t, url, pod, noCache)
 	readSpec(t, c)
 	wantSequence(t, emu, "pod-identity by -", "iam-projects by temp1 +st", "hss by temp1 +st")
@@ -302,7 +306,7 @@ func TestPodIdentity(t *testing.T) {
 	emu.SetPodToken("pod-token-0003")
 	emu.ExpireTemporaryKeys()
 	_, err := c.ListBasicImages(context.Background(), cicd111)
-	var ae *hss.APIError
+	var ae *transport.APIError
 	if !errors.As(err, &ae) || ae.StatusCode != 401 || !strings.Contains(err.Error(), "the CCE pod identity at "+url+emulator.PodIdentityPath+" gave no credentials") {
 		t.Fatalf("err %v", err)
 	}
@@ -335,7 +339,7 @@ func TestPodIdentity(t *testing.T) {
 // HMAC-SM3 signing is verified by the emulator with its own SM3; a wrong key still fails.
 func TestSM3Signing(t *testing.T) {
 	emu, url := newServer(t)
-	sm3 := func(c *hss.Config) { c.SigningAlgorithm = hss.SigningHMACSM3 }
+	sm3 := func(c *hss.Config) { c.SigningAlgorithm = transport.SigningHMACSM3 }
 	readSpec(t, newClient(t, url, aksk(), sm3))
 	for _, r := range emu.Requests() {
 		if r.Algorithm != "SDK-HMAC-SM3" {
@@ -345,7 +349,7 @@ func TestSM3Signing(t *testing.T) {
 	cr := aksk()
 	cr.SecretKey = "wrong-secret-key"
 	_, err := newClient(t, url, cr, sm3, func(c *hss.Config) { c.ProjectID = emulator.ProjectID }).ListBasicImages(context.Background(), cicd111)
-	var ae *hss.APIError
+	var ae *transport.APIError
 	if !errors.As(err, &ae) || ae.StatusCode != 401 || !strings.Contains(ae.ErrorMsg, "signature mismatch") {
 		t.Fatalf("err %v", err)
 	}
@@ -408,7 +412,7 @@ func TestSTSHostOfAnUnlistedRegion(t *testing.T) {
 		if sts != "" {
 			tr.Resolves = func(host string) bool { return resolves(host) || host == "sts.private.example" }
 		}
-		c, err := hss.New(hss.Config{Region: "cn-east-2", STSEndpoint: sts, Credentials: chain(aksk(), workloadHop), Transport: tr})
+		c, err := hss.New(hss.Config{Region: "cn-east-2", Endpoints: endpoints.Set{STS: sts}, Credentials: chain(aksk(), workloadHop), Transport: tr})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -426,27 +430,27 @@ func TestSTSHostOfAnUnlistedRegion(t *testing.T) {
 
 // The STS hosts are the SDK's, and every HSS region the SDK knows has one it can reach.
 func TestSTSRegionsAreTheSDKs(t *testing.T) {
-	if strings.Join(hss.STSRegions, " ") != strings.Join(emulator.STSRegions, " ") {
+	if strings.Join(endpoints.STSRegions, " ") != strings.Join(emulator.STSRegions, " ") {
 		t.Fatal("the emulator's STS regions are not the client's")
 	}
-	for _, r := range hss.STSRegions {
+	for _, r := range endpoints.STSRegions {
 		reg, err := stsregion.SafeValueOf(r)
-		if err != nil || reg == nil || reg.Endpoints[0] != hss.DefaultEndpoint("sts", r, "") {
-			t.Fatalf("%s: the SDK has %v (%v), the client builds %s", r, reg, err, hss.DefaultEndpoint("sts", r, ""))
+		if err != nil || reg == nil || reg.Endpoints[0] != (endpoints.Set{}).STSURL(r) {
+			t.Fatalf("%s: the SDK has %v (%v), the client builds %s", r, reg, err, (endpoints.Set{}).STSURL(r))
 		}
 	}
 	if _, err := stsregion.SafeValueOf("cn-east-2"); err == nil {
 		t.Fatal("the SDK now lists cn-east-2: the table is out of date")
 	}
-	for _, r := range hss.KnownRegions {
-		host := strings.TrimPrefix(hss.DefaultEndpoint("sts", r, ""), "https://")
-		if !emulator.PublicHosts(host) && !strings.HasSuffix(host, "."+hss.EuropeCloud) {
+	for _, r := range endpoints.KnownRegions {
+		host := strings.TrimPrefix((endpoints.Set{}).STSURL(r), "https://")
+		if !emulator.PublicHosts(host) && !strings.HasSuffix(host, "."+endpoints.EuropeCloud) {
 			t.Errorf("%s: STS at %s, which has no host", r, host)
 		}
 	}
 	for region, want := range map[string]string{"cn-north-1": "cn-north-4", "cn-east-2": "cn-east-3", "la-north-2": "la-south-2",
 		"me-east-1": "ap-southeast-1", "ap-southeast-3": "ap-southeast-3", "cn-southwest-3": "cn-southwest-2"} {
-		if got := hss.STSRegion(region); got != want {
+		if got := endpoints.STSRegion(region); got != want {
 			t.Errorf("STS region of %s: %s, want %s", region, got, want)
 		}
 	}
@@ -462,10 +466,9 @@ func TestExpiryFormats(t *testing.T) {
 		t.Run(layout, func(t *testing.T) {
 			emu, url := newServer(t)
 			emu.SetExpiryLayout(layout)
-			c := newClient(t, url, chain(foreignAKSK(), auditHop, workloadHop), noCache)
 			// The client's clock alone moves: requests are signed at the real time.
-			var ahead time.Duration
-			hss.SetClock(c, func() time.Time { return time.Now().Add(ahead) })
+			clk := &movableClock{}
+			c := newClient(t, url, chain(foreignAKSK(), auditHop, workloadHop), noCache, clk.use)
 			readWorkload(t, c)
 			// Keys an hour from now are fresh: read again, nothing is obtained anew.
 			emu.Reset()
@@ -474,7 +477,7 @@ func TestExpiryFormats(t *testing.T) {
 				t.Fatalf("keys were not kept: %v", got)
 			}
 			// An hour later they have expired, whatever the zone they were written in.
-			ahead = time.Hour
+			clk.set(time.Hour)
 			emu.Reset()
 			readWorkload(t, c)
 			if got := sequence(emu); len(got) < 2 {

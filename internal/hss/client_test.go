@@ -5,11 +5,15 @@ import (
 	"errors"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/hsslabs/terraform-provider-hss/internal/credentials"
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
 func newServer(t testing.TB) (*emulator.Emulator, string) {
@@ -22,13 +26,13 @@ func newServer(t testing.TB) (*emulator.Emulator, string) {
 	return emu, srv.URL
 }
 
-func aksk() hss.Credentials {
-	return hss.Credentials{Method: hss.AuthAKSK, AccessKey: emulator.AccessKeyID, SecretKey: emulator.SecretAccessKey}
+func aksk() credentials.Config {
+	return credentials.Config{Method: credentials.AuthAKSK, AccessKey: emulator.AccessKeyID, SecretKey: emulator.SecretAccessKey}
 }
 
-func newClient(t *testing.T, url string, cr hss.Credentials, mod ...func(*hss.Config)) *hss.Client {
+func newClient(t *testing.T, url string, cr credentials.Config, mod ...func(*hss.Config)) *hss.Client {
 	t.Helper()
-	cfg := hss.Config{Region: emulator.Region, HSSEndpoint: url, IAMEndpoint: url, STSEndpoint: url, Credentials: cr, UserAgent: "terraform-provider-hss/test"}
+	cfg := hss.Config{Region: emulator.Region, Endpoints: endpoints.Set{HSS: url, IAM: url, STS: url}, Credentials: cr, UserAgent: "terraform-provider-hss/test"}
 	for _, m := range mod {
 		m(&cfg)
 	}
@@ -84,7 +88,7 @@ func TestWrongSecret(t *testing.T) {
 	cr.SecretKey = "not-the-secret"
 	c := newClient(t, url, cr, func(c *hss.Config) { c.ProjectID = emulator.ProjectID })
 	_, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: "111", ImageType: "cicd"})
-	var ae *hss.APIError
+	var ae *transport.APIError
 	if !errors.As(err, &ae) || ae.StatusCode != 401 || ae.ErrorCode != "APIGW.0301" || ae.RequestID == "" {
 		t.Fatalf("err = %v", err)
 	}
@@ -95,7 +99,7 @@ func TestWrongSecret(t *testing.T) {
 
 func TestPasswordAndToken(t *testing.T) {
 	emu, url := newServer(t)
-	c := newClient(t, url, hss.Credentials{Method: hss.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName})
+	c := newClient(t, url, credentials.Config{Method: credentials.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName})
 	for i := 0; i < 3; i++ {
 		res, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: "111", ImageType: "cicd"})
 		if err != nil {
@@ -109,7 +113,7 @@ func TestPasswordAndToken(t *testing.T) {
 		t.Fatalf("token=%d projects=%d", emu.Count(emulator.KindIAMToken), emu.Count(emulator.KindIAMProjects))
 	}
 	tok := emu.IssueToken(emulator.UserName, emulator.ProjectID, time.Hour)
-	c2 := newClient(t, url, hss.Credentials{Method: hss.AuthToken, Token: tok})
+	c2 := newClient(t, url, credentials.Config{Method: credentials.AuthToken, Token: tok})
 	if _, err := c2.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: "111", ImageType: "cicd"}); err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +121,7 @@ func TestPasswordAndToken(t *testing.T) {
 
 func TestTemporaryAKSK(t *testing.T) {
 	_, url := newServer(t)
-	cr := hss.Credentials{Method: hss.AuthAKSK, AccessKey: emulator.TempAccessKeyID, SecretKey: emulator.TempSecretKey, SecurityToken: emulator.TempSecurityTok}
+	cr := credentials.Config{Method: credentials.AuthAKSK, AccessKey: emulator.TempAccessKeyID, SecretKey: emulator.TempSecretKey, SecurityToken: emulator.TempSecurityTok}
 	c := newClient(t, url, cr)
 	if _, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: "111", ImageType: "cicd"}); err != nil {
 		t.Fatal(err)
@@ -145,3 +149,21 @@ func TestEncoding(t *testing.T) {
 		t.Fatalf("query = %v", q)
 	}
 }
+
+// movableClock is the client's clock, moved by a test: start (now when zero) plus an offset.
+type movableClock struct {
+	start time.Time
+	ahead atomic.Int64
+}
+
+func (m *movableClock) now() time.Time {
+	base := m.start
+	if base.IsZero() {
+		base = time.Now()
+	}
+	return base.Add(time.Duration(m.ahead.Load()))
+}
+
+func (m *movableClock) set(d time.Duration) { m.ahead.Store(int64(d)) }
+
+func (m *movableClock) use(c *hss.Config) { c.Now = m.now }

@@ -10,6 +10,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/hsslabs/terraform-provider-hss/internal/credentials"
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 )
@@ -49,7 +50,7 @@ func TestConcurrentReadsShareAuthentication(t *testing.T) {
 	}
 
 	emu.Reset()
-	pw := hss.Credentials{Method: hss.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName}
+	pw := credentials.Config{Method: credentials.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName}
 	readAll(t, newClient(t, url, pw), 40)
 	if tok, proj := emu.Count(emulator.KindIAMToken), emu.Count(emulator.KindIAMProjects); tok != 1 || proj != 0 {
 		t.Fatalf("password: %d token and %d project requests for 40 parallel reads, want 1 and 0", tok, proj)

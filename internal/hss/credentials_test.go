@@ -15,19 +15,21 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
+	"github.com/hsslabs/terraform-provider-hss/internal/credentials"
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
 // noCache makes every read reach the server, for tests about what happens between reads.
 func noCache(c *hss.Config) { c.ResultCacheBytes = -1 }
 
-func foreignAKSK() hss.Credentials {
-	return hss.Credentials{Method: hss.AuthAKSK, AccessKey: emulator.ForeignAK, SecretKey: emulator.ForeignSK}
+func foreignAKSK() credentials.Config {
+	return credentials.Config{Method: credentials.AuthAKSK, AccessKey: emulator.ForeignAK, SecretKey: emulator.ForeignSK}
 }
 
-func assume(cr hss.Credentials) hss.Credentials {
-	cr.AssumeRoles = []hss.AssumeRole{{AgencyName: emulator.AgencyName, DomainName: emulator.DomainName}}
+func assume(cr credentials.Config) credentials.Config {
+	cr.AssumeRoles = []credentials.AssumeRole{{AgencyName: emulator.AgencyName, DomainName: emulator.DomainName}}
 	return cr
 }
 
@@ -64,7 +66,7 @@ func TestAssumeRoleWithAKSK(t *testing.T) {
 	}
 	// Without the agency the same keys see their own account only.
 	_, err := newClient(t, url, foreignAKSK(), func(c *hss.Config) { c.ProjectID = emulator.ProjectID }).ListBasicImages(context.Background(), cicd111)
-	var ae *hss.APIError
+	var ae *transport.APIError
 	if !errors.As(err, &ae) || ae.ErrorCode != "HSS.0010" || !strings.Contains(ae.Hint(), "HSS ReadOnlyAccess") {
 		t.Fatalf("err %v", err)
 	}
@@ -75,7 +77,8 @@ func TestAssumeRoleWithAKSK(t *testing.T) {
 // reused for a minute rather than fetched again for every read, with one warning.
 func TestCredentialRenewal(t *testing.T) {
 	start := time.Now()
-	at := func(c *hss.Client, d time.Duration) { hss.SetClock(c, func() time.Time { return start.Add(d) }) }
+	clk := &movableClock{start: start}
+	at := func(d time.Duration) { clk.set(d) }
 	read := func(t *testing.T, c *hss.Client, n int) {
 		t.Helper()
 		if _, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: fmt.Sprintf("synthetic-%d", n), ImageType: "cicd"}); err != nil {
@@ -89,9 +92,9 @@ func TestCredentialRenewal(t *testing.T) {
 	t.Run("agency keys", func(t *testing.T) {
 		emu, url := newServer(t)
 		emu.SetTemporaryTTL(10 * time.Minute)
-		c := newClient(t, url, assume(foreignAKSK()), noCache)
+		c := newClient(t, url, assume(foreignAKSK()), noCache, clk.use)
 		for i, s := range steps {
-			at(c, s.after)
+			at(s.after)
 			read(t, c, i+1)
 			if n := emu.Count(emulator.KindIAMSecurityToken); n != s.want {
 				t.Fatalf("after %s: %d exchanges, want %d", s.after, n, s.want)
@@ -101,9 +104,9 @@ func TestCredentialRenewal(t *testing.T) {
 	t.Run("password token", func(t *testing.T) {
 		emu, url := newServer(t)
 		emu.SetTokenTTL(10 * time.Minute)
-		c := newClient(t, url, hss.Credentials{Method: hss.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName}, noCache)
+		c := newClient(t, url, credentials.Config{Method: credentials.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName}, noCache, clk.use)
 		for i, s := range steps {
-			at(c, s.after)
+			at(s.after)
 			read(t, c, i+1)
 			if n := emu.Count(emulator.KindIAMToken); n != s.want {
 				t.Fatalf("after %s: %d token requests, want %d", s.after, n, s.want)
@@ -113,14 +116,14 @@ func TestCredentialRenewal(t *testing.T) {
 	t.Run("inside the margin", func(t *testing.T) {
 		emu, url := newServer(t)
 		emu.SetTemporaryTTL(4 * time.Minute)
-		c := newClient(t, url, assume(foreignAKSK()), noCache)
+		c := newClient(t, url, assume(foreignAKSK()), noCache, clk.use)
 		var logs bytes.Buffer
 		ctx := tflogtest.RootLogger(context.Background(), &logs)
 		for i, s := range []struct {
 			after time.Duration
 			want  int
 		}{{0, 1}, {59 * time.Second, 1}, {61 * time.Second, 2}, {62 * time.Second, 2}} {
-			at(c, s.after)
+			at(s.after)
 			if _, err := c.ListBasicImages(ctx, hss.BasicImageQuery{ImageID: fmt.Sprintf("synthetic-%d", i+1), ImageType: "cicd"}); err != nil {
 				t.Fatal(err)
 			}
@@ -148,26 +151,26 @@ func TestRefusedTemporaryKeysAreRenewed(t *testing.T) {
 
 func TestAssumeRoleWithPasswordAndToken(t *testing.T) {
 	emu, url := newServer(t)
-	pw := hss.Credentials{Method: hss.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName}
+	pw := credentials.Config{Method: credentials.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName}
 	readSpec(t, newClient(t, url, assume(pw)))
 	if got := counts(emu, emulator.KindIAMToken, emulator.KindIAMSecurityToken); got[0] != 1 || got[1] != 1 {
 		t.Fatalf("token, securitytokens = %v", got)
 	}
 	tok := emu.IssueToken(emulator.UserName, emulator.ProjectID, time.Hour)
-	readSpec(t, newClient(t, url, assume(hss.Credentials{Method: hss.AuthToken, Token: tok})))
+	readSpec(t, newClient(t, url, assume(credentials.Config{Method: credentials.AuthToken, Token: tok})))
 	// An agency that does not trust the caller is refused with IAM's status and message.
 	cr := foreignAKSK()
-	cr.AssumeRoles = []hss.AssumeRole{{AgencyName: emulator.HostAgencyName, DomainName: emulator.DomainName}}
+	cr.AssumeRoles = []credentials.AssumeRole{{AgencyName: emulator.HostAgencyName, DomainName: emulator.DomainName}}
 	_, err := newClient(t, url, cr).ListBasicImages(context.Background(), cicd111)
-	var ae *hss.APIError
+	var ae *transport.APIError
 	if !errors.As(err, &ae) || ae.StatusCode != 403 || ae.Operation != "POST /v3.0/OS-CREDENTIAL/securitytokens" ||
 		!strings.Contains(err.Error(), `assuming agency "ecs-hss-agency"`) {
 		t.Fatalf("err %v", err)
 	}
 }
 
-func oidc(token, file string) hss.Credentials {
-	return hss.Credentials{Method: hss.AuthOIDC, OIDC: hss.OIDC{IdpID: emulator.IdpID, IDToken: token, IDTokenFile: file, DomainID: emulator.DomainID}}
+func oidc(token, file string) credentials.Config {
+	return credentials.Config{Method: credentials.AuthOIDC, OIDC: credentials.OIDC{IdpID: emulator.IdpID, IDToken: token, IDTokenFile: file, DomainID: emulator.DomainID}}
 }
 
 // A CI job's ID token becomes temporary keys: the federated user's, or an agency's.
@@ -188,14 +191,15 @@ func TestOIDC(t *testing.T) {
 		t.Fatal(err)
 	}
 	emu.SetTemporaryTTL(time.Minute)
-	c := newClient(t, url, oidc("", file))
+	clk := &movableClock{}
+	c := newClient(t, url, oidc("", file), clk.use)
 	readSpec(t, c)
 	if err := os.WriteFile(file, []byte(emu.SignIDToken("x", time.Minute, func(c jwt.MapClaims) { c["aud"] = "someone-else" })), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	hss.SetClock(c, func() time.Time { return time.Now().Add(2 * time.Minute) }) // the keys are due for renewal
+	clk.set(2 * time.Minute) // the keys are due for renewal
 	_, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: "multi-os-0001", ImageType: "cicd"})
-	var ae *hss.APIError
+	var ae *transport.APIError
 	if !errors.As(err, &ae) || ae.StatusCode != 401 || !strings.Contains(ae.ErrorMsg, "audience") ||
 		!strings.Contains(err.Error(), `exchanging the OIDC ID token with identity provider "github-actions"`) {
 		t.Fatalf("err %v", err)
@@ -217,9 +221,9 @@ func TestOIDC(t *testing.T) {
 func TestMetadata(t *testing.T) {
 	emu, url := newServer(t)
 	meta := func(endpoint string) func(*hss.Config) {
-		return func(c *hss.Config) { c.MetadataEndpoint = endpoint }
+		return func(c *hss.Config) { c.Endpoints.Metadata = endpoint }
 	}
-	c := newClient(t, url, hss.Credentials{Method: hss.AuthMetadata}, meta(url), noCache)
+	c := newClient(t, url, credentials.Config{Method: credentials.AuthMetadata}, meta(url), noCache)
 	readSpec(t, c)
 	readSpec(t, c)
 	if n := emu.Count(emulator.KindMetadata); n != 1 {
@@ -227,13 +231,13 @@ func TestMetadata(t *testing.T) {
 	}
 	synctest.Test(t, func(t *testing.T) {
 		p := newOutagePlan(t, func(c *hss.Config) {
-			c.Credentials = hss.Credentials{Method: hss.AuthMetadata}
-			c.MetadataEndpoint = "http://127.0.0.1:1"
+			c.Credentials = credentials.Config{Method: credentials.AuthMetadata}
+			c.Endpoints.Metadata = "http://127.0.0.1:1"
 		})
 		p.tr.Refuse()
 		start := time.Now()
 		_, err := p.c.ListBasicImages(context.Background(), cicd111)
-		var me *hss.MetadataError
+		var me *credentials.MetadataError
 		if !errors.As(err, &me) || !strings.Contains(err.Error(), "no credentials are configured, and the ECS metadata service at http://127.0.0.1:1 gave none") {
 			t.Fatalf("err %v", err)
 		}
@@ -253,9 +257,9 @@ func TestCredentialAnswersAreNeverQuoted(t *testing.T) {
 		return fmt.Sprintf(`{%q:{"access":"TMPAKEMU0001","secret":%q,"securitytoken":%q,"expires_at":%s}}`, container, secret, token, expires)
 	}
 	idToken := "MIIsubjecttoken" + strings.Repeat("Qw3Er5Ty7Ui9", 6)
-	pw := hss.Credentials{Method: hss.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName}
+	pw := credentials.Config{Method: credentials.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName}
 	cases := map[string]struct {
-		cr     hss.Credentials
+		cr     credentials.Config
 		fault  emulator.Fault
 		reason string
 	}{
@@ -271,7 +275,7 @@ func TestCredentialAnswersAreNeverQuoted(t *testing.T) {
 			"malformed credential response: credential.expires_at is not a time"},
 		"securitytokens, broken JSON": {assume(foreignAKSK()), emulator.Fault{Kind: emulator.KindIAMSecurityToken, Status: 201, Body: keys("credential", "")},
 			"malformed credential response: not JSON"},
-		"metadata, expiry a number": {hss.Credentials{Method: hss.AuthMetadata}, emulator.Fault{Kind: emulator.KindMetadata, Status: 200, Body: keys("credential", "1767225600")},
+		"metadata, expiry a number": {credentials.Config{Method: credentials.AuthMetadata}, emulator.Fault{Kind: emulator.KindMetadata, Status: 200, Body: keys("credential", "1767225600")},
 			"malformed credential response: credential.expires_at missing or of the wrong type"},
 		"id-token, broken JSON": {oidc("header.payload.signature", ""),
 			emulator.Fault{Kind: emulator.KindIAMIDToken, Status: 201, Headers: map[string]string{"X-Subject-Token": idToken}, Body: `{"token":{"expires_at":` + idToken},
@@ -286,9 +290,9 @@ func TestCredentialAnswersAreNeverQuoted(t *testing.T) {
 			emu.AddFault(tc.fault)
 			var logs bytes.Buffer
 			ctx := tflogtest.RootLogger(context.Background(), &logs)
-			c := newClient(t, url, tc.cr, func(c *hss.Config) { c.MetadataEndpoint = url })
+			c := newClient(t, url, tc.cr, func(c *hss.Config) { c.Endpoints.Metadata = url })
 			_, err := c.ListBasicImages(ctx, cicd111)
-			var de *hss.DecodeError
+			var de *transport.DecodeError
 			if !errors.As(err, &de) || !strings.Contains(de.Reason, tc.reason) || de.RequestID == "" {
 				t.Fatalf("err %v", err)
 			}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
 	hssv5 "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
 )
 
 // An HSS list API is declared over the SDK's own request R and response P: the request is the
@@ -83,7 +85,7 @@ func (d *Declaration[R, P, I, E]) key(region string, r R) string {
 }
 
 func (d *Declaration[R, P, I, E]) validate(region string, r *R) error {
-	if err := ValidateRegion(region); err != nil {
+	if err := endpoints.ValidateRegion(region); err != nil {
 		return fmt.Errorf("region: %w", err)
 	}
 	for name, v := range d.Segments(r) {

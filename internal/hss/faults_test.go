@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
 // Bodies no well-behaved server sends: each is a clear error with status and request ID.
@@ -41,7 +43,7 @@ func TestBadResponseBodies(t *testing.T) {
 			if err == nil {
 				t.Fatalf("no error, result %+v", res)
 			}
-			var de *hss.DecodeError
+			var de *transport.DecodeError
 			if !errors.As(err, &de) {
 				t.Fatalf("err %T %v is not a DecodeError", err, err)
 			}
@@ -69,7 +71,7 @@ func TestProxyErrorPage(t *testing.T) {
 	emu.AddFault(emulator.Fault{Status: http.StatusBadGateway, Body: "<html><h1>502 Bad Gateway</h1></html>"})
 	c := newClient(t, url, aksk(), fastRetries(1))
 	_, err := c.ListBasicImages(context.Background(), cicd111)
-	var ae *hss.APIError
+	var ae *transport.APIError
 	if !errors.As(err, &ae) || ae.StatusCode != 502 || !strings.Contains(ae.ErrorMsg, "502 Bad Gateway") || emu.Count(emulator.KindHSS) != 2 {
 		t.Fatalf("err %v after %d requests", err, emu.Count(emulator.KindHSS))
 	}
@@ -198,7 +200,7 @@ func pagesBody(total int, sizes ...int) func(int) string {
 func TestShortPageInTheMiddleEndsTheList(t *testing.T) {
 	for _, workers := range []int{1, 4} {
 		srv := &offsetServer{body: pagesBody(1000, 200, 200, 100, 200, 200)}
-		c, err := hss.New(hss.Config{Region: emulator.Region, ProjectID: emulator.ProjectID, HSSEndpoint: "http://hss.test", Transport: srv,
+		c, err := hss.New(hss.Config{Region: emulator.Region, ProjectID: emulator.ProjectID, Endpoints: endpoints.Set{HSS: "http://hss.test"}, Transport: srv,
 			Credentials: aksk(), PageConcurrency: workers})
 		if err != nil {
 			t.Fatal(err)
@@ -216,7 +218,7 @@ func TestPageCapIsExact(t *testing.T) {
 	full := []int{200, 200, 200, 200, 200, 200}
 	for total, wantErr := range map[int]bool{maxPages * 200: false, maxPages*200 + 1: true} {
 		srv := &offsetServer{body: pagesBody(total, full...)}
-		c, err := hss.New(hss.Config{Region: emulator.Region, ProjectID: emulator.ProjectID, HSSEndpoint: "http://hss.test", Transport: srv,
+		c, err := hss.New(hss.Config{Region: emulator.Region, ProjectID: emulator.ProjectID, Endpoints: endpoints.Set{HSS: "http://hss.test"}, Transport: srv,
 			Credentials: aksk(), MaxPages: maxPages})
 		if err != nil {
 			t.Fatal(err)

@@ -12,7 +12,9 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/hsslabs/terraform-provider-hss/internal/credentials"
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 )
 
@@ -56,8 +58,8 @@ func FuzzListBasicImages(f *testing.F) {
 		const secret = "fuzz-secret-key-0001"
 		c, err := hss.New(hss.Config{
 			Region: emulator.Region, ProjectID: emulator.ProjectID,
-			HSSEndpoint: "http://hss.invalid", Transport: srv, MaxPages: maxPages,
-			Credentials: hss.Credentials{Method: hss.AuthAKSK, AccessKey: "FUZZAK", SecretKey: secret},
+			Endpoints: endpoints.Set{HSS: "http://hss.invalid"}, Transport: srv, MaxPages: maxPages,
+			Credentials: credentials.Config{Method: credentials.AuthAKSK, AccessKey: "FUZZAK", SecretKey: secret},
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -101,13 +103,13 @@ func FuzzValidators(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if hss.ValidateRegion(s) == nil {
-			checkHost(t, "https://hss."+s+"."+hss.DefaultCloud, "hss."+s+"."+hss.DefaultCloud)
+		if endpoints.ValidateRegion(s) == nil {
+			checkHost(t, "https://hss."+s+"."+endpoints.DefaultCloud, "hss."+s+"."+endpoints.DefaultCloud)
 		}
-		if hss.ValidateCloud(s) == nil {
+		if endpoints.ValidateCloud(s) == nil {
 			checkHost(t, "https://hss.cn-north-4."+s, "hss.cn-north-4."+s)
 		}
-		if hss.ValidateEndpoint(s) == nil {
+		if endpoints.ValidateEndpoint(s) == nil {
 			u, err := url.Parse(strings.TrimRight(s, "/") + "/v5/p/image/i/basic-image")
 			if err != nil || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 				t.Fatalf("endpoint %q accepted but builds %v (%v)", s, u, err)

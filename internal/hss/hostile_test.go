@@ -13,8 +13,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hsslabs/terraform-provider-hss/internal/credentials"
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+	"github.com/hsslabs/terraform-provider-hss/internal/redact"
+	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
 // hostRecorder is a transport that records the host of every request and answers nothing.
@@ -58,7 +62,7 @@ func TestRegionCannotSteerTheHost(t *testing.T) {
 		})
 	}
 	for _, cloud := range []string{"attacker.example/", "a@b.com", "example.com:443", "localhost", "example..com", "exa mple.com", "-x.com", "example.com."} {
-		if _, err := hss.New(hss.Config{Region: emulator.Region, Cloud: cloud, Credentials: aksk()}); err == nil || !strings.Contains(err.Error(), "cloud") {
+		if _, err := hss.New(hss.Config{Region: emulator.Region, Endpoints: endpoints.Set{Cloud: cloud}, Credentials: aksk()}); err == nil || !strings.Contains(err.Error(), "cloud") {
 			t.Errorf("cloud %q accepted: %v", cloud, err)
 		}
 	}
@@ -78,13 +82,13 @@ func TestEndpointHosts(t *testing.T) {
 		want   string
 	}{
 		{"default", hss.Config{Region: "cn-north-4"}, "", "hss.cn-north-4.myhuaweicloud.com"},
-		{"cloud", hss.Config{Region: "ap-southeast-1", Cloud: "example.internal"}, "", "hss.ap-southeast-1.example.internal"},
+		{"cloud", hss.Config{Region: "ap-southeast-1", Endpoints: endpoints.Set{Cloud: "example.internal"}}, "", "hss.ap-southeast-1.example.internal"},
 		{"data source region", hss.Config{Region: "cn-north-4"}, "af-south-1", "hss.af-south-1.myhuaweicloud.com"},
-		{"endpoint", hss.Config{Region: "cn-north-4", HSSEndpoint: "https://hss.private.example:8443/"}, "", "hss.private.example:8443"},
+		{"endpoint", hss.Config{Region: "cn-north-4", Endpoints: endpoints.Set{HSS: "https://hss.private.example:8443/"}}, "", "hss.private.example:8443"},
 		{"Europe", hss.Config{Region: "eu-west-101"}, "", "hss.eu-west-101.myhuaweicloud.eu"},
 		{"a second Europe region", hss.Config{Region: "eu-west-101"}, "eu-west-102", "hss.eu-west-102.myhuaweicloud.eu"},
 		{"Paris is not the Europe cloud", hss.Config{Region: "eu-west-101"}, "eu-west-0", "hss.eu-west-0.myhuaweicloud.com"},
-		{"cloud set beats Europe", hss.Config{Region: "eu-west-101", Cloud: "example.internal"}, "", "hss.eu-west-101.example.internal"},
+		{"cloud set beats Europe", hss.Config{Region: "eu-west-101", Endpoints: endpoints.Set{Cloud: "example.internal"}}, "", "hss.eu-west-101.example.internal"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -120,12 +124,12 @@ func TestValidateEndpoint(t *testing.T) {
 		"https://example.com/a/../b", "https://ex_ample.com", "https://attacker.example\\@good.example", "",
 	}
 	for _, s := range good {
-		if err := hss.ValidateEndpoint(s); err != nil {
+		if err := endpoints.ValidateEndpoint(s); err != nil {
 			t.Errorf("%q rejected: %v", s, err)
 		}
 	}
 	for _, s := range bad {
-		if err := hss.ValidateEndpoint(s); err == nil {
+		if err := endpoints.ValidateEndpoint(s); err == nil {
 			t.Errorf("%q accepted", s)
 		}
 	}
@@ -196,7 +200,7 @@ func TestOnlyOKIsAResult(t *testing.T) {
 			emu.AddFault(f)
 			c := newClient(t, u, aksk(), fastRetries(3))
 			res, err := c.ListBasicImages(context.Background(), cicd111)
-			var se *hss.StatusError
+			var se *transport.StatusError
 			if !errors.As(err, &se) || se.StatusCode != status || se.Want != 200 {
 				t.Fatalf("result %+v, err %v", res, err)
 			}
@@ -211,9 +215,9 @@ func TestOnlyOKIsAResult(t *testing.T) {
 	t.Run("IAM", func(t *testing.T) {
 		emu, u := newServer(t)
 		emu.AddFault(emulator.Fault{Kind: emulator.KindIAMToken, Status: 302, Location: elsewhere.URL})
-		c := newClient(t, u, hss.Credentials{Method: hss.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName})
+		c := newClient(t, u, credentials.Config{Method: credentials.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName})
 		_, err := c.ListBasicImages(context.Background(), cicd111)
-		var se *hss.StatusError
+		var se *transport.StatusError
 		if !errors.As(err, &se) || se.StatusCode != 302 || se.Want != 201 || se.Operation != "POST /v3/auth/tokens" {
 			t.Fatalf("err %v", err)
 		}
@@ -233,14 +237,14 @@ func TestEchoedSecretsAreRedacted(t *testing.T) {
 	emu, u := newServer(t)
 	tok := emu.IssueToken(emulator.UserName, emulator.ProjectID, time.Hour)
 	cases := map[string]struct {
-		cr   hss.Credentials
+		cr   credentials.Config
 		kind emulator.Kind
 	}{
 		"aksk":      {aksk(), emulator.KindHSS},
-		"temporary": {hss.Credentials{Method: hss.AuthAKSK, AccessKey: emulator.TempAccessKeyID, SecretKey: emulator.TempSecretKey, SecurityToken: emulator.TempSecurityTok}, emulator.KindHSS},
-		"token":     {hss.Credentials{Method: hss.AuthToken, Token: tok}, emulator.KindHSS},
-		"password":  {hss.Credentials{Method: hss.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName}, emulator.KindHSS},
-		"password body": {hss.Credentials{Method: hss.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName},
+		"temporary": {credentials.Config{Method: credentials.AuthAKSK, AccessKey: emulator.TempAccessKeyID, SecretKey: emulator.TempSecretKey, SecurityToken: emulator.TempSecurityTok}, emulator.KindHSS},
+		"token":     {credentials.Config{Method: credentials.AuthToken, Token: tok}, emulator.KindHSS},
+		"password":  {credentials.Config{Method: credentials.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName}, emulator.KindHSS},
+		"password body": {credentials.Config{Method: credentials.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName},
 			emulator.KindIAMToken},
 	}
 	for name, tc := range cases {
@@ -253,8 +257,8 @@ func TestEchoedSecretsAreRedacted(t *testing.T) {
 			if err == nil {
 				t.Fatal("no error")
 			}
-			var ae *hss.APIError
-			if !errors.As(err, &ae) || !strings.Contains(ae.ErrorMsg, hss.Redacted) {
+			var ae *transport.APIError
+			if !errors.As(err, &ae) || !strings.Contains(ae.ErrorMsg, redact.Redacted) {
 				t.Fatalf("err %v", err)
 			}
 			secrets := []string{tc.cr.SecretKey, tc.cr.SecurityToken, tc.cr.Token, tc.cr.Password}
@@ -288,7 +292,7 @@ func TestEchoedSecretsAreRedacted(t *testing.T) {
 
 // Credential fields a server quotes are redacted even when their values were never known.
 func TestRedactUnknownCredentialFields(t *testing.T) {
-	var r hss.Redactor
+	var r redact.Redactor
 	for _, in := range []string{
 		`X-Auth-Token: MIIabcdefghijkl`, `{"X-Security-Token":"st-unknown-value"}`, `authorization=SDK-HMAC-SHA256 Access=AK, Signature=0123456789abcdef0123`,
 		`{"auth":{"identity":{"password":{"user":{"name":"u","password":"hunter2-secret"}}}}}`, `{"credential":{"access":"AK","secret":"sk-unknown-value","securitytoken":"st-unknown-value"}}`,
@@ -352,7 +356,7 @@ func TestListChangedBetweenPages(t *testing.T) {
 			return fmt.Sprintf(`{"total_num":201,"data_list":[%s]}`, strings.TrimSuffix(strings.Repeat(`{"os_name":"Same","os_version":"1","layer_digest":"sha256:1"},`, n), ","))
 		}
 		srv := &offsetServer{body: body}
-		c, err := hss.New(hss.Config{Region: emulator.Region, ProjectID: emulator.ProjectID, HSSEndpoint: u, Transport: srv, Credentials: aksk()})
+		c, err := hss.New(hss.Config{Region: emulator.Region, ProjectID: emulator.ProjectID, Endpoints: endpoints.Set{HSS: u}, Transport: srv, Credentials: aksk()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -406,8 +410,8 @@ func TestAttemptTimeoutIsNotTheReadTimeout(t *testing.T) {
 	emu.AddFault(emulator.Fault{Latency: 5 * time.Second})
 	c := newClient(t, u, aksk(), fastRetries(1), func(c *hss.Config) { c.AttemptTimeout = 50 * time.Millisecond })
 	_, err := c.ListBasicImages(context.Background(), cicd111)
-	var te *hss.AttemptTimeoutError
-	var re *hss.RetryError
+	var te *transport.AttemptTimeoutError
+	var re *transport.RetryError
 	if !errors.As(err, &te) || !errors.As(err, &re) || re.Attempts != 2 || errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err %v", err)
 	}
@@ -426,47 +430,12 @@ func TestRateLimitWaitPastTheDeadline(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	_, err := c.ListBasicImages(ctx, hss.BasicImageQuery{ImageID: "multi-os-0001", ImageType: "cicd"})
-	var ie *hss.InterruptedError
-	if !errors.As(err, &ie) || ie.Waiting != hss.WaitingRateLimit || ie.Attempts != 0 || !errors.Is(err, context.DeadlineExceeded) {
+	var ie *transport.InterruptedError
+	if !errors.As(err, &ie) || ie.Waiting != transport.WaitingRateLimit || ie.Attempts != 0 || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err %v", err)
 	}
 	if emu.Count(emulator.KindHSS) != 1 {
 		t.Fatalf("%d requests", emu.Count(emulator.KindHSS))
-	}
-}
-
-// One read's short timeout does not fail a neighbour waiting for the same token.
-func TestShortTimeoutDoesNotFailNeighbours(t *testing.T) {
-	emu, u := newServer(t)
-	arrived, hold := make(chan struct{}, 1), make(chan struct{})
-	emu.AddFault(emulator.Fault{Kind: emulator.KindIAMToken, Times: 1, Arrived: arrived, Hold: hold})
-	c := newClient(t, u, hss.Credentials{Method: hss.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName})
-
-	short, cancel := context.WithCancel(context.Background())
-	shortErr := make(chan error, 1)
-	go func() {
-		_, err := c.ListBasicImages(short, cicd111)
-		shortErr <- err
-	}()
-	<-arrived // the token request is on the wire, started by the short read
-	joined := make(chan struct{})
-	hss.SetTokenJoinHook(c, func() { close(joined) })
-	longErr := make(chan error, 1)
-	go func() {
-		_, err := c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: "multi-os-0001", ImageType: "cicd"})
-		longErr <- err
-	}()
-	<-joined
-	cancel()
-	if err := <-shortErr; !errors.Is(err, context.Canceled) {
-		t.Fatalf("short read: %v", err)
-	}
-	close(hold)
-	if err := <-longErr; err != nil {
-		t.Fatalf("the neighbour failed: %v", err)
-	}
-	if n := emu.Count(emulator.KindIAMToken); n != 1 {
-		t.Fatalf("%d token requests, want 1", n)
 	}
 }
 
@@ -490,7 +459,7 @@ func TestServerTextIsSafeToPrint(t *testing.T) {
 		}
 	}
 	_, err := c.ListBasicImages(context.Background(), cicd111)
-	var ae *hss.APIError
+	var ae *transport.APIError
 	if !errors.As(err, &ae) {
 		t.Fatalf("err %.300v", err)
 	}
@@ -502,7 +471,7 @@ func TestServerTextIsSafeToPrint(t *testing.T) {
 		t.Fatalf("error_msg %.300q, request ID of %d bytes", ae.ErrorMsg, len(ae.RequestID))
 	}
 	_, err = c.ListBasicImages(context.Background(), cicd111)
-	var de *hss.DecodeError
+	var de *transport.DecodeError
 	if !errors.As(err, &de) || len(de.RequestID) > 128+len("…") {
 		t.Fatalf("err %.300v", err)
 	}
@@ -519,11 +488,11 @@ func TestURLUserInfoIsRedacted(t *testing.T) {
 		"https://iam.example.com/v3?x=a@b":          "https://iam.example.com/v3?x=a@b",
 		"not a url":                                 "not a url",
 	} {
-		if got := hss.RedactURL(in); got != want {
+		if got := redact.URL(in); got != want {
 			t.Errorf("RedactURL(%q) = %q, want %q", in, got, want)
 		}
 	}
-	var r hss.Redactor
+	var r redact.Redactor
 	if got := r.Redact(`Get "https://admin:S3cret@iam.example.com/v3/projects": refused`); strings.Contains(got, "S3cret") || strings.Contains(got, "admin") {
 		t.Fatalf("Redact kept user information: %s", got)
 	}
@@ -533,16 +502,16 @@ func TestURLUserInfoIsRedacted(t *testing.T) {
 // in whichever order they came: no tail of the longer one survives.
 func TestNestedSecretsAreRedactedWhole(t *testing.T) {
 	short, long := "sk-0123456789abcdef", "sk-0123456789abcdef-extended-session-token"
-	for name, add := range map[string]func(r *hss.Redactor){
-		"configured, short first":         func(r *hss.Redactor) { r.Add(short); r.Add(long) },
-		"configured, long first":          func(r *hss.Redactor) { r.Add(long); r.Add(short) },
-		"short configured, long obtained": func(r *hss.Redactor) { r.Add(short); hss.AddObtained(r, long) },
-		"long configured, short obtained": func(r *hss.Redactor) { r.Add(long); hss.AddObtained(r, short) },
-		"obtained, short first":           func(r *hss.Redactor) { hss.AddObtained(r, short); hss.AddObtained(r, long) },
+	for name, add := range map[string]func(r *redact.Redactor){
+		"configured, short first":         func(r *redact.Redactor) { r.Add(short); r.Add(long) },
+		"configured, long first":          func(r *redact.Redactor) { r.Add(long); r.Add(short) },
+		"short configured, long obtained": func(r *redact.Redactor) { r.Add(short); r.AddObtained(long) },
+		"long configured, short obtained": func(r *redact.Redactor) { r.Add(long); r.AddObtained(short) },
+		"obtained, short first":           func(r *redact.Redactor) { r.AddObtained(short); r.AddObtained(long) },
 	} {
-		var r hss.Redactor
+		var r redact.Redactor
 		add(&r)
-		if got := r.Redact("a " + long + " b " + short + " c"); got != "a "+hss.Redacted+" b "+hss.Redacted+" c" {
+		if got := r.Redact("a " + long + " b " + short + " c"); got != "a "+redact.Redacted+" b "+redact.Redacted+" c" {
 			t.Errorf("%s: %q", name, got)
 		}
 	}

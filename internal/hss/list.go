@@ -13,6 +13,8 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
 // This file is the one list engine: every offset-paged HSS list API (total_num, data_list,
@@ -93,7 +95,7 @@ func listAll[Q listQuery, E comparable](ctx context.Context, c *Client, op *list
 	if err := q.validate(); err != nil {
 		return nil, err
 	}
-	kept, shared, err := c.reads.do(ctx, op.name+"\n"+q.Key(), func(ctx context.Context) (keptResult, error) {
+	kept, shared, err := c.reads.Do(ctx, op.name+"\n"+q.Key(), func(ctx context.Context) (keptResult, error) {
 		return read(ctx, c, op, q)
 	})
 	if err != nil {
@@ -133,7 +135,7 @@ type reader[Q listQuery, E comparable] struct {
 }
 
 func read[Q listQuery, E comparable](ctx context.Context, c *Client, op *listOp[Q, E], q Q) (*Result[E], error) {
-	cred, pid, err := c.credential(ctx, q.region())
+	cred, pid, err := c.creds.For(ctx, q.region())
 	if err != nil {
 		return nil, err
 	}
@@ -149,11 +151,11 @@ func read[Q listQuery, E comparable](ctx context.Context, c *Client, op *listOp[
 		if change == "" || samePages(pages, prev) {
 			return r.result(pid, pages), nil
 		}
-		if pass >= c.listAttempts() {
+		if pass >= c.cfg.ListAttempts {
 			return nil, fmt.Errorf("%s: %w: %s; read %d times from the start without a stable answer (%d requests)",
 				op.name, ErrListChanged, change, pass, r.requests.Load())
 		}
-		c.redactor.warn(ctx, "HSS list changed while it was being read; reading it again", map[string]any{
+		c.redactor.Warn(ctx, "HSS list changed while it was being read; reading it again", map[string]any{
 			"operation": op.name, "change": change, "pass": pass,
 		})
 		prev = pages
@@ -169,7 +171,7 @@ func (r *reader[Q, E]) pass(ctx context.Context) ([]page[E], error) {
 		return nil, err
 	}
 	pages := max(1, (first.total+size-1)/size)
-	if limit := r.c.maxPages(); pages > limit {
+	if limit := r.c.cfg.MaxPages; pages > limit {
 		return nil, fmt.Errorf("%s: total_num is %d, which needs %d pages; at most %d pages (%d entries) are read (request ID %s): %w",
 			r.op.name, first.total, pages, limit, limit*size, first.requestID, ErrTooManyPages)
 	}
@@ -248,7 +250,7 @@ func (r *reader[Q, E]) result(projectID string, pages []page[E]) *Result[E] {
 // fetchRest reads pages 2..pages. With one worker it goes in order and stops at the first
 // short page; with more it fetches them concurrently and fails on the first error.
 func (r *reader[Q, E]) fetchRest(ctx context.Context, pages int) ([]page[E], error) {
-	workers := r.c.pageConcurrency()
+	workers := r.c.cfg.PageConcurrency
 	if workers <= 1 {
 		var out []page[E]
 		for n := 1; n < pages; n++ {
@@ -291,28 +293,26 @@ func (r *reader[Q, E]) fetch(ctx context.Context, n int) (page[E], error) {
 	r.mu.Lock()
 	cred := r.cred
 	r.mu.Unlock()
-	op := operation{
-		name:     r.op.name,
-		inFlight: fmt.Sprintf("%s page %d (offset %d)", r.op.name, n+1, offset),
-		endpoint: r.c.cfg.hssEndpoint(r.q.region()),
-		want:     http.StatusOK,
-		paced:    true,
-		cred:     cred,
-		hints:    r.op.hints,
-		invoke: func(hc *core.HcHttpClient) (any, error) {
+	op := transport.Operation{
+		Name:     r.op.name,
+		Detail:   fmt.Sprintf("%s page %d (offset %d)", r.op.name, n+1, offset),
+		Endpoint: r.c.cfg.Endpoints.HSSURL(r.q.region()),
+		Want:     http.StatusOK,
+		Paced:    true,
+		Cred:     cred,
+		Hints:    r.op.hints,
+		Renew:    r.renew,
+		Invoke: func(hc *core.HcHttpClient) (any, error) {
 			return r.op.call(hc, r.q, int32(offset), int32(size)) //nolint:gosec // bounded by the page cap
 		},
 	}
-	if r.c.renewable() {
-		op.renew = r.renew
-	}
-	out, last, sent, err := r.c.call(ctx, op)
+	out, last, sent, err := r.c.sender.Call(ctx, op)
 	r.requests.Add(int32(sent)) //nolint:gosec // bounded by max_retries
 	if err != nil {
 		return page[E]{}, err
 	}
 	bad := func(reason string) (page[E], error) {
-		return page[E]{}, &DecodeError{Operation: r.op.name, StatusCode: last.status, RequestID: last.requestID, Reason: reason}
+		return page[E]{}, &transport.DecodeError{Operation: r.op.name, StatusCode: last.Status, RequestID: last.RequestID, Reason: reason}
 	}
 	total, items, reason := r.op.decode(out)
 	switch {
@@ -326,17 +326,17 @@ func (r *reader[Q, E]) fetch(ctx context.Context, n int) (page[E], error) {
 		// Offsets of later pages assume the limit was obeyed; entries would repeat otherwise.
 		return bad(fmt.Sprintf("%d entries on a page of at most %d", len(items), size))
 	}
-	p := page[E]{total: int(*total), items: items, requestID: last.requestID}
+	p := page[E]{total: int(*total), items: items, requestID: last.RequestID}
 	held := 0
 	for _, it := range items {
 		held += r.op.size(it)
 	}
-	if sum := r.bytes.Add(int64(held)); sum > int64(r.c.maxReadBytes()) {
+	if sum := r.bytes.Add(int64(held)); sum > int64(r.c.cfg.MaxReadBytes) {
 		return page[E]{}, fmt.Errorf("%s: the entries read by page %d (offset %d) hold %d bytes, more than the %d one read may hold (request ID %s): %w",
-			r.op.name, n+1, offset, sum, r.c.maxReadBytes(), last.requestID, ErrTooLarge)
+			r.op.name, n+1, offset, sum, r.c.cfg.MaxReadBytes, last.RequestID, ErrTooLarge)
 	}
-	r.c.redactor.debug(ctx, "HSS list page read", map[string]any{
-		"operation": r.op.name, "page": n + 1, "offset": offset, "entries": len(p.items), "total_num": p.total, "request_id": last.requestID,
+	r.c.redactor.Debug(ctx, "HSS list page read", map[string]any{
+		"operation": r.op.name, "page": n + 1, "offset": offset, "entries": len(p.items), "total_num": p.total, "request_id": last.RequestID,
 	})
 	return p, nil
 }
@@ -353,9 +353,8 @@ func (r *reader[Q, E]) renew(ctx context.Context, refused auth.ICredential) (aut
 		return nil, nil
 	}
 	r.renewed = true
-	r.c.dropCredential(r.q.region(), refused)
-	cred, _, err := r.c.credential(ctx, r.q.region())
-	if err != nil {
+	cred, err := r.c.creds.Renew(ctx, r.q.region(), refused)
+	if err != nil || cred == nil {
 		return nil, err
 	}
 	r.cred = cred

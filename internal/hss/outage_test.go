@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
 // These tests run a plan's worth of reads (200 distinct queries, ten at a time as Terraform
@@ -35,8 +37,8 @@ func newOutagePlan(t *testing.T, mod ...func(*hss.Config)) *outagePlan {
 	emu := emulator.New(nil)
 	emu.SetLatency(20 * time.Millisecond)
 	tr := emulator.NewTransport(emu)
-	cfg := hss.Config{Region: emulator.Region, ProjectID: emulator.ProjectID, HSSEndpoint: "https://hss.emulator.test", IAMEndpoint: "https://iam.emulator.test",
-		Credentials: aksk(), Transport: tr, MaxRetries: hss.DefaultMaxRetries}
+	cfg := hss.Config{Region: emulator.Region, ProjectID: emulator.ProjectID, Endpoints: endpoints.Set{HSS: "https://hss.emulator.test", IAM: "https://iam.emulator.test"},
+		Credentials: aksk(), Transport: tr, MaxRetries: transport.DefaultMaxRetries}
 	for _, m := range mod {
 		m(&cfg)
 	}
@@ -44,7 +46,7 @@ func newOutagePlan(t *testing.T, mod ...func(*hss.Config)) *outagePlan {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &outagePlan{emu: emu, tr: tr, c: c, timeout: hss.DefaultReadTimeout}
+	return &outagePlan{emu: emu, tr: tr, c: c, timeout: transport.DefaultReadTimeout}
 }
 
 // run reads synthetic-1 … synthetic-200, ten at a time.
@@ -95,8 +97,8 @@ func TestOutageEveryRequestFails(t *testing.T) {
 		}
 		paused := 0
 		for _, err := range p.errs {
-			var ae *hss.APIError
-			var re *hss.RetryError
+			var ae *transport.APIError
+			var re *transport.RetryError
 			if !errors.As(err, &ae) || ae.StatusCode != 500 || !strings.Contains(err.Error(), "HTTP 500") {
 				t.Fatalf("error does not name the status: %v", err)
 			}
@@ -106,7 +108,7 @@ func TestOutageEveryRequestFails(t *testing.T) {
 				if !strings.Contains(err.Error(), "not retried: retries are paused because the service kept failing") {
 					t.Fatalf("error does not say why it was not retried: %v", err)
 				}
-			case errors.As(err, &re) && re.Attempts == hss.DefaultMaxRetries+1:
+			case errors.As(err, &re) && re.Attempts == transport.DefaultMaxRetries+1:
 			default:
 				t.Fatalf("error says neither that max_retries ran out nor that retries were paused: %v", err)
 			}
@@ -157,7 +159,7 @@ func TestOneRegionsOutageSparesAnother(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		emu := emulator.New(nil)
 		tr := emulator.NewTransport(emu)
-		c, err := hss.New(hss.Config{Region: emulator.Region, Credentials: aksk(), Transport: tr, MaxRetries: hss.DefaultMaxRetries})
+		c, err := hss.New(hss.Config{Region: emulator.Region, Credentials: aksk(), Transport: tr, MaxRetries: transport.DefaultMaxRetries})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -229,11 +231,11 @@ func TestOutageLongerThanTheReadTimeout(t *testing.T) {
 		if len(p.errs) != 200 {
 			t.Fatalf("%d of 200 reads failed", len(p.errs))
 		}
-		var ie *hss.InterruptedError
-		var ue *hss.UnreachableError
-		var re *hss.RetryError
+		var ie *transport.InterruptedError
+		var ue *transport.UnreachableError
+		var re *transport.RetryError
 		err := p.errs[0]
-		if !errors.As(err, &ie) || ie.Waiting != hss.WaitingHost || !errors.As(err, &ue) || !errors.Is(err, context.DeadlineExceeded) ||
+		if !errors.As(err, &ie) || ie.Waiting != transport.WaitingHost || !errors.As(err, &ue) || !errors.Is(err, context.DeadlineExceeded) ||
 			ue.Host != "hss.emulator.test" || !strings.Contains(err.Error(), "has refused connections for") || !strings.Contains(err.Error(), "connection refused") {
 			t.Fatalf("err %v", err)
 		}
@@ -250,7 +252,7 @@ func TestOutageLongerThanTheReadTimeout(t *testing.T) {
 				t.Fatalf("err %v", err)
 			}
 		}
-		if outlasted < 150 || p.duration > hss.DefaultReadTimeout+time.Minute {
+		if outlasted < 150 || p.duration > transport.DefaultReadTimeout+time.Minute {
 			t.Fatalf("%d reads failed at once; the plan took %s", outlasted, p.duration)
 		}
 		if refused := p.tr.Refused(); refused > 100 {
@@ -272,11 +274,11 @@ func TestShortTimeoutSparesNeighbours(t *testing.T) {
 		var wg sync.WaitGroup
 		for i := range 10 {
 			wg.Go(func() {
-				timeout := hss.DefaultReadTimeout
+				timeout := transport.DefaultReadTimeout
 				if i == 0 {
 					timeout = 2 * time.Second
 				}
-				ctx, cancel := context.WithTimeout(hss.WithReadTimeout(context.Background(), timeout), timeout)
+				ctx, cancel := context.WithTimeout(transport.WithReadTimeout(context.Background(), timeout), timeout)
 				defer cancel()
 				_, errs[i] = p.c.ListBasicImages(ctx, hss.BasicImageQuery{ImageID: fmt.Sprintf("synthetic-%d", i+1), ImageType: "cicd"})
 			})
@@ -284,7 +286,7 @@ func TestShortTimeoutSparesNeighbours(t *testing.T) {
 			time.Sleep(time.Millisecond)
 		}
 		wg.Wait()
-		var ue *hss.UnreachableError
+		var ue *transport.UnreachableError
 		if !errors.As(errs[0], &ue) || ue.Outlasted || !errors.Is(errs[0], context.DeadlineExceeded) {
 			t.Fatalf("the short read: %v", errs[0])
 		}
@@ -313,13 +315,13 @@ func TestCancellationDoesNotOutlast(t *testing.T) {
 			t.Fatalf("err %v", err)
 		}
 		// A short read that waited minutes in all does not mark it either.
-		ctx2, cancel2 := context.WithTimeout(hss.WithReadTimeout(context.Background(), time.Minute), time.Minute)
+		ctx2, cancel2 := context.WithTimeout(transport.WithReadTimeout(context.Background(), time.Minute), time.Minute)
 		defer cancel2()
 		if _, err := p.c.ListBasicImages(ctx2, hss.BasicImageQuery{ImageID: "synthetic-3", ImageType: "cicd"}); !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("err %v", err)
 		}
 		time.AfterFunc(30*time.Second, p.tr.Accept)
-		ctx3, cancel3 := context.WithTimeout(context.Background(), hss.DefaultReadTimeout)
+		ctx3, cancel3 := context.WithTimeout(context.Background(), transport.DefaultReadTimeout)
 		defer cancel3()
 		if _, err := p.c.ListBasicImages(ctx3, hss.BasicImageQuery{ImageID: "synthetic-2", ImageType: "cicd"}); err != nil {
 			t.Fatalf("a later read failed at once: %v", err)

@@ -12,8 +12,11 @@ import (
 
 	hssregion "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5/region"
 
+	"github.com/hsslabs/terraform-provider-hss/internal/credentials"
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
 var cicd111 = hss.BasicImageQuery{ImageID: "111", ImageType: "cicd"}
@@ -62,7 +65,7 @@ func TestNoRetryOnClientErrors(t *testing.T) {
 		emu.AddFault(emulator.Fault{Status: status, Code: "HSS.0001", Message: "no"})
 		c := newClient(t, url, aksk(), fastRetries(5))
 		_, err := c.ListBasicImages(context.Background(), cicd111)
-		var ae *hss.APIError
+		var ae *transport.APIError
 		if !errors.As(err, &ae) || ae.StatusCode != status || emu.Count(emulator.KindHSS) != 1 {
 			t.Fatalf("status %d: err %v after %d requests", status, err, emu.Count(emulator.KindHSS))
 		}
@@ -74,8 +77,8 @@ func TestRetriesExhausted(t *testing.T) {
 	emu.AddFault(emulator.Fault{Status: http.StatusTooManyRequests, RetryAfter: "0"})
 	c := newClient(t, url, aksk(), fastRetries(2))
 	_, err := c.ListBasicImages(context.Background(), cicd111)
-	var re *hss.RetryError
-	var ae *hss.APIError
+	var re *transport.RetryError
+	var ae *transport.APIError
 	if !errors.As(err, &re) || re.Attempts != 3 || !errors.As(err, &ae) || ae.ErrorCode != "APIGW.0308" {
 		t.Fatalf("err = %v", err)
 	}
@@ -126,8 +129,8 @@ func TestRetryWaitStopsOnCancel(t *testing.T) {
 		defer cancel()
 		start := time.Now()
 		_, err := p.c.ListBasicImages(ctx, cicd111)
-		var ie *hss.InterruptedError
-		if !errors.As(err, &ie) || ie.Waiting != hss.WaitingRetry || !errors.Is(err, context.DeadlineExceeded) {
+		var ie *transport.InterruptedError
+		if !errors.As(err, &ie) || ie.Waiting != transport.WaitingRetry || !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("err %v", err)
 		}
 		if took := time.Since(start); took != 50*time.Millisecond {
@@ -139,7 +142,7 @@ func TestRetryWaitStopsOnCancel(t *testing.T) {
 // A password-issued token that expires mid-run is replaced once; a static token is not.
 func TestReauthenticateOnExpiredToken(t *testing.T) {
 	emu, url := newServer(t)
-	c := newClient(t, url, hss.Credentials{Method: hss.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName}, fastRetries(0), noCache)
+	c := newClient(t, url, credentials.Config{Method: credentials.AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName}, fastRetries(0), noCache)
 	if _, err := c.ListBasicImages(context.Background(), cicd111); err != nil {
 		t.Fatal(err)
 	}
@@ -154,10 +157,10 @@ func TestReauthenticateOnExpiredToken(t *testing.T) {
 	emu.SetClock(time.Now)
 
 	tok := emu.IssueToken(emulator.UserName, emulator.ProjectID, time.Hour)
-	c = newClient(t, url, hss.Credentials{Method: hss.AuthToken, Token: tok}, fastRetries(0))
+	c = newClient(t, url, credentials.Config{Method: credentials.AuthToken, Token: tok}, fastRetries(0))
 	emu.AddFault(emulator.Fault{Times: 1, Status: http.StatusUnauthorized, Code: "APIGW.0307", Message: "The token has expired."})
 	_, err := c.ListBasicImages(context.Background(), cicd111)
-	var ae *hss.APIError
+	var ae *transport.APIError
 	if !errors.As(err, &ae) || ae.StatusCode != 401 {
 		t.Fatalf("static token: err = %v", err)
 	}
@@ -168,13 +171,13 @@ func TestReauthenticateOnExpiredToken(t *testing.T) {
 // due, and says what it waited for.
 func TestConnectionRefusedWaitsForTheHost(t *testing.T) {
 	_, url := newServer(t)
-	c := newClient(t, url, aksk(), fastRetries(2), func(c *hss.Config) { c.HSSEndpoint = "http://127.0.0.1:1" })
+	c := newClient(t, url, aksk(), fastRetries(2), func(c *hss.Config) { c.Endpoints.HSS = "http://127.0.0.1:1" })
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	_, err := c.ListBasicImages(ctx, cicd111)
-	var ie *hss.InterruptedError
-	var ue *hss.UnreachableError
-	if !errors.As(err, &ie) || ie.Waiting != hss.WaitingHost || ie.Attempts != 1 || !errors.As(err, &ue) || ue.Host != "127.0.0.1:1" ||
+	var ie *transport.InterruptedError
+	var ue *transport.UnreachableError
+	if !errors.As(err, &ie) || ie.Waiting != transport.WaitingHost || ie.Attempts != 1 || !errors.As(err, &ue) || ue.Host != "127.0.0.1:1" ||
 		!strings.Contains(err.Error(), "connection refused") || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v", err)
 	}
@@ -196,7 +199,7 @@ func TestRetryBudget(t *testing.T) {
 	emu.AddFault(emulator.Fault{Times: 3, Status: http.StatusBadGateway})
 	emu.Reset()
 	_, err := c.ListBasicImages(context.Background(), cicd111)
-	var re *hss.RetryError
+	var re *transport.RetryError
 	if !errors.As(err, &re) || !re.Paused || re.Attempts != 3 || emu.Count(emulator.KindHSS) != 3 || !strings.Contains(err.Error(), "HTTP 502") {
 		t.Fatalf("after %d requests: %v", emu.Count(emulator.KindHSS), err)
 	}
@@ -212,34 +215,9 @@ func TestRetryBudget(t *testing.T) {
 	emu.AddFault(emulator.Fault{Times: 1, Hold: make(chan struct{})})
 	c = newClient(t, url, aksk(), fastRetries(5), budget(9), noCache, func(c *hss.Config) { c.AttemptTimeout = 20 * time.Millisecond })
 	_, err = c.ListBasicImages(context.Background(), cicd111)
-	var te *hss.AttemptTimeoutError
+	var te *transport.AttemptTimeoutError
 	if !errors.As(err, &re) || !re.Paused || !errors.As(err, &te) {
 		t.Fatalf("err %v", err)
-	}
-}
-
-// Retry-After is clamped: a huge value waits the cap, not forever and not zero; a date in the
-// past waits the minimum back-off, not zero.
-func TestRetryAfterIsClamped(t *testing.T) {
-	now := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
-	cases := map[string]time.Duration{
-		"9999999999":                    60 * time.Second,
-		"18446744073709551615":          60 * time.Second,
-		"61":                            60 * time.Second,
-		"3":                             3 * time.Second,
-		"0":                             200 * time.Millisecond,
-		"Sun, 29 Nov 2026 11:00:00 GMT": 200 * time.Millisecond,
-		"Sun, 29 Nov 2026 12:00:30 GMT": 30 * time.Second,
-		"Mon, 29 Nov 2027 12:00:00 GMT": 60 * time.Second,
-	}
-	for v, want := range cases {
-		if got := hss.RetryAfterWait(v, now, 200*time.Millisecond); got != want {
-			t.Errorf("Retry-After %q: wait %s, want %s", v, got, want)
-		}
-	}
-	// The cap holds even above a floor configured past it.
-	if got := hss.RetryAfterWait("3", now, 2*time.Minute); got != 60*time.Second {
-		t.Errorf("Retry-After 3 with a 2m floor: wait %s, want 1m0s", got)
 	}
 }
 
@@ -262,16 +240,16 @@ func TestUnresolvedHostIsNotRetried(t *testing.T) {
 			`GET /v5/{project_id}/image/{image_id}/basic-image: the host hss.cn-north4.myhuaweicloud.com does not resolve (no such host); it is made from region "cn-north4" (with cloud "myhuaweicloud.com"); did you mean "cn-north-4"?`},
 		"unknown region": {hss.Config{Region: "xx-nowhere-9", ProjectID: emulator.ProjectID}, `made from region "xx-nowhere-9" (with cloud "myhuaweicloud.com")`},
 		"IAM of a typo":  {hss.Config{Region: "ap-southeast-l"}, `GET /v3/projects: the host iam.ap-southeast-l.myhuaweicloud.com does not resolve (no such host); it is made from region "ap-southeast-l" (with cloud "myhuaweicloud.com"); did you mean "ap-southeast-1"?`},
-		"endpoint":       {hss.Config{Region: "cn-north-4", ProjectID: emulator.ProjectID, HSSEndpoint: "https://hss.internal.example:8443"}, `the host hss.internal.example:8443 does not resolve (no such host); it is made from endpoints.hss`},
+		"endpoint":       {hss.Config{Region: "cn-north-4", ProjectID: emulator.ProjectID, Endpoints: endpoints.Set{HSS: "https://hss.internal.example:8443"}}, `the host hss.internal.example:8443 does not resolve (no such host); it is made from endpoints.hss`},
 	} {
 		tr := &dnsFailure{}
-		c.cfg.Credentials, c.cfg.Transport, c.cfg.MaxRetries = aksk(), tr, hss.DefaultMaxRetries
+		c.cfg.Credentials, c.cfg.Transport, c.cfg.MaxRetries = aksk(), tr, transport.DefaultMaxRetries
 		client, err := hss.New(c.cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
 		_, err = client.ListBasicImages(context.Background(), cicd111)
-		var ue *hss.UnresolvedHostError
+		var ue *transport.UnresolvedHostError
 		if !errors.As(err, &ue) || !strings.Contains(err.Error(), c.want) || tr.attempts != 1 {
 			t.Errorf("%s: %d attempts, err %v", name, tr.attempts, err)
 		}
@@ -279,19 +257,19 @@ func TestUnresolvedHostIsNotRetried(t *testing.T) {
 			t.Errorf("%s: a suggestion without a near region: %v", name, err)
 		}
 	}
-	if got := hss.Service(&hss.UnresolvedHostError{Operation: "GET /v3/projects"}); got != hss.ServiceIAM {
+	if got := credentials.Service(&transport.UnresolvedHostError{Operation: "GET /v3/projects"}); got != credentials.ServiceIAM {
 		t.Errorf("service %q", got)
 	}
 }
 
 // The regions suggested are the SDK's own HSS regions, at the endpoints the client builds.
 func TestKnownRegionsAreTheSDKs(t *testing.T) {
-	for _, r := range hss.KnownRegions {
+	for _, r := range endpoints.KnownRegions {
 		reg, err := hssregion.SafeValueOf(r)
 		if err != nil || reg == nil || len(reg.Endpoints) == 0 {
 			t.Fatalf("%s is not in the SDK's table: %v", r, err)
 		}
-		if want := hss.DefaultEndpoint("hss", r, ""); reg.Endpoints[0] != want {
+		if want := (endpoints.Set{}).HSSURL(r); reg.Endpoints[0] != want {
 			t.Errorf("%s: the SDK says %s, the client builds %s", r, reg.Endpoints[0], want)
 		}
 	}
@@ -330,7 +308,7 @@ func TestErrorBodyShapes(t *testing.T) {
 				cfg = func(*hss.Config) {}
 			}
 			_, err := newClient(t, url, aksk(), fastRetries(0), cfg).ListBasicImages(context.Background(), cicd111)
-			var ae *hss.APIError
+			var ae *transport.APIError
 			if !errors.As(err, &ae) {
 				t.Fatalf("error %v", err)
 			}

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -17,7 +18,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/hsslabs/terraform-provider-hss/internal/credentials"
+	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+	"github.com/hsslabs/terraform-provider-hss/internal/redact"
+	"github.com/hsslabs/terraform-provider-hss/internal/safefile"
+	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
 // environment is where fallbacks come from; tests pass a map.
@@ -178,13 +184,13 @@ func resolveConfig(ctx context.Context, m hssProviderModel, env environment, dia
 	cfg.ProjectID = r.aliased("project_id", "tenant_id", m.ProjectID, m.TenantID)
 	cfg.ProjectName = r.aliased("project_name", "tenant_name", m.ProjectName, m.TenantName)
 	eps := r.str("enterprise_project_id", m.EnterpriseProjectID)
-	cfg.AuthURL = r.str("auth_url", m.AuthURL)
-	cfg.Cloud = r.str("cloud", m.Cloud)
+	cfg.Endpoints.AuthURL = r.str("auth_url", m.AuthURL)
+	cfg.Endpoints.Cloud = r.str("cloud", m.Cloud)
 	r.endpoints(m.Endpoints, &cfg)
 	r.transport(m, &cfg)
 	r.tuning(m, &cfg)
 
-	cfg.Credentials = r.credentials(m, &cfg)
+	cfg.Credentials = r.authentication(m, &cfg)
 	// The legacy agency variables name the agency's project in OS_DELEGATED_PROJECT.
 	if cfg.ProjectName == "" && r.source["assume_role.agency_name"] == EnvLegacyAgencyName {
 		if p, ok := r.env.Lookup(EnvLegacyDelegatedProject); ok && strings.TrimSpace(p) != "" {
@@ -198,11 +204,11 @@ func resolveConfig(ctx context.Context, m hssProviderModel, env environment, dia
 		name, value string
 		check       func(string) error
 	}{
-		{"region", cfg.Region, hss.ValidateRegion},
-		{"project_id", cfg.ProjectID, hss.ValidateProjectID},
+		{"region", cfg.Region, endpoints.ValidateRegion},
+		{"project_id", cfg.ProjectID, endpoints.ValidateProjectID},
 		{"enterprise_project_id", eps, hss.ValidateEnterpriseProjectID},
-		{"cloud", cfg.Cloud, hss.ValidateCloud},
-		{"auth_url", cfg.AuthURL, hss.ValidateEndpoint},
+		{"cloud", cfg.Endpoints.Cloud, endpoints.ValidateCloud},
+		{"auth_url", cfg.Endpoints.AuthURL, endpoints.ValidateEndpoint},
 	} {
 		src, ok := r.source[v.name]
 		if !ok || src == "" || v.value == "" {
@@ -211,7 +217,7 @@ func resolveConfig(ctx context.Context, m hssProviderModel, env environment, dia
 		if err := v.check(v.value); err != nil {
 			shown := v.value
 			if v.name == "auth_url" {
-				shown = hss.RedactURL(shown)
+				shown = redact.URL(shown)
 			}
 			diags.AddAttributeError(path.Root(v.name), "Invalid environment variable",
 				fmt.Sprintf("%s=%q cannot be used for %s: %s.", src, shown, v.name, err))
@@ -253,16 +259,16 @@ func (r *resolver) endpoints(v types.Map, cfg *hss.Config) {
 			r.diags.AddAttributeError(path.Root("endpoints").AtMapKey(k), "Unknown provider argument", "Endpoints must be known at plan time.")
 			continue
 		}
-		u := hss.NormalizeEndpoint(strings.TrimSpace(s.ValueString()))
+		u := endpoints.NormalizeEndpoint(strings.TrimSpace(s.ValueString()))
 		switch k {
 		case "hss":
-			cfg.HSSEndpoint = u
+			cfg.Endpoints.HSS = u
 		case "iam":
-			cfg.IAMEndpoint = u
+			cfg.Endpoints.IAM = u
 		case "sts":
-			cfg.STSEndpoint = u
+			cfg.Endpoints.STS = u
 		case "metadata":
-			cfg.MetadataEndpoint = u
+			cfg.Endpoints.Metadata = u
 		}
 	}
 }
@@ -280,12 +286,12 @@ func (r *resolver) transport(m hssProviderModel, cfg *hss.Config) {
 		}
 	}
 	if caFile := r.str("cacert_file", m.CACertFile); caFile != "" {
-		pem, err := hss.ReadLocalFile(r.ctx, caFile, hss.MaxConfigFileBytes)
+		pem, err := safefile.Read(r.ctx, caFile, maxConfigFileBytes)
 		switch {
 		case err != nil:
 			r.fileError("cacert_file", caFile, "Unreadable CA certificate file", r.describe("cacert_file")+": "+err.Error()+".")
-		case !hss.ValidCACerts(pem):
-			r.fileError("cacert_file", caFile, "Invalid CA certificate file", fmt.Sprintf("%s holds no PEM-encoded certificate.", hss.ShownPath(caFile)))
+		case !transport.ValidCACerts(pem):
+			r.fileError("cacert_file", caFile, "Invalid CA certificate file", fmt.Sprintf("%s holds no PEM-encoded certificate.", safefile.ShownPath(caFile)))
 		default:
 			cfg.CACertPEM = pem
 		}
@@ -293,13 +299,13 @@ func (r *resolver) transport(m hssProviderModel, cfg *hss.Config) {
 	certPEM := r.pem("cert", m.Cert)
 	keyPEM := r.pem("key", m.Key)
 	if certPEM != nil || keyPEM != nil {
-		if _, err := hss.ClientCertificate(certPEM, keyPEM); err != nil {
+		if _, err := transport.ClientCertificate(certPEM, keyPEM); err != nil {
 			r.diags.AddAttributeError(path.Root("cert"), "Unusable client certificate", err.Error()+".")
 		}
 		cfg.ClientCertPEM, cfg.ClientKeyPEM = certPEM, keyPEM
 	}
 	if alg := r.str("signing_algorithm", m.SigningAlgorithm); alg != "" {
-		if err := hss.ValidateSigningAlgorithm(alg); err != nil {
+		if err := transport.ValidateSigningAlgorithm(alg); err != nil {
 			r.diags.AddAttributeError(path.Root("signing_algorithm"), "Invalid signing algorithm", err.Error()+".")
 		}
 		cfg.SigningAlgorithm = alg
@@ -322,7 +328,7 @@ func (r *resolver) pem(name string, v types.String) []byte {
 	if strings.Contains(s, "-----BEGIN ") {
 		return []byte(strings.TrimPrefix(s, "\uFEFF"))
 	}
-	b, err := hss.ReadLocalFile(r.ctx, s, hss.MaxConfigFileBytes)
+	b, err := safefile.Read(r.ctx, s, maxConfigFileBytes)
 	if err != nil {
 		r.fileError(name, s, "Unreadable "+name+" file",
 			fmt.Sprintf("%s is neither PEM text (no -----BEGIN line) nor a readable file: %s.", r.describe(name), err))
@@ -335,7 +341,7 @@ func (r *resolver) pem(name string, v types.String) []byte {
 // shows its line, only when the value plausibly is a file name: Terraform quotes the line as
 // written, sensitive or not, and a key or token written there must not reach a CI log.
 func (r *resolver) fileError(name, value, summary, detail string) {
-	if hss.PlausiblePath(value) {
+	if safefile.PlausiblePath(value) {
 		r.diags.AddAttributeError(path.Root(name), summary, detail)
 		return
 	}
@@ -343,7 +349,7 @@ func (r *resolver) fileError(name, value, summary, detail string) {
 }
 
 func (r *resolver) tuning(m hssProviderModel, cfg *hss.Config) {
-	cfg.MaxRetries = hss.DefaultMaxRetries
+	cfg.MaxRetries = transport.DefaultMaxRetries
 	if n, ok := r.number("max_retries", m.MaxRetries, 0, maxRetriesLimit, true); ok {
 		cfg.MaxRetries = int(n)
 	}
@@ -360,6 +366,9 @@ func (r *resolver) tuning(m hssProviderModel, cfg *hss.Config) {
 	}
 }
 
+// maxConfigFileBytes caps a CLI config file or a PEM bundle the user names.
+const maxConfigFileBytes = 1 << 20
+
 // Bounds of the temporary credentials' lifetime IAM grants, in seconds. IAM v5 grants at most
 // maxV5Duration, and at most maxV5TemporaryDuration to a request signed with temporary keys
 // (one that carries X-Security-Token): services/sts/v1/model/model_assume_agency_req_body.go.
@@ -375,7 +384,7 @@ const (
 // credential methods in order of precedence: the Huawei Cloud provider's (its config
 // package tries token, then AK/SK, then password, then the other sources).
 type method struct {
-	kind hss.AuthMethod
+	kind credentials.AuthMethod
 	name string
 	args []string
 	// keys are the arguments that, set in the provider block, make the method written there
@@ -392,29 +401,29 @@ type method struct {
 }
 
 var methods = []method{
-	{kind: hss.AuthToken, name: "token", args: []string{"token"},
+	{kind: credentials.AuthToken, name: "token", args: []string{"token"},
 		complete: func(s map[string]bool) bool { return s["token"] }},
-	{kind: hss.AuthAKSK, name: "AK/SK", args: []string{"access_key", "secret_key", "security_token"},
+	{kind: credentials.AuthAKSK, name: "AK/SK", args: []string{"access_key", "secret_key", "security_token"},
 		complete: func(s map[string]bool) bool { return s["access_key"] && s["secret_key"] },
 		missing:  "access_key and secret_key", own: []string{"security_token"}},
-	{kind: hss.AuthPassword, name: "password", args: []string{"user_name", "user_id", "password", "domain_name", "domain_id"},
+	{kind: credentials.AuthPassword, name: "password", args: []string{"user_name", "user_id", "password", "domain_name", "domain_id"},
 		keys: []string{"user_name", "user_id", "password"},
 		complete: func(s map[string]bool) bool {
 			return s["password"] && (s["user_id"] || (s["user_name"] && (s["domain_name"] || s["domain_id"])))
 		},
 		missing: "password, and user_id or user_name with domain_name or domain_id",
 		own:     []string{"user_name", "user_id", "domain_name", "domain_id"}},
-	{kind: hss.AuthOIDC, name: "OIDC (assume_role_with_oidc)", args: []string{"assume_role_with_oidc.idp_id", "assume_role_with_oidc.id_token", "assume_role_with_oidc.id_token_file"},
+	{kind: credentials.AuthOIDC, name: "OIDC (assume_role_with_oidc)", args: []string{"assume_role_with_oidc.idp_id", "assume_role_with_oidc.id_token", "assume_role_with_oidc.id_token_file"},
 		complete: func(s map[string]bool) bool {
 			return s["assume_role_with_oidc.idp_id"] && (s["assume_role_with_oidc.id_token"] || s["assume_role_with_oidc.id_token_file"])
 		},
 		missing: "idp_id, and id_token or id_token_file",
 		own:     []string{"assume_role_with_oidc.id_token", "assume_role_with_oidc.id_token_file"}},
-	{kind: hss.AuthAKSK, name: "shared config profile", args: []string{"shared_config_file", "profile"}, profile: true,
+	{kind: credentials.AuthAKSK, name: "shared config profile", args: []string{"shared_config_file", "profile"}, profile: true,
 		complete: func(s map[string]bool) bool { return s["shared_config_file"] || s["profile"] }},
 	// Set by CCE only where a pod has been given an identity, which is more specific than the
 	// node's agency that the metadata service hands out.
-	{kind: hss.AuthPodIdentity, name: "CCE pod identity", args: []string{"pod_identity.uri", "pod_identity.token_file"},
+	{kind: credentials.AuthPodIdentity, name: "CCE pod identity", args: []string{"pod_identity.uri", "pod_identity.token_file"},
 		complete: func(s map[string]bool) bool { return s["pod_identity.uri"] && s["pod_identity.token_file"] }},
 }
 
@@ -426,18 +435,56 @@ func (r *resolver) written(mt method) bool {
 	return r.inBlock(mt.args)
 }
 
-// credentials picks one method as the Huawei Cloud provider does: the first complete one in
-// order of precedence, where a method set in the provider block beats one set only in the
+// authentication picks one method as the Huawei Cloud provider does: the first complete one
+// in order of precedence, where a method set in the provider block beats one set only in the
 // environment, and the ECS metadata service when none is configured. Arguments of other
 // methods are ignored with a warning that names them; an incomplete method in the provider
 // block is an error.
-func (r *resolver) credentials(m hssProviderModel, cfg *hss.Config) hss.Credentials {
+func (r *resolver) authentication(m hssProviderModel, cfg *hss.Config) credentials.Config {
+	a := r.credentialArgs(m)
+	if r.diags.HasError() || !r.writtenMethodsComplete() {
+		return a.cr
+	}
+	chosen := r.chooseMethod()
+	a.cr.Method = credentials.AuthMetadata
+	if chosen >= 0 {
+		a.cr.Method = methods[chosen].kind
+	}
+	used := r.keepChosenArgs(chosen, a)
+	r.reportIgnored(chosen, used)
+
+	var agencies []credentials.AssumeRole
+	if chosen >= 0 && methods[chosen].profile {
+		var ok bool
+		if agencies, ok = r.applyProfile(a, cfg); !ok {
+			return a.cr
+		}
+	}
+	args := []hopArg{{"profile", path.Empty()}}
+	if chain, chainArgs := r.assumeRoles(m.AssumeRole); len(chain) > 0 {
+		agencies, args = chain, chainArgs
+	}
+	a.cr.AssumeRoles = agencies
+	r.checkV5Hops(a.cr, args)
+	return a.cr
+}
+
+// credentialArgs are the credential arguments as resolved, before a method is chosen: the
+// credentials, and the shared config file and profile that may supply them.
+type credentialArgs struct {
+	cr                      credentials.Config
+	sharedFile, profileName string
+	// fields are the string arguments by name, so unused ones can be cleared.
+	fields map[string]*string
+}
+
+func (r *resolver) credentialArgs(m hssProviderModel) *credentialArgs {
 	oidc := r.oidcBlock(m.AssumeRoleWithOIDC)
 	if oidc == nil {
 		oidc = &oidcModel{IdpID: types.StringNull(), IDToken: types.StringNull(), IDTokenFile: types.StringNull(),
 			AgencyName: types.StringNull(), DomainID: types.StringNull(), Duration: types.Int64Null()}
 	}
-	cr := hss.Credentials{
+	a := &credentialArgs{cr: credentials.Config{
 		Token:         r.str("token", m.Token),
 		AccessKey:     r.str("access_key", m.AccessKey),
 		SecretKey:     r.str("secret_key", m.SecretKey),
@@ -447,14 +494,15 @@ func (r *resolver) credentials(m hssProviderModel, cfg *hss.Config) hss.Credenti
 		Password:      r.str("password", m.Password),
 		DomainName:    r.str("domain_name", m.DomainName),
 		DomainID:      r.str("domain_id", m.DomainID),
-		OIDC: hss.OIDC{
+		OIDC: credentials.OIDC{
 			IdpID:       r.str("assume_role_with_oidc.idp_id", oidc.IdpID),
 			IDToken:     r.str("assume_role_with_oidc.id_token", oidc.IDToken),
 			IDTokenFile: r.str("assume_role_with_oidc.id_token_file", oidc.IDTokenFile),
 			AgencyName:  r.str("assume_role_with_oidc.agency_name", oidc.AgencyName),
 			DomainID:    r.str("assume_role_with_oidc.domain_id", oidc.DomainID),
 		},
-	}
+	}}
+	cr := &a.cr
 	if d, ok := r.number("assume_role_with_oidc.duration", oidc.Duration, minDurationSeconds, maxDurationSeconds, true); ok {
 		cr.OIDC.Duration = time.Duration(d) * time.Second
 	}
@@ -462,18 +510,15 @@ func (r *resolver) credentials(m hssProviderModel, cfg *hss.Config) hss.Credenti
 		r.diags.AddAttributeError(path.Root("assume_role_with_oidc").AtName("domain_id"), "Incomplete assume_role_with_oidc",
 			fmt.Sprintf("Assuming agency %q needs domain_id, the account of the identity provider and the agency.", cr.OIDC.AgencyName))
 	}
-	sharedFile := r.str("shared_config_file", m.SharedConfigFile)
-	profileName := r.str("profile", m.Profile)
-	cr.PodIdentity = hss.PodIdentity{URI: r.str("pod_identity.uri", types.StringNull()), TokenFile: r.str("pod_identity.token_file", types.StringNull())}
+	a.sharedFile = r.str("shared_config_file", m.SharedConfigFile)
+	a.profileName = r.str("profile", m.Profile)
+	cr.PodIdentity = credentials.PodIdentity{URI: r.str("pod_identity.uri", types.StringNull()), TokenFile: r.str("pod_identity.token_file", types.StringNull())}
 	if u := cr.PodIdentity.URI; u != "" {
-		if err := hss.ValidatePodIdentityURI(u); err != nil {
-			r.diags.AddError("Invalid environment variable", fmt.Sprintf("%s=%q cannot be used for the CCE pod identity: %s.", EnvPodIdentityURI, hss.RedactURL(u), err))
+		if err := endpoints.ValidatePodIdentityURI(u); err != nil {
+			r.diags.AddError("Invalid environment variable", fmt.Sprintf("%s=%q cannot be used for the CCE pod identity: %s.", EnvPodIdentityURI, redact.URL(u), err))
 		}
 	}
-	if r.diags.HasError() {
-		return cr
-	}
-	fields := map[string]*string{
+	a.fields = map[string]*string{
 		"token":                               &cr.Token,
 		"access_key":                          &cr.AccessKey,
 		"secret_key":                          &cr.SecretKey,
@@ -486,14 +531,19 @@ func (r *resolver) credentials(m hssProviderModel, cfg *hss.Config) hss.Credenti
 		"assume_role_with_oidc.idp_id":        &cr.OIDC.IdpID,
 		"assume_role_with_oidc.id_token":      &cr.OIDC.IDToken,
 		"assume_role_with_oidc.id_token_file": &cr.OIDC.IDTokenFile,
-		"shared_config_file":                  &sharedFile,
-		"profile":                             &profileName,
+		"shared_config_file":                  &a.sharedFile,
+		"profile":                             &a.profileName,
 		"pod_identity.uri":                    &cr.PodIdentity.URI,
 		"pod_identity.token_file":             &cr.PodIdentity.TokenFile,
 	}
+	return a
+}
 
-	// A method written in the provider block must be complete, whatever the environment holds:
-	// falling back to another method would authenticate as someone the block does not name.
+// writtenMethodsComplete reports an error for each method written in the provider block but
+// incomplete, whatever the environment holds: falling back to another method would
+// authenticate as someone the block does not name.
+func (r *resolver) writtenMethodsComplete() bool {
+	ok := true
 	for _, mt := range methods {
 		if r.written(mt) && !mt.complete(r.set) {
 			set := r.setArgs(mt.args)
@@ -504,44 +554,58 @@ func (r *resolver) credentials(m hssProviderModel, cfg *hss.Config) hss.Credenti
 			r.diags.AddAttributeError(attrPath(mt.args[0]), "Incomplete credentials",
 				fmt.Sprintf("%s authentication needs %s, but only %s %s set. Add what is missing, or remove it from the provider block to use another method.",
 					mt.name, mt.missing, strings.Join(set, " and "), verb))
+			ok = false
 		}
 	}
-	if r.diags.HasError() {
-		return cr
-	}
-	chosen := -1
+	return ok
+}
+
+// chooseMethod is the index in methods of the first complete method written in the block,
+// else of the first complete one at all; -1 when none is complete.
+func (r *resolver) chooseMethod() int {
 	for _, blockOnly := range []bool{true, false} {
 		for i, mt := range methods {
-			if chosen < 0 && mt.complete(r.set) && (!blockOnly || r.written(mt)) {
-				chosen = i
+			if mt.complete(r.set) && (!blockOnly || r.written(mt)) {
+				return i
 			}
 		}
 	}
-	cr.Method = hss.AuthMetadata
+	return -1
+}
+
+// keepChosenArgs is the set arguments the chosen method uses. When the block alone makes the
+// method, its other arguments come from the block only: a security token or user ID left in
+// the environment belongs to other credentials, and is cleared.
+func (r *resolver) keepChosenArgs(chosen int, a *credentialArgs) map[string]bool {
 	used := map[string]bool{}
 	if chosen >= 0 {
 		mt := methods[chosen]
-		cr.Method = mt.kind
-		// When the block alone makes the method, its other arguments come from the block only:
-		// a security token or user ID left in the environment belongs to other credentials.
 		fromBlock := mt.complete(r.blockSet())
-		for _, a := range mt.args {
-			if !r.set[a] {
+		for _, arg := range mt.args {
+			if !r.set[arg] {
 				continue
 			}
-			if fromBlock && r.source[a] != "" && slices.Contains(mt.own, a) {
-				*fields[a] = ""
+			if fromBlock && r.source[arg] != "" && slices.Contains(mt.own, arg) {
+				*a.fields[arg] = ""
 				continue
 			}
-			used[a] = true
+			used[arg] = true
 		}
 	}
 	// Keys sign global IAM calls with their account's ID when it is given, which spares a
 	// lookup: AK/SK and the keys of the host's agency or the pod's.
-	if r.set["domain_id"] && (cr.Method == hss.AuthMetadata || cr.Method == hss.AuthPodIdentity ||
-		(cr.Method == hss.AuthAKSK && chosen >= 0 && !methods[chosen].profile)) {
+	method := a.cr.Method
+	if r.set["domain_id"] && (method == credentials.AuthMetadata || method == credentials.AuthPodIdentity ||
+		(method == credentials.AuthAKSK && chosen >= 0 && !methods[chosen].profile)) {
 		used["domain_id"] = true
 	}
+	return used
+}
+
+// reportIgnored warns of the set arguments of other methods written in the block, and logs
+// those the environment holds: environments shared with other tools hold credentials of other
+// methods, which is no reason for a warning.
+func (r *resolver) reportIgnored(chosen int, used map[string]bool) {
 	using := "the ECS metadata service (no method is complete)"
 	if chosen >= 0 {
 		using = methods[chosen].name
@@ -565,50 +629,45 @@ func (r *resolver) credentials(m hssProviderModel, cfg *hss.Config) hss.Credenti
 				using, strings.Join(inBlock, ", ")))
 	}
 	if len(inEnv) > 0 {
-		// Environments shared with other tools hold credentials of other methods; not a warning.
 		tflog.Info(r.ctx, "HSS provider ignored credentials of other methods from the environment", map[string]any{
 			"using": using, "ignored": strings.Join(inEnv, ", "),
 		})
 	}
+}
 
-	var agencies []hss.AssumeRole
-	if chosen >= 0 && methods[chosen].profile {
-		p, err := readProfile(r.ctx, orDefaultString(sharedFile, defaultSharedConfigFile()), profileName)
-		if err != nil {
-			if hss.PlausiblePath(sharedFile) || sharedFile == "" {
-				r.diags.AddAttributeError(path.Root("profile"), "Unusable shared config profile", err.Error()+".")
-			} else {
-				r.diags.AddError("Unusable shared config profile", "shared_config_file: "+err.Error()+".")
-			}
-			return cr
+// applyProfile takes the keys, and the region, project and agency when the block and the
+// environment leave them unset, from the shared config profile; false after an error.
+func (r *resolver) applyProfile(a *credentialArgs, cfg *hss.Config) ([]credentials.AssumeRole, bool) {
+	p, err := readProfile(r.ctx, cmp.Or(a.sharedFile, defaultSharedConfigFile()), a.profileName)
+	if err != nil {
+		if safefile.PlausiblePath(a.sharedFile) || a.sharedFile == "" {
+			r.diags.AddAttributeError(path.Root("profile"), "Unusable shared config profile", err.Error()+".")
+		} else {
+			r.diags.AddError("Unusable shared config profile", "shared_config_file: "+err.Error()+".")
 		}
-		cr.AccessKey, cr.SecretKey, cr.SecurityToken = p.AccessKeyID, p.SecretAccessKey, p.SecurityToken
-		if p.Mode == profileModeECSAgency {
-			cr.Method = hss.AuthMetadata
-		}
-		if p.AgencyName != "" && p.AgencyDomainName == "" && p.AgencyDomainID == "" {
-			r.diags.AddAttributeError(path.Root("profile"), "Unusable shared config profile",
-				fmt.Sprintf("Profile %q names agency %q but not the domain that owns it: set agencyDomainName or agencyDomainId in the profile.", p.Name, p.AgencyName))
-			return cr
-		}
-		// The block and the environment win over what the profile holds.
-		if cfg.Region == "" {
-			cfg.Region, r.source["region"] = p.Region, "profile "+p.Name
-		}
-		if cfg.ProjectID == "" && cfg.Region == p.Region {
-			cfg.ProjectID, r.source["project_id"] = p.ProjectID, "profile "+p.Name
-		}
-		if p.AgencyName != "" {
-			agencies = []hss.AssumeRole{{AgencyName: p.AgencyName, DomainName: p.AgencyDomainName, DomainID: p.AgencyDomainID}}
-		}
+		return nil, false
 	}
-	args := []hopArg{{"profile", path.Empty()}}
-	if chain, chainArgs := r.assumeRoles(m.AssumeRole); len(chain) > 0 {
-		agencies, args = chain, chainArgs
+	cr := &a.cr
+	cr.AccessKey, cr.SecretKey, cr.SecurityToken = p.AccessKeyID, p.SecretAccessKey, p.SecurityToken
+	if p.Mode == profileModeECSAgency {
+		cr.Method = credentials.AuthMetadata
 	}
-	cr.AssumeRoles = agencies
-	r.checkV5Hops(cr, args)
-	return cr
+	if p.AgencyName != "" && p.AgencyDomainName == "" && p.AgencyDomainID == "" {
+		r.diags.AddAttributeError(path.Root("profile"), "Unusable shared config profile",
+			fmt.Sprintf("Profile %q names agency %q but not the domain that owns it: set agencyDomainName or agencyDomainId in the profile.", p.Name, p.AgencyName))
+		return nil, false
+	}
+	// The block and the environment win over what the profile holds.
+	if cfg.Region == "" {
+		cfg.Region, r.source["region"] = p.Region, "profile "+p.Name
+	}
+	if cfg.ProjectID == "" && cfg.Region == p.Region {
+		cfg.ProjectID, r.source["project_id"] = p.ProjectID, "profile "+p.Name
+	}
+	if p.AgencyName == "" {
+		return nil, true
+	}
+	return []credentials.AssumeRole{{AgencyName: p.AgencyName, DomainName: p.AgencyDomainName, DomainID: p.AgencyDomainID}}, true
 }
 
 // checkV5Hops refuses, before any request, an IAM v5 hop (an agency named with its domain ID)
@@ -617,20 +676,20 @@ func (r *resolver) credentials(m hssProviderModel, cfg *hss.Config) hss.Credenti
 // limited to an hour, unless the hop is the first of the chain on top of AK/SK without a
 // security token: every later hop, and one on top of OIDC, the ECS metadata service, a pod
 // identity, a token or a password, is signed with keys obtained before it.
-func (r *resolver) checkV5Hops(cr hss.Credentials, args []hopArg) {
+func (r *resolver) checkV5Hops(cr credentials.Config, args []hopArg) {
 	type hop struct {
-		hss.AssumeRole
+		credentials.AssumeRole
 		hopArg
 	}
 	var hops []hop
-	if cr.Method == hss.AuthOIDC && cr.OIDC.AgencyName != "" {
-		hops = append(hops, hop{hss.AssumeRole{AgencyName: cr.OIDC.AgencyName, DomainID: cr.OIDC.DomainID, Duration: cr.OIDC.Duration},
+	if cr.Method == credentials.AuthOIDC && cr.OIDC.AgencyName != "" {
+		hops = append(hops, hop{credentials.AssumeRole{AgencyName: cr.OIDC.AgencyName, DomainID: cr.OIDC.DomainID, Duration: cr.OIDC.Duration},
 			hopArg{"assume_role_with_oidc", path.Root("assume_role_with_oidc")}})
 	}
 	for i, ar := range cr.AssumeRoles {
 		hops = append(hops, hop{ar, args[i]})
 	}
-	permanent := cr.Method == hss.AuthAKSK && cr.SecurityToken == ""
+	permanent := cr.Method == credentials.AuthAKSK && cr.SecurityToken == ""
 	for i, h := range hops {
 		if h.DomainID == "" {
 			continue
@@ -676,17 +735,17 @@ func (r *resolver) hopError(at path.Path, summary, detail string) {
 }
 
 // methodName names a base method in a sentence.
-func methodName(m hss.AuthMethod) string {
+func methodName(m credentials.AuthMethod) string {
 	switch m {
-	case hss.AuthOIDC:
+	case credentials.AuthOIDC:
 		return "OIDC exchange"
-	case hss.AuthMetadata:
+	case credentials.AuthMetadata:
 		return "ECS metadata service"
-	case hss.AuthPodIdentity:
+	case credentials.AuthPodIdentity:
 		return "CCE pod identity"
-	case hss.AuthToken:
+	case credentials.AuthToken:
 		return "token"
-	case hss.AuthPassword:
+	case credentials.AuthPassword:
 		return "password"
 	}
 	return "security_token with AK/SK"
@@ -707,7 +766,7 @@ func (r *resolver) oidcBlock(v types.Object) *oidcModel {
 
 // assumeRoles is the chain of agencies: the assume_role blocks in order, or, with none written,
 // the one the HW_ASSUME_ROLE_* variables describe.
-func (r *resolver) assumeRoles(list types.List) ([]hss.AssumeRole, []hopArg) {
+func (r *resolver) assumeRoles(list types.List) ([]credentials.AssumeRole, []hopArg) {
 	if !r.known("assume_role", list) {
 		return nil, nil
 	}
@@ -727,11 +786,11 @@ func (r *resolver) assumeRoles(list types.List) ([]hss.AssumeRole, []hopArg) {
 	if len(blocks) == 0 {
 		null := assumeRoleModel{AgencyName: types.StringNull(), DomainName: types.StringNull(), DomainID: types.StringNull(), Duration: types.Int64Null()}
 		if ar, ok := r.assumeRole(path.Root("assume_role"), "assume_role", null); ok {
-			return []hss.AssumeRole{ar}, []hopArg{{"assume_role", path.Empty()}}
+			return []credentials.AssumeRole{ar}, []hopArg{{"assume_role", path.Empty()}}
 		}
 		return nil, nil
 	}
-	var chain []hss.AssumeRole
+	var chain []credentials.AssumeRole
 	var args []hopArg
 	for i, b := range blocks {
 		name, at := fmt.Sprintf("assume_role[%d]", i), path.Root("assume_role").AtListIndex(i)
@@ -745,7 +804,7 @@ func (r *resolver) assumeRoles(list types.List) ([]hss.AssumeRole, []hopArg) {
 // assumeRole reads one hop: from a block, whose arguments never fall back to the environment
 // (which describes one hop of its own), or, for the block-less name "assume_role", from
 // HW_ASSUME_ROLE_*.
-func (r *resolver) assumeRole(at path.Path, name string, b assumeRoleModel) (hss.AssumeRole, bool) {
+func (r *resolver) assumeRole(at path.Path, name string, b assumeRoleModel) (credentials.AssumeRole, bool) {
 	get := func(arg string, v types.String) string {
 		if name == "assume_role" {
 			return r.str("assume_role."+arg, v)
@@ -755,7 +814,7 @@ func (r *resolver) assumeRole(at path.Path, name string, b assumeRoleModel) (hss
 		}
 		return v.ValueString()
 	}
-	ar := hss.AssumeRole{AgencyName: get("agency_name", b.AgencyName), DomainName: get("domain_name", b.DomainName), DomainID: get("domain_id", b.DomainID)}
+	ar := credentials.AssumeRole{AgencyName: get("agency_name", b.AgencyName), DomainName: get("domain_name", b.DomainName), DomainID: get("domain_id", b.DomainID)}
 	if name == "assume_role" {
 		if d, ok := r.number("assume_role.duration", b.Duration, minDurationSeconds, maxDurationSeconds, true); ok {
 			ar.Duration = time.Duration(d) * time.Second
@@ -773,7 +832,7 @@ func (r *resolver) assumeRole(at path.Path, name string, b assumeRoleModel) (hss
 	case ar.AgencyName != "":
 		return ar, true
 	}
-	return hss.AssumeRole{}, false
+	return credentials.AssumeRole{}, false
 }
 
 // blockSet holds the arguments set in the provider block.
@@ -805,11 +864,4 @@ func (r *resolver) setArgs(args []string) []string {
 		}
 	}
 	return out
-}
-
-func orDefaultString(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }

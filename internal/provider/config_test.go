@@ -16,8 +16,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
+	"github.com/hsslabs/terraform-provider-hss/internal/credentials"
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
 func TestResolveConfigPrecedenceAndDefaults(t *testing.T) {
@@ -37,13 +39,13 @@ func TestResolveConfigPrecedenceAndDefaults(t *testing.T) {
 	if cfg.Region != "cfg-region" || cfg.ProjectID != "env-project" || cfg.Credentials.AccessKey != "env-ak" || cfg.Credentials.SecretKey != "cfg-sk" {
 		t.Fatalf("%+v", cfg)
 	}
-	if cfg.Credentials.Method != hss.AuthAKSK || cfg.MaxRetries != 7 || cfg.RateLimit != 2.5 || eps != "all_granted_eps" ||
-		cfg.AuthURL != "https://iam.example.com/v3" || cfg.Cloud != "example.com" || cfg.PageConcurrency != hss.DefaultPageConcurrency {
+	if cfg.Credentials.Method != credentials.AuthAKSK || cfg.MaxRetries != 7 || cfg.RateLimit != 2.5 || eps != "all_granted_eps" ||
+		cfg.Endpoints.AuthURL != "https://iam.example.com/v3" || cfg.Endpoints.Cloud != "example.com" || cfg.PageConcurrency != hss.DefaultPageConcurrency {
 		t.Fatalf("%+v", cfg)
 	}
 
 	cfg = resolveConfig(context.Background(), hssProviderModel{}, mapEnv{EnvRegion: "r", EnvToken: "tok"}, &d).cfg
-	if cfg.Credentials.Method != hss.AuthToken || cfg.MaxRetries != hss.DefaultMaxRetries || cfg.RateLimit != 0 {
+	if cfg.Credentials.Method != credentials.AuthToken || cfg.MaxRetries != transport.DefaultMaxRetries || cfg.RateLimit != 0 {
 		t.Fatalf("%+v", cfg)
 	}
 }
@@ -108,35 +110,35 @@ func TestCredentialSelection(t *testing.T) {
 		name string
 		m    hssProviderModel
 		env  mapEnv
-		want hss.AuthMethod
+		want credentials.AuthMethod
 		// warned are ignored arguments of the block; logged ones from the environment.
 		warned, logged []string
 	}{
 		{name: "AK/SK in the block, user and domain exported for IAM resources", m: aksk,
-			env: mapEnv{EnvDomainName: "acme", EnvUserName: "ops"}, want: hss.AuthAKSK, logged: []string{"user_name (from HW_USER_NAME)", "domain_name (from HW_DOMAIN_NAME)"}},
+			env: mapEnv{EnvDomainName: "acme", EnvUserName: "ops"}, want: credentials.AuthAKSK, logged: []string{"user_name (from HW_USER_NAME)", "domain_name (from HW_DOMAIN_NAME)"}},
 		{name: "all from the environment", m: block(func(*hssProviderModel) {}),
-			env: mapEnv{EnvAccessKey: "AK", EnvSecretKey: "SK", EnvDomainName: "acme"}, want: hss.AuthAKSK, logged: []string{"domain_name (from HW_DOMAIN_NAME)"}},
+			env: mapEnv{EnvAccessKey: "AK", EnvSecretKey: "SK", EnvDomainName: "acme"}, want: credentials.AuthAKSK, logged: []string{"domain_name (from HW_DOMAIN_NAME)"}},
 		{name: "token beats AK/SK", m: block(func(*hssProviderModel) {}),
-			env: mapEnv{EnvAccessKey: "AK", EnvSecretKey: "SK", EnvToken: "MIItok"}, want: hss.AuthToken, logged: []string{"access_key (from HW_ACCESS_KEY)", "secret_key (from HW_SECRET_KEY)"}},
+			env: mapEnv{EnvAccessKey: "AK", EnvSecretKey: "SK", EnvToken: "MIItok"}, want: credentials.AuthToken, logged: []string{"access_key (from HW_ACCESS_KEY)", "secret_key (from HW_SECRET_KEY)"}},
 		{name: "the block beats the environment", m: aksk,
-			env: mapEnv{EnvToken: "MIItok"}, want: hss.AuthAKSK, logged: []string{"token (from HW_AUTH_TOKEN)"}},
+			env: mapEnv{EnvToken: "MIItok"}, want: credentials.AuthAKSK, logged: []string{"token (from HW_AUTH_TOKEN)"}},
 		{name: "a lower method written in the block is warned of", m: block(func(m *hssProviderModel) {
 			m.Token, m.UserName, m.Password, m.DomainName = types.StringValue("MIItok"), types.StringValue("u"), types.StringValue("p"), types.StringValue("d")
-		}), want: hss.AuthToken, warned: []string{"user_name", "password", "domain_name"}},
+		}), want: credentials.AuthToken, warned: []string{"user_name", "password", "domain_name"}},
 		{name: "OpenStack aliases", m: nullModel(),
-			env: mapEnv{"OS_REGION_NAME": "cn-north-4", "OS_ACCESS_KEY": "AK", "OS_SECRET_KEY": "SK"}, want: hss.AuthAKSK},
+			env: mapEnv{"OS_REGION_NAME": "cn-north-4", "OS_ACCESS_KEY": "AK", "OS_SECRET_KEY": "SK"}, want: credentials.AuthAKSK},
 		{name: "password by user ID", m: block(func(*hssProviderModel) {}),
-			env: mapEnv{"OS_USER_ID": "u-1", "OS_PASSWORD": "pw"}, want: hss.AuthPassword},
+			env: mapEnv{"OS_USER_ID": "u-1", "OS_PASSWORD": "pw"}, want: credentials.AuthPassword},
 		{name: "password by user name and domain ID", m: block(func(*hssProviderModel) {}),
-			env: mapEnv{EnvUserName: "ops", EnvDomainID: "d-1", EnvPassword: "pw"}, want: hss.AuthPassword},
+			env: mapEnv{EnvUserName: "ops", EnvDomainID: "d-1", EnvPassword: "pw"}, want: credentials.AuthPassword},
 		{name: "password beats OIDC", m: block(func(*hssProviderModel) {}),
-			env: mapEnv{EnvUserID: "u-1", EnvPassword: "pw", EnvIdpID: "idp", EnvIDTokenFile: "/t"}, want: hss.AuthPassword,
+			env: mapEnv{EnvUserID: "u-1", EnvPassword: "pw", EnvIdpID: "idp", EnvIDTokenFile: "/t"}, want: credentials.AuthPassword,
 			logged: []string{"assume_role_with_oidc.idp_id (from HW_ASSUME_ROLE_IDP_ID)"}},
 		{name: "OIDC from the environment", m: block(func(*hssProviderModel) {}),
-			env: mapEnv{EnvIdpID: "idp", EnvIDTokenFile: "/t"}, want: hss.AuthOIDC},
-		{name: "nothing: the ECS metadata service", m: block(func(*hssProviderModel) {}), want: hss.AuthMetadata},
+			env: mapEnv{EnvIdpID: "idp", EnvIDTokenFile: "/t"}, want: credentials.AuthOIDC},
+		{name: "nothing: the ECS metadata service", m: block(func(*hssProviderModel) {}), want: credentials.AuthMetadata},
 		{name: "only leftovers: the ECS metadata service", m: block(func(*hssProviderModel) {}),
-			env: mapEnv{EnvUserName: "ops", EnvSecurityToken: "st"}, want: hss.AuthMetadata, logged: []string{"security_token (from HW_SECURITY_TOKEN)", "user_name (from HW_USER_NAME)"}},
+			env: mapEnv{EnvUserName: "ops", EnvSecurityToken: "st"}, want: credentials.AuthMetadata, logged: []string{"security_token (from HW_SECURITY_TOKEN)", "user_name (from HW_USER_NAME)"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -186,14 +188,14 @@ func TestBlockMethodTakesNothingStaleFromTheEnvironment(t *testing.T) {
 	m = nullModel()
 	m.Region, m.UserName, m.Password, m.DomainName = types.StringValue("cn-north-4"), types.StringValue("u"), types.StringValue("p"), types.StringValue("d")
 	cfg, _, _ = resolveLogged(t, m, mapEnv{EnvUserID: "someone-else", EnvDomainID: "other-domain"})
-	if c := cfg.Credentials; c.Method != hss.AuthPassword || c.UserID != "" || c.DomainID != "" || c.DomainName != "d" {
+	if c := cfg.Credentials; c.Method != credentials.AuthPassword || c.UserID != "" || c.DomainID != "" || c.DomainName != "d" {
 		t.Fatalf("%+v", c)
 	}
 	// The block names the key, the environment its secret: the method is made of both.
 	m = nullModel()
 	m.Region, m.AccessKey = types.StringValue("cn-north-4"), types.StringValue("AK")
 	cfg, d, _ = resolveLogged(t, m, mapEnv{EnvSecretKey: "SK", EnvSecurityToken: "ST"})
-	if c := cfg.Credentials; d.HasError() || c.Method != hss.AuthAKSK || c.SecretKey != "SK" || c.SecurityToken != "ST" {
+	if c := cfg.Credentials; d.HasError() || c.Method != credentials.AuthAKSK || c.SecretKey != "SK" || c.SecurityToken != "ST" {
 		t.Fatalf("%+v %v", c, d)
 	}
 }
@@ -258,9 +260,9 @@ func TestAssumeRoleAndEndpointsFromConfiguration(t *testing.T) {
 		t.Fatalf("%+v", c)
 	}
 	// Without a scheme, https:// is added; a scheme written is kept.
-	if cfg.HSSEndpoint != "https://hss.internal.example:8443" || cfg.IAMEndpoint != "https://iam.internal.example" ||
-		!strings.HasPrefix(cfg.STSEndpoint, "http://sts.internal.example:8080") {
-		t.Fatalf("endpoints %q %q %q", cfg.HSSEndpoint, cfg.IAMEndpoint, cfg.STSEndpoint)
+	if cfg.Endpoints.HSS != "https://hss.internal.example:8443" || cfg.Endpoints.IAM != "https://iam.internal.example" ||
+		!strings.HasPrefix(cfg.Endpoints.STS, "http://sts.internal.example:8080") {
+		t.Fatalf("endpoints %q %q %q", cfg.Endpoints.HSS, cfg.Endpoints.IAM, cfg.Endpoints.STS)
 	}
 }
 
@@ -290,7 +292,7 @@ func TestSharedConfigProfiles(t *testing.T) {
 	if cfg.Credentials.SecurityToken != "ST2" || cfg.Region != "cn-north-4" || cfg.ProjectID != "" {
 		t.Fatalf("%+v", cfg)
 	}
-	if cfg, _ = resolve(t, m, mapEnv{EnvProfile: "host"}); cfg.Credentials.Method != hss.AuthMetadata {
+	if cfg, _ = resolve(t, m, mapEnv{EnvProfile: "host"}); cfg.Credentials.Method != credentials.AuthMetadata {
 		t.Fatalf("%+v", cfg)
 	}
 	if cfg, _ = resolve(t, m, mapEnv{EnvProfile: "agency"}); len(cfg.Credentials.AssumeRoles) != 1 || cfg.Credentials.AssumeRoles[0].AgencyName != "ops" ||
@@ -311,7 +313,7 @@ func TestSharedConfigProfiles(t *testing.T) {
 // the cap are refused with the file and the reason.
 func TestConfigFilesAreReadSafely(t *testing.T) {
 	big := filepath.Join(t.TempDir(), "big.pem")
-	if err := os.WriteFile(big, make([]byte, hss.MaxConfigFileBytes+1), 0o600); err != nil {
+	if err := os.WriteFile(big, make([]byte, maxConfigFileBytes+1), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	for name, c := range map[string]struct {
@@ -321,7 +323,7 @@ func TestConfigFilesAreReadSafely(t *testing.T) {
 		"shared config /dev/zero": {mapEnv{EnvSharedConfigFile: "/dev/zero"}, `cannot read "/dev/zero": it is a character device, not a regular file`},
 		"CA bundle directory":     {mapEnv{EnvAccessKey: "a", EnvSecretKey: "b", EnvCACertFile: t.TempDir()}, "it is a directory, not a regular file"},
 		"CA bundle over the cap": {mapEnv{EnvAccessKey: "a", EnvSecretKey: "b", EnvCACertFile: big},
-			fmt.Sprintf("it is %d bytes, more than the %d allowed", hss.MaxConfigFileBytes+1, hss.MaxConfigFileBytes)},
+			fmt.Sprintf("it is %d bytes, more than the %d allowed", maxConfigFileBytes+1, maxConfigFileBytes)},
 	} {
 		m := nullModel()
 		m.Region = types.StringValue("cn-north-4")
@@ -380,10 +382,10 @@ func TestChainPodIdentityCertAndSigning(t *testing.T) {
 	token := filepath.Join(t.TempDir(), "token")
 	pod := mapEnv{EnvPodIdentityURI: "http://169.254.170.2/v1/credentials", EnvPodIdentityTokenFile: token}
 	cfg, _ = resolve(t, nullModel(), mapEnv{EnvRegion: "cn-north-4", EnvPodIdentityURI: pod[EnvPodIdentityURI], EnvPodIdentityTokenFile: token})
-	if cfg.Credentials.Method != hss.AuthPodIdentity || cfg.Credentials.PodIdentity.TokenFile != token {
+	if cfg.Credentials.Method != credentials.AuthPodIdentity || cfg.Credentials.PodIdentity.TokenFile != token {
 		t.Fatalf("%+v", cfg.Credentials)
 	}
-	if cfg, _ = resolve(t, m, pod); cfg.Credentials.Method != hss.AuthAKSK {
+	if cfg, _ = resolve(t, m, pod); cfg.Credentials.Method != credentials.AuthAKSK {
 		t.Fatalf("%+v", cfg.Credentials)
 	}
 	if _, d = resolve(t, nullModel(), mapEnv{EnvRegion: "cn-north-4", EnvPodIdentityURI: "http://169.254.170.2/v1/credentials?cluster=c1", EnvPodIdentityTokenFile: token}); d.HasError() {
@@ -403,7 +405,7 @@ func TestChainPodIdentityCertAndSigning(t *testing.T) {
 			t.Fatalf("%s: %v", alg, d)
 		}
 	}
-	if cfg, d = resolve(t, m, mapEnv{EnvSigningAlgorithm: hss.SigningHMACSM3}); d.HasError() || cfg.SigningAlgorithm != hss.SigningHMACSM3 {
+	if cfg, d = resolve(t, m, mapEnv{EnvSigningAlgorithm: transport.SigningHMACSM3}); d.HasError() || cfg.SigningAlgorithm != transport.SigningHMACSM3 {
 		t.Fatalf("%v", d)
 	}
 
@@ -663,13 +665,13 @@ func TestDomainIDWithHostKeys(t *testing.T) {
 func TestBlankEnvironmentIsUnset(t *testing.T) {
 	cfg, d := resolve(t, nullModel(), mapEnv{EnvRegion: "  ", "OS_REGION_NAME": "ap-southeast-1", EnvAccessKey: "", "OS_ACCESS_KEY": "AK",
 		EnvSecretKey: "SK", EnvMaxRetries: "", EnvRateLimit: " ", EnvToken: ""})
-	if d.HasError() || cfg.Region != "ap-southeast-1" || cfg.Credentials.Method != hss.AuthAKSK || cfg.Credentials.AccessKey != "AK" ||
-		cfg.MaxRetries != hss.DefaultMaxRetries || cfg.RateLimit != 0 {
+	if d.HasError() || cfg.Region != "ap-southeast-1" || cfg.Credentials.Method != credentials.AuthAKSK || cfg.Credentials.AccessKey != "AK" ||
+		cfg.MaxRetries != transport.DefaultMaxRetries || cfg.RateLimit != 0 {
 		t.Fatalf("%+v %v", cfg, d)
 	}
 	// Blank keys complete nothing: the metadata service is the method left.
 	cfg, d = resolve(t, nullModel(), mapEnv{EnvRegion: "cn-north-4", EnvAccessKey: " ", EnvSecretKey: "\t"})
-	if d.HasError() || cfg.Credentials.Method != hss.AuthMetadata {
+	if d.HasError() || cfg.Credentials.Method != credentials.AuthMetadata {
 		t.Fatalf("%+v %v", cfg.Credentials, d)
 	}
 }

@@ -11,7 +11,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
+	"github.com/hsslabs/terraform-provider-hss/internal/credentials"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
 // redactedDiagnostic builds every diagnostic a read returns: a server can quote credentials
@@ -39,15 +41,15 @@ type readFailure struct {
 func (f readFailure) diagnostic(err error) diag.Diagnostic {
 	timeout, what, redact := f.timeout, f.what, f.redact
 	var b strings.Builder
-	var ae *hss.APIError
-	var de *hss.DecodeError
-	var se *hss.StatusError
-	var ie *hss.InterruptedError
-	var te *hss.AttemptTimeoutError
-	var re *hss.RetryError
-	var me *hss.MetadataError
-	var ue *hss.UnreachableError
-	var he *hss.UnresolvedHostError
+	var ae *transport.APIError
+	var de *transport.DecodeError
+	var se *transport.StatusError
+	var ie *transport.InterruptedError
+	var te *transport.AttemptTimeoutError
+	var re *transport.RetryError
+	var me *credentials.MetadataError
+	var ue *transport.UnreachableError
+	var he *transport.UnresolvedHostError
 	attempts := 1
 	if errors.As(err, &re) {
 		attempts = re.Attempts
@@ -61,11 +63,11 @@ func (f readFailure) diagnostic(err error) diag.Diagnostic {
 		}
 	case errors.As(err, &ie) && errors.Is(err, context.DeadlineExceeded):
 		switch ie.Waiting {
-		case hss.WaitingRateLimit:
+		case transport.WaitingRateLimit:
 			fmt.Fprintf(&b, "The read would not finish within its timeout (timeouts.read = %s): %s was waiting for the provider's own rate limit "+
 				"(rate_limit) after %d attempt(s), and its next turn comes after the deadline.\n\n"+
 				"Raise timeouts.read, or raise rate_limit if the account's API limits allow it.", timeout, ie.InFlight, ie.Attempts)
-		case hss.WaitingHost:
+		case transport.WaitingHost:
 			why := ie.Err
 			if errors.As(err, &ue) {
 				why = ue
@@ -74,7 +76,7 @@ func (f readFailure) diagnostic(err error) diag.Diagnostic {
 				"%s.\n\nThe provider waits for a host that refuses connections for as long as a read's timeout allows, sending one connection attempt "+
 				"at a time (at most every 5 s), so a restart or a short outage does not fail the plan. Check that the endpoint is right and up.",
 				timeout, ie.InFlight, ie.Attempts, why)
-		case hss.WaitingRetry:
+		case transport.WaitingRetry:
 			fmt.Fprintf(&b, "The read did not finish within its timeout (timeouts.read = %s): %s was waiting to be retried after %d failed attempt(s).\n\n"+
 				"%s\n\nRaise timeouts.read, or check the endpoint's health.", timeout, ie.InFlight, ie.Attempts, ie.Err)
 		default:
@@ -132,7 +134,7 @@ func (f readFailure) diagnostic(err error) diag.Diagnostic {
 		b.WriteString(err.Error())
 	}
 	summary := "Unable to read " + what
-	if service := hss.Service(err); service != hss.ServiceHSS {
+	if service := credentials.Service(err); service != credentials.ServiceHSS {
 		summary = "Unable to authenticate with " + service
 	}
 	return redactedDiagnostic(diag.SeverityError, summary, b.String(), redact)

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
 )
 
 // The first-plan guide lists the regions the client knows, no more and no fewer.
@@ -23,7 +23,7 @@ func TestGuideListsTheKnownRegions(t *testing.T) {
 	for _, m := range regexp.MustCompile("`([a-z0-9-]+)`").FindAllStringSubmatch(line, -1) {
 		got = append(got, m[1])
 	}
-	if !slices.Equal(got, hss.KnownRegions) {
-		t.Fatalf("the guide lists %v, the client knows %v", got, hss.KnownRegions)
+	if !slices.Equal(got, endpoints.KnownRegions) {
+		t.Fatalf("the guide lists %v, the client knows %v", got, endpoints.KnownRegions)
 	}
 }

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hsslabs/terraform-provider-hss/internal/credentials"
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
-	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 )
 
 func TestHuaweiCloudProviderNames(t *testing.T) {
@@ -22,7 +22,7 @@ func TestHuaweiCloudProviderNames(t *testing.T) {
 
 	sdk := mapEnv{EnvRegion: "cn-north-4", EnvSDKAccessKey: "AK-SDK", EnvSDKSecretKey: "SK-SDK", EnvSDKSecurityToken: "ST-SDK", EnvSDKProjectID: "p-sdk", EnvSDKDomainID: "d-sdk"}
 	cfg, d = resolve(t, nullModel(), sdk)
-	if c := cfg.Credentials; d.HasError() || c.Method != hss.AuthAKSK || c.AccessKey != "AK-SDK" || c.SecurityToken != "ST-SDK" || c.DomainID != "d-sdk" || cfg.ProjectID != "p-sdk" {
+	if c := cfg.Credentials; d.HasError() || c.Method != credentials.AuthAKSK || c.AccessKey != "AK-SDK" || c.SecurityToken != "ST-SDK" || c.DomainID != "d-sdk" || cfg.ProjectID != "p-sdk" {
 		t.Fatalf("%+v %v", cfg, d)
 	}
 	sdk[EnvAccessKey], sdk[EnvSecretKey] = "AK-HW", "SK-HW"

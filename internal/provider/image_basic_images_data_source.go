@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -24,6 +25,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
 // The base images of many images in one data source: one read per image through the same
@@ -176,12 +178,12 @@ func (d *imageBasicImagesDataSource) Read(ctx context.Context, req datasource.Re
 		return
 	}
 	ctx = d.data.withMasking(ctx)
-	readTimeout, diags := m.Timeouts.Read(ctx, hss.DefaultReadTimeout)
+	readTimeout, diags := m.Timeouts.Read(ctx, transport.DefaultReadTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(hss.WithReadTimeout(ctx, readTimeout), readTimeout)
+	ctx, cancel := context.WithTimeout(transport.WithReadTimeout(ctx, readTimeout), readTimeout)
 	defer cancel()
 
 	region, ep := orDefault(m.Region, d.data.region), orDefault(m.EnterpriseProjectID, d.data.enterpriseProjectID)
@@ -266,7 +268,7 @@ func (d *imageBasicImagesDataSource) Read(ctx context.Context, req datasource.Re
 	}
 	sum := sha256.Sum256([]byte(strings.Join(keys, "\n")))
 	m.ID = types.StringValue(region + "/" + hex.EncodeToString(sum[:8]))
-	m.Region, m.EnterpriseProjectID = types.StringValue(region), types.StringValue(orDefaultString(ep, hss.DefaultEnterpriseProject))
+	m.Region, m.EnterpriseProjectID = types.StringValue(region), types.StringValue(cmp.Or(ep, hss.DefaultEnterpriseProject))
 	m.Results = types.MapNull(resultType())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	if resp.Diagnostics.HasError() {

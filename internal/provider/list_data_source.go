@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
 // This file is the skeleton every list data source shares: Configure, the timeouts block, the
@@ -189,7 +190,7 @@ func joinAnd(items []string) string {
 // `terraform providers schema -json` show every attribute's description.
 func timeoutsAttribute(ctx context.Context) schema.Attribute {
 	a := timeouts.AttributesWithOpts(ctx, timeouts.Opts{ReadDescription: fmt.Sprintf(
-		"How long a read may take, retries and back-off included, as a duration such as \"30s\" or \"2m\". Defaults to %s.", hss.DefaultReadTimeout)})
+		"How long a read may take, retries and back-off included, as a duration such as \"30s\" or \"2m\". Defaults to %s.", transport.DefaultReadTimeout)})
 	if n, ok := a.(schema.SingleNestedAttribute); ok {
 		n.MarkdownDescription = "Time limits of this data source's operations."
 		return n
@@ -249,12 +250,12 @@ func (d *listDataSource[M, PM, E]) Read(ctx context.Context, req datasource.Read
 	}
 	ctx = d.data.withMasking(ctx)
 	common := PM(&m).common()
-	readTimeout, diags := common.Timeouts.Read(ctx, hss.DefaultReadTimeout)
+	readTimeout, diags := common.Timeouts.Read(ctx, transport.DefaultReadTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(hss.WithReadTimeout(ctx, readTimeout), readTimeout)
+	ctx, cancel := context.WithTimeout(transport.WithReadTimeout(ctx, readTimeout), readTimeout)
 	defer cancel()
 
 	found, err := d.spec.read(ctx, d.data, &m)

@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+	"github.com/hsslabs/terraform-provider-hss/internal/safefile"
 )
 
 // The Huawei Cloud CLI (hcloud) keeps profiles in ~/.hcloud/config.json; the Huawei Cloud
@@ -63,19 +63,19 @@ func readProfile(ctx context.Context, path, name string) (sharedProfile, error) 
 			path = filepath.Join(home, rest)
 		}
 	}
-	b, err := hss.ReadLocalFile(ctx, path, hss.MaxConfigFileBytes)
+	b, err := safefile.Read(ctx, path, maxConfigFileBytes)
 	if err != nil {
 		return sharedProfile{}, fmt.Errorf("the shared config file: %w", err)
 	}
 	var sc sharedConfig
 	if err := json.Unmarshal(b, &sc); err != nil {
-		return sharedProfile{}, fmt.Errorf("%s is not a Huawei Cloud CLI config file (JSON with \"current\" and \"profiles\"): %w", hss.ShownPath(path), err)
+		return sharedProfile{}, fmt.Errorf("%s is not a Huawei Cloud CLI config file (JSON with \"current\" and \"profiles\"): %w", safefile.ShownPath(path), err)
 	}
 	if name == "" {
 		name = sc.Current
 	}
 	if name == "" {
-		return sharedProfile{}, fmt.Errorf("%s names no current profile; set profile (%s)", hss.ShownPath(path), EnvProfile)
+		return sharedProfile{}, fmt.Errorf("%s names no current profile; set profile (%s)", safefile.ShownPath(path), EnvProfile)
 	}
 	for _, p := range sc.Profiles {
 		if p.Name != name {
@@ -90,13 +90,13 @@ func readProfile(ctx context.Context, path, name string) (sharedProfile, error) 
 		case profileModeAKSK, "":
 		default:
 			return sharedProfile{}, fmt.Errorf("profile %q of %s has mode %q; the modes that can be used are %s, %s and %s",
-				name, hss.ShownPath(path), p.Mode, profileModeAKSK, profileModeSSO, profileModeECSAgency)
+				name, safefile.ShownPath(path), p.Mode, profileModeAKSK, profileModeSSO, profileModeECSAgency)
 		}
 		if p.AccessKeyID == "" || p.SecretAccessKey == "" {
 			return sharedProfile{}, fmt.Errorf("profile %q of %s has no accessKeyId and secretAccessKey in plain text "+
-				"(the CLI may keep them encrypted: hcloud configure set --cli-auth-encrypt=false stores them readable)", name, hss.ShownPath(path))
+				"(the CLI may keep them encrypted: hcloud configure set --cli-auth-encrypt=false stores them readable)", name, safefile.ShownPath(path))
 		}
 		return p, nil
 	}
-	return sharedProfile{}, errors.New("profile " + fmt.Sprintf("%q", name) + " is not in " + hss.ShownPath(path))
+	return sharedProfile{}, errors.New("profile " + fmt.Sprintf("%q", name) + " is not in " + safefile.ShownPath(path))
 }

@@ -22,7 +22,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/hsslabs/terraform-provider-hss/internal/credentials"
+	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
 var _ provider.ProviderWithFunctions = (*hssProvider)(nil)
@@ -160,7 +163,7 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				"An agency named by `domain_id` (IAM v5) grants at most %d, and at most %d when the hop is signed with temporary keys: "+
 				"every hop after the first, and a first hop on OIDC, the ECS metadata service, a pod identity, a token, a password or "+
 				"`security_token`; the plan stops on a longer one.",
-				minDurationSeconds, maxDurationSeconds, int(hss.DefaultAssumeRoleDuration.Seconds()),
+				minDurationSeconds, maxDurationSeconds, int(credentials.DefaultAssumeRoleDuration.Seconds()),
 				int(maxV5Duration.Seconds()), int(maxV5TemporaryDuration.Seconds())) + envNote(name),
 			Validators: []validator.Int64{int64validator.Between(minDurationSeconds, maxDurationSeconds)},
 		}
@@ -199,14 +202,14 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"auth_url": str("auth_url", "IAM endpoint, e.g. `https://iam.cn-north-4.myhuaweicloud.com/v3`. Defaults to `https://iam.<region>.<cloud>`.",
 				false, endpointValidator),
 			"cloud": str("cloud", fmt.Sprintf("Domain suffix of the service endpoints. Defaults to `%s`, and to `%s` in the `eu-west-1xx` regions.",
-				hss.DefaultCloud, hss.EuropeCloud), false, cloudValidator),
+				endpoints.DefaultCloud, endpoints.EuropeCloud), false, cloudValidator),
 			"endpoints": schema.MapAttribute{
 				Optional:    true,
 				ElementType: types.StringType,
 				MarkdownDescription: "Endpoint overrides by service, used for every region. Keys: `hss`, `iam`, `sts` (IAM v5, which assumes agencies named by " +
 					"domain ID; by default `https://sts.<region>.<cloud>` in the regions where STS has a host, and elsewhere the STS host of the region " +
 					"nearest by name, e.g. `sts.cn-east-3` for `cn-east-2`) and `metadata` (the ECS metadata service, " +
-					"`" + hss.DefaultMetadataEndpoint + "` by default). A value without a scheme gets `https://`.",
+					"`" + endpoints.DefaultMetadataEndpoint + "` by default). A value without a scheme gets `https://`.",
 				Validators: []validator.Map{
 					mapvalidator.KeysAre(stringvalidator.OneOf(endpointKeys...)),
 					mapvalidator.ValueStringsAre(schemelessEndpointValidator),
@@ -222,10 +225,10 @@ func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"key": str("key", "Private key of `cert`: a path to a PEM file, or the PEM text.", true),
 			"signing_algorithm": str("signing_algorithm", fmt.Sprintf("Algorithm AK/SK requests are signed with: `%s` (SDK-HMAC-SHA256, the default) or `%s` "+
 				"(SDK-HMAC-SM3, for compliance environments that require SM3). The SDK's asymmetric algorithms are not supported yet.",
-				hss.SigningHMACSHA256, hss.SigningHMACSM3), false, signingAlgorithmValidator),
+				transport.SigningHMACSHA256, transport.SigningHMACSM3), false, signingAlgorithmValidator),
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
-				MarkdownDescription: fmt.Sprintf("How many times a request is retried after throttling, a server error or a broken connection; 0 disables retries. Defaults to %d.", hss.DefaultMaxRetries) +
+				MarkdownDescription: fmt.Sprintf("How many times a request is retried after throttling, a server error or a broken connection; 0 disables retries. Defaults to %d.", transport.DefaultMaxRetries) +
 					envNote("max_retries"),
 				Validators: []validator.Int64{int64validator.Between(0, maxRetriesLimit)},
 			},
@@ -331,7 +334,7 @@ func (p *hssProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		"region": cfg.Region, "auth_method": cfg.Credentials.Method.String(), "project_id": cfg.ProjectID,
 	})
 	data := &providerData{client: client, region: cfg.Region, enterpriseProjectID: epsID, secrets: secrets}
-	if cfg.Credentials.Method == hss.AuthMetadata {
+	if cfg.Credentials.Method == credentials.AuthMetadata {
 		data.noCredentialsHint = cloudSDKHint(p.env)
 	}
 	resp.DataSourceData = data

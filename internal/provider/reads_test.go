@@ -23,6 +23,7 @@ import (
 
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
 // The data source's behaviour, read by read, through the provider server in-process: what a
@@ -260,7 +261,7 @@ func TestReadTimeout(t *testing.T) {
 		emu.SetLatency(time.Hour)
 		start = time.Now()
 		_, d = p.read(cicd111)
-		if !strings.Contains(d.String(), "timeouts.read = 5m0s") || time.Since(start) != hss.DefaultReadTimeout || hss.DefaultReadTimeout != 5*time.Minute {
+		if !strings.Contains(d.String(), "timeouts.read = 5m0s") || time.Since(start) != transport.DefaultReadTimeout || transport.DefaultReadTimeout != 5*time.Minute {
 			t.Fatalf("after %s: %s", time.Since(start), d)
 		}
 	})
@@ -466,7 +467,7 @@ func TestEchoedCredentialsAreRedacted(t *testing.T) {
 			return nil, mapEnv{EnvPodIdentityURI: e.url + emulator.PodIdentityPath, EnvPodIdentityTokenFile: podToken}, []string{emulator.PodToken}
 		},
 		"sm3_signing": func(*emu) (map[string]any, mapEnv, []string) {
-			return merged(akskArgs, map[string]any{"signing_algorithm": hss.SigningHMACSM3}), nil, []string{emulator.SecretAccessKey}
+			return merged(akskArgs, map[string]any{"signing_algorithm": transport.SigningHMACSM3}), nil, []string{emulator.SecretAccessKey}
 		},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -7,7 +7,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
+	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+	"github.com/hsslabs/terraform-provider-hss/internal/redact"
+	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
 // checkValidator runs one of the client's own checks at `terraform validate`, so the schema
@@ -40,23 +43,23 @@ func sentence(s string) string {
 }
 
 var (
-	regionValidator    = checkValidator{"Invalid region", "must be a region name: " + hss.RegionForm, hss.ValidateRegion}
-	cloudValidator     = checkValidator{"Invalid cloud", "must be " + hss.CloudForm, hss.ValidateCloud}
-	projectIDValidator = checkValidator{"Invalid project ID", "must be a project ID: " + hss.ProjectIDForm, hss.ValidateProjectID}
+	regionValidator    = checkValidator{"Invalid region", "must be a region name: " + endpoints.RegionForm, endpoints.ValidateRegion}
+	cloudValidator     = checkValidator{"Invalid cloud", "must be " + endpoints.CloudForm, endpoints.ValidateCloud}
+	projectIDValidator = checkValidator{"Invalid project ID", "must be a project ID: " + endpoints.ProjectIDForm, endpoints.ValidateProjectID}
 	imageIDValidator   = checkValidator{"Invalid image ID", "must be " + hss.ImageIDForm, hss.ValidateImageID}
 	endpointValidator  = checkValidator{"Invalid endpoint URL", "must be an absolute https:// or http:// URL without user information, query or fragment",
 		func(s string) error {
-			if err := hss.ValidateEndpoint(s); err != nil {
-				return fmt.Errorf("%q must be an absolute https:// or http:// URL: %w", hss.RedactURL(s), err)
+			if err := endpoints.ValidateEndpoint(s); err != nil {
+				return fmt.Errorf("%q must be an absolute https:// or http:// URL: %w", redact.URL(s), err)
 			}
 			return nil
 		}}
 	schemelessEndpointValidator = checkValidator{"Invalid endpoint URL", "must be an http(s) URL, or a host name that gets https://",
-		func(s string) error { return endpointValidator.check(hss.NormalizeEndpoint(s)) }}
+		func(s string) error { return endpointValidator.check(endpoints.NormalizeEndpoint(s)) }}
 	imageTypeValidator         = checkValidator{"Invalid image type", "must be one of " + hss.ImageTypeForm, hss.ValidateImageType}
 	enterpriseProjectValidator = checkValidator{"Invalid enterprise project", "must be " + hss.EnterpriseProjectForm, hss.ValidateEnterpriseProjectID}
-	signingAlgorithmValidator  = checkValidator{"Invalid signing algorithm", "must be " + hss.SigningHMACSHA256 + " or " + hss.SigningHMACSM3,
-		hss.ValidateSigningAlgorithm}
+	signingAlgorithmValidator  = checkValidator{"Invalid signing algorithm", "must be " + transport.SigningHMACSHA256 + " or " + transport.SigningHMACSM3,
+		transport.ValidateSigningAlgorithm}
 	imageReferenceValidator = checkValidator{"Invalid image reference", "must be an image reference with a tag: " + hss.ImageReferenceForm,
 		func(s string) error {
 			_, err := hss.ParseImageReference(s)

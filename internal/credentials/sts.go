@@ -1,4 +1,4 @@
-package hss
+package credentials
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
 	stsv1 "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sts/v1"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sts/v1/model"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
 const opAssumeAgencyV5 = "POST /v5/agencies/assume"
@@ -16,7 +18,7 @@ const opAssumeAgencyV5 = "POST /v5/agencies/assume"
 // does for an agency named with its domain ID: the agency's URN, the agency name as the
 // session name, and the duration only when one is set (the service's default is an hour).
 // The request is typed by the SDK; the answer is read raw, as every answer with secrets is.
-func (c *Client) assumeAgencyV5(ctx context.Context, keys *tempKeys, hop AssumeRole) (*tempKeys, error) {
+func (c *source) assumeAgencyV5(ctx context.Context, keys *tempKeys, hop AssumeRole) (*tempKeys, error) {
 	cred, err := keys.credential("")
 	if err != nil {
 		return nil, err
@@ -32,9 +34,9 @@ func (c *Client) assumeAgencyV5(ctx context.Context, keys *tempKeys, hop AssumeR
 	reqDef := stsv1.GenReqDefForAssumeAgency()
 	reqDef.Response = new(rawAnswer)
 	reqDef.ResponseFields = rawRequestDef(http.MethodPost, "/", "").ResponseFields
-	out, last, _, err := c.call(ctx, operation{
-		name: opAssumeAgencyV5, endpoint: c.cfg.stsEndpoint(c.cfg.Region), want: http.StatusOK, cred: cred,
-		invoke: func(hc *core.HcHttpClient) (any, error) {
+	out, last, _, err := c.sender.Call(ctx, transport.Operation{
+		Name: opAssumeAgencyV5, Endpoint: c.cfg.Endpoints.STSURL(c.cfg.Region), Want: http.StatusOK, Cred: cred,
+		Invoke: func(hc *core.HcHttpClient) (any, error) {
 			return hc.Sync(&model.AssumeAgencyRequest{Body: &body}, reqDef)
 		},
 	})

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package hss
+package safefile
 
 import "os"
 

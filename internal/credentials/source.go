@@ -1,10 +1,15 @@
-package hss
+// Package credentials is where HSS requests get what authenticates them: a static token,
+// AK/SK, a password-issued token, or temporary AK/SK obtained from an OIDC ID token, the ECS
+// metadata service or a CCE pod identity, and from a chain of agencies on top of any of them,
+// with each region's project. IAM, STS and the host services stay behind Source.
+package credentials
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth"
@@ -12,12 +17,14 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/global"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/impl"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/coalesce"
+	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
+	"github.com/hsslabs/terraform-provider-hss/internal/redact"
+	"github.com/hsslabs/terraform-provider-hss/internal/safefile"
+	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
-// This file is the one place that decides how a request is authenticated: a static token,
-// AK/SK, a password-issued token, or temporary AK/SK obtained from an OIDC ID token, the ECS
-// metadata service or a CCE pod identity, and from a chain of agencies on top of any of them.
-//
 // The SDK has credential providers for OIDC (WithIdpId/WithIdTokenFile) and ECS metadata, but
 // they run inside request signing, so they cannot be used here: they refresh shared
 // credentials without a lock while parallel reads sign with them, take no context and retry
@@ -25,6 +32,63 @@ import (
 // token from a file only, and reach the metadata service at a fixed address with a client of
 // their own. The exchanges are written here instead, on the client's one request path, with
 // the SDK's request machinery on the wire and its signer for the keys obtained.
+
+// Source is what authenticates HSS requests.
+type Source interface {
+	// For returns what signs or authenticates HSS requests in region, and the project ID
+	// they address.
+	For(ctx context.Context, region string) (auth.ICredential, string, error)
+	// Renew returns a credential for region in place of refused, which the service refused:
+	// one another caller already obtained, or a new one. It returns nil when credentials the
+	// user gave were refused, as asking again cannot help.
+	Renew(ctx context.Context, region string, refused auth.ICredential) (auth.ICredential, error)
+}
+
+// Options are what a Source needs.
+type Options struct {
+	// Region is the provider's region; ProjectID, when set, is its project, and ProjectName
+	// its IAM project name (Region when empty).
+	Region      string
+	ProjectID   string
+	ProjectName string
+	Endpoints   endpoints.Set
+	Credentials Config
+	// Sender sends every exchange, and its redactor learns every secret obtained.
+	Sender *transport.Sender
+	// Now is the clock (time.Now when nil), which decides when credentials are renewed.
+	Now func() time.Time
+}
+
+// source obtains credentials once and shares them between every caller.
+type source struct {
+	cfg      Options
+	sender   *transport.Sender
+	redactor *redact.Redactor
+	now      func() time.Time
+
+	projects coalesce.Group[string]
+	tokens   coalesce.Group[*issuedToken]
+	obtained coalesce.Group[*tempKeys]
+	domains  coalesce.Group[string]
+	metadata metadataSession
+	// skewWarned is set once credentials arriving inside the renewal margin were warned of.
+	skewWarned atomic.Bool
+}
+
+// New returns the Source of o. It makes no network call.
+func New(o Options) Source { return newSource(o) }
+
+func newSource(o Options) *source {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	c := &source{cfg: o, sender: o.Sender, redactor: o.Sender.Redactor(), now: o.Now}
+	c.projects = coalesce.Group[string]{Capacity: 1 << 10}
+	c.tokens = coalesce.Group[*issuedToken]{Capacity: 1 << 10, Fresh: func(t *issuedToken) bool { return t.fresh(c.now()) }}
+	c.obtained = coalesce.Group[*tempKeys]{Capacity: 8, Fresh: func(k *tempKeys) bool { return k.fresh(c.now()) }}
+	c.domains = coalesce.Group[string]{Capacity: 64}
+	return c
+}
 
 // tokenCredential authenticates with an IAM token instead of a signature.
 type tokenCredential struct {
@@ -78,11 +142,11 @@ func fresh(now, obtained, expires time.Time) bool {
 
 // warnIfSkewed warns, once per client, about credentials that arrived already inside the
 // renewal margin: the machine's clock may be ahead of the service's.
-func (c *Client) warnIfSkewed(ctx context.Context, source string, obtained, expires time.Time) {
+func (c *source) warnIfSkewed(ctx context.Context, source string, obtained, expires time.Time) {
 	if expires.Sub(obtained) > tokenMargin || !c.skewWarned.CompareAndSwap(false, true) {
 		return
 	}
-	c.redactor.warn(ctx, "HSS provider obtained credentials that expire within the renewal margin; the machine clock may be ahead", map[string]any{
+	c.redactor.Warn(ctx, "HSS provider obtained credentials that expire within the renewal margin; the machine clock may be ahead", map[string]any{
 		"source": source, "expires_at": expires.UTC().Format(time.RFC3339), "now": obtained.UTC().Format(time.RFC3339),
 		"renewal_margin": tokenMargin.String(), "reused_for": minTrust.String(),
 	})
@@ -98,14 +162,12 @@ const (
 )
 
 // obtainsKeys reports whether HSS requests are signed with temporary keys the client obtains.
-func (c *Client) obtainsKeys() bool {
+func (c *source) obtainsKeys() bool {
 	cr := c.cfg.Credentials
 	return len(c.hops()) > 0 || cr.Method == AuthOIDC || cr.Method == AuthMetadata || cr.Method == AuthPodIdentity
 }
 
-// credential returns what signs or authenticates HSS requests in region, and the project ID
-// they address.
-func (c *Client) credential(ctx context.Context, region string) (auth.ICredential, string, error) {
+func (c *source) For(ctx context.Context, region string) (auth.ICredential, string, error) {
 	if c.obtainsKeys() {
 		k, err := c.chainKeys(ctx)
 		if err != nil {
@@ -135,25 +197,34 @@ func (c *Client) credential(ctx context.Context, region string) (auth.ICredentia
 
 // renewable reports whether a refused credential may be replaced by asking again: true for
 // credentials the client obtained itself, false for those the user gave.
-func (c *Client) renewable() bool {
+func (c *source) renewable() bool {
 	return c.cfg.Credentials.Method == AuthPassword || c.obtainsKeys()
 }
 
-// dropCredential forgets the obtained credential refused for region, unless another caller
-// already replaced it, so the next credential call obtains a new one.
-func (c *Client) dropCredential(region string, refused auth.ICredential) {
+func (c *source) Renew(ctx context.Context, region string, refused auth.ICredential) (auth.ICredential, error) {
+	if !c.renewable() {
+		return nil, nil
+	}
+	c.drop(region, refused)
+	cred, _, err := c.For(ctx, region)
+	return cred, err
+}
+
+// drop forgets the obtained credential refused for region, unless another caller already
+// replaced it, so that For obtains a new one.
+func (c *source) drop(region string, refused auth.ICredential) {
 	switch cr := refused.(type) {
 	case *tokenCredential:
-		c.tokens.forgetIf(region, func(t *issuedToken) bool { return t.value == cr.token })
+		c.tokens.ForgetIf(region, func(t *issuedToken) bool { return t.value == cr.token })
 	case *basic.Credentials:
 		for _, stage := range []string{stageChain, stageOIDC, stageMetadata, stagePod} {
-			c.obtained.forgetIf(stage, func(k *tempKeys) bool { return k.access == cr.AK })
+			c.obtained.ForgetIf(stage, func(k *tempKeys) bool { return k.access == cr.AK })
 		}
 	}
 }
 
 // staticCredential is the AK/SK or token the user gave, addressing projectID ("" for IAM).
-func (c *Client) staticCredential(projectID string) (auth.ICredential, error) {
+func (c *source) staticCredential(projectID string) (auth.ICredential, error) {
 	cr := c.cfg.Credentials
 	if cr.Method == AuthToken {
 		return &tokenCredential{token: cr.Token, projectID: projectID}, nil
@@ -194,11 +265,11 @@ func globalCredential(k *tempKeys, domainID string) (auth.ICredential, error) {
 
 // projectID returns the project of region: the configured one for the provider's region,
 // otherwise resolved through IAM, with the credential cred gives, once and kept.
-func (c *Client) projectID(ctx context.Context, region string, cred func() (auth.ICredential, error)) (string, error) {
+func (c *source) projectID(ctx context.Context, region string, cred func() (auth.ICredential, error)) (string, error) {
 	if region == c.cfg.Region && c.cfg.ProjectID != "" {
 		return c.cfg.ProjectID, nil
 	}
-	pid, _, err := c.projects.do(ctx, region, func(ctx context.Context) (string, error) {
+	pid, _, err := c.projects.Do(ctx, region, func(ctx context.Context) (string, error) {
 		cr, err := cred()
 		if err != nil {
 			return "", err
@@ -208,10 +279,18 @@ func (c *Client) projectID(ctx context.Context, region string, cred func() (auth
 	return pid, err
 }
 
+// projectName is the IAM project that holds region's resources.
+func (c *source) projectName(region string) string {
+	if region == c.cfg.Region && c.cfg.ProjectName != "" {
+		return c.cfg.ProjectName
+	}
+	return region
+}
+
 // token returns a valid password-issued token for region, fetching one when needed. Concurrent
 // callers share a single fetch.
-func (c *Client) token(ctx context.Context, region string) (*issuedToken, error) {
-	tok, _, err := c.tokens.do(ctx, region, func(ctx context.Context) (*issuedToken, error) {
+func (c *source) token(ctx context.Context, region string) (*issuedToken, error) {
+	tok, _, err := c.tokens.Do(ctx, region, func(ctx context.Context) (*issuedToken, error) {
 		pid := ""
 		if region == c.cfg.Region {
 			pid = c.cfg.ProjectID
@@ -230,17 +309,17 @@ func (c *Client) token(ctx context.Context, region string) (*issuedToken, error)
 	return tok, err
 }
 
-// identity is what signs the next exchange of a chain: temporary or static keys, or a token.
+// identity is what signs the next transport.Exchange of a chain: temporary or static keys, or a token.
 type identity struct {
 	keys  *tempKeys
 	token string
 	// domainID is the account of keys when known; else domainKey names the lookup that finds
-	// it, shared by every exchange signed by keys of that account.
+	// it, shared by every transport.Exchange signed by keys of that account.
 	domainID, domainKey string
 }
 
 // hops are the agencies assumed in order: the OIDC block's own agency first, then assume_role.
-func (c *Client) hops() []AssumeRole {
+func (c *source) hops() []AssumeRole {
 	cr := c.cfg.Credentials
 	var hops []AssumeRole
 	if cr.Method == AuthOIDC && cr.OIDC.AgencyName != "" {
@@ -252,7 +331,7 @@ func (c *Client) hops() []AssumeRole {
 // chainKeys returns the keys HSS requests are signed with when the client obtains them: the
 // last agency's of the chain, or the base method's. A renewal walks the chain again from the
 // first hop.
-func (c *Client) chainKeys(ctx context.Context) (*tempKeys, error) {
+func (c *source) chainKeys(ctx context.Context) (*tempKeys, error) {
 	hops := c.hops()
 	if len(hops) == 0 {
 		id, err := c.base(ctx)
@@ -277,7 +356,7 @@ func (c *Client) chainKeys(ctx context.Context) (*tempKeys, error) {
 }
 
 // base is the identity the configured method gives, before any agency.
-func (c *Client) base(ctx context.Context) (identity, error) {
+func (c *source) base(ctx context.Context) (identity, error) {
 	cr := c.cfg.Credentials
 	switch cr.Method {
 	case AuthToken:
@@ -302,14 +381,14 @@ func (c *Client) base(ctx context.Context) (identity, error) {
 }
 
 // keys returns the temporary keys of stage, obtaining them with obtain when none are fresh.
-func (c *Client) keys(ctx context.Context, stage string, obtain func(context.Context) (*tempKeys, error)) (*tempKeys, error) {
-	k, _, err := c.obtained.do(ctx, stage, func(ctx context.Context) (*tempKeys, error) {
+func (c *source) keys(ctx context.Context, stage string, obtain func(context.Context) (*tempKeys, error)) (*tempKeys, error) {
+	k, _, err := c.obtained.Do(ctx, stage, func(ctx context.Context) (*tempKeys, error) {
 		k, err := obtain(ctx)
 		if err != nil {
 			return nil, err
 		}
-		c.redactor.addObtained(k.secret, k.securityToken)
-		c.redactor.debug(ctx, "HSS provider obtained temporary credentials", map[string]any{
+		c.redactor.AddObtained(k.secret, k.securityToken)
+		c.redactor.Debug(ctx, "HSS provider obtained temporary credentials", map[string]any{
 			"source": stage, "expires_at": k.expiresAt.UTC().Format(time.RFC3339),
 		})
 		c.warnIfSkewed(ctx, stage, k.obtainedAt, k.expiresAt)
@@ -321,7 +400,7 @@ func (c *Client) keys(ctx context.Context, stage string, obtain func(context.Con
 // assume trades id for the temporary keys of the agency hop names: through IAM v5
 // (POST /v5/agencies/assume) when the hop names its domain by ID, as the Huawei Cloud provider
 // does, and through IAM v3 securitytokens otherwise.
-func (c *Client) assume(ctx context.Context, id identity, hop AssumeRole) (identity, error) {
+func (c *source) assume(ctx context.Context, id identity, hop AssumeRole) (identity, error) {
 	if hop.DomainID != "" {
 		if id.keys == nil {
 			// IAM v5 takes signed requests only: a token is first traded for the temporary
@@ -331,7 +410,7 @@ func (c *Client) assume(ctx context.Context, id identity, hop AssumeRole) (ident
 			if err != nil {
 				return identity{}, err
 			}
-			c.redactor.addObtained(k.secret, k.securityToken)
+			c.redactor.AddObtained(k.secret, k.securityToken)
 			id = identity{keys: k}
 		}
 		k, err := c.assumeAgencyV5(ctx, id.keys, hop)
@@ -354,17 +433,17 @@ func (c *Client) assume(ctx context.Context, id identity, hop AssumeRole) (ident
 	if err != nil {
 		return identity{}, err
 	}
-	c.redactor.addObtained(k.secret, k.securityToken)
+	c.redactor.AddObtained(k.secret, k.securityToken)
 	return identity{keys: k, domainKey: "domain:" + hop.DomainName}, nil
 }
 
 // domainOf is the account of id's keys: the one configured or known from the chain, else
 // looked up once (GET /v3/auth/domains) and kept for the run.
-func (c *Client) domainOf(ctx context.Context, id identity) (string, error) {
+func (c *source) domainOf(ctx context.Context, id identity) (string, error) {
 	if id.domainID != "" {
 		return id.domainID, nil
 	}
-	d, _, err := c.domains.do(ctx, id.domainKey, func(ctx context.Context) (string, error) {
+	d, _, err := c.domains.Do(ctx, id.domainKey, func(ctx context.Context) (string, error) {
 		cred, err := id.keys.credential("")
 		if err != nil {
 			return "", err
@@ -380,21 +459,21 @@ func (c *Client) domainOf(ctx context.Context, id identity) (string, error) {
 
 // oidcKeys trades the OIDC ID token for a federated user's token, and that for the federated
 // user's temporary keys; an agency of the block is then assumed like any hop.
-func (c *Client) oidcKeys(ctx context.Context) (*tempKeys, error) {
+func (c *source) oidcKeys(ctx context.Context) (*tempKeys, error) {
 	o := c.cfg.Credentials.OIDC
 	idToken := o.IDToken
 	if idToken == "" {
 		// Read afresh each time: CI runners and workload identity rotate the file.
-		b, err := ReadLocalFile(ctx, o.IDTokenFile, MaxTokenFileBytes)
+		b, err := safefile.Read(ctx, o.IDTokenFile, MaxTokenFileBytes)
 		if err != nil {
 			return nil, fmt.Errorf("reading the OIDC ID token: %w", err)
 		}
 		idToken = strings.TrimSpace(string(b))
 		if idToken == "" {
-			return nil, fmt.Errorf("the OIDC ID token file %s is empty", ShownPath(o.IDTokenFile))
+			return nil, fmt.Errorf("the OIDC ID token file %s is empty", safefile.ShownPath(o.IDTokenFile))
 		}
 	}
-	c.redactor.addObtained(idToken)
+	c.redactor.AddObtained(idToken)
 	tok, err := c.federatedToken(ctx, o.IdpID, idToken, o.DomainID)
 	if err != nil {
 		return nil, fmt.Errorf("exchanging the OIDC ID token with identity provider %q failed: %w", o.IdpID, err)

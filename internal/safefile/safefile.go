@@ -1,4 +1,6 @@
-package hss
+// Package safefile reads files the user names without hanging on a pipe, reading a device
+// without end, or quoting a secret written where a file name belongs.
+package safefile
 
 import (
 	"context"
@@ -11,20 +13,20 @@ import (
 	"strings"
 )
 
-// ReadLocalFile reads a file the user named (an ID token, a CLI config file, a PEM bundle):
+// Read reads a file the user named (an ID token, a CLI config file, a PEM bundle):
 // only a regular file, a symbolic link to one included, of at most limit bytes, read under
 // ctx. A device such as /dev/zero would be read without end, and a named pipe would block in
 // open(2) until someone writes to it; both are refused at once, and the error names the file
 // (see ShownPath) and the reason.
-func ReadLocalFile(ctx context.Context, path string, limit int64) ([]byte, error) {
-	b, err := readLocalFile(ctx, path, limit)
+func Read(ctx context.Context, path string, limit int64) ([]byte, error) {
+	b, err := readBounded(ctx, path, limit)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read %s: %w", ShownPath(path), err)
 	}
 	return b, nil
 }
 
-func readLocalFile(ctx context.Context, path string, limit int64) ([]byte, error) {
+func readBounded(ctx context.Context, path string, limit int64) ([]byte, error) {
 	if ctx.Err() != nil {
 		return nil, context.Cause(ctx)
 	}

@@ -1,6 +1,6 @@
 //go:build unix
 
-package hss_test
+package safefile_test
 
 import (
 	"context"
@@ -11,12 +11,12 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+	"github.com/hsslabs/terraform-provider-hss/internal/safefile"
 )
 
 // Only regular files, symbolic links to them included, are read, up to the cap: a device is
 // not read without end and a named pipe does not block the read.
-func TestReadLocalFile(t *testing.T) {
+func TestRead(t *testing.T) {
 	dir := t.TempDir()
 	regular := filepath.Join(dir, "token")
 	if err := os.WriteFile(regular, []byte(strings.Repeat("x", 100)), 0o600); err != nil {
@@ -31,7 +31,7 @@ func TestReadLocalFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, ok := range []string{regular, link} {
-		if b, err := hss.ReadLocalFile(context.Background(), ok, 100); err != nil || len(b) != 100 {
+		if b, err := safefile.Read(context.Background(), ok, 100); err != nil || len(b) != 100 {
 			t.Errorf("%s: %d bytes, %v", ok, len(b), err)
 		}
 	}
@@ -56,24 +56,10 @@ func TestReadLocalFile(t *testing.T) {
 		cases["larger than its size"] = fileCase{"/proc/self/status", 100, context.Background(), "it is more than the 100 bytes allowed"}
 	}
 	for name, c := range cases {
-		b, err := hss.ReadLocalFile(c.ctx, c.path, c.limit)
+		b, err := safefile.Read(c.ctx, c.path, c.limit)
 		if err == nil || !strings.Contains(err.Error(), c.path) || !strings.Contains(err.Error(), c.want) || b != nil {
 			t.Errorf("%s: %d bytes, err %v", name, len(b), err)
 		}
-	}
-}
-
-// An ID token "file" that is a named pipe fails the read at once, naming the file, instead of
-// hanging in open(2) until the read times out.
-func TestIDTokenFileIsReadSafely(t *testing.T) {
-	_, url := newServer(t)
-	fifo := filepath.Join(t.TempDir(), "token")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	_, err := newClient(t, url, oidc("", fifo)).ListBasicImages(context.Background(), cicd111)
-	if err == nil || !strings.Contains(err.Error(), "reading the OIDC ID token: cannot read "+strconv.Quote(fifo)+": it is a named pipe, not a regular file") {
-		t.Fatalf("err %v", err)
 	}
 }
 
@@ -82,8 +68,8 @@ func TestIDTokenFileIsReadSafely(t *testing.T) {
 func TestShownPath(t *testing.T) {
 	for _, p := range []string{"/etc/hss/token", "token", `C:\Users\ci\token.jwt`, "/var/run/secrets/tokens/oidc-token",
 		"/home/user/.hcloud/config.json", "./certs/client key.pem", "/tmp/" + strings.Repeat("a", 64)} {
-		if !hss.PlausiblePath(p) || hss.ShownPath(p) != strconv.Quote(p) {
-			t.Errorf("%q is not shown: %s", p, hss.ShownPath(p))
+		if !safefile.PlausiblePath(p) || safefile.ShownPath(p) != strconv.Quote(p) {
+			t.Errorf("%q is not shown: %s", p, safefile.ShownPath(p))
 		}
 	}
 	jwt := "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJjaSIsImF1ZCI6Imhzcy1lbXVsYXRvciJ9.c2lnbmF0dXJlLXBhcnQtb2YtdGhlLWp3dA"
@@ -99,15 +85,15 @@ func TestShownPath(t *testing.T) {
 		"control":        "/etc/tok\x1ben",
 		"empty":          "",
 	} {
-		if hss.PlausiblePath(v) {
+		if safefile.PlausiblePath(v) {
 			t.Errorf("%s: %q is shown as a path", name, v)
 		}
-		if shown := hss.ShownPath(v); len(v) >= 8 && strings.Contains(shown, v[:8]) {
+		if shown := safefile.ShownPath(v); len(v) >= 8 && strings.Contains(shown, v[:8]) {
 			t.Errorf("%s: %q", name, shown)
 		}
 	}
 	// Reading a secret given as a path names no part of it.
-	_, err := hss.ReadLocalFile(context.Background(), jwt, 1<<10)
+	_, err := safefile.Read(context.Background(), jwt, 1<<10)
 	if err == nil || strings.Contains(err.Error(), jwt[:12]) || !strings.Contains(err.Error(), "does not look like a file name") {
 		t.Fatalf("err %v", err)
 	}

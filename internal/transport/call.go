@@ -1,4 +1,4 @@
-package hss
+package transport
 
 import (
 	"context"
@@ -22,39 +22,44 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/response"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
+	"github.com/hsslabs/terraform-provider-hss/internal/redact"
+	"github.com/hsslabs/terraform-provider-hss/internal/termsafe"
 )
 
-// operation is one API call as the request path sees it. Every call of the client, HSS and
-// IAM alike, goes through Client.call: bind the context, pace, sign, send, check the status,
+// Operation is one API call as the request path sees it. Every call of a client, HSS and IAM
+// alike, goes through Sender.Call: bind the context, pace, sign, send, check the status,
 // classify, retry, describe the error.
-type operation struct {
-	// name is the API, e.g. "GET /v3/projects"; inFlight names this request in errors (name
-	// when empty), e.g. "… page 2 (offset 200)".
-	name     string
-	inFlight string
-	endpoint string
-	// want is the only status that counts as success.
-	want int
-	// paced requests wait for the client's rate limiter: every HSS request, not IAM's.
-	paced bool
-	cred  auth.ICredential
-	// attemptTimeout replaces the client's per-attempt limit when set; noRetry sends once.
-	attemptTimeout time.Duration
-	noRetry        bool
-	// hints suggest what to do about the API's own error codes, by error_code.
-	hints map[string]string
-	// renew, when set, is asked once per call for a new credential after a 401; it returns
+type Operation struct {
+	// Name is the API, e.g. "GET /v3/projects"; Detail names this request in errors when
+	// the name alone does not, e.g. "… page 2 (offset 200)".
+	Name     string
+	Detail   string
+	Endpoint string
+	// Want is the only status that counts as success.
+	Want int
+	// Paced requests wait for the rate limiter: every HSS request, not IAM's.
+	Paced bool
+	Cred  auth.ICredential
+	// AttemptTimeout replaces the sender's per-attempt limit when set; NoRetry sends once.
+	AttemptTimeout time.Duration
+	NoRetry        bool
+	// Hints suggest what to do about the API's own error codes, by error_code.
+	Hints map[string]string
+	// Renew, when set, is asked once per call for a new credential after a 401; it returns
 	// nil when none is left, and an error when obtaining one failed.
-	renew func(ctx context.Context, refused auth.ICredential) (auth.ICredential, error)
-	// invoke sends the request through the SDK client it is given.
-	invoke func(*core.HcHttpClient) (any, error)
+	Renew func(ctx context.Context, refused auth.ICredential) (auth.ICredential, error)
+	// Invoke sends the request through the SDK client it is given.
+	Invoke func(*core.HcHttpClient) (any, error)
 }
 
-func (op *operation) label() string {
-	if op.inFlight != "" {
-		return op.inFlight
+// shown is how errors name the request.
+func (op *Operation) shown() string {
+	if op.Detail != "" {
+		return op.Detail
 	}
-	return op.name
+	return op.Name
 }
 
 // retryableStatus are the answers worth another attempt: throttling and transient outages.
@@ -69,26 +74,26 @@ var retryableStatus = map[int]bool{
 // errAttemptTimedOut marks an attempt's own deadline, told apart from the caller's.
 var errAttemptTimedOut = errors.New("attempt timed out")
 
-// call runs op until it succeeds, fails for good, or max_retries is spent, and returns the
-// decoded response, what the last exchange said of itself, and how many requests were sent.
+// Call runs op until it succeeds, fails for good, or max_retries is spent, and returns the
+// decoded response, what the last Exchange said of itself, and how many requests were sent.
 // Each attempt goes through the SDK again, so an AK/SK request is signed afresh with a new
 // X-Sdk-Date. Of the HTTP answers only 429, 500, 502, 503 and 504 are retried, Retry-After
 // honoured; of the failures without an answer, those go-retryablehttp's policy says another
 // attempt can fix. Every retry but a throttled one is paid from the client's retry budget,
 // and a host that refuses connections is waited for through the client's host gate.
-func (c *Client) call(ctx context.Context, op operation) (any, exchange, int, error) {
-	var last exchange
+func (c *Sender) Call(ctx context.Context, op Operation) (any, Exchange, int, error) {
+	var last Exchange
 	sent, retries, paid, renewed := 0, 0, 0, false
-	gated := !op.noRetry && c.cfg.MaxRetries > 0
-	host := hostOf(op.endpoint)
+	gated := !op.NoRetry && c.cfg.MaxRetries > 0
+	host := endpoints.HostOf(op.Endpoint)
 	began := c.now()
-	health := c.health(host, op.paced)
+	health := c.health(host, op.Paced)
 	for {
 		var sentAt time.Time
-		if op.paced {
+		if op.Paced {
 			var err error
 			if sentAt, err = c.pace(ctx); err != nil {
-				return nil, last, sent, &InterruptedError{InFlight: op.label(), Attempts: sent, Waiting: WaitingRateLimit, Err: err}
+				return nil, last, sent, &InterruptedError{InFlight: op.shown(), Attempts: sent, Waiting: WaitingRateLimit, Err: err}
 			}
 		}
 		probe := false
@@ -99,24 +104,24 @@ func (c *Client) call(ctx context.Context, op operation) (any, exchange, int, er
 				if ctx.Err() == nil {
 					return nil, last, sent, err
 				}
-				return nil, last, sent, &InterruptedError{InFlight: op.label(), Attempts: sent, Waiting: WaitingHost,
+				return nil, last, sent, &InterruptedError{InFlight: op.shown(), Attempts: sent, Waiting: WaitingHost,
 					Err: fmt.Errorf("%w: %w", context.Cause(ctx), err)}
 			}
 		}
-		limit := c.attemptTimeout()
-		if op.attemptTimeout > 0 {
-			limit = op.attemptTimeout
+		limit := c.cfg.AttemptTimeout
+		if op.AttemptTimeout > 0 {
+			limit = op.AttemptTimeout
 		}
 		actx, cancel := context.WithTimeoutCause(ctx, limit, errAttemptTimedOut)
-		bt := &boundTransport{ctx: actx, next: c.transport, redactor: c.redactor}
-		hc := c.sdkClient(bt, op.endpoint, op.cred, statusCheck{op: op.name, want: op.want})
+		bt := &boundTransport{ctx: actx, next: c.cfg.Pool, redactor: c.cfg.Redactor}
+		hc := c.sdkClient(bt, op.Endpoint, op.Cred, statusCheck{op: op.Name, want: op.Want})
 		sent++
-		out, err := guard(func() (any, error) { return op.invoke(hc) })
+		out, err := guard(func() (any, error) { return op.Invoke(hc) })
 		attemptTimedOut := errors.Is(context.Cause(actx), errAttemptTimedOut)
 		cancel()
 		last = bt.lastExchange()
 		reach := classify(err)
-		if last.status != 0 {
+		if last.Status != 0 {
 			reach = connected
 		} else if ctx.Err() != nil {
 			reach = unknown
@@ -124,11 +129,11 @@ func (c *Client) call(ctx context.Context, op operation) (any, exchange, int, er
 		if gated {
 			c.gate.done(host, probe, reach, err)
 		}
-		if op.paced && c.limiter != nil {
+		if op.Paced && c.limiter != nil {
 			switch {
 			case err == nil:
 				c.limiter.Succeeded()
-			case last.status == http.StatusTooManyRequests:
+			case last.Status == http.StatusTooManyRequests:
 				c.limiter.Throttled(sentAt)
 			}
 		}
@@ -146,28 +151,28 @@ func (c *Client) call(ctx context.Context, op operation) (any, exchange, int, er
 		retry, cost, charged := false, retryCost, false
 		switch {
 		case errors.As(err, &pe):
-			return nil, last, sent, &DecodeError{Operation: op.name, StatusCode: last.status, RequestID: last.requestID, Reason: pe.Error()}
+			return nil, last, sent, &DecodeError{Operation: op.Name, StatusCode: last.Status, RequestID: last.RequestID, Reason: pe.Error()}
 		case ctx.Err() != nil:
-			return nil, last, sent, &InterruptedError{InFlight: op.label(), Attempts: sent, Err: context.Cause(ctx)}
+			return nil, last, sent, &InterruptedError{InFlight: op.shown(), Attempts: sent, Err: context.Cause(ctx)}
 		case attemptTimedOut:
-			err, retry, cost, charged = &AttemptTimeoutError{Request: op.label(), Limit: limit}, true, timeoutRetryCost, true
+			err, retry, cost, charged = &AttemptTimeoutError{Request: op.shown(), Limit: limit}, true, timeoutRetryCost, true
 		case errors.As(err, &se):
 		case errors.As(err, &sre):
-			if sre.StatusCode == http.StatusUnauthorized && op.renew != nil && !renewed {
+			if sre.StatusCode == http.StatusUnauthorized && op.Renew != nil && !renewed {
 				renewed = true
-				cred, rerr := op.renew(ctx, op.cred)
+				cred, rerr := op.Renew(ctx, op.Cred)
 				if rerr != nil {
 					// Why the renewal failed says more than the refusal that asked for it.
-					return nil, last, sent, fmt.Errorf("%s refused the credential (HTTP 401), and renewing it failed: %w", op.label(), rerr)
+					return nil, last, sent, fmt.Errorf("%s refused the credential (HTTP 401), and renewing it failed: %w", op.shown(), rerr)
 				}
 				if cred != nil {
-					c.redactor.info(ctx, "HSS provider re-authenticating after the credential was refused", map[string]any{"operation": op.name})
-					op.cred = cred
+					c.cfg.Redactor.Info(ctx, "HSS provider re-authenticating after the credential was refused", map[string]any{"Operation": op.Name})
+					op.Cred = cred
 					continue
 				}
 			}
 			retry = retryableStatus[sre.StatusCode]
-			charged = retry && sre.StatusCode != http.StatusTooManyRequests && last.retryAfter == ""
+			charged = retry && sre.StatusCode != http.StatusTooManyRequests && last.RetryAfter == ""
 			if sre.StatusCode == http.StatusTooManyRequests {
 				cost = 0
 			}
@@ -179,49 +184,49 @@ func (c *Client) call(ctx context.Context, op operation) (any, exchange, int, er
 			var dnsErr *net.DNSError
 			if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
 				// A name that does not exist will not exist on the next attempt either.
-				return nil, last, sent, &UnresolvedHostError{Operation: op.name, Host: serverText(hostOf(op.endpoint), 253), Origin: c.cfg.origin(op.endpoint)}
+				return nil, last, sent, &UnresolvedHostError{Operation: op.Name, Host: termsafe.Text(endpoints.HostOf(op.Endpoint), 253), Origin: c.cfg.Endpoints.Origin(op.Endpoint)}
 			}
 		}
 		// A refused connection waits at the host gate instead of counting against max_retries.
 		waitForHost := gated && reach == refused
-		if !retry || op.noRetry || (!waitForHost && retries >= c.cfg.MaxRetries) {
-			err = describe(op, err, last, c.redactor)
+		if !retry || op.NoRetry || (!waitForHost && retries >= c.cfg.MaxRetries) {
+			err = describe(op, err, last, c.cfg.Redactor)
 			if sent == 1 {
 				return nil, last, sent, err
 			}
 			return nil, last, sent, &RetryError{Attempts: sent, Err: err}
 		}
 		if charged && !health.throttle.failed() {
-			c.redactor.warn(ctx, "HSS provider not retrying: the host kept failing and nothing succeeded since", map[string]any{
-				"operation": op.label(), "status": last.status, "request_id": last.requestID, "error": err,
+			c.cfg.Redactor.Warn(ctx, "HSS provider not retrying: the host kept failing and nothing succeeded since", map[string]any{
+				"Operation": op.shown(), "status": last.Status, "request_id": last.RequestID, "error": err,
 			})
-			return nil, last, sent, &RetryError{Attempts: sent, Paused: true, Err: describe(op, err, last, c.redactor)}
+			return nil, last, sent, &RetryError{Attempts: sent, Paused: true, Err: describe(op, err, last, c.cfg.Redactor)}
 		}
 		if cost > 0 && !health.budget.take(cost) {
-			c.redactor.warn(ctx, "HSS provider not retrying: the retry budget is spent", map[string]any{
-				"operation": op.label(), "status": last.status, "request_id": last.requestID, "error": err,
+			c.cfg.Redactor.Warn(ctx, "HSS provider not retrying: the retry budget is spent", map[string]any{
+				"Operation": op.shown(), "status": last.Status, "request_id": last.RequestID, "error": err,
 			})
-			return nil, last, sent, &RetryError{Attempts: sent, Paused: true, Err: describe(op, err, last, c.redactor)}
+			return nil, last, sent, &RetryError{Attempts: sent, Paused: true, Err: describe(op, err, last, c.cfg.Redactor)}
 		}
 		paid += cost
 		if waitForHost {
-			c.redactor.warn(ctx, "HSS provider waiting for a host that refuses connections", map[string]any{
-				"operation": op.label(), "host": host, "error": err,
+			c.cfg.Redactor.Warn(ctx, "HSS provider waiting for a host that refuses connections", map[string]any{
+				"Operation": op.shown(), "host": host, "error": err,
 			})
 			continue
 		}
 		wait := c.backoff(retries, last)
 		retries++
-		c.redactor.warn(ctx, "HSS provider retrying request", map[string]any{
-			"operation": op.label(), "attempt": sent, "max_retries": c.cfg.MaxRetries, "status": last.status,
-			"request_id": last.requestID, "wait_ms": wait.Milliseconds(), "error": err,
+		c.cfg.Redactor.Warn(ctx, "HSS provider retrying request", map[string]any{
+			"Operation": op.shown(), "attempt": sent, "max_retries": c.cfg.MaxRetries, "status": last.Status,
+			"request_id": last.RequestID, "wait_ms": wait.Milliseconds(), "error": err,
 		})
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return nil, last, sent, &InterruptedError{InFlight: op.label(), Attempts: sent, Waiting: WaitingRetry,
-				Err: fmt.Errorf("%w (last failure: %w)", context.Cause(ctx), describe(op, err, last, c.redactor))}
+			return nil, last, sent, &InterruptedError{InFlight: op.shown(), Attempts: sent, Waiting: WaitingRetry,
+				Err: fmt.Errorf("%w (last failure: %w)", context.Cause(ctx), describe(op, err, last, c.cfg.Redactor))}
 		case <-t.C:
 		}
 	}
@@ -229,12 +234,12 @@ func (c *Client) call(ctx context.Context, op operation) (any, exchange, int, er
 
 // describe turns what an attempt failed with into this package's types, adding what the
 // transport saw and redacting what the server said.
-func describe(op operation, err error, last exchange, r *Redactor) error {
-	err = fromSDK(op.name, err, r)
+func describe(op Operation, err error, last Exchange, r *redact.Redactor) error {
+	err = fromSDK(op.Name, err, r)
 	var de *DecodeError
 	if errors.As(err, &de) {
 		if de.RequestID == "" {
-			de.StatusCode, de.RequestID = last.status, last.requestID
+			de.StatusCode, de.RequestID = last.Status, last.RequestID
 		}
 		return err
 	}
@@ -242,38 +247,25 @@ func describe(op operation, err error, last exchange, r *Redactor) error {
 	var se *StatusError
 	var te *AttemptTimeoutError
 	if errors.As(err, &ae) {
-		ae.hints, ae.TraceID = op.hints, last.traceID
+		ae.hints, ae.TraceID = op.Hints, last.TraceID
 		return err
 	}
 	if errors.As(err, &se) || errors.As(err, &te) {
 		return err
 	}
-	if last.status != 0 && last.status < http.StatusBadRequest {
+	if last.Status != 0 && last.Status < http.StatusBadRequest {
 		// The body broke off after a good status line.
-		return &DecodeError{Operation: op.name, StatusCode: last.status, RequestID: last.requestID, Reason: serverText(r.Redact(err.Error()), 500)}
+		return &DecodeError{Operation: op.Name, StatusCode: last.Status, RequestID: last.RequestID, Reason: termsafe.Text(r.Redact(err.Error()), 500)}
 	}
 	return err
-}
-
-func (c *Client) attemptTimeout() time.Duration {
-	if c.cfg.AttemptTimeout > 0 {
-		return c.cfg.AttemptTimeout
-	}
-	return DefaultAttemptTimeout
 }
 
 // backoff is exponential with jitter between the configured bounds, or the server's
 // Retry-After when it sent one, clamped to the minimum back-off and maxRetryAfter: a huge
 // value or a date in the past must neither stall a plan nor make it retry at once.
-func (c *Client) backoff(n int, last exchange) time.Duration {
+func (c *Sender) backoff(n int, last Exchange) time.Duration {
 	lo, hi := c.cfg.RetryWaitMin, c.cfg.RetryWaitMax
-	if lo <= 0 {
-		lo = DefaultRetryWaitMin
-	}
-	if hi < lo {
-		hi = max(lo, DefaultRetryWaitMax)
-	}
-	if d, ok := parseRetryAfter(last.retryAfter, c.now()); ok {
+	if d, ok := parseRetryAfter(last.RetryAfter, c.now()); ok {
 		return min(max(d, lo), maxRetryAfter)
 	}
 	d := hi
@@ -304,9 +296,9 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 }
 
 // sdkClient builds an SDK client whose requests go through bt. It is cheap: the connection
-// pool lives in c.transport and is shared. The SDK's own timeout is off: call bounds each
+// pool is shared. The SDK's own timeout is off: call bounds each
 // attempt itself, so it can tell an attempt's limit from the caller's deadline.
-func (c *Client) sdkClient(bt *boundTransport, endpoint string, cred auth.ICredential, check statusCheck) *core.HcHttpClient {
+func (c *Sender) sdkClient(bt *boundTransport, endpoint string, cred auth.ICredential, check statusCheck) *core.HcHttpClient {
 	hcfg := config.DefaultHttpConfig().
 		WithHttpRoundTripper(bt).
 		WithTimeout(0)
@@ -339,9 +331,9 @@ func (h statusCheck) HandleError(req *request.DefaultHttpRequest, resp *response
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Response.Body, 64<<10))
 	_ = resp.Response.Body.Close()
-	se := &StatusError{Operation: h.op, StatusCode: code, Want: h.want, RequestID: requestID(resp.GetHeader("X-Request-Id"))}
+	se := &StatusError{Operation: h.op, StatusCode: code, Want: h.want, RequestID: termsafe.RequestID(resp.GetHeader("X-Request-Id"))}
 	if loc, err := url.Parse(resp.GetHeader("Location")); err == nil && loc.Host != "" {
-		se.LocationHost = serverText(loc.Host, 253)
+		se.LocationHost = termsafe.Text(loc.Host, 253)
 	}
 	return se
 }

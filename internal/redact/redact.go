@@ -1,4 +1,5 @@
-package hss
+// Package redact keeps secrets out of everything the provider shows or logs.
+package redact
 
 import (
 	"context"
@@ -9,6 +10,8 @@ import (
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/termsafe"
 )
 
 // Redacted replaces every secret in text the provider shows or logs.
@@ -63,9 +66,9 @@ func (r *Redactor) Add(secrets ...string) {
 	r.reorder()
 }
 
-// addObtained makes r replace each of secrets, which the client obtained, from now on; only
+// AddObtained makes r replace each of secrets, which the client obtained, from now on; only
 // the latest maxObtained are kept.
-func (r *Redactor) addObtained(secrets ...string) {
+func (r *Redactor) AddObtained(secrets ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, s := range secrets {
@@ -82,9 +85,9 @@ func (r *Redactor) addObtained(secrets ...string) {
 	r.reorder()
 }
 
-// addSigned remembers the signature of a request that is about to be sent: the rest of an
+// AddSigned remembers the signature of a request that is about to be sent: the rest of an
 // Authorization value (algorithm, access key, header names) is no secret.
-func (r *Redactor) addSigned(v string) {
+func (r *Redactor) AddSigned(v string) {
 	if i := strings.LastIndex(v, "Signature="); i >= 0 {
 		v = v[i+len("Signature="):]
 	}
@@ -145,7 +148,7 @@ func (r *Redactor) RedactError(err error) error {
 	if err == nil {
 		return nil
 	}
-	msg := serverText(r.Redact(err.Error()), maxErrorText)
+	msg := termsafe.Text(r.Redact(err.Error()), maxErrorText)
 	if msg == err.Error() {
 		return err
 	}
@@ -160,8 +163,8 @@ type redactedError struct {
 func (e *redactedError) Error() string { return e.msg }
 func (e *redactedError) Unwrap() error { return e.err }
 
-// log writes one line through tflog with every string field redacted; the client logs
-// through nothing else.
+// log writes one line through tflog with every string field redacted; the provider's client
+// logs through nothing else.
 func (r *Redactor) log(ctx context.Context, level func(context.Context, string, ...map[string]any), msg string, fields map[string]any) {
 	for k, v := range fields {
 		switch s := v.(type) {
@@ -187,14 +190,34 @@ func (t redactedText) String() string { return t.r.Redact(t.s) }
 // log lines carry it.
 func (t redactedText) MarshalJSON() ([]byte, error) { return json.Marshal(t.String()) }
 
-func (r *Redactor) debug(ctx context.Context, msg string, fields map[string]any) {
+// Debug, Warn and Info log msg at their level with every string and error field redacted.
+func (r *Redactor) Debug(ctx context.Context, msg string, fields map[string]any) {
 	r.log(ctx, tflog.Debug, msg, fields)
 }
 
-func (r *Redactor) warn(ctx context.Context, msg string, fields map[string]any) {
+func (r *Redactor) Warn(ctx context.Context, msg string, fields map[string]any) {
 	r.log(ctx, tflog.Warn, msg, fields)
 }
 
-func (r *Redactor) info(ctx context.Context, msg string, fields map[string]any) {
+func (r *Redactor) Info(ctx context.Context, msg string, fields map[string]any) {
 	r.log(ctx, tflog.Info, msg, fields)
+}
+
+// URL hides the user information of a URL, parseable or not, so a password written into
+// an endpoint ("https://admin:secret@iam.example.com") never reaches a message.
+func URL(s string) string {
+	scheme, rest, ok := strings.Cut(s, "://")
+	if !ok {
+		scheme, rest = "", s
+	} else {
+		scheme += "://"
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
+		return scheme + Redacted + rest[at:]
+	}
+	return s
 }

@@ -1,4 +1,6 @@
-package hss
+// Package coalesce shares work between callers who want the same thing: one fetch per key at a
+// time, detached from every caller, with successful values kept.
+package coalesce
 
 import (
 	"container/list"
@@ -7,24 +9,24 @@ import (
 	"time"
 )
 
-// coalescer runs work that callers share — a token, a project lookup, a read — once per key
+// Group runs work that callers share — a token, a project lookup, a read — once per key
 // at a time. The work is detached from every caller: it runs under its own context, bounded by
 // maxWork and cancelled only once every caller waiting for it has gone, so one caller's short
 // timeout never fails its neighbours. Each caller stops waiting on its own context.
 //
 // Successful values are kept for later callers while fresh accepts them, up to capacity
 // units of weight, least recently used first out. Errors are never kept.
-type coalescer[V any] struct {
-	// maxWork bounds one piece of shared work.
-	maxWork time.Duration
-	// capacity bounds the total weight of kept values; 0 keeps nothing.
-	capacity int
-	// weight of a kept value (1 when nil); a value heavier than capacity is not kept.
-	weight func(V) int
-	// fresh reports whether a kept value may still be served (always when nil).
-	fresh func(V) bool
-	// onJoin, for tests, runs when a caller joins work already in flight.
-	onJoin func()
+type Group[V any] struct {
+	// MaxWork bounds one piece of shared work (DefaultMaxWork when zero).
+	MaxWork time.Duration
+	// Capacity bounds the total weight of kept values; 0 keeps nothing.
+	Capacity int
+	// Weight of a kept value (1 when nil); a value heavier than capacity is not kept.
+	Weight func(V) int
+	// Fresh reports whether a kept value may still be served (always when nil).
+	Fresh func(V) bool
+	// OnJoin, for tests, runs when a caller joins work already in flight.
+	OnJoin func()
 
 	mu    sync.Mutex
 	calls map[string]*sharedCall[V]
@@ -32,6 +34,10 @@ type coalescer[V any] struct {
 	order list.List // of *keptValue[V], most recently used first
 	used  int
 }
+
+// DefaultMaxWork bounds shared work (a token, a project lookup, a read), which runs detached
+// from any one caller's deadline.
+const DefaultMaxWork = 30 * time.Minute
 
 type sharedCall[V any] struct {
 	done    chan struct{}
@@ -49,9 +55,9 @@ type keptValue[V any] struct {
 	weight int
 }
 
-// do returns key's value: a kept one, the result of work already in flight, or the result of
+// Do returns key's value: a kept one, the result of work already in flight, or the result of
 // fetch, run detached. shared is true when this caller did not start the work.
-func (c *coalescer[V]) do(ctx context.Context, key string, fetch func(context.Context) (V, error)) (val V, shared bool, err error) {
+func (c *Group[V]) Do(ctx context.Context, key string, fetch func(context.Context) (V, error)) (val V, shared bool, err error) {
 	c.mu.Lock()
 	if v, ok := c.lookupLocked(key); ok {
 		c.mu.Unlock()
@@ -61,8 +67,8 @@ func (c *coalescer[V]) do(ctx context.Context, key string, fetch func(context.Co
 	if joined && !call.abandoned {
 		call.waiters++
 		c.mu.Unlock()
-		if c.onJoin != nil {
-			c.onJoin()
+		if c.OnJoin != nil {
+			c.OnJoin()
 		}
 	} else {
 		call = c.startLocked(ctx, key, fetch)
@@ -102,10 +108,14 @@ func (c *coalescer[V]) do(ctx context.Context, key string, fetch func(context.Co
 // doing; work stops on cancellation at once, so this is a safety net.
 const abandonWait = 5 * time.Second
 
-func (c *coalescer[V]) startLocked(ctx context.Context, key string, fetch func(context.Context) (V, error)) *sharedCall[V] {
+func (c *Group[V]) startLocked(ctx context.Context, key string, fetch func(context.Context) (V, error)) *sharedCall[V] {
 	// The work keeps the caller's values (logging, masking) but not its deadline or cancellation.
 	base, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
-	wctx, stop := context.WithTimeout(base, c.maxWork)
+	limit := c.MaxWork
+	if limit <= 0 {
+		limit = DefaultMaxWork
+	}
+	wctx, stop := context.WithTimeout(base, limit)
 	call := &sharedCall[V]{done: make(chan struct{}), waiters: 1, cancel: cancel}
 	if c.calls == nil {
 		c.calls = map[string]*sharedCall[V]{}
@@ -129,14 +139,14 @@ func (c *coalescer[V]) startLocked(ctx context.Context, key string, fetch func(c
 	return call
 }
 
-func (c *coalescer[V]) lookupLocked(key string) (V, bool) {
+func (c *Group[V]) lookupLocked(key string) (V, bool) {
 	var zero V
 	el, ok := c.kept[key]
 	if !ok {
 		return zero, false
 	}
 	kv, _ := el.Value.(*keptValue[V])
-	if c.fresh != nil && !c.fresh(kv.val) {
+	if c.Fresh != nil && !c.Fresh(kv.val) {
 		c.removeLocked(el)
 		return zero, false
 	}
@@ -144,12 +154,12 @@ func (c *coalescer[V]) lookupLocked(key string) (V, bool) {
 	return kv.val, true
 }
 
-func (c *coalescer[V]) keepLocked(key string, v V) {
+func (c *Group[V]) keepLocked(key string, v V) {
 	w := 1
-	if c.weight != nil {
-		w = max(1, c.weight(v))
+	if c.Weight != nil {
+		w = max(1, c.Weight(v))
 	}
-	if w > c.capacity {
+	if w > c.Capacity {
 		return
 	}
 	if el, ok := c.kept[key]; ok {
@@ -160,20 +170,20 @@ func (c *coalescer[V]) keepLocked(key string, v V) {
 	}
 	c.kept[key] = c.order.PushFront(&keptValue[V]{key: key, val: v, weight: w})
 	c.used += w
-	for c.used > c.capacity {
+	for c.used > c.Capacity {
 		c.removeLocked(c.order.Back())
 	}
 }
 
-func (c *coalescer[V]) removeLocked(el *list.Element) {
+func (c *Group[V]) removeLocked(el *list.Element) {
 	kv, _ := c.order.Remove(el).(*keptValue[V])
 	delete(c.kept, kv.key)
 	c.used -= kv.weight
 }
 
-// forgetIf drops key's kept value when stale says so, so the next caller fetches afresh; a
+// ForgetIf drops key's kept value when stale says so, so the next caller fetches afresh; a
 // value another caller already replaced is kept.
-func (c *coalescer[V]) forgetIf(key string, stale func(V) bool) {
+func (c *Group[V]) ForgetIf(key string, stale func(V) bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.kept[key]; ok {

@@ -1,4 +1,4 @@
-package hss
+package credentials
 
 import (
 	"encoding/json"
@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/def"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
 // Answers of IAM, STS and the metadata services are read here from their raw bodies, never by
@@ -46,11 +48,11 @@ type answer struct {
 	kind string // "credential" for answers that carry secrets, for the reason's wording
 	root any
 	op   string
-	last exchange
+	last transport.Exchange
 }
 
 // readAnswer parses out's body as JSON; kind names what the answer is, e.g. "credential".
-func readAnswer(op, kind string, out any, last exchange) (*answer, *rawAnswer, error) {
+func readAnswer(op, kind string, out any, last transport.Exchange) (*answer, *rawAnswer, error) {
 	a := &answer{kind: kind, op: op, last: last}
 	raw, ok := out.(*rawAnswer)
 	if !ok || raw == nil || raw.Body == nil {
@@ -63,7 +65,7 @@ func readAnswer(op, kind string, out any, last exchange) (*answer, *rawAnswer, e
 }
 
 func (a *answer) malformed(what string) error {
-	return &DecodeError{Operation: a.op, StatusCode: a.last.status, RequestID: a.last.requestID,
+	return &transport.DecodeError{Operation: a.op, StatusCode: a.last.Status, RequestID: a.last.RequestID,
 		Reason: fmt.Sprintf("malformed %s response: %s", a.kind, what)}
 }
 

@@ -1,4 +1,4 @@
-package hss
+package transport
 
 import (
 	"cmp"
@@ -12,11 +12,26 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/redact"
+	"github.com/hsslabs/terraform-provider-hss/internal/termsafe"
 )
 
-// newBaseTransport is the one connection pool a Client shares between all reads, HSS and IAM
-// alike, with the client certificate, when there is one, on every connection.
-func newBaseTransport(cfg Config) (*http.Transport, error) {
+// PoolOptions are the TLS settings and the header timeout of a connection pool.
+type PoolOptions struct {
+	Insecure bool
+	// CACertPEM adds trusted CA certificates to the system's.
+	CACertPEM []byte
+	// ClientCertPEM and ClientKeyPEM are a client certificate for mutual TLS.
+	ClientCertPEM []byte
+	ClientKeyPEM  []byte
+	// ResponseHeaderTimeout bounds the wait for headers (DefaultResponseHeaderTimeout when zero).
+	ResponseHeaderTimeout time.Duration
+}
+
+// NewPool is the one connection pool a client shares between all reads, HSS and IAM alike,
+// with the client certificate, when there is one, on every connection.
+func NewPool(cfg PoolOptions) (*http.Transport, error) {
 	var roots *x509.CertPool
 	if len(cfg.CACertPEM) > 0 {
 		if sys, err := x509.SystemCertPool(); err == nil {
@@ -42,10 +57,10 @@ func newBaseTransport(cfg Config) (*http.Transport, error) {
 		}).DialContext,
 		ForceAttemptHTTP2:   true,
 		MaxIdleConns:        100,
-		MaxIdleConnsPerHost: maxConnsPerHost,
+		MaxIdleConnsPerHost: MaxConnsPerHost,
 		// Bounded, so many parallel reads queue for a few kept-alive connections instead of
 		// opening one each.
-		MaxConnsPerHost:       maxConnsPerHost,
+		MaxConnsPerHost:       MaxConnsPerHost,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ResponseHeaderTimeout: cmp.Or(cfg.ResponseHeaderTimeout, DefaultResponseHeaderTimeout),
@@ -80,22 +95,22 @@ func ClientCertificate(certPEM, keyPEM []byte) (tls.Certificate, error) {
 type boundTransport struct {
 	ctx      context.Context
 	next     http.RoundTripper
-	redactor *Redactor
+	redactor *redact.Redactor
 
 	mu   sync.Mutex
-	last exchange
+	last Exchange
 }
 
-// exchange is what the last response said about itself, for errors the SDK reports without it.
-type exchange struct {
-	status     int
-	requestID  string
-	retryAfter string
-	// traceID is IAM's X-IAM-Trace-Id, which the SDK adds to IAM errors.
-	traceID string
+// Exchange is what the last response said about itself, for errors the SDK reports without it.
+type Exchange struct {
+	Status     int
+	RequestID  string
+	RetryAfter string
+	// TraceID is IAM's X-IAM-Trace-Id, which the SDK adds to IAM errors.
+	TraceID string
 }
 
-func (t *boundTransport) lastExchange() exchange {
+func (t *boundTransport) lastExchange() Exchange {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.last
@@ -104,10 +119,10 @@ func (t *boundTransport) lastExchange() exchange {
 func (t *boundTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	req = req.WithContext(t.ctx)
 	// A server may quote the request's credentials back; these are the ones it could quote.
-	t.redactor.addSigned(req.Header.Get("Authorization"))
-	t.redactor.addObtained(req.Header.Get("X-Auth-Token"), req.Header.Get("X-Security-Token"))
+	t.redactor.AddSigned(req.Header.Get("Authorization"))
+	t.redactor.AddObtained(req.Header.Get("X-Auth-Token"), req.Header.Get("X-Security-Token"))
 	start := time.Now()
-	t.redactor.debug(t.ctx, "HSS provider HTTP request", map[string]any{
+	t.redactor.Debug(t.ctx, "HSS provider HTTP request", map[string]any{
 		"method": req.Method,
 		"url":    req.URL.Redacted(),
 	})
@@ -119,17 +134,17 @@ func (t *boundTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if err != nil {
 		fields["error"] = err
-		t.redactor.debug(t.ctx, "HSS provider HTTP request failed", fields)
+		t.redactor.Debug(t.ctx, "HSS provider HTTP request failed", fields)
 		return nil, err
 	}
-	rid := requestID(resp.Header.Get("X-Request-Id"))
+	rid := termsafe.RequestID(resp.Header.Get("X-Request-Id"))
 	t.mu.Lock()
-	t.last = exchange{status: resp.StatusCode, requestID: rid, retryAfter: resp.Header.Get("Retry-After"),
-		traceID: requestID(resp.Header.Get("X-IAM-Trace-Id"))}
+	t.last = Exchange{Status: resp.StatusCode, RequestID: rid, RetryAfter: resp.Header.Get("Retry-After"),
+		TraceID: termsafe.RequestID(resp.Header.Get("X-IAM-Trace-Id"))}
 	t.mu.Unlock()
 	fields["status"] = resp.StatusCode
 	fields["request_id"] = rid
-	t.redactor.debug(t.ctx, "HSS provider HTTP response", fields)
+	t.redactor.Debug(t.ctx, "HSS provider HTTP response", fields)
 	resp.Body = &limitedBody{r: io.LimitReader(resp.Body, maxBody+1), c: resp.Body}
 	return resp, nil
 }
@@ -151,3 +166,8 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 }
 
 func (b *limitedBody) Close() error { return b.c.Close() }
+
+// ValidCACerts reports whether pem holds at least one certificate.
+func ValidCACerts(pem []byte) bool {
+	return x509.NewCertPool().AppendCertsFromPEM(pem)
+}

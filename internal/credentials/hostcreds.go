@@ -1,4 +1,4 @@
-package hss
+package credentials
 
 import (
 	"context"
@@ -13,6 +13,10 @@ import (
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/def"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/redact"
+	"github.com/hsslabs/terraform-provider-hss/internal/safefile"
+	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
 // The credential services of the host Terraform runs on: the ECS metadata service, and a CCE
@@ -58,19 +62,19 @@ type metadataKeyRequest struct {
 // metadataKeys reads the temporary keys of the agency bound to this ECS or CCE host, as the
 // SDK does: with a session token (PUT /meta-data/latest/api/token) when the host issues one,
 // without one on older hosts that answer the PUT with 404, 405 or 503, and with a new token
-// once when the service refuses the current one. Every exchange is bounded by the short
+// once when the service refuses the current one. Every transport.Exchange is bounded by the short
 // metadata attempt limit and not retried: off a cloud host nothing answers, and that must show
 // at once.
-func (c *Client) metadataKeys(ctx context.Context) (*tempKeys, error) {
+func (c *source) metadataKeys(ctx context.Context) (*tempKeys, error) {
 	fail := func(err error) (*tempKeys, error) {
-		return nil, &MetadataError{Endpoint: c.cfg.metadataEndpoint(), Err: err}
+		return nil, &MetadataError{Endpoint: c.cfg.Endpoints.MetadataURL(), Err: err}
 	}
 	tok, err := c.metadataToken(ctx, false)
 	if err != nil {
 		return fail(err)
 	}
 	k, err := c.metadataKey(ctx, tok)
-	var ae *APIError
+	var ae *transport.APIError
 	if errors.As(err, &ae) && ae.StatusCode == http.StatusUnauthorized && !strings.Contains(ae.ErrorMsg, "Please configure Cloud Service Agency first") {
 		if tok, err = c.metadataToken(ctx, true); err != nil {
 			return fail(err)
@@ -85,7 +89,7 @@ func (c *Client) metadataKeys(ctx context.Context) (*tempKeys, error) {
 
 // metadataToken is the session token, fetched when there is none (or renew says the service
 // refused it); "" on a host without one.
-func (c *Client) metadataToken(ctx context.Context, renew bool) (string, error) {
+func (c *source) metadataToken(ctx context.Context, renew bool) (string, error) {
 	s := &c.metadata
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -93,15 +97,15 @@ func (c *Client) metadataToken(ctx context.Context, renew bool) (string, error) 
 		return s.token, nil
 	}
 	ttl := strconv.Itoa(int(metadataTokenTTL.Seconds()))
-	out, last, _, err := c.call(ctx, operation{
-		name: opMetadataToken, endpoint: c.cfg.metadataEndpoint(), want: http.StatusOK, cred: &tokenCredential{},
-		attemptTimeout: metadataAttemptTimeout, noRetry: true,
-		invoke: func(hc *core.HcHttpClient) (any, error) {
+	out, last, _, err := c.sender.Call(ctx, transport.Operation{
+		Name: opMetadataToken, Endpoint: c.cfg.Endpoints.MetadataURL(), Want: http.StatusOK, Cred: &tokenCredential{},
+		AttemptTimeout: metadataAttemptTimeout, NoRetry: true,
+		Invoke: func(hc *core.HcHttpClient) (any, error) {
 			return hc.Sync(&metadataTokenRequest{TTL: ttl}, rawRequestDef(http.MethodPut, "/meta-data/latest/api/token", "",
 				def.NewFieldDef().WithName("TTL").WithJsonTag("X-Metadata-Token-Ttl-Seconds").WithLocationType(def.Header)))
 		},
 	})
-	var ae *APIError
+	var ae *transport.APIError
 	if errors.As(err, &ae) && !renew {
 		switch ae.StatusCode {
 		case http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusServiceUnavailable:
@@ -115,22 +119,22 @@ func (c *Client) metadataToken(ctx context.Context, renew bool) (string, error) 
 	}
 	raw, ok := out.(*rawAnswer)
 	if !ok || raw.Body == nil || strings.TrimSpace(*raw.Body) == "" {
-		return "", &DecodeError{Operation: opMetadataToken, StatusCode: last.status, RequestID: last.requestID, Reason: "malformed token response: no token"}
+		return "", &transport.DecodeError{Operation: opMetadataToken, StatusCode: last.Status, RequestID: last.RequestID, Reason: "malformed token response: no token"}
 	}
 	s.token, s.none, s.expires = strings.TrimSpace(*raw.Body), false, c.now().Add(metadataTokenTTL)
-	c.redactor.addObtained(s.token)
+	c.redactor.AddObtained(s.token)
 	return s.token, nil
 }
 
-func (c *Client) metadataKey(ctx context.Context, tok string) (*tempKeys, error) {
+func (c *source) metadataKey(ctx context.Context, tok string) (*tempKeys, error) {
 	req := &metadataKeyRequest{}
 	if tok != "" {
 		req.Token = &tok
 	}
-	out, last, _, err := c.call(ctx, operation{
-		name: opMetadataKey, endpoint: c.cfg.metadataEndpoint(), want: http.StatusOK, cred: &tokenCredential{},
-		attemptTimeout: metadataAttemptTimeout, noRetry: true,
-		invoke: func(hc *core.HcHttpClient) (any, error) {
+	out, last, _, err := c.sender.Call(ctx, transport.Operation{
+		Name: opMetadataKey, Endpoint: c.cfg.Endpoints.MetadataURL(), Want: http.StatusOK, Cred: &tokenCredential{},
+		AttemptTimeout: metadataAttemptTimeout, NoRetry: true,
+		Invoke: func(hc *core.HcHttpClient) (any, error) {
 			return hc.Sync(req, rawRequestDef(http.MethodGet, "/openstack/latest/securitykey", "",
 				def.NewFieldDef().WithName("Token").WithJsonTag("X-Metadata-Token").WithLocationType(def.Header)))
 		},
@@ -149,17 +153,17 @@ type podIdentityRequest struct {
 // podKeys reads the temporary keys of this CCE pod's identity, as the SDK's pod identity
 // provider does: POST {} to the URI the platform gives, with the token of its token file,
 // read again each time, since the platform rotates it.
-func (c *Client) podKeys(ctx context.Context) (*tempKeys, error) {
+func (c *source) podKeys(ctx context.Context) (*tempKeys, error) {
 	p := c.cfg.Credentials.PodIdentity
-	b, err := ReadLocalFile(ctx, p.TokenFile, MaxTokenFileBytes)
+	b, err := safefile.Read(ctx, p.TokenFile, MaxTokenFileBytes)
 	if err != nil {
 		return nil, fmt.Errorf("reading the pod identity token: %w", err)
 	}
 	tok := strings.TrimSpace(string(b))
 	if tok == "" {
-		return nil, fmt.Errorf("the pod identity token file %s is empty", ShownPath(p.TokenFile))
+		return nil, fmt.Errorf("the pod identity token file %s is empty", safefile.ShownPath(p.TokenFile))
 	}
-	c.redactor.addObtained(tok)
+	c.redactor.AddObtained(tok)
 	u, err := url.Parse(p.URI)
 	if err != nil {
 		return nil, fmt.Errorf("the pod identity URI: %w", err)
@@ -167,18 +171,18 @@ func (c *Client) podKeys(ctx context.Context) (*tempKeys, error) {
 	// Posted to as given, escapes and query included, as the SDK does: the request is made
 	// from the whole URI and no path is set on top of it. A query may carry a secret.
 	for _, vs := range u.Query() {
-		c.redactor.addObtained(vs...)
+		c.redactor.AddObtained(vs...)
 	}
-	out, last, _, err := c.call(ctx, operation{
-		name: opPodIdentity, endpoint: p.URI, want: http.StatusOK, cred: &tokenCredential{},
-		invoke: func(hc *core.HcHttpClient) (any, error) {
+	out, last, _, err := c.sender.Call(ctx, transport.Operation{
+		Name: opPodIdentity, Endpoint: p.URI, Want: http.StatusOK, Cred: &tokenCredential{},
+		Invoke: func(hc *core.HcHttpClient) (any, error) {
 			return hc.Sync(&podIdentityRequest{Authorization: tok, Body: &struct{}{}}, rawRequestDef(http.MethodPost, "",
 				"application/json; charset=utf-8",
 				def.NewFieldDef().WithName("Authorization").WithJsonTag("Authorization").WithLocationType(def.Header), bodyField()))
 		},
 	})
 	if err != nil {
-		shown, _, _ := strings.Cut(RedactURL(p.URI), "?")
+		shown, _, _ := strings.Cut(redact.URL(p.URI), "?")
 		return nil, fmt.Errorf("the CCE pod identity at %s gave no credentials: %w", shown, err)
 	}
 	return c.readKeys(opPodIdentity, "credentials", out, last)

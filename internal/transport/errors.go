@@ -1,4 +1,4 @@
-package hss
+package transport
 
 import (
 	"encoding/json"
@@ -10,6 +10,9 @@ import (
 	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/redact"
+	"github.com/hsslabs/terraform-provider-hss/internal/termsafe"
 )
 
 // APIError is a failure reported by an HSS or IAM endpoint.
@@ -152,7 +155,7 @@ func (e *UnresolvedHostError) Error() string {
 	return fmt.Sprintf("%s: the host %s does not resolve (no such host); it is made from %s", e.Operation, e.Host, e.Origin)
 }
 
-// AttemptTimeoutError is one HTTP exchange that got no complete answer within the
+// AttemptTimeoutError is one HTTP Exchange that got no complete answer within the
 // client's per-attempt limit. It is retried like a broken connection.
 type AttemptTimeoutError struct {
 	Request string
@@ -200,11 +203,11 @@ const (
 
 // fromSDK turns an SDK error into one of this package's types where it can, with anything the
 // server said passed through r.
-func fromSDK(op string, err error, r *Redactor) error {
+func fromSDK(op string, err error, r *redact.Redactor) error {
 	var sre *sdkerr.ServiceResponseError
 	if errors.As(err, &sre) {
 		if sre.StatusCode < 400 {
-			return &DecodeError{Operation: op, StatusCode: sre.StatusCode, RequestID: requestID(sre.RequestId), Reason: serverText(r.Redact(sre.ErrorMessage), 200)}
+			return &DecodeError{Operation: op, StatusCode: sre.StatusCode, RequestID: termsafe.RequestID(sre.RequestId), Reason: termsafe.Text(r.Redact(sre.ErrorMessage), 200)}
 		}
 		code, msg := sre.ErrorCode, sre.ErrorMessage
 		if code == "" {
@@ -217,9 +220,9 @@ func fromSDK(op string, err error, r *Redactor) error {
 			Operation:  op,
 			StatusCode: sre.StatusCode,
 			// Redacted before it is cut, so no prefix of a secret survives the cut.
-			ErrorCode: serverText(r.Redact(code), 64),
-			ErrorMsg:  serverText(r.Redact(msg), 500),
-			RequestID: requestID(sre.RequestId),
+			ErrorCode: termsafe.Text(r.Redact(code), 64),
+			ErrorMsg:  termsafe.Text(r.Redact(msg), 500),
+			RequestID: termsafe.RequestID(sre.RequestId),
 		}
 	}
 	var se *StatusError
@@ -288,53 +291,4 @@ func orNone(s string) string {
 		return "(none returned)"
 	}
 	return s
-}
-
-// Services an error can come from, for summaries.
-const (
-	ServiceHSS         = "HSS"
-	ServiceIAM         = "IAM"
-	ServiceSTS         = "IAM v5 (STS)"
-	ServiceMetadata    = "the ECS metadata service"
-	ServicePodIdentity = "the CCE pod identity"
-)
-
-// Service names the service whose request err is about: the innermost request a typed error
-// names, HSS when none does.
-func Service(err error) string {
-	op := ""
-	var ae *APIError
-	var de *DecodeError
-	var se *StatusError
-	var me *MetadataError
-	var ie *InterruptedError
-	var te *AttemptTimeoutError
-	var ue *UnresolvedHostError
-	switch {
-	case errors.As(err, &ae):
-		op = ae.Operation
-	case errors.As(err, &ue):
-		op = ue.Operation
-	case errors.As(err, &de):
-		op = de.Operation
-	case errors.As(err, &se):
-		op = se.Operation
-	case errors.As(err, &me):
-		return ServiceMetadata
-	case errors.As(err, &te):
-		op = te.Request
-	case errors.As(err, &ie):
-		op = ie.InFlight
-	}
-	switch {
-	case strings.HasPrefix(op, opMetadataKey), strings.HasPrefix(op, opMetadataToken):
-		return ServiceMetadata
-	case strings.HasPrefix(op, opPodIdentity):
-		return ServicePodIdentity
-	case strings.HasPrefix(op, opAssumeAgencyV5), strings.HasPrefix(op, opCallerIdentity):
-		return ServiceSTS
-	case strings.HasPrefix(op, "POST /v3"), strings.HasPrefix(op, "GET /v3"):
-		return ServiceIAM
-	}
-	return ServiceHSS
 }

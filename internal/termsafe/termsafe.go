@@ -1,4 +1,5 @@
-package hss
+// Package termsafe makes text that came from a server or a user safe to print in a terminal.
+package termsafe
 
 import (
 	"fmt"
@@ -6,12 +7,12 @@ import (
 	"unicode/utf8"
 )
 
-// serverText makes text a server sent safe to print in a terminal: invalid UTF-8 becomes
+// Text makes text a server sent safe to print in a terminal: invalid UTF-8 becomes
 // U+FFFD; control characters (C0 with ESC, DEL, C1), which a terminal acts on, and the
 // bidirectional overrides, which reorder what is shown, become visible escapes such as \x1b;
 // and the result is cut to at most n bytes with "…". A server cannot then print a fake
 // "Error:" line, colour the output or retitle the terminal.
-func serverText(s string, n int) string {
+func Text(s string, n int) string {
 	var b strings.Builder
 	for _, r := range strings.TrimSpace(s) {
 		var piece string
@@ -34,5 +35,5 @@ func serverText(s string, n int) string {
 	return b.String()
 }
 
-// requestID is a request ID as the server sent it, bounded.
-func requestID(s string) string { return serverText(s, 128) }
+// RequestID is a request ID as the server sent it, bounded.
+func RequestID(s string) string { return Text(s, 128) }

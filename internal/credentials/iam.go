@@ -1,4 +1,4 @@
-package hss
+package credentials
 
 import (
 	"context"
@@ -9,6 +9,10 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/def"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
+	"github.com/hsslabs/terraform-provider-hss/internal/termsafe"
+	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
 const (
@@ -68,11 +72,11 @@ func listProjectsDef() *def.HttpRequestDef {
 
 // issueToken exchanges user name and password for a token scoped to one project, named by
 // its ID when known and otherwise by its region.
-func (c *Client) issueToken(ctx context.Context, region, projectID string) (*issuedToken, error) {
+func (c *source) issueToken(ctx context.Context, region, projectID string) (*issuedToken, error) {
 	cr := c.cfg.Credentials
 	scope := nameOrID{ID: projectID}
 	if projectID == "" {
-		scope = nameOrID{Name: c.cfg.projectName(region)}
+		scope = nameOrID{Name: c.projectName(region)}
 	}
 	body := &tokenRequestBody{Auth: tokenAuth{
 		Identity: tokenIdentity{
@@ -81,15 +85,15 @@ func (c *Client) issueToken(ctx context.Context, region, projectID string) (*iss
 		},
 		Scope: tokenScope{Project: scope},
 	}}
-	out, last, _, err := c.call(ctx, operation{
-		name: opIssueToken, endpoint: c.cfg.iamEndpoint(region), want: http.StatusCreated, cred: &tokenCredential{},
-		invoke: func(hc *core.HcHttpClient) (any, error) { return hc.Sync(&tokenRequest{Body: body}, tokenRequestDef()) },
+	out, last, _, err := c.sender.Call(ctx, transport.Operation{
+		Name: opIssueToken, Endpoint: c.cfg.Endpoints.IAMURL(region), Want: http.StatusCreated, Cred: &tokenCredential{},
+		Invoke: func(hc *core.HcHttpClient) (any, error) { return hc.Sync(&tokenRequest{Body: body}, tokenRequestDef()) },
 	})
 	if err != nil {
 		return nil, err
 	}
 	bad := func(reason string) error {
-		return &DecodeError{Operation: opIssueToken, StatusCode: last.status, RequestID: last.requestID, Reason: reason}
+		return &transport.DecodeError{Operation: opIssueToken, StatusCode: last.Status, RequestID: last.RequestID, Reason: reason}
 	}
 	ans, raw, err := readAnswer(opIssueToken, "token", out, last)
 	if err != nil {
@@ -99,7 +103,7 @@ func (c *Client) issueToken(ctx context.Context, region, projectID string) (*iss
 		return nil, bad("no X-Subject-Token header in the response")
 	}
 	tok := &issuedToken{value: *raw.XSubjectToken, projectID: projectID, obtainedAt: c.now()}
-	c.redactor.addObtained(tok.value)
+	c.redactor.AddObtained(tok.value)
 	if tok.expiresAt, err = ans.expiry("token.expires_at", c.now()); err != nil {
 		return nil, err
 	}
@@ -111,14 +115,14 @@ func (c *Client) issueToken(ctx context.Context, region, projectID string) (*iss
 	if tok.projectID == "" {
 		return nil, bad("the token names no project")
 	}
-	if ValidateProjectID(tok.projectID) != nil {
-		return nil, bad(fmt.Sprintf("the token names %q, which is not a project ID", serverText(tok.projectID, 80)))
+	if endpoints.ValidateProjectID(tok.projectID) != nil {
+		return nil, bad(fmt.Sprintf("the token names %q, which is not a project ID", termsafe.Text(tok.projectID, 80)))
 	}
 	return tok, nil
 }
 
 // passwordUser names the user by ID, or by name within a domain given by ID or name.
-func passwordUser(cr Credentials) tokenUser {
+func passwordUser(cr Config) tokenUser {
 	if cr.UserID != "" {
 		return tokenUser{ID: cr.UserID, Password: cr.Password}
 	}
@@ -131,11 +135,11 @@ func passwordUser(cr Credentials) tokenUser {
 
 // lookupProject resolves the project of region by name (the region's own unless project_name
 // says otherwise), the way IAM names region projects.
-func (c *Client) lookupProject(ctx context.Context, region string, cred auth.ICredential) (string, error) {
-	name := c.cfg.projectName(region)
-	out, last, _, err := c.call(ctx, operation{
-		name: opListProjects, endpoint: c.cfg.iamEndpoint(region), want: http.StatusOK, cred: cred,
-		invoke: func(hc *core.HcHttpClient) (any, error) {
+func (c *source) lookupProject(ctx context.Context, region string, cred auth.ICredential) (string, error) {
+	name := c.projectName(region)
+	out, last, _, err := c.sender.Call(ctx, transport.Operation{
+		Name: opListProjects, Endpoint: c.cfg.Endpoints.IAMURL(region), Want: http.StatusOK, Cred: cred,
+		Invoke: func(hc *core.HcHttpClient) (any, error) {
 			return hc.Sync(&listProjectsRequest{Name: &name}, listProjectsDef())
 		},
 	})
@@ -155,9 +159,9 @@ func (c *Client) lookupProject(ctx context.Context, region string, cred auth.ICr
 		pname, _ := p["name"].(string)
 		pid, _ := p["id"].(string)
 		if pname == name && pid != "" {
-			if ValidateProjectID(pid) != nil {
-				return "", &DecodeError{Operation: opListProjects, StatusCode: last.status, RequestID: last.requestID,
-					Reason: fmt.Sprintf("the project %s has ID %q, which is not a project ID", name, serverText(pid, 80))}
+			if endpoints.ValidateProjectID(pid) != nil {
+				return "", &transport.DecodeError{Operation: opListProjects, StatusCode: last.Status, RequestID: last.RequestID,
+					Reason: fmt.Sprintf("the project %s has ID %q, which is not a project ID", name, termsafe.Text(pid, 80))}
 			}
 			ids = append(ids, pid)
 		}
@@ -235,12 +239,12 @@ func idTokenDef() *def.HttpRequestDef {
 }
 
 // securityToken asks IAM for temporary keys, authenticated by cred.
-func (c *Client) securityToken(ctx context.Context, cred auth.ICredential, id securityTokenIdentity) (*tempKeys, error) {
+func (c *source) securityToken(ctx context.Context, cred auth.ICredential, id securityTokenIdentity) (*tempKeys, error) {
 	body := &securityTokenBody{}
 	body.Auth.Identity = id
-	out, last, _, err := c.call(ctx, operation{
-		name: opSecurityToken, endpoint: c.cfg.iamEndpoint(c.cfg.Region), want: http.StatusCreated, cred: cred,
-		invoke: func(hc *core.HcHttpClient) (any, error) {
+	out, last, _, err := c.sender.Call(ctx, transport.Operation{
+		Name: opSecurityToken, Endpoint: c.cfg.Endpoints.IAMURL(c.cfg.Region), Want: http.StatusCreated, Cred: cred,
+		Invoke: func(hc *core.HcHttpClient) (any, error) {
 			return hc.Sync(&securityTokenRequest{Body: body}, securityTokenDef())
 		},
 	})
@@ -251,7 +255,7 @@ func (c *Client) securityToken(ctx context.Context, cred auth.ICredential, id se
 }
 
 // readKeys reads the temporary keys an answer holds at container.
-func (c *Client) readKeys(op, container string, out any, last exchange) (*tempKeys, error) {
+func (c *source) readKeys(op, container string, out any, last transport.Exchange) (*tempKeys, error) {
 	ans, _, err := readAnswer(op, "credential", out, last)
 	if err != nil {
 		return nil, err
@@ -266,7 +270,7 @@ func (c *Client) readKeys(op, container string, out any, last exchange) (*tempKe
 
 // federatedToken exchanges an OIDC ID token for the token of the federated user it maps to,
 // scoped to domainID when given.
-func (c *Client) federatedToken(ctx context.Context, idpID, idToken, domainID string) (string, error) {
+func (c *source) federatedToken(ctx context.Context, idpID, idToken, domainID string) (string, error) {
 	body := &idTokenBody{}
 	body.Auth.IDToken.ID = idToken
 	if domainID != "" {
@@ -274,9 +278,9 @@ func (c *Client) federatedToken(ctx context.Context, idpID, idToken, domainID st
 			Domain nameOrID `json:"domain"`
 		}{Domain: nameOrID{ID: domainID}}
 	}
-	out, last, _, err := c.call(ctx, operation{
-		name: opIDToken, endpoint: c.cfg.iamEndpoint(c.cfg.Region), want: http.StatusCreated, cred: &tokenCredential{},
-		invoke: func(hc *core.HcHttpClient) (any, error) {
+	out, last, _, err := c.sender.Call(ctx, transport.Operation{
+		Name: opIDToken, Endpoint: c.cfg.Endpoints.IAMURL(c.cfg.Region), Want: http.StatusCreated, Cred: &tokenCredential{},
+		Invoke: func(hc *core.HcHttpClient) (any, error) {
 			return hc.Sync(&idTokenRequest{XIdpID: idpID, Body: body}, idTokenDef())
 		},
 	})
@@ -286,19 +290,19 @@ func (c *Client) federatedToken(ctx context.Context, idpID, idToken, domainID st
 	if _, raw, err := readAnswer(opIDToken, "token", out, last); err != nil {
 		return "", err
 	} else if raw.XSubjectToken == nil || *raw.XSubjectToken == "" {
-		return "", &DecodeError{Operation: opIDToken, StatusCode: last.status, RequestID: last.requestID, Reason: "no X-Subject-Token header in the response"}
+		return "", &transport.DecodeError{Operation: opIDToken, StatusCode: last.Status, RequestID: last.RequestID, Reason: "no X-Subject-Token header in the response"}
 	} else {
-		c.redactor.addObtained(*raw.XSubjectToken)
+		c.redactor.AddObtained(*raw.XSubjectToken)
 		return *raw.XSubjectToken, nil
 	}
 }
 
 // lookupDomain finds the account (domain ID) of the keys that sign cred, as the SDK's global
 // credentials do when no domain ID is configured: the first domain GET /v3/auth/domains lists.
-func (c *Client) lookupDomain(ctx context.Context, cred auth.ICredential) (string, error) {
-	out, last, _, err := c.call(ctx, operation{
-		name: opListDomains, endpoint: c.cfg.iamEndpoint(c.cfg.Region), want: http.StatusOK, cred: cred,
-		invoke: func(hc *core.HcHttpClient) (any, error) {
+func (c *source) lookupDomain(ctx context.Context, cred auth.ICredential) (string, error) {
+	out, last, _, err := c.sender.Call(ctx, transport.Operation{
+		Name: opListDomains, Endpoint: c.cfg.Endpoints.IAMURL(c.cfg.Region), Want: http.StatusOK, Cred: cred,
+		Invoke: func(hc *core.HcHttpClient) (any, error) {
 			return hc.Sync(&struct{}{}, rawRequestDef(http.MethodGet, "/v3/auth/domains", "application/json"))
 		},
 	})
@@ -323,9 +327,9 @@ func (c *Client) lookupDomain(ctx context.Context, cred auth.ICredential) (strin
 		return id, nil
 	}
 	id, _ := domains[0]["id"].(string)
-	if ValidateProjectID(id) != nil {
-		return "", &DecodeError{Operation: opListDomains, StatusCode: last.status, RequestID: last.requestID,
-			Reason: fmt.Sprintf("the domain ID %q is not one", serverText(id, 80))}
+	if endpoints.ValidateProjectID(id) != nil {
+		return "", &transport.DecodeError{Operation: opListDomains, StatusCode: last.Status, RequestID: last.RequestID,
+			Reason: fmt.Sprintf("the domain ID %q is not one", termsafe.Text(id, 80))}
 	}
 	return id, nil
 }
@@ -334,10 +338,10 @@ const opCallerIdentity = "GET /v5/caller-identity"
 
 // callerAccount is the account of the keys cred signs with, from IAM v5's caller identity,
 // as the SDK's global credentials ask for it (core/auth/internal/sts_helper.go).
-func (c *Client) callerAccount(ctx context.Context, cred auth.ICredential) (string, error) {
-	out, last, _, err := c.call(ctx, operation{
-		name: opCallerIdentity, endpoint: c.cfg.stsEndpoint(c.cfg.Region), want: http.StatusOK, cred: cred,
-		invoke: func(hc *core.HcHttpClient) (any, error) {
+func (c *source) callerAccount(ctx context.Context, cred auth.ICredential) (string, error) {
+	out, last, _, err := c.sender.Call(ctx, transport.Operation{
+		Name: opCallerIdentity, Endpoint: c.cfg.Endpoints.STSURL(c.cfg.Region), Want: http.StatusOK, Cred: cred,
+		Invoke: func(hc *core.HcHttpClient) (any, error) {
 			return hc.Sync(&struct{}{}, rawRequestDef(http.MethodGet, "/v5/caller-identity", ""))
 		},
 	})
@@ -352,9 +356,9 @@ func (c *Client) callerAccount(ctx context.Context, cred auth.ICredential) (stri
 	if err != nil {
 		return "", err
 	}
-	if ValidateProjectID(id) != nil {
-		return "", &DecodeError{Operation: opCallerIdentity, StatusCode: last.status, RequestID: last.requestID,
-			Reason: fmt.Sprintf("the account ID %q is not one", serverText(id, 80))}
+	if endpoints.ValidateProjectID(id) != nil {
+		return "", &transport.DecodeError{Operation: opCallerIdentity, StatusCode: last.Status, RequestID: last.RequestID,
+			Reason: fmt.Sprintf("the account ID %q is not one", termsafe.Text(id, 80))}
 	}
 	return id, nil
 }

@@ -1,4 +1,4 @@
-package hss
+package transport
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net"
-	"net/url"
 	"sync"
 	"time"
 )
@@ -204,14 +203,6 @@ func (g *hostGate) backoff(n int) time.Duration {
 		}
 	}
 	return time.Duration(d * (1 + probeJitter*(2*rand.Float64()-1))) //nolint:gosec // jitter needs no cryptographic randomness
-}
-
-// hostOf is the host an endpoint URL names.
-func hostOf(endpoint string) string {
-	if u, err := url.Parse(endpoint); err == nil && u.Host != "" {
-		return u.Host
-	}
-	return endpoint
 }
 
 // UnreachableError is a request that waited for a host refusing connections until its

@@ -1,4 +1,4 @@
-package hss
+package coalesce
 
 import (
 	"context"
@@ -33,20 +33,20 @@ func (s *started) fetch(v string) func(context.Context) (string, error) {
 }
 
 // The caller who started the work leaves; the work goes on for the caller still waiting.
-func TestCoalescerLeaderLeavingDoesNotCancel(t *testing.T) {
+func TestGroupLeaderLeavingDoesNotCancel(t *testing.T) {
 	joined := make(chan struct{}, 1)
-	c := &coalescer[string]{maxWork: time.Minute, onJoin: func() { joined <- struct{}{} }}
+	c := &Group[string]{MaxWork: time.Minute, OnJoin: func() { joined <- struct{}{} }}
 	s := newStarted()
 	leader, cancel := context.WithCancel(context.Background())
 	leaderErr := make(chan error, 1)
 	go func() {
-		_, _, err := c.do(leader, "k", s.fetch("v"))
+		_, _, err := c.Do(leader, "k", s.fetch("v"))
 		leaderErr <- err
 	}()
 	wctx := <-s.ctx
 	follower := make(chan string, 1)
 	go func() {
-		v, shared, err := c.do(context.Background(), "k", s.fetch("other"))
+		v, shared, err := c.Do(context.Background(), "k", s.fetch("other"))
 		if err != nil || !shared {
 			v = fmt.Sprintf("err %v shared %v", err, shared)
 		}
@@ -71,13 +71,13 @@ func TestCoalescerLeaderLeavingDoesNotCancel(t *testing.T) {
 
 // When every caller has left, the work is cancelled with the last one's cause, and its error
 // reaches that caller; a later caller starts afresh instead of joining the doomed work.
-func TestCoalescerAbandonedWorkStops(t *testing.T) {
-	c := &coalescer[string]{maxWork: time.Minute}
+func TestGroupAbandonedWorkStops(t *testing.T) {
+	c := &Group[string]{MaxWork: time.Minute}
 	s := newStarted()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 	errc := make(chan error, 1)
 	go func() {
-		_, _, err := c.do(ctx, "k", s.fetch("v"))
+		_, _, err := c.Do(ctx, "k", s.fetch("v"))
 		errc <- err
 	}()
 	wctx := <-s.ctx
@@ -90,16 +90,16 @@ func TestCoalescerAbandonedWorkStops(t *testing.T) {
 
 	s2 := newStarted()
 	close(s2.release)
-	v, shared, err := c.do(context.Background(), "k", s2.fetch("fresh"))
+	v, shared, err := c.Do(context.Background(), "k", s2.fetch("fresh"))
 	if err != nil || shared || v != "fresh" {
 		t.Fatalf("%q %v %v", v, shared, err)
 	}
 }
 
 // The work's own bound applies, whatever its callers allow.
-func TestCoalescerWorkIsBounded(t *testing.T) {
-	c := &coalescer[string]{maxWork: 20 * time.Millisecond}
-	_, _, err := c.do(context.Background(), "k", func(ctx context.Context) (string, error) {
+func TestGroupWorkIsBounded(t *testing.T) {
+	c := &Group[string]{MaxWork: 20 * time.Millisecond}
+	_, _, err := c.Do(context.Background(), "k", func(ctx context.Context) (string, error) {
 		<-ctx.Done()
 		return "", ctx.Err()
 	})
@@ -110,12 +110,12 @@ func TestCoalescerWorkIsBounded(t *testing.T) {
 
 // Kept values are served while fresh, by weight up to capacity, least recently used out
 // first; errors are not kept.
-func TestCoalescerKeeps(t *testing.T) {
+func TestGroupKeeps(t *testing.T) {
 	now := 0
-	c := &coalescer[string]{maxWork: time.Minute, capacity: 5, weight: func(v string) int { return len(v) }, fresh: func(string) bool { return now < 10 }}
+	c := &Group[string]{MaxWork: time.Minute, Capacity: 5, Weight: func(v string) int { return len(v) }, Fresh: func(string) bool { return now < 10 }}
 	fetches := 0
 	get := func(key, v string) (string, bool) {
-		got, shared, err := c.do(context.Background(), key, func(context.Context) (string, error) { fetches++; return v, nil })
+		got, shared, err := c.Do(context.Background(), key, func(context.Context) (string, error) { fetches++; return v, nil })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -147,7 +147,7 @@ func TestCoalescerKeeps(t *testing.T) {
 	now = 0
 	failing := 0
 	for range 2 {
-		_, _, err := c.do(context.Background(), "e", func(context.Context) (string, error) { failing++; return "", errors.New("no") })
+		_, _, err := c.Do(context.Background(), "e", func(context.Context) (string, error) { failing++; return "", errors.New("no") })
 		if err == nil {
 			t.Fatal("no error")
 		}
@@ -155,11 +155,11 @@ func TestCoalescerKeeps(t *testing.T) {
 	if failing != 2 {
 		t.Fatal("an error was kept")
 	}
-	c.forgetIf("a", func(v string) bool { return v == "other" })
+	c.ForgetIf("a", func(v string) bool { return v == "other" })
 	if _, shared := get("a", "x"); !shared {
 		t.Fatal("forgetIf dropped a value it did not match")
 	}
-	c.forgetIf("a", func(v string) bool { return v == "aa" })
+	c.ForgetIf("a", func(v string) bool { return v == "aa" })
 	if _, shared := get("a", "x"); shared {
 		t.Fatal("forgetIf kept a matching value")
 	}
@@ -167,10 +167,10 @@ func TestCoalescerKeeps(t *testing.T) {
 
 // Keeping one heavy value can take several evictions: the least recently used go, one after
 // another, until the new value fits, and the kept weight never exceeds the capacity.
-func TestCoalescerEvictsUntilItFits(t *testing.T) {
-	c := &coalescer[string]{maxWork: time.Minute, capacity: 10, weight: func(v string) int { return len(v) }}
+func TestGroupEvictsUntilItFits(t *testing.T) {
+	c := &Group[string]{MaxWork: time.Minute, Capacity: 10, Weight: func(v string) int { return len(v) }}
 	keep := func(key, v string) {
-		if _, _, err := c.do(context.Background(), key, func(context.Context) (string, error) { return v, nil }); err != nil {
+		if _, _, err := c.Do(context.Background(), key, func(context.Context) (string, error) { return v, nil }); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -188,7 +188,7 @@ func TestCoalescerEvictsUntilItFits(t *testing.T) {
 	}
 }
 
-func keys[V any](c *coalescer[V]) []string {
+func keys[V any](c *Group[V]) []string {
 	var out []string
 	for k := range c.kept {
 		out = append(out, k)

@@ -1,4 +1,4 @@
-package hss
+package transport
 
 import (
 	"sync"
@@ -104,7 +104,7 @@ type hostHealth struct {
 // health is the budget and throttle of host, for HSS requests or for the credential services
 // (IAM, STS, metadata), which are kept apart even where they share a host: one region's, or
 // one service's, outage must not take another's retries.
-func (c *Client) health(host string, hssRequest bool) *hostHealth {
+func (c *Sender) health(host string, hssRequest bool) *hostHealth {
 	key := "auth " + host
 	if hssRequest {
 		key = "hss " + host

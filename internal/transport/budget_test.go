@@ -1,8 +1,7 @@
-package hss
+package transport
 
 import (
 	"crypto/tls"
-	"strings"
 	"testing"
 	"time"
 )
@@ -58,44 +57,51 @@ func TestRetryThrottleAccounts(t *testing.T) {
 	}
 }
 
-// A secret of the shortest length kept is redacted; a shorter one is not, as it would blank
-// ordinary words.
-func TestShortestSecretIsRedacted(t *testing.T) {
-	var r Redactor
-	exact, short := strings.Repeat("q", minSecretLen), strings.Repeat("z", minSecretLen-1)
-	r.Add(exact, short)
-	if got := r.Redact("a " + exact + " b " + short); got != "a "+Redacted+" b "+short {
-		t.Fatalf("%q", got)
-	}
-}
-
 // The transport's own limits hold whatever the configuration leaves unset: headers within
 // DefaultResponseHeaderTimeout, a configured value otherwise.
 func TestTransportDefaults(t *testing.T) {
-	tr, err := newBaseTransport(Config{})
+	tr, err := NewPool(PoolOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if tr.ResponseHeaderTimeout != DefaultResponseHeaderTimeout || DefaultResponseHeaderTimeout != 30*time.Second {
 		t.Fatalf("response header timeout %s", tr.ResponseHeaderTimeout)
 	}
-	if tr, _ = newBaseTransport(Config{ResponseHeaderTimeout: time.Second}); tr.ResponseHeaderTimeout != time.Second {
+	if tr, _ = NewPool(PoolOptions{ResponseHeaderTimeout: time.Second}); tr.ResponseHeaderTimeout != time.Second {
 		t.Fatalf("response header timeout %s", tr.ResponseHeaderTimeout)
 	}
-	if tr.MaxConnsPerHost != maxConnsPerHost || tr.TLSClientConfig.MinVersion != tls.VersionTLS12 || tr.Proxy == nil {
+	if tr.MaxConnsPerHost != MaxConnsPerHost || tr.TLSClientConfig.MinVersion != tls.VersionTLS12 || tr.Proxy == nil {
 		t.Fatalf("%+v", tr)
 	}
 }
 
-// A log field is redacted when it is written, as text and as JSON, not before.
-func TestLogFieldsAreRedactedWhenWritten(t *testing.T) {
-	var r Redactor
-	r.Add("sk-secret-value-0001")
-	f := redactedText{&r, "refused sk-secret-value-0001 here"}
-	if got := f.String(); got != "refused "+Redacted+" here" {
-		t.Fatalf("String %q", got)
+// Retry-After is clamped: a huge value waits the cap, not forever and not zero; a date in the
+// past waits the minimum back-off, not zero.
+func TestRetryAfterIsClamped(t *testing.T) {
+	now := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
+	cases := map[string]time.Duration{
+		"9999999999":                    60 * time.Second,
+		"18446744073709551615":          60 * time.Second,
+		"61":                            60 * time.Second,
+		"3":                             3 * time.Second,
+		"0":                             200 * time.Millisecond,
+		"Sun, 29 Nov 2026 11:00:00 GMT": 200 * time.Millisecond,
+		"Sun, 29 Nov 2026 12:00:30 GMT": 30 * time.Second,
+		"Mon, 29 Nov 2027 12:00:00 GMT": 60 * time.Second,
 	}
-	if b, err := f.MarshalJSON(); err != nil || string(b) != `"refused `+Redacted+` here"` {
-		t.Fatalf("JSON %s %v", b, err)
+	for v, want := range cases {
+		if got := retryAfterWait(v, now, 200*time.Millisecond); got != want {
+			t.Errorf("Retry-After %q: wait %s, want %s", v, got, want)
+		}
 	}
+	// The cap holds even above a floor configured past it.
+	if got := retryAfterWait("3", now, 2*time.Minute); got != 60*time.Second {
+		t.Errorf("Retry-After 3 with a 2m floor: wait %s, want 1m0s", got)
+	}
+}
+
+// retryAfterWait is the wait a retried request takes after an answer with Retry-After v.
+func retryAfterWait(v string, now time.Time, lo time.Duration) time.Duration {
+	c := New(Config{RetryWaitMin: lo, Now: func() time.Time { return now }})
+	return c.backoff(0, Exchange{RetryAfter: v})
 }

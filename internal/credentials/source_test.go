@@ -1,0 +1,59 @@
+package credentials
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
+	"github.com/hsslabs/terraform-provider-hss/internal/redact"
+	"github.com/hsslabs/terraform-provider-hss/internal/transport"
+)
+
+// newTestSource is a source of cr against a fresh emulator.
+func newTestSource(t *testing.T, cr Config) (*emulator.Emulator, *source) {
+	t.Helper()
+	emu := emulator.New(nil)
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	sender := transport.New(transport.Config{Pool: http.DefaultTransport, Redactor: &redact.Redactor{}})
+	return emu, newSource(Options{Region: emulator.Region, Endpoints: endpoints.Set{HSS: srv.URL, IAM: srv.URL, STS: srv.URL},
+		Credentials: cr, Sender: sender})
+}
+
+// One caller's short timeout does not fail a neighbour waiting for the same token.
+func TestShortTimeoutDoesNotFailNeighbours(t *testing.T) {
+	emu, s := newTestSource(t, Config{Method: AuthPassword, UserName: emulator.UserName, Password: emulator.UserPassword, DomainName: emulator.DomainName})
+	arrived, hold := make(chan struct{}, 1), make(chan struct{})
+	emu.AddFault(emulator.Fault{Kind: emulator.KindIAMToken, Times: 1, Arrived: arrived, Hold: hold})
+
+	short, cancel := context.WithCancel(context.Background())
+	shortErr := make(chan error, 1)
+	go func() {
+		_, _, err := s.For(short, emulator.Region)
+		shortErr <- err
+	}()
+	<-arrived // the token request is on the wire, started by the short caller
+	joined := make(chan struct{})
+	s.tokens.OnJoin = func() { close(joined) }
+	longErr := make(chan error, 1)
+	go func() {
+		_, _, err := s.For(context.Background(), emulator.Region)
+		longErr <- err
+	}()
+	<-joined
+	cancel()
+	if err := <-shortErr; !errors.Is(err, context.Canceled) {
+		t.Fatalf("short caller: %v", err)
+	}
+	close(hold)
+	if err := <-longErr; err != nil {
+		t.Fatalf("the neighbour failed: %v", err)
+	}
+	if n := emu.Count(emulator.KindIAMToken); n != 1 {
+		t.Fatalf("%d token requests, want 1", n)
+	}
+}
