@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	stsregion "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sts/v1/region"
-
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/credentials"
@@ -425,34 +423,6 @@ func TestSTSHostOfAnUnlistedRegion(t *testing.T) {
 			t.Fatalf("hosts %v, want %v", hosts, want)
 		}
 		tr.Resolves = resolves
-	}
-}
-
-// The STS hosts are the SDK's, and every HSS region the SDK knows has one it can reach.
-func TestSTSRegionsAreTheSDKs(t *testing.T) {
-	if strings.Join(endpoints.STSRegions, " ") != strings.Join(emulator.STSRegions, " ") {
-		t.Fatal("the emulator's STS regions are not the client's")
-	}
-	for _, r := range endpoints.STSRegions {
-		reg, err := stsregion.SafeValueOf(r)
-		if err != nil || reg == nil || reg.Endpoints[0] != (endpoints.Set{}).STSURL(r) {
-			t.Fatalf("%s: the SDK has %v (%v), the client builds %s", r, reg, err, (endpoints.Set{}).STSURL(r))
-		}
-	}
-	if _, err := stsregion.SafeValueOf("cn-east-2"); err == nil {
-		t.Fatal("the SDK now lists cn-east-2: the table is out of date")
-	}
-	for _, r := range endpoints.KnownRegions {
-		host := strings.TrimPrefix((endpoints.Set{}).STSURL(r), "https://")
-		if !emulator.PublicHosts(host) && !strings.HasSuffix(host, "."+endpoints.EuropeCloud) {
-			t.Errorf("%s: STS at %s, which has no host", r, host)
-		}
-	}
-	for region, want := range map[string]string{"cn-north-1": "cn-north-4", "cn-east-2": "cn-east-3", "la-north-2": "la-south-2",
-		"me-east-1": "ap-southeast-1", "ap-southeast-3": "ap-southeast-3", "cn-southwest-3": "cn-southwest-2"} {
-		if got := endpoints.STSRegion(region); got != want {
-			t.Errorf("STS region of %s: %s, want %s", region, got, want)
-		}
 	}
 }
 

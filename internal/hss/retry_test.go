@@ -10,8 +10,6 @@ import (
 	"testing/synctest"
 	"time"
 
-	hssregion "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5/region"
-
 	"github.com/hsslabs/terraform-provider-hss/internal/credentials"
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
 	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
@@ -259,22 +257,6 @@ func TestUnresolvedHostIsNotRetried(t *testing.T) {
 	}
 	if got := credentials.Service(&transport.UnresolvedHostError{Operation: "GET /v3/projects"}); got != credentials.ServiceIAM {
 		t.Errorf("service %q", got)
-	}
-}
-
-// The regions suggested are the SDK's own HSS regions, at the endpoints the client builds.
-func TestKnownRegionsAreTheSDKs(t *testing.T) {
-	for _, r := range endpoints.KnownRegions {
-		reg, err := hssregion.SafeValueOf(r)
-		if err != nil || reg == nil || len(reg.Endpoints) == 0 {
-			t.Fatalf("%s is not in the SDK's table: %v", r, err)
-		}
-		if want := (endpoints.Set{}).HSSURL(r); reg.Endpoints[0] != want {
-			t.Errorf("%s: the SDK says %s, the client builds %s", r, reg.Endpoints[0], want)
-		}
-	}
-	if _, err := hssregion.SafeValueOf("cn-north4"); err == nil {
-		t.Fatal("the SDK knows cn-north4")
 	}
 }
 

@@ -6,14 +6,12 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/hashicorp/go-retryablehttp"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer/algorithm"
@@ -23,7 +21,6 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/response"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 
-	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
 	"github.com/hsslabs/terraform-provider-hss/internal/redact"
 	"github.com/hsslabs/terraform-provider-hss/internal/termsafe"
 )
@@ -73,164 +70,6 @@ var retryableStatus = map[int]bool{
 
 // errAttemptTimedOut marks an attempt's own deadline, told apart from the caller's.
 var errAttemptTimedOut = errors.New("attempt timed out")
-
-// Call runs op until it succeeds, fails for good, or max_retries is spent, and returns the
-// decoded response, what the last Exchange said of itself, and how many requests were sent.
-// Each attempt goes through the SDK again, so an AK/SK request is signed afresh with a new
-// X-Sdk-Date. Of the HTTP answers only 429, 500, 502, 503 and 504 are retried, Retry-After
-// honoured; of the failures without an answer, those go-retryablehttp's policy says another
-// attempt can fix. Every retry but a throttled one is paid from the client's retry budget,
-// and a host that refuses connections is waited for through the client's host gate.
-func (c *Sender) Call(ctx context.Context, op Operation) (any, Exchange, int, error) {
-	var last Exchange
-	sent, retries, paid, renewed := 0, 0, 0, false
-	gated := !op.NoRetry && c.cfg.MaxRetries > 0
-	host := endpoints.HostOf(op.Endpoint)
-	began := c.now()
-	health := c.health(host, op.Paced)
-	for {
-		var sentAt time.Time
-		if op.Paced {
-			var err error
-			if sentAt, err = c.pace(ctx); err != nil {
-				return nil, last, sent, &InterruptedError{InFlight: op.shown(), Attempts: sent, Waiting: WaitingRateLimit, Err: err}
-			}
-		}
-		probe := false
-		// Once the budget is spent no retry can follow: a request goes straight to its host.
-		if gated && health.budget.left() >= retryCost {
-			var err error
-			if probe, err = c.gate.enter(ctx, host, began); err != nil {
-				if ctx.Err() == nil {
-					return nil, last, sent, err
-				}
-				return nil, last, sent, &InterruptedError{InFlight: op.shown(), Attempts: sent, Waiting: WaitingHost,
-					Err: fmt.Errorf("%w: %w", context.Cause(ctx), err)}
-			}
-		}
-		limit := c.cfg.AttemptTimeout
-		if op.AttemptTimeout > 0 {
-			limit = op.AttemptTimeout
-		}
-		actx, cancel := context.WithTimeoutCause(ctx, limit, errAttemptTimedOut)
-		bt := &boundTransport{ctx: actx, next: c.cfg.Pool, redactor: c.cfg.Redactor}
-		hc := c.sdkClient(bt, op.Endpoint, op.Cred, statusCheck{op: op.Name, want: op.Want})
-		sent++
-		out, err := guard(func() (any, error) { return op.Invoke(hc) })
-		attemptTimedOut := errors.Is(context.Cause(actx), errAttemptTimedOut)
-		cancel()
-		last = bt.lastExchange()
-		reach := classify(err)
-		if last.Status != 0 {
-			reach = connected
-		} else if ctx.Err() != nil {
-			reach = unknown
-		}
-		if gated {
-			c.gate.done(host, probe, reach, err)
-		}
-		if op.Paced && c.limiter != nil {
-			switch {
-			case err == nil:
-				c.limiter.Succeeded()
-			case last.Status == http.StatusTooManyRequests:
-				c.limiter.Throttled(sentAt)
-			}
-		}
-		if err == nil {
-			health.budget.succeeded(paid)
-			health.throttle.succeeded()
-			return out, last, sent, nil
-		}
-
-		var pe *sdkPanic
-		var se *StatusError
-		var sre *sdkerr.ServiceResponseError
-		// charged is set for failures the throttle counts: errors and timeouts, not throttling,
-		// answers that say when to come back, or refused connections.
-		retry, cost, charged := false, retryCost, false
-		switch {
-		case errors.As(err, &pe):
-			return nil, last, sent, &DecodeError{Operation: op.Name, StatusCode: last.Status, RequestID: last.RequestID, Reason: pe.Error()}
-		case ctx.Err() != nil:
-			return nil, last, sent, &InterruptedError{InFlight: op.shown(), Attempts: sent, Err: context.Cause(ctx)}
-		case attemptTimedOut:
-			err, retry, cost, charged = &AttemptTimeoutError{Request: op.shown(), Limit: limit}, true, timeoutRetryCost, true
-		case errors.As(err, &se):
-		case errors.As(err, &sre):
-			if sre.StatusCode == http.StatusUnauthorized && op.Renew != nil && !renewed {
-				renewed = true
-				cred, rerr := op.Renew(ctx, op.Cred)
-				if rerr != nil {
-					// Why the renewal failed says more than the refusal that asked for it.
-					return nil, last, sent, fmt.Errorf("%s refused the credential (HTTP 401), and renewing it failed: %w", op.shown(), rerr)
-				}
-				if cred != nil {
-					c.cfg.Redactor.Info(ctx, "HSS provider re-authenticating after the credential was refused", map[string]any{"Operation": op.Name})
-					op.Cred = cred
-					continue
-				}
-			}
-			retry = retryableStatus[sre.StatusCode]
-			charged = retry && sre.StatusCode != http.StatusTooManyRequests && last.RetryAfter == ""
-			if sre.StatusCode == http.StatusTooManyRequests {
-				cost = 0
-			}
-		default:
-			// No usable answer: refused, reset, or a body that broke off. go-retryablehttp
-			// knows which of these another attempt cannot fix (certificates, bad URLs).
-			retry, _ = retryablehttp.ErrorPropagatedRetryPolicy(ctx, nil, err)
-			charged = retry && reach != refused
-			var dnsErr *net.DNSError
-			if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
-				// A name that does not exist will not exist on the next attempt either.
-				return nil, last, sent, &UnresolvedHostError{Operation: op.Name, Host: termsafe.Text(endpoints.HostOf(op.Endpoint), 253), Origin: c.cfg.Endpoints.Origin(op.Endpoint)}
-			}
-		}
-		// A refused connection waits at the host gate instead of counting against max_retries.
-		waitForHost := gated && reach == refused
-		if !retry || op.NoRetry || (!waitForHost && retries >= c.cfg.MaxRetries) {
-			err = describe(op, err, last, c.cfg.Redactor)
-			if sent == 1 {
-				return nil, last, sent, err
-			}
-			return nil, last, sent, &RetryError{Attempts: sent, Err: err}
-		}
-		if charged && !health.throttle.failed() {
-			c.cfg.Redactor.Warn(ctx, "HSS provider not retrying: the host kept failing and nothing succeeded since", map[string]any{
-				"Operation": op.shown(), "status": last.Status, "request_id": last.RequestID, "error": err,
-			})
-			return nil, last, sent, &RetryError{Attempts: sent, Paused: true, Err: describe(op, err, last, c.cfg.Redactor)}
-		}
-		if cost > 0 && !health.budget.take(cost) {
-			c.cfg.Redactor.Warn(ctx, "HSS provider not retrying: the retry budget is spent", map[string]any{
-				"Operation": op.shown(), "status": last.Status, "request_id": last.RequestID, "error": err,
-			})
-			return nil, last, sent, &RetryError{Attempts: sent, Paused: true, Err: describe(op, err, last, c.cfg.Redactor)}
-		}
-		paid += cost
-		if waitForHost {
-			c.cfg.Redactor.Warn(ctx, "HSS provider waiting for a host that refuses connections", map[string]any{
-				"Operation": op.shown(), "host": host, "error": err,
-			})
-			continue
-		}
-		wait := c.backoff(retries, last)
-		retries++
-		c.cfg.Redactor.Warn(ctx, "HSS provider retrying request", map[string]any{
-			"Operation": op.shown(), "attempt": sent, "max_retries": c.cfg.MaxRetries, "status": last.Status,
-			"request_id": last.RequestID, "wait_ms": wait.Milliseconds(), "error": err,
-		})
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, last, sent, &InterruptedError{InFlight: op.shown(), Attempts: sent, Waiting: WaitingRetry,
-				Err: fmt.Errorf("%w (last failure: %w)", context.Cause(ctx), describe(op, err, last, c.cfg.Redactor))}
-		case <-t.C:
-		}
-	}
-}
 
 // describe turns what an attempt failed with into this package's types, adding what the
 // transport saw and redacting what the server said.

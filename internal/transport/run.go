@@ -1,0 +1,339 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
+	"github.com/hsslabs/terraform-provider-hss/internal/termsafe"
+)
+
+// Call runs op until it succeeds, fails for good, or max_retries is spent, and returns the
+// decoded response, what the last Exchange said of itself, and how many requests were sent.
+// Each attempt goes through the SDK again, so an AK/SK request is signed afresh with a new
+// X-Sdk-Date. Of the HTTP answers only 429, 500, 502, 503 and 504 are retried, Retry-After
+// honoured; of the failures without an answer, those go-retryablehttp's policy says another
+// attempt can fix. Every retry but a throttled one is paid from the host's retry budget, and
+// a host that refuses connections is waited for at the host gate.
+func (c *Sender) Call(ctx context.Context, op Operation) (any, Exchange, int, error) {
+	r := c.newRun(op)
+	for {
+		out, f, err := r.attempt(ctx)
+		switch {
+		case err != nil:
+			return nil, r.last, r.sent, err
+		case f == nil:
+			r.health.budget.succeeded(r.paid)
+			r.health.throttle.succeeded()
+			return out, r.last, r.sent, nil
+		}
+		v := r.judge(ctx, f)
+		if v.renew {
+			again, err := r.renewCredential(ctx)
+			if err != nil {
+				return nil, r.last, r.sent, err
+			}
+			if again {
+				continue
+			}
+			v = r.judge(ctx, f)
+		}
+		if v.stop != nil {
+			return nil, r.last, r.sent, v.stop
+		}
+		if err := r.pay(ctx, f, v); err != nil {
+			return nil, r.last, r.sent, err
+		}
+		if v.waitForHost {
+			r.c.cfg.Redactor.Warn(ctx, "HSS provider waiting for a host that refuses connections", map[string]any{
+				"operation": r.op.shown(), "host": r.host, "error": f.err,
+			})
+			continue
+		}
+		if err := r.backOff(ctx, f); err != nil {
+			return nil, r.last, r.sent, err
+		}
+	}
+}
+
+// run is one Call in progress: what its attempts sent, paid and learnt.
+type run struct {
+	c      *Sender
+	op     Operation
+	host   string
+	health *hostHealth
+	// gated calls go through the host gate: those that may be retried.
+	gated bool
+	began time.Time
+	last  Exchange
+	// sent counts requests, retries the back-offs taken, paid what they cost the budget.
+	sent, retries, paid int
+	renewed             bool
+}
+
+func (c *Sender) newRun(op Operation) *run {
+	host := endpoints.HostOf(op.Endpoint)
+	return &run{c: c, op: op, host: host, health: c.health(host, op.Paced), gated: !op.NoRetry && c.cfg.MaxRetries > 0, began: c.now()}
+}
+
+// failure is one failed attempt as the retry policy sees it, so the policy is tested without
+// sending anything.
+type failure struct {
+	// err is what the attempt failed with; an attempt's own timeout is an *AttemptTimeoutError.
+	err error
+	// status is the answer's HTTP status, 0 without one; retryAfter is set when the answer
+	// said when to come back.
+	status     int
+	retryAfter bool
+	reach      outcome
+	// callerDone is set when the caller's context ended.
+	callerDone bool
+}
+
+// attempt sends op once, when the rate limiter and the host gate let it; it returns the answer
+// or the failure, or an error when the call ends before there is a failure to judge.
+func (r *run) attempt(ctx context.Context) (any, *failure, error) {
+	sentAt, err := r.pace(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	probe, err := r.enterGate(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	limit := r.c.cfg.AttemptTimeout
+	if r.op.AttemptTimeout > 0 {
+		limit = r.op.AttemptTimeout
+	}
+	actx, cancel := context.WithTimeoutCause(ctx, limit, errAttemptTimedOut)
+	bt := &boundTransport{ctx: actx, next: r.c.cfg.Pool, redactor: r.c.cfg.Redactor}
+	hc := r.c.sdkClient(bt, r.op.Endpoint, r.op.Cred, statusCheck{op: r.op.Name, want: r.op.Want})
+	r.sent++
+	out, err := guard(func() (any, error) { return r.op.Invoke(hc) })
+	timedOut := errors.Is(context.Cause(actx), errAttemptTimedOut)
+	cancel()
+	r.last = bt.lastExchange()
+	reach := classify(err)
+	if r.last.Status != 0 {
+		reach = connected
+	} else if ctx.Err() != nil {
+		reach = unknown
+	}
+	if r.gated {
+		r.c.gate.done(r.host, probe, reach, err)
+	}
+	r.report(sentAt, err)
+	if err == nil {
+		return out, nil, nil
+	}
+	if timedOut {
+		err = &AttemptTimeoutError{Request: r.op.shown(), Limit: limit}
+	}
+	return nil, &failure{err: err, status: r.last.Status, retryAfter: r.last.RetryAfter != "", reach: reach, callerDone: ctx.Err() != nil}, nil
+}
+
+// pace waits for the rate limiter, for paced operations.
+func (r *run) pace(ctx context.Context) (time.Time, error) {
+	if !r.op.Paced {
+		return time.Time{}, nil
+	}
+	sentAt, err := r.c.pace(ctx)
+	if err != nil {
+		return sentAt, &InterruptedError{InFlight: r.op.shown(), Attempts: r.sent, Waiting: WaitingRateLimit, Err: err}
+	}
+	return sentAt, nil
+}
+
+// enterGate waits at the host gate while the host refuses connections. Once the budget is
+// spent no retry can follow, so a request goes straight to its host.
+func (r *run) enterGate(ctx context.Context) (bool, error) {
+	if !r.gated || r.health.budget.left() < retryCost {
+		return false, nil
+	}
+	probe, err := r.c.gate.enter(ctx, r.host, r.began)
+	switch {
+	case err == nil:
+		return probe, nil
+	case ctx.Err() == nil:
+		return false, err
+	}
+	return false, &InterruptedError{InFlight: r.op.shown(), Attempts: r.sent, Waiting: WaitingHost, Err: fmt.Errorf("%w: %w", context.Cause(ctx), err)}
+}
+
+// report tells the rate limiter what a paced attempt met: success, or throttling.
+func (r *run) report(sentAt time.Time, err error) {
+	if !r.op.Paced || r.c.limiter == nil {
+		return
+	}
+	switch {
+	case err == nil:
+		r.c.limiter.Succeeded()
+	case r.last.Status == http.StatusTooManyRequests:
+		r.c.limiter.Throttled(sentAt)
+	}
+}
+
+// verdict is what the policy makes of a failure.
+type verdict struct {
+	// stop ends the call with this error.
+	stop error
+	// renew asks for a new credential before anything else.
+	renew bool
+	retry bool
+	// cost is what a retry takes from the host's budget; charged failures count against its
+	// throttle: errors and timeouts, not throttling, answers that say when to come back, or
+	// refused connections.
+	cost    int
+	charged bool
+	// waitForHost: the host refused the connection; the gate waits for it, not the back-off,
+	// and max_retries does not count it.
+	waitForHost bool
+}
+
+// judges decide in order what a failed attempt means; the first that recognises it decides.
+var judges = []func(r *run, ctx context.Context, f *failure) (verdict, bool){
+	(*run).panicked, (*run).callerEnded, (*run).timedOut, (*run).redirected, (*run).answered, (*run).unanswered,
+}
+
+func (r *run) judge(ctx context.Context, f *failure) verdict {
+	for _, j := range judges {
+		if v, ok := j(r, ctx, f); ok {
+			v.waitForHost = v.stop == nil && r.gated && f.reach == refused
+			return v
+		}
+	}
+	return verdict{}
+}
+
+// panicked: the SDK panicked on the answer, which is unreadable, not worth another attempt.
+func (r *run) panicked(_ context.Context, f *failure) (verdict, bool) {
+	var pe *sdkPanic
+	if !errors.As(f.err, &pe) {
+		return verdict{}, false
+	}
+	return verdict{stop: &DecodeError{Operation: r.op.Name, StatusCode: r.last.Status, RequestID: r.last.RequestID, Reason: pe.Error()}}, true
+}
+
+// callerEnded: the caller's deadline or cancellation, not the request, ended it.
+func (r *run) callerEnded(ctx context.Context, f *failure) (verdict, bool) {
+	if !f.callerDone {
+		return verdict{}, false
+	}
+	return verdict{stop: &InterruptedError{InFlight: r.op.shown(), Attempts: r.sent, Err: context.Cause(ctx)}}, true
+}
+
+// timedOut: the attempt's own limit passed, which holds a connection and a worker the longest.
+func (r *run) timedOut(_ context.Context, f *failure) (verdict, bool) {
+	var te *AttemptTimeoutError
+	if !errors.As(f.err, &te) {
+		return verdict{}, false
+	}
+	return verdict{retry: true, cost: timeoutRetryCost, charged: true}, true
+}
+
+// redirected: a status other than the operation's own below 400 is never a result, and no
+// attempt makes it one.
+func (r *run) redirected(_ context.Context, f *failure) (verdict, bool) {
+	var se *StatusError
+	return verdict{}, errors.As(f.err, &se)
+}
+
+// answered: an error answer. A refused credential the client obtained is renewed once;
+// throttling and transient outages are retried, throttling free of charge.
+func (r *run) answered(_ context.Context, f *failure) (verdict, bool) {
+	var sre *sdkerr.ServiceResponseError
+	if !errors.As(f.err, &sre) {
+		return verdict{}, false
+	}
+	if sre.StatusCode == http.StatusUnauthorized && r.op.Renew != nil && !r.renewed {
+		return verdict{renew: true}, true
+	}
+	v := verdict{retry: retryableStatus[sre.StatusCode], cost: retryCost}
+	v.charged = v.retry && sre.StatusCode != http.StatusTooManyRequests && !f.retryAfter
+	if sre.StatusCode == http.StatusTooManyRequests {
+		v.cost = 0
+	}
+	return v, true
+}
+
+// unanswered: refused, reset, or a body that broke off. go-retryablehttp knows which of these
+// another attempt cannot fix (certificates, bad URLs), and a name that does not exist will not
+// exist on the next attempt either.
+func (r *run) unanswered(ctx context.Context, f *failure) (verdict, bool) {
+	var dnsErr *net.DNSError
+	if errors.As(f.err, &dnsErr) && dnsErr.IsNotFound {
+		return verdict{stop: &UnresolvedHostError{Operation: r.op.Name, Host: termsafe.Text(r.host, 253), Origin: r.c.cfg.Endpoints.Origin(r.op.Endpoint)}}, true
+	}
+	retry, _ := retryablehttp.ErrorPropagatedRetryPolicy(ctx, nil, f.err)
+	return verdict{retry: retry, cost: retryCost, charged: retry && f.reach != refused}, true
+}
+
+// renewCredential asks the operation for a credential in place of the refused one, once;
+// again is set when there is one to send with.
+func (r *run) renewCredential(ctx context.Context) (again bool, err error) {
+	r.renewed = true
+	cred, err := r.op.Renew(ctx, r.op.Cred)
+	if err != nil {
+		// Why the renewal failed says more than the refusal that asked for it.
+		return false, fmt.Errorf("%s refused the credential (HTTP 401), and renewing it failed: %w", r.op.shown(), err)
+	}
+	if cred == nil {
+		return false, nil
+	}
+	r.c.cfg.Redactor.Info(ctx, "HSS provider re-authenticating after the credential was refused", map[string]any{"operation": r.op.Name})
+	r.op.Cred = cred
+	return true, nil
+}
+
+// pay decides whether the failure is retried, and pays for the retry: max_retries, then the
+// host's throttle and budget, may each refuse it.
+func (r *run) pay(ctx context.Context, f *failure, v verdict) error {
+	if !v.retry || r.op.NoRetry || (!v.waitForHost && r.retries >= r.c.cfg.MaxRetries) {
+		err := describe(r.op, f.err, r.last, r.c.cfg.Redactor)
+		if r.sent == 1 {
+			return err
+		}
+		return &RetryError{Attempts: r.sent, Err: err}
+	}
+	paused := ""
+	switch {
+	case v.charged && !r.health.throttle.failed():
+		paused = "HSS provider not retrying: the host kept failing and nothing succeeded since"
+	case v.cost > 0 && !r.health.budget.take(v.cost):
+		paused = "HSS provider not retrying: the retry budget is spent"
+	}
+	if paused != "" {
+		r.c.cfg.Redactor.Warn(ctx, paused, map[string]any{
+			"operation": r.op.shown(), "status": r.last.Status, "request_id": r.last.RequestID, "error": f.err,
+		})
+		return &RetryError{Attempts: r.sent, Paused: true, Err: describe(r.op, f.err, r.last, r.c.cfg.Redactor)}
+	}
+	r.paid += v.cost
+	return nil
+}
+
+// backOff waits before the next attempt, or until the caller gives up.
+func (r *run) backOff(ctx context.Context, f *failure) error {
+	wait := r.c.backoff(r.retries, r.last)
+	r.retries++
+	r.c.cfg.Redactor.Warn(ctx, "HSS provider retrying request", map[string]any{
+		"operation": r.op.shown(), "attempt": r.sent, "max_retries": r.c.cfg.MaxRetries, "status": r.last.Status,
+		"request_id": r.last.RequestID, "wait_ms": wait.Milliseconds(), "error": f.err,
+	})
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return &InterruptedError{InFlight: r.op.shown(), Attempts: r.sent, Waiting: WaitingRetry,
+			Err: fmt.Errorf("%w (last failure: %w)", context.Cause(ctx), describe(r.op, f.err, r.last, r.c.cfg.Redactor))}
+	case <-t.C:
+		return nil
+	}
+}
