@@ -41,7 +41,7 @@ func Service(err error) string {
 	case errors.As(err, &te):
 		op = te.Request
 	case errors.As(err, &ie):
-		op = ie.InFlight
+		op = ie.Request
 	}
 	switch {
 	case strings.HasPrefix(op, opMetadataKey), strings.HasPrefix(op, opMetadataToken):

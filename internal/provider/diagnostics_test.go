@@ -29,16 +29,16 @@ func TestReadErrorNamesTheRealCause(t *testing.T) {
 			notWants: []string{"did not finish within its timeout"},
 		},
 		"rate limit wait": {
-			err:  &transport.InterruptedError{InFlight: inFlight, Waiting: transport.WaitingRateLimit, Err: fmt.Errorf("%w: next slot after the deadline", context.DeadlineExceeded)},
+			err:  &transport.InterruptedError{Request: inFlight, Waiting: transport.WaitingRateLimit, Err: fmt.Errorf("%w: next slot after the deadline", context.DeadlineExceeded)},
 			want: []string{"would not finish within its timeout (timeouts.read = 5m0s): " + inFlight + " was waiting for the provider's own rate limit (rate_limit) after 0 attempt(s)"},
 		},
 		"retry wait": {
-			err: &transport.InterruptedError{InFlight: inFlight, Attempts: 2, Waiting: transport.WaitingRetry,
+			err: &transport.InterruptedError{Request: inFlight, Attempts: 2, Waiting: transport.WaitingRetry,
 				Err: fmt.Errorf("%w (last failure: %w)", context.DeadlineExceeded, &transport.APIError{Operation: hss.OpListBasicImages, StatusCode: 503})},
 			want: []string{"was waiting to be retried after 2 failed attempt(s)", "HTTP 503"},
 		},
 		"in flight": {
-			err:  &transport.InterruptedError{InFlight: inFlight, Attempts: 1, Err: context.DeadlineExceeded},
+			err:  &transport.InterruptedError{Request: inFlight, Attempts: 1, Err: context.DeadlineExceeded},
 			want: []string{"did not finish within its timeout (timeouts.read = 5m0s): " + inFlight + " was in flight after 1 attempt(s)"},
 		},
 		"retries paused": {
@@ -52,7 +52,7 @@ func TestReadErrorNamesTheRealCause(t *testing.T) {
 			want: []string{"request ID: r-1\nIAM trace ID: t-1"},
 		},
 		"host refusing connections": {
-			err: &transport.InterruptedError{InFlight: inFlight, Attempts: 1, Waiting: transport.WaitingHost, Err: fmt.Errorf("%w: %w", context.DeadlineExceeded,
+			err: &transport.InterruptedError{Request: inFlight, Attempts: 1, Waiting: transport.WaitingHost, Err: fmt.Errorf("%w: %w", context.DeadlineExceeded,
 				&transport.UnreachableError{Host: "hss.example:443", For: 5 * time.Minute, Attempts: 40, Err: errors.New("connect: connection refused")})},
 			want: []string{"did not finish within its timeout (timeouts.read = 5m0s): " + inFlight + " was waiting for its host to accept connections again",
 				"hss.example:443 has refused connections for 5m0s (40 connection attempts", "connection refused", "one connection attempt at a time"},
@@ -75,7 +75,7 @@ func TestReadErrorNamesTheRealCause(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			d := readFailure{timeout: 5 * time.Minute, what: "HSS basic image information", redact: r.Redact}.diagnostic(c.err)
+			d := readFailure{timeout: 5 * time.Minute, subject: "HSS basic image information", redact: r.Redact}.diagnostic(c.err)
 			for _, w := range c.want {
 				if !strings.Contains(d.Detail(), w) {
 					t.Errorf("detail lacks %q:\n%s", w, d.Detail())

@@ -28,7 +28,7 @@ type imageBasicImageDataSourceModel struct {
 
 var imageBasicImageSpec = &listSpec[imageBasicImageDataSourceModel, hss.BasicImage]{
 	typeName: "image_basic_image",
-	what:     "HSS basic image information",
+	subject:  "HSS basic image information",
 	description: "Reads the base image (OS name, OS version, layer digest) a container image is built on, " +
 		"through the HSS API `GET /v5/{project_id}/image/{image_id}/basic-image`. Every page of the result is read.\n\n" +
 		"A CI/CD image (`image_type = \"cicd\"`) is identified by `image_id` alone; a repository image (every other type) " +
@@ -66,7 +66,7 @@ func validateImageBasicImage(_ context.Context, m *imageBasicImageDataSourceMode
 	m.validate(hss.ImageTypes, diags)
 }
 
-func readImageBasicImage(ctx context.Context, d *providerData, m *imageBasicImageDataSourceModel) (*listed[hss.BasicImage], error) {
+func readImageBasicImage(ctx context.Context, d *providerData, m *imageBasicImageDataSourceModel) (*queryResult[hss.BasicImage], error) {
 	if err := m.resolve(); err != nil {
 		return nil, err
 	}
@@ -99,5 +99,5 @@ func readImageBasicImage(ctx context.Context, d *providerData, m *imageBasicImag
 		query += fmt.Sprintf(", os_name %q", q.OSName)
 	}
 	query += fmt.Sprintf(") in enterprise project %q of region %s", q.EnterpriseProjectID, q.Region)
-	return &listed[hss.BasicImage]{res: res, idParts: []string{q.Region, q.ImageID}, key: q.Key(), query: query}, nil
+	return &queryResult[hss.BasicImage]{res: res, idParts: []string{q.Region, q.ImageID}, key: q.Key(), query: query}, nil
 }

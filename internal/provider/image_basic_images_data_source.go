@@ -233,7 +233,7 @@ func (d *imageBasicImagesDataSource) Read(ctx context.Context, req datasource.Re
 		}
 	}
 	if len(failed) > 0 {
-		f := readFailure{timeout: readTimeout, what: "HSS basic image information", redact: d.data.client.Redact, noCredentials: d.data.noCredentialsHint}
+		f := readFailure{timeout: readTimeout, subject: "HSS basic image information", redact: d.data.client.Redact, noCredentials: d.data.noCredentialsHint}
 		detail := fmt.Sprintf("%d of %d images failed: %s.\n\nThe first, %q:\n\n%s", len(failed), len(reads), quoteAll(failed), failed[0], f.diagnostic(first).Detail())
 		var others []string
 		for _, r := range reads {

@@ -32,7 +32,7 @@ type imageVulnerabilitiesModel struct {
 
 var imageVulnerabilitiesSpec = &listSpec[imageVulnerabilitiesModel, hss.ImageVulnerability]{
 	typeName: "image_vulnerabilities",
-	what:     "HSS image vulnerabilities",
+	subject:  "HSS image vulnerabilities",
 	description: "Reads the vulnerabilities HSS found in a container image, through the HSS API " +
 		"`GET /v5/{project_id}/image/{image_id}/vulnerabilities`. Every page of the result is read. An image HSS has not scanned has " +
 		"none: check its `scan_status` with `hss_images` before reading no vulnerabilities as clean.",
@@ -74,7 +74,7 @@ func imageVulnerabilitiesAttributes(context.Context) map[string]schema.Attribute
 	return attrs
 }
 
-func readImageVulnerabilities(ctx context.Context, d *providerData, m *imageVulnerabilitiesModel) (*listed[hss.ImageVulnerability], error) {
+func readImageVulnerabilities(ctx context.Context, d *providerData, m *imageVulnerabilitiesModel) (*queryResult[hss.ImageVulnerability], error) {
 	if err := m.resolve(); err != nil {
 		return nil, err
 	}
@@ -97,5 +97,5 @@ func readImageVulnerabilities(ctx context.Context, d *providerData, m *imageVuln
 	m.Region, m.EnterpriseProjectID = types.StringValue(res.Region), types.StringValue(ep)
 	query := fmt.Sprintf("The query for the vulnerabilities of image_id %q (image_type %q) in enterprise project %q of region %s",
 		req.ImageId, req.ImageType, ep, res.Region)
-	return &listed[hss.ImageVulnerability]{res: res, idParts: []string{res.Region, req.ImageId}, key: hss.ImageVulnerabilities.Key(region, req), query: query}, nil
+	return &queryResult[hss.ImageVulnerability]{res: res, idParts: []string{res.Region, req.ImageId}, key: hss.ImageVulnerabilities.Key(region, req), query: query}, nil
 }

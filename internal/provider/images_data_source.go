@@ -34,7 +34,7 @@ type imagesDataSourceModel struct {
 
 var imagesSpec = &listSpec[imagesDataSourceModel, hss.SWRImage]{
 	typeName: "images",
-	what:     "HSS repository images",
+	subject:  "HSS repository images",
 	description: "Lists the repository images HSS knows, with their IDs and scan status, through the HSS API " +
 		"`GET /v5/{project_id}/image/swr-repository`. Every page of the result is read. Use it to find the `image_id` of an image " +
 		"you pull, and to refuse one that was not scanned successfully.",
@@ -90,7 +90,7 @@ func imagesAttributes(context.Context) map[string]schema.Attribute {
 	}
 }
 
-func readImages(ctx context.Context, d *providerData, m *imagesDataSourceModel) (*listed[hss.SWRImage], error) {
+func readImages(ctx context.Context, d *providerData, m *imagesDataSourceModel) (*queryResult[hss.SWRImage], error) {
 	req := model.ListSwrImageRepositoryRequest{
 		EnterpriseProjectId: optional(orDefault(m.EnterpriseProjectID, d.enterpriseProjectID)),
 		ImageType:           m.ImageType.ValueString(),
@@ -113,5 +113,5 @@ func readImages(ctx context.Context, d *providerData, m *imagesDataSourceModel) 
 	}
 	m.EnterpriseProjectID = types.StringValue(ep)
 	query := fmt.Sprintf("The query for %s images in enterprise project %q of region %s", req.ImageType, ep, res.Region)
-	return &listed[hss.SWRImage]{res: res, idParts: []string{res.Region, req.ImageType}, key: hss.SWRImages.Key(region, req), query: query}, nil
+	return &queryResult[hss.SWRImage]{res: res, idParts: []string{res.Region, req.ImageType}, key: hss.SWRImages.Key(region, req), query: query}, nil
 }

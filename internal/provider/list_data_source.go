@@ -72,8 +72,8 @@ type listSpec[M any, E any] struct {
 	// typeName is the name after the provider's "hss_" prefix.
 	typeName    string
 	description string
-	// what names what the data source reads, in messages.
-	what string
+	// subject names what the data source reads, in messages.
+	subject string
 	// attributes are the data source's own; the skeleton adds id, total_num, data_list and timeouts.
 	attributes func(ctx context.Context) map[string]schema.Attribute
 	// entry lists the fields of one data_list entry; entryDescription says what an entry is.
@@ -86,11 +86,11 @@ type listSpec[M any, E any] struct {
 	// likely causes.
 	emptySummary, emptyCauses string
 	// read runs the query m describes and fills m's own computed attributes.
-	read func(ctx context.Context, d *providerData, m *M) (*listed[E], error)
+	read func(ctx context.Context, d *providerData, m *M) (*queryResult[E], error)
 }
 
-// listed is what a read found, and what identifies the query.
-type listed[E any] struct {
+// queryResult is what a read found, and what identifies the query.
+type queryResult[E any] struct {
 	res *hss.Result[E]
 	// idParts lead the data source's id, e.g. region and image ID; key identifies the query,
 	// and query describes it to people.
@@ -264,13 +264,13 @@ func (d *listDataSource[M, PM, E]) Read(ctx context.Context, req datasource.Read
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(readFailure{timeout: readTimeout, what: d.spec.what, redact: d.data.client.Redact,
+		resp.Diagnostics.Append(readFailure{timeout: readTimeout, subject: d.spec.subject, redact: d.data.client.Redact,
 			noCredentials: d.data.noCredentialsHint}.diagnostic(err))
 		return
 	}
 	res := found.res
 	for _, w := range res.Warnings {
-		resp.Diagnostics.Append(redactedDiagnostic(diag.SeverityWarning, "Inconsistent "+d.spec.what+" result", w, d.data.client.Redact))
+		resp.Diagnostics.Append(redactedDiagnostic(diag.SeverityWarning, "Inconsistent "+d.spec.subject+" result", w, d.data.client.Redact))
 	}
 	if len(res.Items) == 0 {
 		// An empty answer must never pass a policy silently.

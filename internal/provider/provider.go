@@ -5,6 +5,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -149,135 +150,171 @@ func (p *hssProvider) Metadata(_ context.Context, _ provider.MetadataRequest, re
 }
 
 func (p *hssProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
-	nonEmpty := []validator.String{stringvalidator.LengthAtLeast(1)}
-	str := func(name, description string, sensitive bool, validators ...validator.String) schema.StringAttribute {
-		if validators == nil {
-			validators = nonEmpty
-		}
-		return schema.StringAttribute{Optional: true, Sensitive: sensitive, MarkdownDescription: description + envNote(name), Validators: validators}
-	}
-	duration := func(name string) schema.Int64Attribute {
-		return schema.Int64Attribute{
-			Optional: true,
-			MarkdownDescription: fmt.Sprintf("How long the temporary credentials last, in seconds, from %d to %d; they are renewed before they expire. Defaults to %d. "+
-				"An agency named by `domain_id` (IAM v5) grants at most %d, and at most %d when the hop is signed with temporary keys: "+
-				"every hop after the first, and a first hop on OIDC, the ECS metadata service, a pod identity, a token, a password or "+
-				"`security_token`; the plan stops on a longer one.",
-				minDurationSeconds, maxDurationSeconds, int(credentials.DefaultAssumeRoleDuration.Seconds()),
-				int(maxV5Duration.Seconds()), int(maxV5TemporaryDuration.Seconds())) + envNote(name),
-			Validators: []validator.Int64{int64validator.Between(minDurationSeconds, maxDurationSeconds)},
-		}
+	attributes := locationAttributes()
+	for _, group := range []map[string]schema.Attribute{credentialAttributes(), connectionAttributes(), tuningAttributes()} {
+		maps.Copy(attributes, group)
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The HSS provider reads Huawei Cloud Host Security Service (HSS) data. " +
 			"Configure a region and one authentication method: a token, AK/SK (optionally temporary), IAM user name and password, " +
 			"an OIDC ID token (`assume_role_with_oidc`), a Huawei Cloud CLI profile, or — with none of these — the ECS metadata service. " +
 			"`assume_role` trades any of them for an agency's credentials.",
-		Attributes: map[string]schema.Attribute{
-			"region": str("region", "Region of the HSS and IAM endpoints, e.g. `cn-north-4`. Required here, in the environment or in a shared config profile.", false, regionValidator),
-			"project_id": str("project_id", "Project ID of `region`. When unset it is resolved once through IAM (`GET /v3/projects?name=<project_name>`).",
-				false, projectIDValidator),
-			"project_name": str("project_name", "IAM project name of `region`, used to resolve `project_id` and to scope password tokens. Defaults to `region`.", false),
-			"tenant_id": str("tenant_id", "Alias of `project_id`, as in the Huawei Cloud provider; conflicts with it.", false,
-				projectIDValidator, stringvalidator.ConflictsWith(path.MatchRoot("project_id"))),
-			"tenant_name": str("tenant_name", "Alias of `project_name`, as in the Huawei Cloud provider; conflicts with it.", false,
-				stringvalidator.LengthAtLeast(1), stringvalidator.ConflictsWith(path.MatchRoot("project_name"))),
-			"enterprise_project_id": str("enterprise_project_id", "Default enterprise project for data sources: an enterprise project ID, `0` for the default project, "+
-				"or `all_granted_eps` for every project the caller is granted.", false, enterpriseProjectValidator),
-			"access_key":     str("access_key", "Access key ID for AK/SK request signing; with `secret_key`.", false),
-			"secret_key":     str("secret_key", "Secret access key for AK/SK request signing; with `access_key`.", true),
-			"security_token": str("security_token", "Security token of temporary AK/SK credentials, sent with every signed request.", true),
-			"token":          str("token", "A ready IAM token, sent as `X-Auth-Token`.", true),
-			"user_name":      str("user_name", "IAM user name for password authentication; with `password` and `domain_name` or `domain_id`.", false),
-			"user_id":        str("user_id", "IAM user ID for password authentication, instead of `user_name` and a domain.", false),
-			"password":       str("password", "IAM user password for password authentication.", true),
-			"domain_name":    str("domain_name", "Account (domain) name of the IAM user for password authentication.", false),
-			"domain_id": str("domain_id", "Account (domain) ID: of the IAM user for password authentication, instead of `domain_name`; "+
-				"with AK/SK, the ECS metadata service or a CCE pod identity, the account of the keys, which spares looking it up before "+
-				"an agency named by `domain_name`.", false),
-			"shared_config_file": str("shared_config_file", "Path of the Huawei Cloud CLI config file to read a profile from. Defaults to `~/.hcloud/config.json` "+
-				"when `profile` is set.", false),
-			"profile": str("profile", "Profile of the shared config file to authenticate with (modes `AKSK`, `SSO` and `ecsAgency`); "+
-				"the file's current profile when only `shared_config_file` is set.", false),
-			"auth_url": str("auth_url", "IAM endpoint, e.g. `https://iam.cn-north-4.myhuaweicloud.com/v3`. Defaults to `https://iam.<region>.<cloud>`.",
-				false, endpointValidator),
-			"cloud": str("cloud", fmt.Sprintf("Domain suffix of the service endpoints. Defaults to `%s`, and to `%s` in the `eu-west-1xx` regions.",
-				endpoints.DefaultCloud, endpoints.EuropeCloud), false, cloudValidator),
-			"endpoints": schema.MapAttribute{
-				Optional:    true,
-				ElementType: types.StringType,
-				MarkdownDescription: "Endpoint overrides by service, used for every region. Keys: `hss`, `iam`, `sts` (IAM v5, which assumes agencies named by " +
-					"domain ID; by default `https://sts.<region>.<cloud>` in the regions where STS has a host, and elsewhere the STS host of the region " +
-					"nearest by name, e.g. `sts.cn-east-3` for `cn-east-2`) and `metadata` (the ECS metadata service, " +
-					"`" + endpoints.DefaultMetadataEndpoint + "` by default). A value without a scheme gets `https://`.",
-				Validators: []validator.Map{
-					mapvalidator.KeysAre(stringvalidator.OneOf(endpointKeys...)),
-					mapvalidator.ValueStringsAre(schemelessEndpointValidator),
-				},
-			},
-			"insecure": schema.BoolAttribute{
-				Optional:            true,
-				MarkdownDescription: "Skip TLS certificate verification. For test endpoints only; a warning is shown when set." + envNote("insecure"),
-			},
-			"cacert_file": str("cacert_file", "Path to a PEM file of CA certificates trusted in addition to the system's, e.g. for a private endpoint.", false),
-			"cert": str("cert", "Client certificate for mutual TLS, presented on every HSS and IAM connection: a path to a PEM file, or the PEM text; with `key`. "+
-				"For private and hybrid deployments behind a TLS-terminating gateway that requires one.", false),
-			"key": str("key", "Private key of `cert`: a path to a PEM file, or the PEM text.", true),
-			"signing_algorithm": str("signing_algorithm", fmt.Sprintf("Algorithm AK/SK requests are signed with: `%s` (SDK-HMAC-SHA256, the default) or `%s` "+
-				"(SDK-HMAC-SM3, for compliance environments that require SM3). The SDK's asymmetric algorithms are not supported yet.",
-				transport.SigningHMACSHA256, transport.SigningHMACSM3), false, signingAlgorithmValidator),
-			"max_retries": schema.Int64Attribute{
-				Optional: true,
-				MarkdownDescription: fmt.Sprintf("How many times a request is retried after throttling, a server error or a broken connection; 0 disables retries. Defaults to %d.", transport.DefaultMaxRetries) +
-					envNote("max_retries"),
-				Validators: []validator.Int64{int64validator.Between(0, maxRetriesLimit)},
-			},
-			"rate_limit": schema.Float64Attribute{
-				Optional: true,
-				MarkdownDescription: "Most HSS requests per second this provider sends, shared by every read and page. " +
-					"Unset (the default), requests are not paced until the service throttles; then the provider paces itself " +
-					"just below the rate the service accepted and probes upward again while nothing is throttled. " +
-					"A number is a fixed ceiling, with the same adaptive slowing below it. " +
-					"`0` turns pacing off entirely: throttled requests are still retried with back-off." +
-					envNote("rate_limit"),
-				Validators: []validator.Float64{float64validator.Between(0, maxRateLimit)},
-			},
-			"page_concurrency": schema.Int64Attribute{
-				Optional: true,
-				MarkdownDescription: fmt.Sprintf("How many pages of one result are fetched at once after the first. Defaults to %d, "+
-					"the connection pool's size, so large results take few round trips; the rate limiter keeps that polite.", hss.DefaultPageConcurrency) +
-					envNote("page_concurrency"),
-				Validators: []validator.Int64{int64validator.Between(1, maxPageConcurrency)},
+		Attributes: attributes,
+		Blocks:     agencyBlocks(),
+	}
+}
+
+// optionalString is a provider argument with its environment variables in the description,
+// non-empty unless validators say otherwise.
+func optionalString(name, description string, sensitive bool, validators ...validator.String) schema.StringAttribute {
+	if validators == nil {
+		validators = []validator.String{stringvalidator.LengthAtLeast(1)}
+	}
+	return schema.StringAttribute{Optional: true, Sensitive: sensitive, MarkdownDescription: description + envNote(name), Validators: validators}
+}
+
+// durationAttribute is the lifetime asked for an agency's or a federated user's keys.
+func durationAttribute(name string) schema.Int64Attribute {
+	return schema.Int64Attribute{
+		Optional: true,
+		MarkdownDescription: fmt.Sprintf("How long the temporary credentials last, in seconds, from %d to %d; they are renewed before they expire. Defaults to %d. "+
+			"An agency named by `domain_id` (IAM v5) grants at most %d, and at most %d when the hop is signed with temporary keys: "+
+			"every hop after the first, and a first hop on OIDC, the ECS metadata service, a pod identity, a token, a password or "+
+			"`security_token`; the plan stops on a longer one.",
+			minDurationSeconds, maxDurationSeconds, int(credentials.DefaultAssumeRoleDuration.Seconds()),
+			int(maxV5Duration.Seconds()), int(maxV5TemporaryDuration.Seconds())) + envNote(name),
+		Validators: []validator.Int64{int64validator.Between(minDurationSeconds, maxDurationSeconds)},
+	}
+}
+
+// locationAttributes say where requests go: region, project and enterprise project.
+func locationAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"region": optionalString("region", "Region of the HSS and IAM endpoints, e.g. `cn-north-4`. Required here, in the environment or in a shared config profile.", false, regionValidator),
+		"project_id": optionalString("project_id", "Project ID of `region`. When unset it is resolved once through IAM (`GET /v3/projects?name=<project_name>`).",
+			false, projectIDValidator),
+		"project_name": optionalString("project_name", "IAM project name of `region`, used to resolve `project_id` and to scope password tokens. Defaults to `region`.", false),
+		"tenant_id": optionalString("tenant_id", "Alias of `project_id`, as in the Huawei Cloud provider; conflicts with it.", false,
+			projectIDValidator, stringvalidator.ConflictsWith(path.MatchRoot("project_id"))),
+		"tenant_name": optionalString("tenant_name", "Alias of `project_name`, as in the Huawei Cloud provider; conflicts with it.", false,
+			stringvalidator.LengthAtLeast(1), stringvalidator.ConflictsWith(path.MatchRoot("project_name"))),
+		"enterprise_project_id": optionalString("enterprise_project_id", "Default enterprise project for data sources: an enterprise project ID, `0` for the default project, "+
+			"or `all_granted_eps` for every project the caller is granted.", false, enterpriseProjectValidator),
+	}
+}
+
+// credentialAttributes are the authentication methods' arguments.
+func credentialAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"access_key":     optionalString("access_key", "Access key ID for AK/SK request signing; with `secret_key`.", false),
+		"secret_key":     optionalString("secret_key", "Secret access key for AK/SK request signing; with `access_key`.", true),
+		"security_token": optionalString("security_token", "Security token of temporary AK/SK credentials, sent with every signed request.", true),
+		"token":          optionalString("token", "A ready IAM token, sent as `X-Auth-Token`.", true),
+		"user_name":      optionalString("user_name", "IAM user name for password authentication; with `password` and `domain_name` or `domain_id`.", false),
+		"user_id":        optionalString("user_id", "IAM user ID for password authentication, instead of `user_name` and a domain.", false),
+		"password":       optionalString("password", "IAM user password for password authentication.", true),
+		"domain_name":    optionalString("domain_name", "Account (domain) name of the IAM user for password authentication.", false),
+		"domain_id": optionalString("domain_id", "Account (domain) ID: of the IAM user for password authentication, instead of `domain_name`; "+
+			"with AK/SK, the ECS metadata service or a CCE pod identity, the account of the keys, which spares looking it up before "+
+			"an agency named by `domain_name`.", false),
+		"shared_config_file": optionalString("shared_config_file", "Path of the Huawei Cloud CLI config file to read a profile from. Defaults to `~/.hcloud/config.json` "+
+			"when `profile` is set.", false),
+		"profile": optionalString("profile", "Profile of the shared config file to authenticate with (modes `AKSK`, `SSO` and `ecsAgency`); "+
+			"the file's current profile when only `shared_config_file` is set.", false),
+	}
+}
+
+// connectionAttributes shape the connection: endpoints, TLS, signing.
+func connectionAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"auth_url": optionalString("auth_url", "IAM endpoint, e.g. `https://iam.cn-north-4.myhuaweicloud.com/v3`. Defaults to `https://iam.<region>.<cloud>`.",
+			false, endpointValidator),
+		"cloud": optionalString("cloud", fmt.Sprintf("Domain suffix of the service endpoints. Defaults to `%s`, and to `%s` in the `eu-west-1xx` regions.",
+			endpoints.DefaultCloud, endpoints.EuropeCloud), false, cloudValidator),
+		"endpoints": schema.MapAttribute{
+			Optional:    true,
+			ElementType: types.StringType,
+			MarkdownDescription: "Endpoint overrides by service, used for every region. Keys: `hss`, `iam`, `sts` (IAM v5, which assumes agencies named by " +
+				"domain ID; by default `https://sts.<region>.<cloud>` in the regions where STS has a host, and elsewhere the STS host of the region " +
+				"nearest by name, e.g. `sts.cn-east-3` for `cn-east-2`) and `metadata` (the ECS metadata service, " +
+				"`" + endpoints.DefaultMetadataEndpoint + "` by default). A value without a scheme gets `https://`.",
+			Validators: []validator.Map{
+				mapvalidator.KeysAre(stringvalidator.OneOf(endpointKeys...)),
+				mapvalidator.ValueStringsAre(schemelessEndpointValidator),
 			},
 		},
-		Blocks: map[string]schema.Block{
-			"assume_role": schema.ListNestedBlock{
-				MarkdownDescription: "Trade the configured credentials for the temporary AK/SK of an agency, renewed before they expire. " +
-					"Several blocks form a chain, walked in order, each signed with the previous one's keys: from a CI account into an audit account " +
-					"into a workload account, say. An agency named with `domain_id` is assumed through IAM v5 (`POST /v5/agencies/assume`), " +
-					"one named with `domain_name` only through IAM v3 (`POST /v3.0/OS-CREDENTIAL/securitytokens`), as the Huawei Cloud provider does. " +
-					"The `HW_ASSUME_ROLE_*` environment variables describe one agency, used when no block is written.",
-				NestedObject: schema.NestedBlockObject{
-					Attributes: map[string]schema.Attribute{
-						"agency_name": str("assume_role.agency_name", "Name of the agency to assume.", false),
-						"domain_name": str("assume_role.domain_name", "Name of the account (domain) that owns the agency (IAM v3).", false),
-						"domain_id":   str("assume_role.domain_id", "ID of the account (domain) that owns the agency (IAM v5), instead of `domain_name`.", false),
-						"duration":    duration("assume_role.duration"),
-					},
+		"insecure": schema.BoolAttribute{
+			Optional:            true,
+			MarkdownDescription: "Skip TLS certificate verification. For test endpoints only; a warning is shown when set." + envNote("insecure"),
+		},
+		"cacert_file": optionalString("cacert_file", "Path to a PEM file of CA certificates trusted in addition to the system's, e.g. for a private endpoint.", false),
+		"cert": optionalString("cert", "Client certificate for mutual TLS, presented on every HSS and IAM connection: a path to a PEM file, or the PEM text; with `key`. "+
+			"For private and hybrid deployments behind a TLS-terminating gateway that requires one.", false),
+		"key": optionalString("key", "Private key of `cert`: a path to a PEM file, or the PEM text.", true),
+		"signing_algorithm": optionalString("signing_algorithm", fmt.Sprintf("Algorithm AK/SK requests are signed with: `%s` (SDK-HMAC-SHA256, the default) or `%s` "+
+			"(SDK-HMAC-SM3, for compliance environments that require SM3). The SDK's asymmetric algorithms are not supported yet.",
+			transport.SigningHMACSHA256, transport.SigningHMACSM3), false, signingAlgorithmValidator),
+	}
+}
+
+// tuningAttributes bound retries, pacing and concurrency.
+func tuningAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"max_retries": schema.Int64Attribute{
+			Optional: true,
+			MarkdownDescription: fmt.Sprintf("How many times a request is retried after throttling, a server error or a broken connection; 0 disables retries. Defaults to %d.", transport.DefaultMaxRetries) +
+				envNote("max_retries"),
+			Validators: []validator.Int64{int64validator.Between(0, maxRetriesLimit)},
+		},
+		"rate_limit": schema.Float64Attribute{
+			Optional: true,
+			MarkdownDescription: "Most HSS requests per second this provider sends, shared by every read and page. " +
+				"Unset (the default), requests are not paced until the service throttles; then the provider paces itself " +
+				"just below the rate the service accepted and probes upward again while nothing is throttled. " +
+				"A number is a fixed ceiling, with the same adaptive slowing below it. " +
+				"`0` turns pacing off entirely: throttled requests are still retried with back-off." +
+				envNote("rate_limit"),
+			Validators: []validator.Float64{float64validator.Between(0, maxRateLimit)},
+		},
+		"page_concurrency": schema.Int64Attribute{
+			Optional: true,
+			MarkdownDescription: fmt.Sprintf("How many pages of one result are fetched at once after the first. Defaults to %d, "+
+				"the connection pool's size, so large results take few round trips; the rate limiter keeps that polite.", hss.DefaultPageConcurrency) +
+				envNote("page_concurrency"),
+			Validators: []validator.Int64{int64validator.Between(1, maxPageConcurrency)},
+		},
+	}
+}
+
+// agencyBlocks trade the configured credentials for an agency's, or authenticate with OIDC.
+func agencyBlocks() map[string]schema.Block {
+	return map[string]schema.Block{
+		"assume_role": schema.ListNestedBlock{
+			MarkdownDescription: "Trade the configured credentials for the temporary AK/SK of an agency, renewed before they expire. " +
+				"Several blocks form a chain, walked in order, each signed with the previous one's keys: from a CI account into an audit account " +
+				"into a workload account, say. An agency named with `domain_id` is assumed through IAM v5 (`POST /v5/agencies/assume`), " +
+				"one named with `domain_name` only through IAM v3 (`POST /v3.0/OS-CREDENTIAL/securitytokens`), as the Huawei Cloud provider does. " +
+				"The `HW_ASSUME_ROLE_*` environment variables describe one agency, used when no block is written.",
+			NestedObject: schema.NestedBlockObject{
+				Attributes: map[string]schema.Attribute{
+					"agency_name": optionalString("assume_role.agency_name", "Name of the agency to assume.", false),
+					"domain_name": optionalString("assume_role.domain_name", "Name of the account (domain) that owns the agency (IAM v3).", false),
+					"domain_id":   optionalString("assume_role.domain_id", "ID of the account (domain) that owns the agency (IAM v5), instead of `domain_name`.", false),
+					"duration":    durationAttribute("assume_role.duration"),
 				},
 			},
-			"assume_role_with_oidc": schema.SingleNestedBlock{
-				MarkdownDescription: "Authenticate with an OIDC ID token, e.g. a CI job's (GitHub Actions, GitLab CI, HCP Terraform workload identity): " +
-					"it is exchanged for a federated user's token (`POST /v3.0/OS-AUTH/id-token/tokens`) and that for temporary AK/SK, " +
-					"the agency's when `agency_name` is set. Renewed before they expire, reading `id_token_file` afresh.",
-				Attributes: map[string]schema.Attribute{
-					"idp_id":        str("assume_role_with_oidc.idp_id", "ID of the IAM identity provider that trusts the token's issuer.", false),
-					"id_token":      str("assume_role_with_oidc.id_token", "The OIDC ID token (a JWT).", true),
-					"id_token_file": str("assume_role_with_oidc.id_token_file", "Path of a file holding the OIDC ID token, instead of `id_token`.", false),
-					"agency_name":   str("assume_role_with_oidc.agency_name", "An agency the federated user assumes; with `domain_id`.", false),
-					"domain_id":     str("assume_role_with_oidc.domain_id", "ID of the account (domain) of the identity provider and the agency.", false),
-					"duration":      duration("assume_role_with_oidc.duration"),
-				},
+		},
+		"assume_role_with_oidc": schema.SingleNestedBlock{
+			MarkdownDescription: "Authenticate with an OIDC ID token, e.g. a CI job's (GitHub Actions, GitLab CI, HCP Terraform workload identity): " +
+				"it is exchanged for a federated user's token (`POST /v3.0/OS-AUTH/id-token/tokens`) and that for temporary AK/SK, " +
+				"the agency's when `agency_name` is set. Renewed before they expire, reading `id_token_file` afresh.",
+			Attributes: map[string]schema.Attribute{
+				"idp_id":        optionalString("assume_role_with_oidc.idp_id", "ID of the IAM identity provider that trusts the token's issuer.", false),
+				"id_token":      optionalString("assume_role_with_oidc.id_token", "The OIDC ID token (a JWT).", true),
+				"id_token_file": optionalString("assume_role_with_oidc.id_token_file", "Path of a file holding the OIDC ID token, instead of `id_token`.", false),
+				"agency_name":   optionalString("assume_role_with_oidc.agency_name", "An agency the federated user assumes; with `domain_id`.", false),
+				"domain_id":     optionalString("assume_role_with_oidc.domain_id", "ID of the account (domain) of the identity provider and the agency.", false),
+				"duration":      durationAttribute("assume_role_with_oidc.duration"),
 			},
 		},
 	}

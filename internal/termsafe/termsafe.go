@@ -37,3 +37,11 @@ func Text(s string, n int) string {
 
 // RequestID is a request ID as the server sent it, bounded.
 func RequestID(s string) string { return Text(s, 128) }
+
+// OrNone is s, or a phrase saying the server sent none.
+func OrNone(s string) string {
+	if s == "" {
+		return "(none returned)"
+	}
+	return s
+}

@@ -38,7 +38,7 @@ func (e *APIError) Error() string {
 	if e.ErrorMsg != "" {
 		fmt.Fprintf(&b, ", error_msg %q", e.ErrorMsg)
 	}
-	fmt.Fprintf(&b, ", request ID %s", orNone(e.RequestID))
+	fmt.Fprintf(&b, ", request ID %s", termsafe.OrNone(e.RequestID))
 	if e.TraceID != "" {
 		fmt.Fprintf(&b, ", IAM trace ID %s", e.TraceID)
 	}
@@ -86,7 +86,7 @@ type DecodeError struct {
 }
 
 func (e *DecodeError) Error() string {
-	return fmt.Sprintf("%s: unreadable response (HTTP %d, request ID %s): %s", e.Operation, e.StatusCode, orNone(e.RequestID), e.Reason)
+	return fmt.Sprintf("%s: unreadable response (HTTP %d, request ID %s): %s", e.Operation, e.StatusCode, termsafe.OrNone(e.RequestID), e.Reason)
 }
 
 // StatusError is an answer with a status other than the one the operation succeeds with and
@@ -111,7 +111,7 @@ func (e *StatusError) Error() string {
 			b.WriteString("; the redirect is not followed")
 		}
 	}
-	fmt.Fprintf(&b, ", request ID %s", orNone(e.RequestID))
+	fmt.Fprintf(&b, ", request ID %s", termsafe.OrNone(e.RequestID))
 	return b.String()
 }
 
@@ -169,8 +169,8 @@ func (e *AttemptTimeoutError) Error() string {
 // InterruptedError is an operation stopped by its context (a timeout or cancellation) while a
 // request was in flight, waiting to be retried, or waiting for the rate limiter.
 type InterruptedError struct {
-	// InFlight names the request, with the page for list calls: "<operation> page 2 (offset 200)".
-	InFlight string
+	// Request names the request, with the page for list calls: "<operation> page 2 (offset 200)".
+	Request string
 	// Attempts is how many times the request was sent.
 	Attempts int
 	// Waiting says what the request was waiting for when it was stopped, if not an answer:
@@ -182,13 +182,13 @@ type InterruptedError struct {
 func (e *InterruptedError) Error() string {
 	switch e.Waiting {
 	case WaitingRateLimit:
-		return fmt.Sprintf("%s was waiting for the client-side rate limit after %d attempt(s): %v", e.InFlight, e.Attempts, e.Err)
+		return fmt.Sprintf("%s was waiting for the client-side rate limit after %d attempt(s): %v", e.Request, e.Attempts, e.Err)
 	case WaitingRetry:
-		return fmt.Sprintf("%s was waiting to be retried after %d attempt(s): %v", e.InFlight, e.Attempts, e.Err)
+		return fmt.Sprintf("%s was waiting to be retried after %d attempt(s): %v", e.Request, e.Attempts, e.Err)
 	case WaitingHost:
-		return fmt.Sprintf("%s was waiting for its host to accept connections after %d attempt(s): %v", e.InFlight, e.Attempts, e.Err)
+		return fmt.Sprintf("%s was waiting for its host to accept connections after %d attempt(s): %v", e.Request, e.Attempts, e.Err)
 	}
-	return fmt.Sprintf("%s was in flight after %d attempt(s): %v", e.InFlight, e.Attempts, e.Err)
+	return fmt.Sprintf("%s was in flight after %d attempt(s): %v", e.Request, e.Attempts, e.Err)
 }
 
 func (e *InterruptedError) Unwrap() error { return e.Err }
@@ -284,11 +284,4 @@ func findErrorFields(m map[string]any, depth int) (code, msg string, ok bool) {
 		}
 	}
 	return "", "", false
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "(none returned)"
-	}
-	return s
 }

@@ -43,7 +43,7 @@ type outage struct {
 }
 
 func newHostGate(now func() time.Time) *hostGate {
-	return &hostGate{now: now, base: probeBase, max: probeMax, hosts: map[string]*outage{}}
+	return &hostGate{now: now, base: probeBase, max: MaxProbeInterval, hosts: map[string]*outage{}}
 }
 
 // outcome is what a request learnt about its host.

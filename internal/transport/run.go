@@ -146,7 +146,7 @@ func (r *run) pace(ctx context.Context) (time.Time, error) {
 	}
 	sentAt, err := r.c.pace(ctx)
 	if err != nil {
-		return sentAt, &InterruptedError{InFlight: r.op.shown(), Attempts: r.sent, Waiting: WaitingRateLimit, Err: err}
+		return sentAt, &InterruptedError{Request: r.op.shown(), Attempts: r.sent, Waiting: WaitingRateLimit, Err: err}
 	}
 	return sentAt, nil
 }
@@ -164,7 +164,7 @@ func (r *run) enterGate(ctx context.Context) (bool, error) {
 	case ctx.Err() == nil:
 		return false, err
 	}
-	return false, &InterruptedError{InFlight: r.op.shown(), Attempts: r.sent, Waiting: WaitingHost, Err: fmt.Errorf("%w: %w", context.Cause(ctx), err)}
+	return false, &InterruptedError{Request: r.op.shown(), Attempts: r.sent, Waiting: WaitingHost, Err: fmt.Errorf("%w: %w", context.Cause(ctx), err)}
 }
 
 // report tells the rate limiter what a paced attempt met: success, or throttling.
@@ -226,7 +226,7 @@ func (r *run) callerEnded(ctx context.Context, f *failure) (verdict, bool) {
 	if !f.callerDone {
 		return verdict{}, false
 	}
-	return verdict{stop: &InterruptedError{InFlight: r.op.shown(), Attempts: r.sent, Err: context.Cause(ctx)}}, true
+	return verdict{stop: &InterruptedError{Request: r.op.shown(), Attempts: r.sent, Err: context.Cause(ctx)}}, true
 }
 
 // timedOut: the attempt's own limit passed, which holds a connection and a worker the longest.
@@ -331,7 +331,7 @@ func (r *run) backOff(ctx context.Context, f *failure) error {
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
-		return &InterruptedError{InFlight: r.op.shown(), Attempts: r.sent, Waiting: WaitingRetry,
+		return &InterruptedError{Request: r.op.shown(), Attempts: r.sent, Waiting: WaitingRetry,
 			Err: fmt.Errorf("%w (last failure: %w)", context.Cause(ctx), describe(r.op, f.err, r.last, r.c.cfg.Redactor))}
 	case <-t.C:
 		return nil

@@ -49,10 +49,10 @@ const (
 	// Back-off between probes of a host that refuses connections: gRPC's connection
 	// back-off (1 s, times 1.6, jittered by a fifth), capped at 5 s rather than 2 minutes, as
 	// a read waits on it.
-	probeBase       = time.Second
-	probeMax        = 5 * time.Second
-	probeMultiplier = 1.6
-	probeJitter     = 0.2
+	probeBase        = time.Second
+	MaxProbeInterval = 5 * time.Second
+	probeMultiplier  = 1.6
+	probeJitter      = 0.2
 
 	// MaxConnsPerHost bounds connections so parallel reads queue for kept-alive ones.
 	MaxConnsPerHost = 32
