@@ -21,6 +21,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/def"
+	hssv5 "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5"
 	"golang.org/x/time/rate"
 )
 
@@ -329,26 +331,52 @@ var kindByPath = map[string]Kind{
 	PodIdentityPath:                      KindPodIdentity,
 }
 
-// hssRoute is one HSS image list API: its path captures the project and image IDs, and list
-// answers an authorised request with one page.
+// hssRoute is one HSS image list API. Its method, path and header rule are the SDK's request
+// definition's, so the emulator checks what the SDK sends rather than what this project
+// believes it sends.
 type hssRoute struct {
-	path *regexp.Regexp
-	// imageTypes are the image_type values the API accepts, as the SDK's request model lists them.
+	reqDef *def.HttpRequestDef
+	path   *regexp.Regexp
+	// regionHeader is set when the definition sends a region header, which is then required
+	// and must name the project's region.
+	regionHeader bool
+	// imageTypes are the image_type values the API accepts, and minLimit the smallest limit
+	// (1 when zero), as the SDK's request model comments list them.
 	imageTypes map[string]bool
-	// noRegionHeader is set for an API whose SDK request definition sends no region header;
-	// minLimit is the smallest limit it accepts (1 when zero).
-	noRegionHeader bool
-	minLimit       int
-	list           func(e *Emulator, l *imageList, pf PageFault) (total int, page any)
+	minLimit   int
+	list       func(e *Emulator, l *imageList, pf PageFault) (total int, page any)
+}
+
+// listRoute is the route of the API d defines; its path captures the project and any other
+// path parameter, in order.
+func listRoute(d *def.HttpRequestDef, imageTypes map[string]bool, minLimit int, list func(*Emulator, *imageList, PageFault) (int, any)) hssRoute {
+	var pattern strings.Builder
+	pattern.WriteString("^")
+	for _, part := range strings.Split(strings.TrimPrefix(d.Path, "/"), "/") {
+		pattern.WriteString("/")
+		if strings.HasPrefix(part, "{") && strings.HasSuffix(part, "}") {
+			pattern.WriteString("([^/]+)")
+		} else {
+			pattern.WriteString(regexp.QuoteMeta(part))
+		}
+	}
+	pattern.WriteString("$")
+	rt := hssRoute{reqDef: d, path: regexp.MustCompile(pattern.String()), imageTypes: imageTypes, minLimit: minLimit, list: list}
+	for _, f := range d.RequestFields {
+		if f.LocationType == def.Header && strings.EqualFold(f.JsonTag, "region") {
+			rt.regionHeader = true
+		}
+	}
+	return rt
 }
 
 var hssRoutes = []hssRoute{
-	{path: regexp.MustCompile(`^/v5/([^/]+)/image/([^/]+)/basic-image$`), imageTypes: imageTypes, list: (*Emulator).basicImages},
-	{path: regexp.MustCompile(`^/v5/([^/]+)/image/swr-repository$`),
-		imageTypes: map[string]bool{"private_image": true, "shared_image": true, "local_image": true, "instance_image": true}, list: (*Emulator).swrImages},
-	{path: regexp.MustCompile(`^/v5/([^/]+)/image/([^/]+)/vulnerabilities$`), noRegionHeader: true, minLimit: 10,
-		imageTypes: map[string]bool{"private_image": true, "shared_image": true, "instance_image": true, "cicd": true, "harbor": true, "jfrog": true},
-		list:       (*Emulator).vulnerabilities},
+	listRoute(hssv5.GenReqDefForListImageBasicImage(), imageTypes, 0, (*Emulator).basicImages),
+	listRoute(hssv5.GenReqDefForListSwrImageRepository(),
+		map[string]bool{"private_image": true, "shared_image": true, "local_image": true, "instance_image": true}, 0, (*Emulator).swrImages),
+	listRoute(hssv5.GenReqDefForListImageVulnerabilities(),
+		map[string]bool{"private_image": true, "shared_image": true, "instance_image": true, "cicd": true, "harbor": true, "jfrog": true}, 10,
+		(*Emulator).vulnerabilities),
 }
 
 func isImageList(path string) bool {
@@ -620,7 +648,8 @@ type imageList struct {
 
 // serveImageList checks what every HSS image list API checks, then answers through its route.
 func (e *Emulator) serveImageList(w http.ResponseWriter, r *http.Request, body []byte, pf PageFault) {
-	if r.Method != http.MethodGet {
+	route, m := routeOf(r.URL.Path)
+	if r.Method != route.reqDef.Method {
 		writeError(w, http.StatusMethodNotAllowed, "APIGW.0101", "The API does not exist or has not been published in the environment.")
 		return
 	}
@@ -638,7 +667,6 @@ func (e *Emulator) serveImageList(w http.ResponseWriter, r *http.Request, body [
 		writeError(w, http.StatusTooManyRequests, "APIGW.0308", "The throttling threshold has been reached: policy user over ratelimit.")
 		return
 	}
-	route, m := routeOf(r.URL.Path)
 	l := &imageList{projectID: m[1], query: r.URL.Query(), limit: 10}
 	if len(m) > 2 {
 		l.imageID = m[2]
@@ -659,7 +687,7 @@ func (e *Emulator) serveImageList(w http.ResponseWriter, r *http.Request, body [
 		return
 	}
 	switch rh := r.Header.Get("region"); {
-	case route.noRegionHeader:
+	case !route.regionHeader:
 	case rh == "":
 		writeError(w, http.StatusBadRequest, "HSS.0001", "The region header is required.")
 		return

@@ -360,3 +360,27 @@ func TestGlobalIAMCallsNeedTheDomain(t *testing.T) {
 		t.Fatalf("HSS without X-Domain-Id: %d", r.status)
 	}
 }
+
+// Each list route is the SDK's request definition: its path template, method and whether a
+// region header goes with it.
+func TestListRoutesAreTheSDKs(t *testing.T) {
+	want := map[string]bool{
+		"/v5/{project_id}/image/{image_id}/basic-image":     true,
+		"/v5/{project_id}/image/swr-repository":             true,
+		"/v5/{project_id}/image/{image_id}/vulnerabilities": false,
+	}
+	for _, rt := range hssRoutes {
+		header, ok := want[rt.reqDef.Path]
+		if !ok || rt.regionHeader != header || rt.reqDef.Method != http.MethodGet {
+			t.Errorf("%s %s: region header %v", rt.reqDef.Method, rt.reqDef.Path, rt.regionHeader)
+		}
+		sample := strings.NewReplacer("{project_id}", "p1", "{image_id}", "i1").Replace(rt.reqDef.Path)
+		if r, m := routeOf(sample); m == nil || r.reqDef != rt.reqDef || m[1] != "p1" {
+			t.Errorf("%s does not route to itself: %v", sample, m)
+		}
+		delete(want, rt.reqDef.Path)
+	}
+	if len(want) > 0 {
+		t.Errorf("no route for %v", want)
+	}
+}
