@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+	"github.com/hsslabs/terraform-provider-hss/internal/emulator/emutest"
 	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
 	"github.com/hsslabs/terraform-provider-hss/internal/redact"
 	"github.com/hsslabs/terraform-provider-hss/internal/transport"
@@ -16,11 +16,9 @@ import (
 // newTestSource is a source of cr against a fresh emulator.
 func newTestSource(t *testing.T, cr Config) (*emulator.Emulator, *source) {
 	t.Helper()
-	emu := emulator.New(nil)
-	srv := httptest.NewServer(emu)
-	t.Cleanup(srv.Close)
+	emu, url := emutest.Serve(t)
 	sender := transport.New(transport.Config{Pool: http.DefaultTransport, Redactor: &redact.Redactor{}})
-	return emu, newSource(Options{Region: emulator.Region, Endpoints: endpoints.Set{HSS: srv.URL, IAM: srv.URL, STS: srv.URL},
+	return emu, newSource(Options{Region: emulator.Region, Endpoints: endpoints.Set{HSS: url, IAM: url, STS: url},
 		Credentials: cr, Sender: sender})
 }
 

@@ -3,7 +3,6 @@ package hss_test
 import (
 	"context"
 	"errors"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -11,20 +10,13 @@ import (
 
 	"github.com/hsslabs/terraform-provider-hss/internal/credentials"
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+	"github.com/hsslabs/terraform-provider-hss/internal/emulator/emutest"
 	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
-func newServer(t testing.TB) (*emulator.Emulator, string) {
-	t.Helper()
-	emu := emulator.New(nil)
-	srv := httptest.NewUnstartedServer(emu)
-	srv.Config.ConnState = emu.ConnState
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return emu, srv.URL
-}
+func newServer(t testing.TB) (*emulator.Emulator, string) { return emutest.Serve(t) }
 
 func aksk() credentials.Config {
 	return credentials.Config{Method: credentials.AuthAKSK, AccessKey: emulator.AccessKeyID, SecretKey: emulator.SecretAccessKey}

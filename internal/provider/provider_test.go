@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+	"github.com/hsslabs/terraform-provider-hss/internal/emulator/emutest"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 )
 
@@ -77,10 +77,8 @@ type emu struct {
 
 func newEmu(t *testing.T) *emu {
 	t.Helper()
-	e := emulator.New(nil)
-	srv := httptest.NewServer(e)
-	t.Cleanup(srv.Close)
-	return &emu{Emulator: e, url: srv.URL}
+	e, url := emutest.Serve(t)
+	return &emu{Emulator: e, url: url}
 }
 
 // Authentication snippets for the provider block.

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -11,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+	"github.com/hsslabs/terraform-provider-hss/internal/emulator/emutest"
 )
 
 // BenchmarkReadDataSource is one read of a large result through the provider's protocol
@@ -45,9 +45,7 @@ func BenchmarkReadDataSource(b *testing.B) {
 // with the provider arguments extra on top of region, AK/SK, project and endpoints.
 func benchProvider(b *testing.B, extra map[string]tftypes.Value) (tfprotov6.ProviderServer, *tfprotov6.GetProviderSchemaResponse, func(string) tftypes.Value) {
 	b.Helper()
-	e := emulator.New(nil)
-	srv := httptest.NewServer(e)
-	b.Cleanup(srv.Close)
+	_, url := emutest.Serve(b)
 	ctx := context.Background()
 	s, err := providerserver.NewProtocol6WithError(newWithEnv("bench", mapEnv{})())()
 	if err != nil {
@@ -61,7 +59,7 @@ func benchProvider(b *testing.B, extra map[string]tftypes.Value) (tfprotov6.Prov
 	set := map[string]tftypes.Value{
 		"region": str(emulator.Region), "access_key": str(emulator.AccessKeyID), "secret_key": str(emulator.SecretAccessKey),
 		"project_id": str(emulator.ProjectID),
-		"endpoints":  tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, map[string]tftypes.Value{"hss": str(srv.URL), "iam": str(srv.URL)}),
+		"endpoints":  tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, map[string]tftypes.Value{"hss": str(url), "iam": str(url)}),
 	}
 	for k, v := range extra {
 		set[k] = v
