@@ -110,3 +110,25 @@ func BenchmarkReadBatch(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkValidateBatch is the validation Terraform asks for twice per plan (validate, then
+// plan) of one hss_image_basic_images of 1,000 images.
+func BenchmarkValidateBatch(b *testing.B) {
+	ctx := context.Background()
+	s, schemas, str := benchProvider(b, nil)
+	dt := schemas.DataSourceSchemas["hss_image_basic_images"].ValueType().(tftypes.Object)
+	it := dt.AttributeTypes["images"].(tftypes.Map).ElementType.(tftypes.Object)
+	images := map[string]tftypes.Value{}
+	for i := range 1000 {
+		images[fmt.Sprintf("image-%d", i)] = nullsExcept(it, map[string]tftypes.Value{"image_id": str("synthetic-1"), "image_type": str("cicd"),
+			"namespace": str(fmt.Sprintf("ns-%d", i))})
+	}
+	cfg := nullsExcept(dt, map[string]tftypes.Value{"images": tftypes.NewValue(dt.AttributeTypes["images"], images)})
+	dv, _ := tfprotov6.NewDynamicValue(dt, cfg)
+	for b.Loop() {
+		resp, err := s.ValidateDataResourceConfig(ctx, &tfprotov6.ValidateDataResourceConfigRequest{TypeName: "hss_image_basic_images", Config: &dv})
+		if err != nil || len(resp.Diagnostics) > 0 {
+			b.Fatalf("%v %v", err, resp.Diagnostics)
+		}
+	}
+}
