@@ -120,12 +120,7 @@ func (r *run) attempt(ctx context.Context) (any, *failure, error) {
 	timedOut := errors.Is(context.Cause(actx), errAttemptTimedOut)
 	cancel()
 	r.last = bt.lastExchange()
-	reach := classify(err)
-	if r.last.Status != 0 {
-		reach = connected
-	} else if ctx.Err() != nil {
-		reach = unknown
-	}
+	reach := reachOf(err, r.last.Status != 0, ctx.Err() != nil)
 	if r.gated {
 		r.c.gate.done(r.host, probe, reach, err)
 	}
@@ -137,6 +132,18 @@ func (r *run) attempt(ctx context.Context) (any, *failure, error) {
 		err = &AttemptTimeoutError{Request: r.op.shown(), Limit: limit}
 	}
 	return nil, &failure{err: err, status: r.last.Status, retryAfter: r.last.RetryAfter != "", reach: reach, callerDone: ctx.Err() != nil}, nil
+}
+
+// reachOf is what an attempt learnt of its host: an answer, whatever came after it, means the
+// host accepted the connection; an attempt its caller gave up on learnt nothing.
+func reachOf(err error, answered, callerDone bool) outcome {
+	switch {
+	case answered:
+		return connected
+	case callerDone:
+		return unknown
+	}
+	return classify(err)
 }
 
 // pace waits for the rate limiter, for paced operations.
