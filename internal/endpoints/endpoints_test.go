@@ -73,3 +73,58 @@ func TestKnownRegionsAreTheSDKs(t *testing.T) {
 		t.Fatal("the SDK knows cn-north4")
 	}
 }
+
+// Every override is checked and named: a bad one fails Validate under its argument's name, and
+// a host made from it is traced back to that argument.
+func TestOverridesAreValidatedAndNamed(t *testing.T) {
+	bad := "ftp://bad.example"
+	for name, set := range map[string]endpoints.Set{
+		"endpoints.hss":      {HSS: bad},
+		"endpoints.iam":      {IAM: bad},
+		"endpoints.sts":      {STS: bad},
+		"endpoints.metadata": {Metadata: bad},
+		"auth_url":           {AuthURL: bad},
+	} {
+		if err := set.Validate(); err == nil || !strings.HasPrefix(err.Error(), name+": ") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	good := endpoints.Set{HSS: "https://hss.private.example", IAM: "https://iam.private.example", STS: "https://sts.private.example",
+		Metadata: "http://169.254.169.254", AuthURL: "https://auth.private.example/v3"}
+	if err := good.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for url, want := range map[string]string{
+		"https://hss.private.example/v5/x": "endpoints.hss", "https://iam.private.example": "endpoints.iam",
+		"https://sts.private.example": "endpoints.sts", "http://169.254.169.254/meta": "endpoints.metadata",
+		"https://auth.private.example": "auth_url",
+	} {
+		if got := good.Origin(url); got != want {
+			t.Errorf("Origin(%s) = %q, want %q", url, got, want)
+		}
+	}
+	if err := (endpoints.Set{Cloud: "not a cloud"}).Validate(); err == nil || !strings.HasPrefix(err.Error(), "cloud: ") {
+		t.Errorf("cloud: %v", err)
+	}
+}
+
+// The eu-west-1xx regions are on the Europe cloud, every one of them, as the Huawei Cloud
+// provider has it; other regions, and a cloud that is set, are not.
+func TestEuropeCloud(t *testing.T) {
+	for region, want := range map[string]string{
+		"eu-west-101": "https://hss.eu-west-101.myhuaweicloud.eu",
+		"eu-west-111": "https://hss.eu-west-111.myhuaweicloud.eu",
+		"eu-west-2":   "https://hss.eu-west-2.myhuaweicloud.com",
+		"cn-north-4":  "https://hss.cn-north-4.myhuaweicloud.com",
+	} {
+		if got := (endpoints.Set{}).HSSURL(region); got != want {
+			t.Errorf("%s: %s, want %s", region, got, want)
+		}
+	}
+	if got := (endpoints.Set{Cloud: "example.internal"}).IAMURL("eu-west-111"); got != "https://iam.eu-west-111.example.internal" {
+		t.Errorf("a set cloud: %s", got)
+	}
+	if got := (endpoints.Set{}).STSURL("eu-west-111"); got != "https://sts.eu-west-111.myhuaweicloud.eu" {
+		t.Errorf("STS on the Europe cloud: %s", got)
+	}
+}
