@@ -55,3 +55,17 @@ func TestShortTimeoutDoesNotFailNeighbours(t *testing.T) {
 		t.Fatalf("%d token requests, want 1", n)
 	}
 }
+
+// project_name names the provider's region's project only: another region's project is named
+// after the region, as IAM names them.
+func TestProjectNameIsTheProviderRegionsOnly(t *testing.T) {
+	s := newSource(Options{Region: "cn-north-4", ProjectName: "cn-north-4_finance", Sender: transport.New(transport.Config{Redactor: &redact.Redactor{}})})
+	for region, want := range map[string]string{"cn-north-4": "cn-north-4_finance", "ap-southeast-1": "ap-southeast-1"} {
+		if got := s.projectName(region); got != want {
+			t.Errorf("projectName(%s) = %s, want %s", region, got, want)
+		}
+	}
+	if got := newSource(Options{Region: "cn-north-4", Sender: s.sender}).projectName("cn-north-4"); got != "cn-north-4" {
+		t.Errorf("without project_name: %s", got)
+	}
+}
