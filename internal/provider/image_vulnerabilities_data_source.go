@@ -78,24 +78,16 @@ func readImageVulnerabilities(ctx context.Context, d *providerData, m *imageVuln
 	if err := m.resolve(); err != nil {
 		return nil, err
 	}
-	ep := orDefault(m.EnterpriseProjectID, d.enterpriseProjectID)
-	// The API calls the tag tag_name; the argument keeps the name the other data sources use.
-	req := model.ListImageVulnerabilitiesRequest{
-		EnterpriseProjectId: optional(ep), ImageType: m.ImageType.ValueString(), ImageId: m.ImageID.ValueString(),
-		Namespace: m.Namespace.ValueString(), ImageName: m.ImageName.ValueString(), TagName: m.ImageVersion.ValueString(),
-		RepairNecessity: optional(m.RepairNecessity.ValueString()), VulId: optional(m.VulID.ValueString()),
-		AppName: optional(m.AppName.ValueString()), Type: optional(m.Type.ValueString()), HandleStatus: optional(m.HandleStatus.ValueString()),
-	}
-	region := orDefault(m.Region, d.region)
-	res, err := hss.List(ctx, d.client, hss.ImageVulnerabilities, region, req)
-	if err != nil {
-		return nil, err
-	}
-	if ep == "" {
-		ep = hss.DefaultEnterpriseProject
-	}
-	m.Region, m.EnterpriseProjectID = types.StringValue(res.Region), types.StringValue(ep)
-	query := fmt.Sprintf("The query for the vulnerabilities of image_id %q (image_type %q) in enterprise project %q of region %s",
-		req.ImageId, req.ImageType, ep, res.Region)
-	return &queryResult[hss.ImageVulnerability]{res: res, idParts: []string{res.Region, req.ImageId}, key: hss.ImageVulnerabilities.Key(region, req), query: query}, nil
+	return listIn(ctx, d, &m.Region, &m.EnterpriseProjectID, hss.ImageVulnerabilities, func(ep *string) model.ListImageVulnerabilitiesRequest {
+		// The API calls the tag tag_name; the argument keeps the name the other data sources use.
+		return model.ListImageVulnerabilitiesRequest{
+			EnterpriseProjectId: ep, ImageType: m.ImageType.ValueString(), ImageId: m.ImageID.ValueString(),
+			Namespace: m.Namespace.ValueString(), ImageName: m.ImageName.ValueString(), TagName: m.ImageVersion.ValueString(),
+			RepairNecessity: optional(m.RepairNecessity.ValueString()), VulId: optional(m.VulID.ValueString()),
+			AppName: optional(m.AppName.ValueString()), Type: optional(m.Type.ValueString()), HandleStatus: optional(m.HandleStatus.ValueString()),
+		}
+	}, func(r model.ListImageVulnerabilitiesRequest, ep, region string) (string, []string) {
+		return fmt.Sprintf("The query for the vulnerabilities of image_id %q (image_type %q) in enterprise project %q of region %s",
+			r.ImageId, r.ImageType, ep, region), []string{region, r.ImageId}
+	})
 }

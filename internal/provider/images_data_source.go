@@ -91,27 +91,18 @@ func imagesAttributes(context.Context) map[string]schema.Attribute {
 }
 
 func readImages(ctx context.Context, d *providerData, m *imagesDataSourceModel) (*queryResult[hss.SWRImage], error) {
-	req := model.ListSwrImageRepositoryRequest{
-		EnterpriseProjectId: optional(orDefault(m.EnterpriseProjectID, d.enterpriseProjectID)),
-		ImageType:           m.ImageType.ValueString(),
-		Namespace:           optional(m.Namespace.ValueString()),
-		ImageName:           optional(m.ImageName.ValueString()),
-		ImageVersion:        optional(m.ImageVersion.ValueString()),
-		ScanStatus:          optional(m.ScanStatus.ValueString()),
-		LatestVersion:       m.LatestVersion.ValueBoolPointer(),
-		InstanceId:          optional(m.InstanceID.ValueString()),
-	}
-	region := orDefault(m.Region, d.region)
-	res, err := hss.List(ctx, d.client, hss.SWRImages, region, req)
-	if err != nil {
-		return nil, err
-	}
-	m.Region = types.StringValue(res.Region)
-	ep := orDefault(m.EnterpriseProjectID, d.enterpriseProjectID)
-	if ep == "" {
-		ep = hss.DefaultEnterpriseProject
-	}
-	m.EnterpriseProjectID = types.StringValue(ep)
-	query := fmt.Sprintf("The query for %s images in enterprise project %q of region %s", req.ImageType, ep, res.Region)
-	return &queryResult[hss.SWRImage]{res: res, idParts: []string{res.Region, req.ImageType}, key: hss.SWRImages.Key(region, req), query: query}, nil
+	return listIn(ctx, d, &m.Region, &m.EnterpriseProjectID, hss.SWRImages, func(ep *string) model.ListSwrImageRepositoryRequest {
+		return model.ListSwrImageRepositoryRequest{
+			EnterpriseProjectId: ep,
+			ImageType:           m.ImageType.ValueString(),
+			Namespace:           optional(m.Namespace.ValueString()),
+			ImageName:           optional(m.ImageName.ValueString()),
+			ImageVersion:        optional(m.ImageVersion.ValueString()),
+			ScanStatus:          optional(m.ScanStatus.ValueString()),
+			LatestVersion:       m.LatestVersion.ValueBoolPointer(),
+			InstanceId:          optional(m.InstanceID.ValueString()),
+		}
+	}, func(r model.ListSwrImageRepositoryRequest, ep, region string) (string, []string) {
+		return fmt.Sprintf("The query for %s images in enterprise project %q of region %s", r.ImageType, ep, region), []string{region, r.ImageType}
+	})
 }

@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"cmp"
+	"context"
 	"fmt"
 	"slices"
 
@@ -141,4 +143,23 @@ func optional(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+// listIn reads the request build makes, given the enterprise project to ask for, through
+// decl in the data source's region: both as the configuration names them, else the
+// provider's. It sets both in the model as read, the enterprise project as the API assumes it
+// ("0" when none is given), and describe names the query in messages and makes the ID's parts.
+func listIn[R, P, I any, E comparable](ctx context.Context, d *providerData, region, ep *types.String, decl *hss.Declaration[R, P, I, E],
+	build func(ep *string) R, describe func(req R, ep, region string) (query string, idParts []string),
+) (*queryResult[E], error) {
+	asked := orDefault(*ep, d.enterpriseProjectID)
+	req := build(optional(asked))
+	in := orDefault(*region, d.region)
+	res, err := hss.List(ctx, d.client, decl, in, req)
+	if err != nil {
+		return nil, err
+	}
+	*region, *ep = types.StringValue(res.Region), types.StringValue(cmp.Or(asked, hss.DefaultEnterpriseProject))
+	query, idParts := describe(req, ep.ValueString(), res.Region)
+	return &queryResult[E]{res: res, idParts: idParts, key: decl.Key(in, req), query: query}, nil
 }
