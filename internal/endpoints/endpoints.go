@@ -248,6 +248,16 @@ func NormalizeEndpoint(s string) string {
 	return s
 }
 
+// NormalizeMetadataEndpoint gives a metadata endpoint written without a scheme
+// ("169.254.169.254") http://: the ECS metadata service speaks plain HTTP on its link-local
+// address, as the SDK reaches it.
+func NormalizeMetadataEndpoint(s string) string {
+	if s != "" && !strings.Contains(s, "://") {
+		return "http://" + s
+	}
+	return s
+}
+
 // ValidateEndpoint accepts absolute http(s) URLs with a host and without user info, query or
 // fragment, so nothing but the host and path it names can change where requests go.
 func ValidateEndpoint(s string) error { return validateURL(s, false) }

@@ -259,7 +259,8 @@ func (r *resolver) endpoints(v types.Map, cfg *hss.Config) {
 			r.diags.AddAttributeError(path.Root("endpoints").AtMapKey(k), "Unknown provider argument", "Endpoints must be known at plan time.")
 			continue
 		}
-		u := endpoints.NormalizeEndpoint(strings.TrimSpace(s.ValueString()))
+		raw := strings.TrimSpace(s.ValueString())
+		u := endpoints.NormalizeEndpoint(raw)
 		switch k {
 		case "hss":
 			cfg.Endpoints.HSS = u
@@ -268,7 +269,7 @@ func (r *resolver) endpoints(v types.Map, cfg *hss.Config) {
 		case "sts":
 			cfg.Endpoints.STS = u
 		case "metadata":
-			cfg.Endpoints.Metadata = u
+			cfg.Endpoints.Metadata = endpoints.NormalizeMetadataEndpoint(raw)
 		}
 	}
 }

@@ -251,7 +251,8 @@ func TestAssumeRoleAndEndpointsFromConfiguration(t *testing.T) {
 	m := nullModel()
 	m.Region, m.Token = types.StringValue("eu-west-101"), types.StringValue("t")
 	m.Endpoints = types.MapValueMust(types.StringType, map[string]attr.Value{"hss": types.StringValue("hss.internal.example:8443"),
-		"iam": types.StringValue("iam.internal.example"), "sts": types.StringValue("http://sts.internal.example:8080/")})
+		"iam": types.StringValue("iam.internal.example"), "sts": types.StringValue("http://sts.internal.example:8080/"),
+		"metadata": types.StringValue("169.254.169.254")})
 	cfg, d := resolve(t, m, mapEnv{EnvAssumeRoleAgency: "ops", EnvAssumeRoleDomainID: "d-1", EnvAssumeRoleDuration: "3600"})
 	if d.HasError() {
 		t.Fatal(d.Errors())
@@ -259,10 +260,11 @@ func TestAssumeRoleAndEndpointsFromConfiguration(t *testing.T) {
 	if c := cfg.Credentials.AssumeRoles; len(c) != 1 || c[0].AgencyName != "ops" || c[0].DomainID != "d-1" || c[0].Duration != time.Hour {
 		t.Fatalf("%+v", c)
 	}
-	// Without a scheme, https:// is added; a scheme written is kept.
+	// Without a scheme, https:// is added, http:// to the metadata service, which speaks only
+	// that; a scheme written is kept.
 	if cfg.Endpoints.HSS != "https://hss.internal.example:8443" || cfg.Endpoints.IAM != "https://iam.internal.example" ||
-		!strings.HasPrefix(cfg.Endpoints.STS, "http://sts.internal.example:8080") {
-		t.Fatalf("endpoints %q %q %q", cfg.Endpoints.HSS, cfg.Endpoints.IAM, cfg.Endpoints.STS)
+		!strings.HasPrefix(cfg.Endpoints.STS, "http://sts.internal.example:8080") || cfg.Endpoints.Metadata != "http://169.254.169.254" {
+		t.Fatalf("endpoints %q %q %q %q", cfg.Endpoints.HSS, cfg.Endpoints.IAM, cfg.Endpoints.STS, cfg.Endpoints.Metadata)
 	}
 }
 

@@ -237,7 +237,8 @@ func connectionAttributes() map[string]schema.Attribute {
 			MarkdownDescription: "Endpoint overrides by service, used for every region. Keys: `hss`, `iam`, `sts` (IAM v5, which assumes agencies named by " +
 				"domain ID; by default `https://sts.<region>.<cloud>` in the regions where STS has a host, and elsewhere the STS host of the region " +
 				"nearest by name, e.g. `sts.cn-east-3` for `cn-east-2`) and `metadata` (the ECS metadata service, " +
-				"`" + endpoints.DefaultMetadataEndpoint + "` by default). A value without a scheme gets `https://`.",
+				"`" + endpoints.DefaultMetadataEndpoint + "` by default). A value without a scheme gets `https://`, and `http://` for `metadata`, " +
+				"which the metadata service speaks.",
 			Validators: []validator.Map{
 				mapvalidator.KeysAre(stringvalidator.OneOf(endpointKeys...)),
 				mapvalidator.ValueStringsAre(schemelessEndpointValidator),
