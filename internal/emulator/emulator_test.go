@@ -4,13 +4,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hsslabs/terraform-provider-hss/internal/sdkmodel"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
 )
@@ -379,8 +382,30 @@ func TestListRoutesAreTheSDKs(t *testing.T) {
 			t.Errorf("%s does not route to itself: %v", sample, m)
 		}
 		delete(want, rt.reqDef.Path)
+		checkRouteAgainstModel(t, rt)
 	}
 	if len(want) > 0 {
 		t.Errorf("no route for %v", want)
+	}
+}
+
+// checkRouteAgainstModel holds a route's image types and limit range to what the SDK's
+// request model documents.
+func checkRouteAgainstModel(t *testing.T, rt hssRoute) {
+	t.Helper()
+	model := strings.TrimSuffix(reflect.TypeOf(rt.reqDef.Response).Elem().Name(), "Response") + "Request"
+	fields, err := sdkmodel.Request("hss/v5", model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if types := fields["image_type"].Values; !slices.Equal(slices.Sorted(maps.Keys(rt.imageTypes)), slices.Sorted(slices.Values(types))) {
+		t.Errorf("%s: the route takes image types %v, the SDK's model %v", model, slices.Sorted(maps.Keys(rt.imageTypes)), types)
+	}
+	lo := 1
+	if l := fields["limit"]; l.HasRange {
+		lo = l.Min
+	}
+	if max(1, rt.minLimit) != lo {
+		t.Errorf("%s: the route's smallest limit is %d, the SDK's model documents %d", model, max(1, rt.minLimit), lo)
 	}
 }

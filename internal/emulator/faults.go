@@ -93,35 +93,51 @@ func (e *Emulator) ClearFaults() {
 // injectFault applies the first fault matching kind and reports whether it answered; a page
 // fault is returned for the handler to apply.
 func (e *Emulator) injectFault(w *recorder, r *http.Request, kind Kind, body []byte) (bool, PageFault) {
-	e.mu.Lock()
-	var f *Fault
-	for i := range e.faults {
-		if e.faults[i].Kind == kind && (e.faults[i].Match == nil || e.faults[i].Match(r)) {
-			if e.faults[i].Every > 1 {
-				e.faults[i].matched++
-				if e.faults[i].matched%e.faults[i].Every != 0 {
-					continue
-				}
-			}
-			if e.faults[i].Page.Churn {
-				e.faults[i].churned++
-				e.faults[i].Page.Insert = e.faults[i].churned
-			}
-			c := e.faults[i]
-			f = &c
-			if e.faults[i].Times > 0 {
-				e.faults[i].Times--
-				if e.faults[i].Times == 0 {
-					e.faults = append(e.faults[:i], e.faults[i+1:]...)
-				}
-			}
-			break
-		}
-	}
-	e.mu.Unlock()
+	f := e.takeFault(r, kind)
 	if f == nil {
 		return false, PageFault{}
 	}
+	f.wait(r)
+	if f.answer(w, r, body) {
+		return true, PageFault{}
+	}
+	return false, f.Page
+}
+
+// takeFault is a copy of the first fault that applies to r, counting it against its Times.
+func (e *Emulator) takeFault(r *http.Request, kind Kind) *Fault {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for i := range e.faults {
+		f := &e.faults[i]
+		if f.Kind != kind || (f.Match != nil && !f.Match(r)) {
+			continue
+		}
+		if f.Every > 1 {
+			f.matched++
+			if f.matched%f.Every != 0 {
+				continue
+			}
+		}
+		if f.Page.Churn {
+			f.churned++
+			f.Page.Insert = f.churned
+		}
+		c := *f
+		if f.Times > 0 {
+			f.Times--
+			if f.Times == 0 {
+				e.faults = append(e.faults[:i], e.faults[i+1:]...)
+			}
+		}
+		return &c
+	}
+	return nil
+}
+
+// wait announces the request, then holds it and delays it as f says, or until the client
+// goes away.
+func (f *Fault) wait(r *http.Request) {
 	if f.Arrived != nil {
 		f.Arrived <- struct{}{}
 	}
@@ -139,6 +155,11 @@ func (e *Emulator) injectFault(w *recorder, r *http.Request, kind Kind, body []b
 			t.Stop()
 		}
 	}
+}
+
+// answer sets f's headers and answers in f's stead, if f answers; a page fault answers
+// nothing itself.
+func (f *Fault) answer(w *recorder, r *http.Request, body []byte) bool {
 	if f.RetryAfter != "" {
 		w.Header().Set("Retry-After", f.RetryAfter)
 	}
@@ -158,7 +179,6 @@ func (e *Emulator) injectFault(w *recorder, r *http.Request, kind Kind, body []b
 		}
 		msg := "Bad request. Received headers [" + strings.Join(quoted, "; ") + "], raw values [" + strings.Join(secretHeaders(r, w), " ") + "] and body " + string(body)
 		writeError(w, orDefault(f.Status, http.StatusBadRequest), orDefault(f.Code, "APIGW.0101"), msg)
-		return true, PageFault{}
 	case f.Reset:
 		if hj, ok := w.ResponseWriter.(http.Hijacker); ok {
 			if conn, _, err := hj.Hijack(); err == nil {
@@ -166,46 +186,18 @@ func (e *Emulator) injectFault(w *recorder, r *http.Request, kind Kind, body []b
 			}
 		}
 		w.status = 0
-		return true, PageFault{}
 	case f.Body != "":
 		if f.Truncate {
 			w.Header().Set("Content-Length", strconv.Itoa(len(f.Body)+64))
 		}
 		w.WriteHeader(orDefault(f.Status, http.StatusOK))
 		_, _ = w.Write([]byte(f.Body))
-		return true, PageFault{}
 	case f.Status != 0:
 		writeError(w, f.Status, orDefault(f.Code, "APIGW.0308"), orDefault(f.Message, "The throttling threshold has been reached."))
-		return true, PageFault{}
+	default:
+		return false
 	}
-	return false, f.Page
-}
-
-// page cuts one page out of entries, bent by pf: many makes the entries of an endless list
-// and inserted those a list change adds.
-func page[T any](entries []T, offset, limit int, pf PageFault, many, inserted func(int) T) (int, []T) {
-	if pf.Insert > 0 || pf.Drop > 0 {
-		changed := make([]T, 0, len(entries)+pf.Insert)
-		for i := pf.Insert; i > 0; i-- {
-			changed = append(changed, inserted(i))
-		}
-		entries = append(changed, entries[:max(0, len(entries)-pf.Drop)]...)
-	}
-	total := len(entries) + pf.InflateTotal
-	switch {
-	case pf.Endless:
-		out := make([]T, limit)
-		for i := range out {
-			out[i] = many(offset + i)
-		}
-		return 1_000_000_000, out
-	case pf.IgnoreOffset:
-		offset = 0
-	}
-	if offset >= len(entries) {
-		return total, []T{}
-	}
-	return total, entries[offset:min(len(entries), offset+limit)]
+	return true
 }
 
 func orDefault[T comparable](v, d T) T {

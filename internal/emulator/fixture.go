@@ -3,8 +3,6 @@ package emulator
 import (
 	"fmt"
 	"strconv"
-	"strings"
-	"sync"
 )
 
 // Fixture is the emulated cloud: accounts with their projects and users, and the images HSS
@@ -187,140 +185,124 @@ func ManyEntry(i int) BasicImage {
 
 // DefaultFixture is the cloud the acceptance tests and the demo run against.
 func DefaultFixture() *Fixture {
+	return &Fixture{Domains: fixtureDomains(), Images: fixtureImages()}
+}
+
+// fixtureDomains are the accounts: the default one with its users, agencies and identity
+// provider, the workload account at the end of an agency chain, and a foreign account.
+func fixtureDomains() []Domain {
+	return []Domain{
+		{
+			ID:       DomainID,
+			Name:     DomainName,
+			Projects: map[string]string{Region: ProjectID, OtherRegion: OtherProject},
+			Agencies: []Agency{
+				{Name: AgencyName, TrustedDomains: []string{DomainID, ForeignDomainID}},
+				{Name: HostAgencyName},
+			},
+			IdentityProviders: []IdentityProvider{{ID: IdpID, Issuer: IdpIssuer, Audience: IdpAudience}},
+			Users: []User{
+				{
+					Name: UserName, Password: UserPassword,
+					AccessKeys: []AccessKey{
+						{AK: AccessKeyID, SK: SecretAccessKey},
+						{AK: TempAccessKeyID, SK: TempSecretKey, SecurityToken: TempSecurityTok},
+					},
+					EnterpriseProjects: []string{"*"},
+				},
+				{
+					Name:               "hss-auditor",
+					Password:           "emulator-password-0003",
+					AccessKeys:         []AccessKey{{AK: LimitedAK, SK: LimitedSK}},
+					EnterpriseProjects: []string{"0", GrantedEP},
+				},
+			},
+		},
+		{
+			ID:       WorkloadDomainID,
+			Name:     WorkloadDomain,
+			Projects: map[string]string{Region: WorkloadProjectID},
+			Agencies: []Agency{{Name: WorkloadAgencyName, TrustedDomains: []string{DomainID}}},
+		},
+		{
+			ID:       ForeignDomainID,
+			Name:     ForeignDomain,
+			Projects: map[string]string{Region: ForeignProjID},
+			Users: []User{{
+				Name: "other-user", Password: "emulator-password-0004",
+				AccessKeys:         []AccessKey{{AK: ForeignAK, SK: ForeignSK}},
+				EnterpriseProjects: []string{"*"},
+			}},
+		},
+	}
+}
+
+// fixtureImages are the images HSS knows: the API page's examples, repository images with and
+// without a scan, and images that exercise paging, enterprise projects and odd names.
+func fixtureImages() []Image {
 	many := make([]BasicImage, ManyEntries)
 	for i := range many {
 		many[i] = ManyEntry(i)
 	}
-	return &Fixture{
-		Domains: []Domain{
-			{
-				ID:       DomainID,
-				Name:     DomainName,
-				Projects: map[string]string{Region: ProjectID, OtherRegion: OtherProject},
-				Agencies: []Agency{
-					{Name: AgencyName, TrustedDomains: []string{DomainID, ForeignDomainID}},
-					{Name: HostAgencyName},
-				},
-				IdentityProviders: []IdentityProvider{{ID: IdpID, Issuer: IdpIssuer, Audience: IdpAudience}},
-				Users: []User{
-					{
-						Name: UserName, Password: UserPassword,
-						AccessKeys: []AccessKey{
-							{AK: AccessKeyID, SK: SecretAccessKey},
-							{AK: TempAccessKeyID, SK: TempSecretKey, SecurityToken: TempSecurityTok},
-						},
-						EnterpriseProjects: []string{"*"},
-					},
-					{
-						Name:               "hss-auditor",
-						Password:           "emulator-password-0003",
-						AccessKeys:         []AccessKey{{AK: LimitedAK, SK: LimitedSK}},
-						EnterpriseProjects: []string{"0", GrantedEP},
-					},
-				},
+	return []Image{
+		{ProjectID: ProjectID, Type: "cicd", ID: CICDImageID, EnterpriseProject: "0", BasicImages: []BasicImage{SpecDebian}},
+		{ProjectID: ProjectID, Type: "cicd", ID: SupportedImageID, EnterpriseProject: "0", BasicImages: []BasicImage{SupportedBase}},
+		{ProjectID: WorkloadProjectID, Type: "cicd", ID: CICDImageID, EnterpriseProject: "0", BasicImages: []BasicImage{WorkloadBase}},
+		{
+			ProjectID: ProjectID, Type: "private_image", ID: "5f7c3b2a19e04d8c", EnterpriseProject: "0",
+			Namespace: "scc_hss_container", Name: "proxy-agent", Version: "24.5.0-x86_64",
+			BasicImages: []BasicImage{
+				ProxyAgentBase,
 			},
-			{
-				ID:       WorkloadDomainID,
-				Name:     WorkloadDomain,
-				Projects: map[string]string{Region: WorkloadProjectID},
-				Agencies: []Agency{{Name: WorkloadAgencyName, TrustedDomains: []string{DomainID}}},
-			},
-			{
-				ID:       ForeignDomainID,
-				Name:     ForeignDomain,
-				Projects: map[string]string{Region: ForeignProjID},
-				Users: []User{{
-					Name: "other-user", Password: "emulator-password-0004",
-					AccessKeys:         []AccessKey{{AK: ForeignAK, SK: ForeignSK}},
-					EnterpriseProjects: []string{"*"},
-				}},
+			Digest:         "sha256:5f7c3b2a19e04d8c5f7c3b2a19e04d8c5f7c3b2a19e04d8c5f7c3b2a19e04d8c",
+			LatestScanTime: ScannedAt, VulNum: 3, UnsafeSettingNum: 1, Vulnerabilities: ProxyAgentVulnerabilities,
+		},
+		{ProjectID: ProjectID, Type: "cicd", ID: ManyVulnsImageID, EnterpriseProject: "0", Vulnerabilities: ManyVulnerabilities()},
+		{
+			ProjectID: ProjectID, Type: "private_image", ID: AppImageID, EnterpriseProject: "0",
+			Namespace: "team", Name: "app", Version: "1.4.2", BasicImages: []BasicImage{SupportedBase},
+			Digest:         "sha256:3e5d7f9a1b2c4d6e3e5d7f9a1b2c4d6e3e5d7f9a1b2c4d6e3e5d7f9a1b2c4d6e",
+			LatestScanTime: ScannedAt, VulNum: 1,
+			Vulnerabilities: []Vulnerability{{VulID: "CVE-2024-45490", RepairNecessity: "delay_repair", Description: "libexpat negative length in XML_ParseBuffer.",
+				AppName: "expat", Version: "2.5.0", Solution: "Upgrade expat to 2.6.3 or later.", Type: "linux_vul", HandleStatus: "unhandled"}},
+		},
+		{
+			ProjectID: ProjectID, Type: "private_image", ID: UnscannedImageID, EnterpriseProject: "0",
+			Namespace: "scc_hss_container", Name: "proxy-agent", Version: "24.6.0-x86_64",
+			Digest: "sha256:7a1e0c5d3b9f24687a1e0c5d3b9f24687a1e0c5d3b9f24687a1e0c5d3b9f2468", ScanStatus: "unscan",
+		},
+		{
+			ProjectID: ProjectID, Type: "private_image", ID: FailedScanImageID, EnterpriseProject: "0",
+			Namespace: "team", Name: "web", Version: "2.0",
+			Digest: "sha256:9c2b4e6f8a0d13579c2b4e6f8a0d13579c2b4e6f8a0d13579c2b4e6f8a0d1357", ScanStatus: "failed", ScanFailedDesc: "download_failed",
+		},
+		{
+			ProjectID: ProjectID, Type: "harbor", ID: "harbor-0001", EnterpriseProject: "0",
+			Namespace: "team a&b/x+y", Name: "web app", Version: "1.2 beta",
+			BasicImages: []BasicImage{
+				{OSName: "Alpine", OSVersion: "3.19", LayerDigest: "sha256:1111111111111111111111111111111111111111111111111111111111111111"},
 			},
 		},
-		Images: []Image{
-			{ProjectID: ProjectID, Type: "cicd", ID: CICDImageID, EnterpriseProject: "0", BasicImages: []BasicImage{SpecDebian}},
-			{ProjectID: ProjectID, Type: "cicd", ID: SupportedImageID, EnterpriseProject: "0", BasicImages: []BasicImage{SupportedBase}},
-			{ProjectID: WorkloadProjectID, Type: "cicd", ID: CICDImageID, EnterpriseProject: "0", BasicImages: []BasicImage{WorkloadBase}},
-			{
-				ProjectID: ProjectID, Type: "private_image", ID: "5f7c3b2a19e04d8c", EnterpriseProject: "0",
-				Namespace: "scc_hss_container", Name: "proxy-agent", Version: "24.5.0-x86_64",
-				BasicImages: []BasicImage{
-					ProxyAgentBase,
-				},
-				Digest:         "sha256:5f7c3b2a19e04d8c5f7c3b2a19e04d8c5f7c3b2a19e04d8c5f7c3b2a19e04d8c",
-				LatestScanTime: ScannedAt, VulNum: 3, UnsafeSettingNum: 1, Vulnerabilities: ProxyAgentVulnerabilities,
+		{
+			ProjectID: ProjectID, Type: "cicd", ID: "multi-os-0001", EnterpriseProject: "0",
+			BasicImages: []BasicImage{
+				{OSName: "Ubuntu", OSVersion: "22.04", LayerDigest: "sha256:2222222222222222222222222222222222222222222222222222222222222222"},
+				{OSName: "Debian", OSVersion: "12", LayerDigest: "sha256:3333333333333333333333333333333333333333333333333333333333333333"},
+				{OSName: "Ubuntu", OSVersion: "20.04", LayerDigest: "sha256:4444444444444444444444444444444444444444444444444444444444444444"},
 			},
-			{ProjectID: ProjectID, Type: "cicd", ID: ManyVulnsImageID, EnterpriseProject: "0", Vulnerabilities: ManyVulnerabilities()},
-			{
-				ProjectID: ProjectID, Type: "private_image", ID: AppImageID, EnterpriseProject: "0",
-				Namespace: "team", Name: "app", Version: "1.4.2", BasicImages: []BasicImage{SupportedBase},
-				Digest:         "sha256:3e5d7f9a1b2c4d6e3e5d7f9a1b2c4d6e3e5d7f9a1b2c4d6e3e5d7f9a1b2c4d6e",
-				LatestScanTime: ScannedAt, VulNum: 1,
-				Vulnerabilities: []Vulnerability{{VulID: "CVE-2024-45490", RepairNecessity: "delay_repair", Description: "libexpat negative length in XML_ParseBuffer.",
-					AppName: "expat", Version: "2.5.0", Solution: "Upgrade expat to 2.6.3 or later.", Type: "linux_vul", HandleStatus: "unhandled"}},
-			},
-			{
-				ProjectID: ProjectID, Type: "private_image", ID: UnscannedImageID, EnterpriseProject: "0",
-				Namespace: "scc_hss_container", Name: "proxy-agent", Version: "24.6.0-x86_64",
-				Digest: "sha256:7a1e0c5d3b9f24687a1e0c5d3b9f24687a1e0c5d3b9f24687a1e0c5d3b9f2468", ScanStatus: "unscan",
-			},
-			{
-				ProjectID: ProjectID, Type: "private_image", ID: FailedScanImageID, EnterpriseProject: "0",
-				Namespace: "team", Name: "web", Version: "2.0",
-				Digest: "sha256:9c2b4e6f8a0d13579c2b4e6f8a0d13579c2b4e6f8a0d13579c2b4e6f8a0d1357", ScanStatus: "failed", ScanFailedDesc: "download_failed",
-			},
-			{
-				ProjectID: ProjectID, Type: "harbor", ID: "harbor-0001", EnterpriseProject: "0",
-				Namespace: "team a&b/x+y", Name: "web app", Version: "1.2 beta",
-				BasicImages: []BasicImage{
-					{OSName: "Alpine", OSVersion: "3.19", LayerDigest: "sha256:1111111111111111111111111111111111111111111111111111111111111111"},
-				},
-			},
-			{
-				ProjectID: ProjectID, Type: "cicd", ID: "multi-os-0001", EnterpriseProject: "0",
-				BasicImages: []BasicImage{
-					{OSName: "Ubuntu", OSVersion: "22.04", LayerDigest: "sha256:2222222222222222222222222222222222222222222222222222222222222222"},
-					{OSName: "Debian", OSVersion: "12", LayerDigest: "sha256:3333333333333333333333333333333333333333333333333333333333333333"},
-					{OSName: "Ubuntu", OSVersion: "20.04", LayerDigest: "sha256:4444444444444444444444444444444444444444444444444444444444444444"},
-				},
-			},
-			{ProjectID: ProjectID, Type: "cicd", ID: ManyImageID, EnterpriseProject: "0", BasicImages: many},
-			{
-				ProjectID: ProjectID, Type: "cicd", ID: "ep-granted-0001", EnterpriseProject: GrantedEP,
-				BasicImages: []BasicImage{{OSName: "CentOS", OSVersion: "7", LayerDigest: "sha256:5555555555555555555555555555555555555555555555555555555555555555"}},
-			},
-			{
-				ProjectID: ProjectID, Type: "cicd", ID: "ep-refused-0001", EnterpriseProject: RefusedEP,
-				BasicImages: []BasicImage{{OSName: "Rocky Linux", OSVersion: "9", LayerDigest: "sha256:6666666666666666666666666666666666666666666666666666666666666666"}},
-			},
-			{
-				ProjectID: OtherProject, Type: "cicd", ID: CICDImageID, EnterpriseProject: "0",
-				BasicImages: []BasicImage{{OSName: "openEuler", OSVersion: "22.03", LayerDigest: "sha256:7777777777777777777777777777777777777777777777777777777777777777"}},
-			},
+		},
+		{ProjectID: ProjectID, Type: "cicd", ID: ManyImageID, EnterpriseProject: "0", BasicImages: many},
+		{
+			ProjectID: ProjectID, Type: "cicd", ID: "ep-granted-0001", EnterpriseProject: GrantedEP,
+			BasicImages: []BasicImage{{OSName: "CentOS", OSVersion: "7", LayerDigest: "sha256:5555555555555555555555555555555555555555555555555555555555555555"}},
+		},
+		{
+			ProjectID: ProjectID, Type: "cicd", ID: "ep-refused-0001", EnterpriseProject: RefusedEP,
+			BasicImages: []BasicImage{{OSName: "Rocky Linux", OSVersion: "9", LayerDigest: "sha256:6666666666666666666666666666666666666666666666666666666666666666"}},
+		},
+		{
+			ProjectID: OtherProject, Type: "cicd", ID: CICDImageID, EnterpriseProject: "0",
+			BasicImages: []BasicImage{{OSName: "openEuler", OSVersion: "22.03", LayerDigest: "sha256:7777777777777777777777777777777777777777777777777777777777777777"}},
 		},
 	}
 }
-
-// synthetic answers image IDs "synthetic-N" with N generated entries, for load and paging
-// tests of any size without a large fixture. The entries are generated once per N.
-func synthetic(projectID, imageType, imageID string) (Image, bool) {
-	n, err := strconv.Atoi(strings.TrimPrefix(imageID, SyntheticPrefix))
-	if !strings.HasPrefix(imageID, SyntheticPrefix) || err != nil || n < 0 || n > 1000000 {
-		return Image{}, false
-	}
-	synthMu.Lock()
-	entries, ok := synthCache[n]
-	if !ok {
-		entries = make([]BasicImage, n)
-		for i := range entries {
-			entries[i] = ManyEntry(i)
-		}
-		synthCache[n] = entries
-	}
-	synthMu.Unlock()
-	return Image{ProjectID: projectID, Type: imageType, ID: imageID, EnterpriseProject: "0", BasicImages: entries}, true
-}
-
-var (
-	synthMu    sync.Mutex
-	synthCache = map[int][]BasicImage{}
-)

@@ -42,7 +42,7 @@ func TestEngineFilesNameNoEndpoint(t *testing.T) {
 // layers are the internal packages from the bottom up, as DESIGN.md's layer table shows them:
 // a package imports only packages of layers below its own, so imports run one way.
 var layers = [][]string{
-	{"termsafe", "pacing", "coalesce", "safefile", "endpoints", "lifecycle"},
+	{"termsafe", "pacing", "coalesce", "safefile", "endpoints", "lifecycle", "sdkmodel"},
 	{"redact"},
 	{"transport"},
 	{"credentials"},

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -61,42 +60,6 @@ const (
 	PodIdentityPath = "/v1/pod-identity/credentials"
 	PodToken        = "pod-token-0001-emulator"
 )
-
-// MetadataMode is how the emulated ECS metadata service treats session tokens.
-type MetadataMode int
-
-const (
-	// MetadataTokensOptional issues session tokens and serves keys with or without one.
-	MetadataTokensOptional MetadataMode = iota
-	// MetadataTokensRequired serves keys only for a valid session token, as an ECS host
-	// configured to require them does.
-	MetadataTokensRequired
-	// MetadataTokensUnsupported has no token endpoint (404), as older hosts.
-	MetadataTokensUnsupported
-)
-
-// SetMetadataMode sets how the metadata service treats session tokens.
-func (e *Emulator) SetMetadataMode(m MetadataMode) {
-	e.mu.Lock()
-	e.metadata = m
-	e.mu.Unlock()
-}
-
-// ExpireMetadataTokens ends every metadata session token issued so far.
-func (e *Emulator) ExpireMetadataTokens() {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for t := range e.metadataTokens {
-		e.metadataTokens[t] = e.now()
-	}
-}
-
-// SetPodToken sets the token the pod identity endpoint wants, as the platform rotates it.
-func (e *Emulator) SetPodToken(t string) {
-	e.mu.Lock()
-	e.podToken = t
-	e.mu.Unlock()
-}
 
 // tempKey is a temporary access key, valid until expires.
 type tempKey struct {
@@ -365,40 +328,6 @@ func (e *Emulator) idTokenTokens(w http.ResponseWriter, r *http.Request, body []
 	}})
 }
 
-// metadataSecurityKey answers GET /openstack/latest/securitykey with temporary keys of the
-// agency bound to the emulated host, as the ECS metadata service does.
-func (e *Emulator) metadataSecurityKey(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet {
-		writeError(w, http.StatusMethodNotAllowed, "ECS.0001", "method not allowed")
-		return
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	tok := r.Header.Get("X-Metadata-Token")
-	expires, known := e.metadataTokens[tok]
-	switch {
-	case tok != "" && (!known || !e.now().Before(expires)):
-		writeError(w, http.StatusUnauthorized, "ECS.0401", "The metadata token is invalid or has expired.")
-		return
-	case tok == "" && e.metadata == MetadataTokensRequired:
-		writeError(w, http.StatusUnauthorized, "ECS.0401", "A metadata token is required.")
-		return
-	}
-	dom := &e.fixture.Domains[0]
-	var ag *Agency
-	for i := range dom.Agencies {
-		if dom.Agencies[i].Name == HostAgencyName {
-			ag = &dom.Agencies[i]
-		}
-	}
-	if ag == nil {
-		writeError(w, http.StatusNotFound, "ECS.0404", "Please configure Cloud Service Agency first")
-		return
-	}
-	ak, sk, st, exp := e.mintKeyLocked(principal{domain: dom, user: agencyUser(ag)}, 24*time.Hour)
-	writeJSON(w, http.StatusOK, e.credentialBody(ak, sk, st, exp))
-}
-
 func contains(list []string, s string) bool {
 	for _, v := range list {
 		if v == s {
@@ -415,32 +344,6 @@ func (e *Emulator) ExpireTemporaryKeys() {
 	for _, k := range e.tempKeys {
 		k.expires = e.now()
 	}
-}
-
-// metadataToken answers PUT /meta-data/latest/api/token with a session token valid for the
-// seconds X-Metadata-Token-Ttl-Seconds asks (1 to 21600), as the ECS metadata service does.
-func (e *Emulator) metadataToken(w http.ResponseWriter, r *http.Request) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.metadata == MetadataTokensUnsupported {
-		writeError(w, http.StatusNotFound, "ECS.0404", "Not found")
-		return
-	}
-	if r.Method != http.MethodPut {
-		writeError(w, http.StatusMethodNotAllowed, "ECS.0001", "method not allowed")
-		return
-	}
-	ttl, err := strconv.Atoi(r.Header.Get("X-Metadata-Token-Ttl-Seconds"))
-	if err != nil || ttl < 1 || ttl > 21600 {
-		writeError(w, http.StatusBadRequest, "ECS.0400", "X-Metadata-Token-Ttl-Seconds must be from 1 to 21600.")
-		return
-	}
-	t := "mdt-" + randomHex(20)
-	e.metadataTokens[t] = e.now().Add(time.Duration(ttl) * time.Second)
-	e.issued = append(e.issued, t)
-	w.Header().Set("Content-Type", "text/plain")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write([]byte(t))
 }
 
 // listDomains answers GET /v3/auth/domains with the caller's account, signed without
@@ -571,25 +474,93 @@ func (e *Emulator) assumeAgencyV5(w http.ResponseWriter, r *http.Request, body [
 	})
 }
 
-// podIdentity answers the CCE pod identity endpoint: POST {} with the pod's token as
-// Authorization gives the temporary keys of the pod's agency.
-func (e *Emulator) podIdentity(w http.ResponseWriter, r *http.Request, body []byte) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	switch {
-	case r.Method != http.MethodPost:
-		writeError(w, http.StatusMethodNotAllowed, "CCE.0405", "method not allowed")
-		return
-	case !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") || strings.TrimSpace(string(body)) != "{}":
-		writeError(w, http.StatusBadRequest, "CCE.0400", "The body must be {} as JSON.")
-		return
-	case r.Header.Get("Authorization") != e.podToken:
-		writeError(w, http.StatusUnauthorized, "CCE.0401", "The pod identity token is invalid.")
+// Wire shapes of IAM's token request.
+type tokenBody struct {
+	Auth struct {
+		Identity struct {
+			Methods  []string `json:"methods"`
+			Password struct {
+				User struct {
+					Name     string `json:"name"`
+					Password string `json:"password"`
+					Domain   struct {
+						Name string `json:"name"`
+					} `json:"domain"`
+				} `json:"user"`
+			} `json:"password"`
+		} `json:"identity"`
+		Scope struct {
+			Project struct {
+				ID   string `json:"id"`
+				Name string `json:"name"`
+			} `json:"project"`
+		} `json:"scope"`
+	} `json:"auth"`
+}
+
+func (e *Emulator) issueToken(w http.ResponseWriter, r *http.Request, body []byte) {
+	var tb tokenBody
+	if !decodePost(w, r, body, &tb) {
 		return
 	}
-	dom := &e.fixture.Domains[0]
-	ag := &Agency{Name: PodAgencyName}
-	ak, sk, st, exp := e.mintKeyLocked(principal{domain: dom, user: agencyUser(ag)}, time.Hour)
-	writeJSON(w, http.StatusOK, map[string]any{"credentials": map[string]string{"accessKeyId": ak, "secretAccessKey": sk,
-		"securityToken": st, "expiration": e.expiry(exp, "2006-01-02T15:04:05.000000Z")}})
+	id := tb.Auth.Identity
+	if len(id.Methods) != 1 || id.Methods[0] != "password" {
+		writeError(w, http.StatusBadRequest, "IAM.0001", "Only the password method is supported here.")
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var dom *Domain
+	var usr *User
+	for i := range e.fixture.Domains {
+		d := &e.fixture.Domains[i]
+		if d.Name != id.Password.User.Domain.Name {
+			continue
+		}
+		for j := range d.Users {
+			if d.Users[j].Name == id.Password.User.Name && d.Users[j].Password == id.Password.User.Password {
+				dom, usr = d, &d.Users[j]
+			}
+		}
+	}
+	if usr == nil {
+		writeError(w, http.StatusUnauthorized, "IAM.0004", "The username or password is wrong.")
+		return
+	}
+	sc := tb.Auth.Scope.Project
+	var projID, projName string
+	for region, pid := range dom.Projects {
+		if (sc.ID != "" && sc.ID == pid) || (sc.ID == "" && sc.Name == region) {
+			projID, projName = pid, region
+		}
+	}
+	if projID == "" {
+		writeError(w, http.StatusBadRequest, "IAM.0010", "The project in the token scope does not exist in this account.")
+		return
+	}
+	v := e.mintLocked(principal{domain: dom, user: usr, scope: projID}, e.tokenTTL)
+	w.Header().Set("X-Subject-Token", v)
+	writeJSON(w, http.StatusCreated, map[string]any{"token": map[string]any{
+		"methods":    []string{"password"},
+		"expires_at": e.tokens[v].expires.UTC().Format("2006-01-02T15:04:05.000000Z"),
+		"issued_at":  e.now().UTC().Format("2006-01-02T15:04:05.000000Z"),
+		"project":    map[string]any{"id": projID, "name": projName, "domain": map[string]string{"id": dom.ID, "name": dom.Name}},
+		"user":       map[string]any{"name": usr.Name, "domain": map[string]string{"id": dom.ID, "name": dom.Name}},
+	}})
+}
+
+func (e *Emulator) listProjects(w http.ResponseWriter, r *http.Request, body []byte) {
+	p, aerr := e.authenticate(r, body)
+	if aerr != nil {
+		aerr.write(w)
+		return
+	}
+	name := r.URL.Query().Get("name")
+	projects := []map[string]string{}
+	for region, pid := range p.domain.Projects {
+		if name == "" || name == region {
+			projects = append(projects, map[string]string{"id": pid, "name": region, "domain_id": p.domain.ID})
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"projects": projects})
 }
