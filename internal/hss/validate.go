@@ -21,13 +21,6 @@ const EnterpriseProjectForm = `"0" (the default enterprise project), "all_grante
 
 var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
-// ImageTypeForm lists the image types for messages.
-var ImageTypeForm = `"` + strings.Join(ImageTypes, `", "`) + `"`
-
-// ValidateImageType accepts the image types the API does, and says which was probably meant by
-// a near miss such as "cicdd" or "Private_Image".
-func ValidateImageType(s string) error { return ValidateOneOf("image type", s, ImageTypes) }
-
 // ValidateOneOf accepts one of values, and says which was probably meant by a near miss: a
 // different case, a dash for an underscore, a typo or two, or a prefix of four characters or more.
 func ValidateOneOf(what, s string, values []string) error {

@@ -23,6 +23,7 @@ import (
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 	"github.com/hsslabs/terraform-provider-hss/internal/redact"
 	"github.com/hsslabs/terraform-provider-hss/internal/safefile"
+	"github.com/hsslabs/terraform-provider-hss/internal/termsafe"
 	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
@@ -246,7 +247,7 @@ func unknownArguments(names []string) diag.Diagnostic {
 	return diag.NewErrorDiagnostic("Unknown provider argument",
 		fmt.Sprintf("The provider cannot read data because %s %s not known until apply. Set %s to values known at plan time, "+
 			"or let the read wait for apply (depends_on a resource that changes, or an argument of the data source that is not known yet).",
-			joinAnd(quoted), map[bool]string{true: "is", false: "are"}[len(names) == 1], map[bool]string{true: "it", false: "them"}[len(names) == 1]))
+			termsafe.JoinAnd(quoted), map[bool]string{true: "is", false: "are"}[len(names) == 1], map[bool]string{true: "it", false: "them"}[len(names) == 1]))
 }
 
 func (r *resolver) endpoints(v types.Map, cfg *hss.Config) {

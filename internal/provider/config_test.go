@@ -20,6 +20,7 @@ import (
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 	"github.com/hsslabs/terraform-provider-hss/internal/transport"
+	"github.com/hsslabs/terraform-provider-hss/internal/validators"
 )
 
 func TestResolveConfigPrecedenceAndDefaults(t *testing.T) {
@@ -344,7 +345,7 @@ func TestEndpointPasswordIsNotEchoed(t *testing.T) {
 	if !d.HasError() || strings.Contains(d.Errors()[0].Detail(), "S3cret") || !strings.Contains(d.Errors()[0].Detail(), "https://***@iam.example.com/v3") {
 		t.Fatalf("%v", d)
 	}
-	if err := endpointValidator.check("https://admin:S3cret@iam.example.com/v3"); err == nil || strings.Contains(err.Error(), "S3cret") {
+	if err := validators.Endpoint.Err("https://admin:S3cret@iam.example.com/v3"); err == nil || strings.Contains(err.Error(), "S3cret") {
 		t.Fatalf("validator: %v", err)
 	}
 }
@@ -440,27 +441,27 @@ func TestConfigureDefersWhatAReadNeeds(t *testing.T) {
 		env  mapEnv
 		want string
 	}{
-		"unknown_region": {cfg: e.config(map[string]any{"region": unknown, "access_key": emulator.AccessKeyID, "secret_key": emulator.SecretAccessKey}),
+		"unknown_region": {cfg: e.Config(map[string]any{"region": unknown, "access_key": emulator.AccessKeyID, "secret_key": emulator.SecretAccessKey}),
 			want: `Unknown provider argument: The provider cannot read data because "region" is not known until apply. Set it to values known at plan time`},
-		"unknown_keys": {cfg: e.config(map[string]any{"access_key": unknown, "secret_key": unknown}),
+		"unknown_keys": {cfg: e.Config(map[string]any{"access_key": unknown, "secret_key": unknown}),
 			want: `because "access_key" and "secret_key" are not known until apply. Set them`},
 		"unknown_endpoints": {cfg: map[string]any{"region": "cn-north-4", "endpoints": unknown, "token": "t"},
 			want: `because "endpoints" is not known until apply`},
-		"unknown_number": {cfg: e.config(map[string]any{"max_retries": unknown, "token": "t"}), want: `"max_retries" is not known until apply`},
-		"unknown_assume_role": {cfg: e.config(map[string]any{"access_key": emulator.AccessKeyID, "secret_key": emulator.SecretAccessKey, "assume_role": unknown}),
+		"unknown_number": {cfg: e.Config(map[string]any{"max_retries": unknown, "token": "t"}), want: `"max_retries" is not known until apply`},
+		"unknown_assume_role": {cfg: e.Config(map[string]any{"access_key": emulator.AccessKeyID, "secret_key": emulator.SecretAccessKey, "assume_role": unknown}),
 			want: `because "assume_role" is not known until apply`},
-		"unknown_oidc": {cfg: e.config(map[string]any{"assume_role_with_oidc": unknown}), want: `because "assume_role_with_oidc" is not known until apply`},
+		"unknown_oidc": {cfg: e.Config(map[string]any{"assume_role_with_oidc": unknown}), want: `because "assume_role_with_oidc" is not known until apply`},
 		"nothing":      {cfg: map[string]any{}, want: `Missing region: The hss provider has no region, so it cannot read data. Set the provider argument "region" or the HW_REGION_NAME`},
 		"credentials_only": {cfg: map[string]any{"access_key": "a", "secret_key": "b"}, env: mapEnv{EnvSecurityToken: "x"},
 			want: `Missing region: The hss provider has no region`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			p := newInproc(t, c.env)
-			if d := p.configure(c.cfg); d.errors() > 0 {
+			if d := p.Configure(c.cfg); d.Errors() > 0 {
 				t.Fatalf("Configure failed: %s", d)
 			}
-			_, d := p.read(map[string]any{"image_id": "111", "image_type": "cicd"})
-			if d.errors() != 1 || !errRe(c.want).MatchString(d.String()) {
+			_, d := p.Read(map[string]any{"image_id": "111", "image_type": "cicd"})
+			if d.Errors() != 1 || !errRe(c.want).MatchString(d.String()) {
 				t.Fatalf("read: %s\nwant %s", d, c.want)
 			}
 			if n := len(e.Requests()); n != 0 {
@@ -470,7 +471,7 @@ func TestConfigureDefersWhatAReadNeeds(t *testing.T) {
 	}
 	// With another error, the missing region is reported at Configure as well, against the argument.
 	p := newInproc(t, mapEnv{})
-	d := p.configure(map[string]any{"access_key": "a"})
+	d := p.Configure(map[string]any{"access_key": "a"})
 	if !strings.Contains(d.String(), "region: Missing region") || !strings.Contains(d.String(), "Incomplete credentials") {
 		t.Fatalf("%s", d)
 	}
@@ -494,51 +495,6 @@ func oidcObject(t *testing.T, o oidcModel) types.Object {
 		t.Fatal(d)
 	}
 	return v
-}
-
-// A dynamic assume_role block whose for_each is not known at plan time is not a conversion
-// error: a read deferred to apply (depends_on a resource being created) works there, with the
-// provider configured again once the values are known.
-func TestAccUnknownProviderBlockDefersToApply(t *testing.T) {
-	plugins := buildProvider(t)
-	e := newEmu(t)
-	dir := t.TempDir()
-	config := requiredProviders + `
-resource "terraform_data" "agency" {
-  input = "none"
-}
-
-provider "hss" {
-  region    = "` + emulator.Region + `"
-  endpoints = { hss = "` + e.url + `", iam = "` + e.url + `", sts = "` + e.url + `" }
-  ` + authAKSK + `
-
-  dynamic "assume_role" {
-    for_each = [for a in [terraform_data.agency.output] : a if a != "none"]
-    content {
-      agency_name = assume_role.value
-      domain_name = "` + emulator.DomainName + `"
-    }
-  }
-}
-
-data "hss_image_basic_image" "test" {
-  image_id   = "111"
-  image_type = "cicd"
-  depends_on = [terraform_data.agency]
-}
-
-output "os" {
-  value = data.hss_image_basic_image.test.data_list[0].os_name
-}
-`
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out := terraformRun(t, dir, plugins, nil, "apply", "-auto-approve", "-input=false", "-lock=false", "-no-color")
-	if !strings.Contains(out, `os = "Debian"`) {
-		t.Fatalf("apply:\n%s", out)
-	}
 }
 
 // IAM v5 grants an hour at most to a hop signed with temporary keys, and takes the agency name

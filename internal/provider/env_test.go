@@ -16,7 +16,7 @@ func TestHuaweiCloudProviderNames(t *testing.T) {
 		t.Fatalf("%+v %v", cfg, d)
 	}
 	e := newEmu(t)
-	if d := newInproc(t, nil).validate(e.config(map[string]any{"project_id": "a", "tenant_id": "b"})); d.errors() != 1 || !strings.Contains(d.String(), "Invalid Attribute Combination") {
+	if d := newInproc(t, nil).Validate(e.Config(map[string]any{"project_id": "a", "tenant_id": "b"})); d.Errors() != 1 || !strings.Contains(d.String(), "Invalid Attribute Combination") {
 		t.Fatalf("%s", d)
 	}
 
@@ -33,11 +33,11 @@ func TestHuaweiCloudProviderNames(t *testing.T) {
 
 func TestCloudSDKSampleVariables(t *testing.T) {
 	p := newInproc(t, mapEnv{EnvSampleAccessKey: emulator.AccessKeyID, EnvSampleSecretKey: emulator.SecretAccessKey})
-	if d := p.configure(map[string]any{"region": "cn-north-4", "endpoints": map[string]string{"metadata": "http://127.0.0.1:1"}}); d.errors() != 0 {
+	if d := p.Configure(map[string]any{"region": "cn-north-4", "endpoints": map[string]string{"metadata": "http://127.0.0.1:1"}}); d.Errors() != 0 {
 		t.Fatalf("%s", d)
 	}
-	_, d := p.read(map[string]any{"image_id": "111", "image_type": "cicd"})
-	if d.errors() != 1 || !strings.Contains(d.String(), "CLOUD_SDK_AK and CLOUD_SDK_SK are set, but only the API pages' code samples read them. Export the same keys as HW_ACCESS_KEY and HW_SECRET_KEY") {
+	_, d := p.Read(map[string]any{"image_id": "111", "image_type": "cicd"})
+	if d.Errors() != 1 || !strings.Contains(d.String(), "CLOUD_SDK_AK and CLOUD_SDK_SK are set, but only the API pages' code samples read them. Export the same keys as HW_ACCESS_KEY and HW_SECRET_KEY") {
 		t.Fatalf("%s", d)
 	}
 }

@@ -1,5 +1,7 @@
-// Package provider is the Terraform glue: schemas, configuration, state and diagnostics. It
-// makes no HTTP calls of its own; internal/hss does.
+// Package provider is the provider itself: its schema, Configure, the configuration resolver
+// (environment and the CLI's profiles) and its diagnostics. It serves the data sources
+// (internal/datasources) and the functions (internal/functions), and makes no HTTP call of its
+// own.
 package provider
 
 import (
@@ -13,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -24,9 +25,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/credentials"
+	"github.com/hsslabs/terraform-provider-hss/internal/datasources"
 	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
+	"github.com/hsslabs/terraform-provider-hss/internal/functions"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 	"github.com/hsslabs/terraform-provider-hss/internal/transport"
+	"github.com/hsslabs/terraform-provider-hss/internal/validators"
 )
 
 var _ provider.ProviderWithFunctions = (*hssProvider)(nil)
@@ -34,6 +38,13 @@ var _ provider.ProviderWithFunctions = (*hssProvider)(nil)
 // New returns a provider factory for providerserver.
 func New(version string) func() provider.Provider {
 	return newWithEnv(version, osEnv{})
+}
+
+// NewWith is a provider factory that reads environment fallbacks from env only (nil: none) and
+// adjusts the client's configuration with tune, for tests and benchmarks that must not depend
+// on the caller's environment.
+func NewWith(version string, env map[string]string, tune func(*hss.Config)) func() provider.Provider {
+	return func() provider.Provider { return &hssProvider{version: version, env: mapEnv(env), tune: tune} }
 }
 
 // newWithEnv reads environment fallbacks from env, so tests do not depend on the caller's.
@@ -113,37 +124,6 @@ var oidcAttrTypes = map[string]attr.Type{
 	"agency_name": types.StringType, "domain_id": types.StringType, "duration": types.Int64Type,
 }
 
-// providerData is what data sources receive: immutable after Configure.
-type providerData struct {
-	client              *hss.Client
-	region              string
-	enterpriseProjectID string
-	secrets             []string
-	// noCredentialsHint is added to the error of a read that found no credentials at all.
-	noCredentialsHint string
-	// notReady, when set, is why no read can run: client is nil.
-	notReady diag.Diagnostic
-}
-
-// withMasking hides every configured secret from log output written through ctx.
-func (p *providerData) withMasking(ctx context.Context) context.Context {
-	return maskSecrets(ctx, p.secrets)
-}
-
-func maskSecrets(ctx context.Context, secrets []string) context.Context {
-	var nonEmpty []string
-	for _, s := range secrets {
-		if s != "" {
-			nonEmpty = append(nonEmpty, s)
-		}
-	}
-	if len(nonEmpty) == 0 {
-		return ctx
-	}
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, nonEmpty...)
-	return tflog.MaskMessageStrings(ctx, nonEmpty...)
-}
-
 func (p *hssProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
 	resp.TypeName = "hss"
 	resp.Version = p.version
@@ -190,16 +170,16 @@ func durationAttribute(name string) schema.Int64Attribute {
 // locationAttributes say where requests go: region, project and enterprise project.
 func locationAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
-		"region": optionalString("region", "Region of the HSS and IAM endpoints, e.g. `cn-north-4`. Required here, in the environment or in a shared config profile.", false, regionValidator),
+		"region": optionalString("region", "Region of the HSS and IAM endpoints, e.g. `cn-north-4`. Required here, in the environment or in a shared config profile.", false, validators.Region),
 		"project_id": optionalString("project_id", "Project ID of `region`. When unset it is resolved once through IAM (`GET /v3/projects?name=<project_name>`).",
-			false, projectIDValidator),
+			false, validators.ProjectID),
 		"project_name": optionalString("project_name", "IAM project name of `region`, used to resolve `project_id` and to scope password tokens. Defaults to `region`.", false),
 		"tenant_id": optionalString("tenant_id", "Alias of `project_id`, as in the Huawei Cloud provider; conflicts with it.", false,
-			projectIDValidator, stringvalidator.ConflictsWith(path.MatchRoot("project_id"))),
+			validators.ProjectID, stringvalidator.ConflictsWith(path.MatchRoot("project_id"))),
 		"tenant_name": optionalString("tenant_name", "Alias of `project_name`, as in the Huawei Cloud provider; conflicts with it.", false,
 			stringvalidator.LengthAtLeast(1), stringvalidator.ConflictsWith(path.MatchRoot("project_name"))),
 		"enterprise_project_id": optionalString("enterprise_project_id", "Default enterprise project for data sources: an enterprise project ID, `0` for the default project, "+
-			"or `all_granted_eps` for every project the caller is granted.", false, enterpriseProjectValidator),
+			"or `all_granted_eps` for every project the caller is granted.", false, validators.EnterpriseProject),
 	}
 }
 
@@ -228,9 +208,9 @@ func credentialAttributes() map[string]schema.Attribute {
 func connectionAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"auth_url": optionalString("auth_url", "IAM endpoint, e.g. `https://iam.cn-north-4.myhuaweicloud.com/v3`. Defaults to `https://iam.<region>.<cloud>`.",
-			false, endpointValidator),
+			false, validators.Endpoint),
 		"cloud": optionalString("cloud", fmt.Sprintf("Domain suffix of the service endpoints. Defaults to `%s`, and to `%s` in the `eu-west-1xx` regions.",
-			endpoints.DefaultCloud, endpoints.EuropeCloud), false, cloudValidator),
+			endpoints.DefaultCloud, endpoints.EuropeCloud), false, validators.Cloud),
 		"endpoints": schema.MapAttribute{
 			Optional:    true,
 			ElementType: types.StringType,
@@ -241,7 +221,7 @@ func connectionAttributes() map[string]schema.Attribute {
 				"which the metadata service speaks.",
 			Validators: []validator.Map{
 				mapvalidator.KeysAre(stringvalidator.OneOf(endpointKeys...)),
-				mapvalidator.ValueStringsAre(schemelessEndpointValidator),
+				mapvalidator.ValueStringsAre(validators.SchemelessEndpoint),
 			},
 		},
 		"insecure": schema.BoolAttribute{
@@ -254,7 +234,7 @@ func connectionAttributes() map[string]schema.Attribute {
 		"key": optionalString("key", "Private key of `cert`: a path to a PEM file, or the PEM text.", true),
 		"signing_algorithm": optionalString("signing_algorithm", fmt.Sprintf("Algorithm AK/SK requests are signed with: `%s` (SDK-HMAC-SHA256, the default) or `%s` "+
 			"(SDK-HMAC-SM3, for compliance environments that require SM3). The SDK's asymmetric algorithms are not supported yet.",
-			transport.SigningHMACSHA256, transport.SigningHMACSM3), false, signingAlgorithmValidator),
+			transport.SigningHMACSHA256, transport.SigningHMACSM3), false, validators.SigningAlgorithm),
 	}
 }
 
@@ -351,7 +331,7 @@ func (p *hssProvider) Configure(ctx context.Context, req provider.ConfigureReque
 			notReady = missingRegion(false)
 		}
 		tflog.Debug(ctx, "HSS provider configured without a client", map[string]any{"reason": notReady.Summary()})
-		data := &providerData{notReady: notReady}
+		data := &datasources.Data{NotReady: notReady}
 		resp.DataSourceData, resp.ResourceData = data, data
 		return
 	}
@@ -361,7 +341,7 @@ func (p *hssProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		p.tune(&cfg)
 	}
 	secrets := cfg.Secrets()
-	ctx = maskSecrets(ctx, secrets)
+	ctx = datasources.MaskSecrets(ctx, secrets)
 
 	client, err := hss.New(cfg)
 	if err != nil {
@@ -371,9 +351,11 @@ func (p *hssProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	tflog.Debug(ctx, "HSS provider configured", map[string]any{
 		"region": cfg.Region, "auth_method": cfg.Credentials.Method.String(), "project_id": cfg.ProjectID,
 	})
-	data := &providerData{client: client, region: cfg.Region, enterpriseProjectID: epsID, secrets: secrets}
+	data := &datasources.Data{Client: client, Region: cfg.Region, EnterpriseProjectID: epsID, Secrets: secrets, Hints: datasources.Hints{
+		UntrustedCertificate: fmt.Sprintf("Set cacert_file (%s) to the CA certificate that signed it, or, for a test endpoint only, insecure = true.", EnvCACertFile),
+	}}
 	if cfg.Credentials.Method == credentials.AuthMetadata {
-		data.noCredentialsHint = cloudSDKHint(p.env)
+		data.Hints.NoCredentials = noCredentialsHint(p.env)
 	}
 	resp.DataSourceData = data
 	resp.ResourceData = data
@@ -391,17 +373,9 @@ func (p *hssProvider) Resources(context.Context) []func() resource.Resource {
 }
 
 func (p *hssProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{
-		NewImageBasicImageDataSource,
-		NewImagesDataSource,
-		NewImageVulnerabilitiesDataSource,
-		NewImageBasicImagesDataSource,
-	}
+	return datasources.All()
 }
 
 func (p *hssProvider) Functions(context.Context) []func() function.Function {
-	return []func() function.Function{
-		NewOSLifecycleFunction,
-		NewParseImageReferenceFunction,
-	}
+	return functions.All()
 }

@@ -11,160 +11,26 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
-	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
-// The data source's behaviour, read by read, through the provider server in-process: what a
-// plan does with each answer, without a Terraform CLI launch for each.
-
-var (
-	akskArgs     = map[string]any{"access_key": emulator.AccessKeyID, "secret_key": emulator.SecretAccessKey}
-	passwordArgs = map[string]any{"user_name": emulator.UserName, "password": emulator.UserPassword, "domain_name": emulator.DomainName}
-	cicd111      = map[string]any{"image_id": "111", "image_type": "cicd"}
-)
-
-// merged is maps merged left to right.
-func merged(ms ...map[string]any) map[string]any {
-	out := map[string]any{}
-	for _, m := range ms {
-		for k, v := range m {
-			out[k] = v
-		}
-	}
-	return out
-}
-
-// configured is an in-process provider configured against e with args.
-func configured(t *testing.T, e *emu, env mapEnv, args map[string]any) *inproc {
-	t.Helper()
-	p := newInproc(t, env)
-	if d := p.configure(e.config(args)); d.errors() > 0 {
-		t.Fatalf("%s", d)
-	}
-	return p
-}
-
-// entries is data_list of a read's state.
-func entries(t *testing.T, attrs map[string]tftypes.Value) []emulator.BasicImage {
-	t.Helper()
-	var list []tftypes.Value
-	if err := attrs["data_list"].As(&list); err != nil {
-		t.Fatal(err)
-	}
-	out := make([]emulator.BasicImage, 0, len(list))
-	for _, v := range list {
-		var obj map[string]tftypes.Value
-		if err := v.As(&obj); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, emulator.BasicImage{OSName: str(t, obj, "os_name"), OSVersion: str(t, obj, "os_version"), LayerDigest: str(t, obj, "layer_digest")})
-	}
-	return out
-}
-
-// mustRead reads data and fails on any error.
-func (p *inproc) mustRead(data map[string]any) map[string]tftypes.Value {
-	p.t.Helper()
-	attrs, d := p.read(data)
-	if d.errors() > 0 {
-		p.t.Fatalf("%s", d)
-	}
-	return attrs
-}
-
-func wantEntries(t *testing.T, attrs map[string]tftypes.Value, want ...emulator.BasicImage) {
-	t.Helper()
-	if got := entries(t, attrs); !slices.Equal(got, want) {
-		t.Fatalf("data_list %+v, want %+v", got, want)
-	}
-}
-
-// Query values with reserved characters survive the round trip, signature included.
-func TestReadEncoding(t *testing.T) {
-	e := newEmu(t)
-	attrs := configured(t, e, nil, akskArgs).mustRead(map[string]any{
-		"image_id": "harbor-0001", "image_type": "harbor", "namespace": "team a&b/x+y", "image_name": "web app", "image_version": "1.2 beta"})
-	wantEntries(t, attrs, emulator.BasicImage{OSName: "Alpine", OSVersion: "3.19", LayerDigest: "sha256:1111111111111111111111111111111111111111111111111111111111111111"})
-	if str(t, attrs, "namespace") != "team a&b/x+y" || str(t, attrs, "enterprise_project_id") != "0" {
-		t.Fatalf("namespace %q, enterprise project %q", str(t, attrs, "namespace"), str(t, attrs, "enterprise_project_id"))
-	}
-}
-
-// A result of 450 entries arrives whole, in order, in exactly ceil(450/200) = 3 requests: the
-// first page first, the other two together.
-func TestReadMultiPage(t *testing.T) {
-	e := newEmu(t)
-	attrs := configured(t, e, nil, merged(akskArgs, map[string]any{"project_id": emulator.ProjectID})).mustRead(
-		map[string]any{"image_id": emulator.ManyImageID, "image_type": "cicd"})
-	want := make([]emulator.BasicImage, emulator.ManyEntries)
-	for i := range want {
-		want[i] = emulator.ManyEntry(i)
-	}
-	wantEntries(t, attrs, want...)
-	var offsets []string
-	for _, r := range e.Requests() {
-		offsets = append(offsets, r.Query.Get("offset"))
-	}
-	sort.Strings(offsets[1:])
-	if fmt.Sprint(offsets) != "[0 200 400]" || e.Count(emulator.KindIAMProjects) != 0 {
-		t.Fatalf("offsets %v, %d project lookups", offsets, e.Count(emulator.KindIAMProjects))
-	}
-}
-
-// os_name filters; no match is an empty list, never null; one provider process resolves the
-// project once, however many reads.
-func TestReadOSNameAndEmpty(t *testing.T) {
-	e := newEmu(t)
-	p := configured(t, e, nil, akskArgs)
-	wantEntries(t, p.mustRead(map[string]any{"image_id": "multi-os-0001", "image_type": "cicd", "os_name": "Ubuntu"}),
-		emulator.BasicImage{OSName: "Ubuntu", OSVersion: "22.04", LayerDigest: "sha256:2222222222222222222222222222222222222222222222222222222222222222"},
-		emulator.BasicImage{OSName: "Ubuntu", OSVersion: "20.04", LayerDigest: "sha256:4444444444444444444444444444444444444444444444444444444444444444"})
-	none := p.mustRead(map[string]any{"image_id": "multi-os-0001", "image_type": "cicd", "os_name": "Windows"})
-	if !none["data_list"].IsKnown() || none["data_list"].IsNull() || len(entries(t, none)) != 0 {
-		t.Fatalf("data_list %v, want an empty list", none["data_list"])
-	}
-	if n := e.Count(emulator.KindIAMProjects); n != 1 {
-		t.Fatalf("%d project lookups for two reads of one provider process, want 1", n)
-	}
-}
-
-// A user granted one enterprise project sees it by ID and through all_granted_eps; naming one
-// it is not granted is the API's error with its details and what to do.
-func TestReadEnterpriseProjects(t *testing.T) {
-	e := newEmu(t)
-	p := configured(t, e, nil, map[string]any{"access_key": emulator.LimitedAK, "secret_key": emulator.LimitedSK})
-	granted := emulator.BasicImage{OSName: "CentOS", OSVersion: "7", LayerDigest: "sha256:5555555555555555555555555555555555555555555555555555555555555555"}
-	byID := p.mustRead(map[string]any{"image_id": "ep-granted-0001", "image_type": "cicd", "enterprise_project_id": emulator.GrantedEP})
-	wantEntries(t, byID, granted)
-	if str(t, byID, "enterprise_project_id") != emulator.GrantedEP {
-		t.Fatalf("enterprise project %q", str(t, byID, "enterprise_project_id"))
-	}
-	wantEntries(t, p.mustRead(map[string]any{"image_id": "ep-granted-0001", "image_type": "cicd", "enterprise_project_id": "all_granted_eps"}), granted)
-	wantEntries(t, p.mustRead(map[string]any{"image_id": "ep-refused-0001", "image_type": "cicd", "enterprise_project_id": "all_granted_eps"}))
-	_, d := p.read(map[string]any{"image_id": "ep-refused-0001", "image_type": "cicd", "enterprise_project_id": emulator.RefusedEP})
-	if !errRe(`Unable to read HSS basic image information.*HTTP status 400.*error_code: HSS\.0013.*Insufficient permission.*request ID: [0-9a-f]{32}.*grant an HSS read policy`).MatchString(d.String()) {
-		t.Fatalf("%s", d)
-	}
-}
+// What the configuration does to reads, through the provider server in-process: credentials,
+// projects, retries, TLS, without a Terraform CLI launch for each.
 
 // The reads of one provider process share one password token and need no project lookup.
 func TestReadPasswordTokenReuse(t *testing.T) {
 	e := newEmu(t)
 	p := configured(t, e, nil, passwordArgs)
 	for i := 1; i <= 5; i++ {
-		p.mustRead(map[string]any{"image_id": fmt.Sprintf("synthetic-%d", i), "image_type": "cicd"})
+		p.MustRead(map[string]any{"image_id": fmt.Sprintf("synthetic-%d", i), "image_type": "cicd"})
 	}
 	if tokens, projects := e.Count(emulator.KindIAMToken), e.Count(emulator.KindIAMProjects); tokens != 1 || projects != 0 {
 		t.Fatalf("%d token requests and %d project lookups for five reads, want 1 and 0", tokens, projects)
@@ -182,8 +48,8 @@ func TestReadWrongCredentials(t *testing.T) {
 		{"user_name": emulator.UserName, "password": "not-the-password", "domain_name": emulator.DomainName}:               `Unable to authenticate with IAM.*POST /v3/auth/tokens failed with HTTP status 401.*IAM\.0004`,
 		{"access_key": emulator.AccessKeyID, "secret_key": emulator.SecretAccessKey, "project_id": emulator.ForeignProjID}: `HTTP status 400.*error_code: HSS\.0010.*Access denied.*HSS denied access: check that project_id belongs to the account`,
 	} {
-		_, d := configured(t, e, nil, *args).read(cicd111)
-		if d.errors() != 1 || !errRe(want).MatchString(d.String()) {
+		_, d := configured(t, e, nil, *args).Read(cicd111)
+		if d.Errors() != 1 || !errRe(want).MatchString(d.String()) {
 			t.Errorf("%v: %s", *args, d)
 		}
 	}
@@ -194,9 +60,9 @@ func TestReadWrongCredentials(t *testing.T) {
 func TestReadProjectResolutionAndRegion(t *testing.T) {
 	e := newEmu(t)
 	p := configured(t, e, nil, akskArgs)
-	wantEntries(t, p.mustRead(cicd111), emulator.SpecDebian)
-	p.mustRead(merged(cicd111, map[string]any{"os_name": "Debian"}))
-	other := p.mustRead(merged(cicd111, map[string]any{"region": emulator.OtherRegion}))
+	wantEntries(t, p.MustRead(cicd111), emulator.SpecDebian)
+	p.MustRead(merged(cicd111, map[string]any{"os_name": "Debian"}))
+	other := p.MustRead(merged(cicd111, map[string]any{"region": emulator.OtherRegion}))
 	wantEntries(t, other, emulator.BasicImage{OSName: "openEuler", OSVersion: "22.03", LayerDigest: "sha256:7777777777777777777777777777777777777777777777777777777777777777"})
 	if str(t, other, "region") != emulator.OtherRegion {
 		t.Fatalf("region %q", str(t, other, "region"))
@@ -212,61 +78,6 @@ func TestReadProjectResolutionAndRegion(t *testing.T) {
 	}
 }
 
-// An image reference as users have it fills organization, name and tag, visible in state.
-func TestReadImageReference(t *testing.T) {
-	e := newEmu(t)
-	attrs := configured(t, e, nil, akskArgs).mustRead(map[string]any{"image_id": "5f7c3b2a19e04d8c", "image_type": "private_image",
-		"image_reference": "swr.cn-north-4.myhuaweicloud.com/scc_hss_container/proxy-agent:24.5.0-x86_64"})
-	wantEntries(t, attrs, emulator.ProxyAgentBase)
-	if str(t, attrs, "namespace") != "scc_hss_container" || str(t, attrs, "image_name") != "proxy-agent" || str(t, attrs, "image_version") != "24.5.0-x86_64" {
-		t.Fatalf("%v", attrs)
-	}
-	for _, r := range e.Requests() {
-		if r.Kind == emulator.KindHSS && (r.Query.Get("namespace") != "scc_hss_container" || r.Query.Get("image_name") != "proxy-agent" || r.Query.Get("image_version") != "24.5.0-x86_64") {
-			t.Fatalf("query %v", r.Query)
-		}
-	}
-}
-
-// inBubble is an in-process provider whose client reaches emu in-process too, so that it can
-// run in a synctest bubble on virtual time.
-func inBubble(t *testing.T, emu *emulator.Emulator, args map[string]any) *inproc {
-	t.Helper()
-	s, err := newTunedServer(mapEnv{}, func(c *hss.Config) { c.Transport = emulator.NewTransport(emu) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &inproc{t: t, server: s}
-	p.loadSchemas()
-	if d := p.configure(merged(map[string]any{"region": "cn-north-4", "endpoints": map[string]string{"hss": "https://hss.test", "iam": "https://iam.test"}}, args)); d.errors() > 0 {
-		t.Fatalf("%s", d)
-	}
-	return p
-}
-
-// timeouts.read bounds the whole read, and the diagnostic names the request in flight.
-func TestReadTimeout(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		emu := emulator.New(nil)
-		emu.SetLatency(30 * time.Second)
-		p := inBubble(t, emu, merged(akskArgs, map[string]any{"project_id": emulator.ProjectID}))
-		start := time.Now()
-		_, d := p.read(merged(cicd111, map[string]any{"timeouts": map[string]any{"read": "1s"}}))
-		if !errRe(`did not finish within its timeout \(timeouts.read = 1s\): GET /v5/\{project_id\}/image/\{image_id\}/basic-image page 1 \(offset 0\) was in flight after 1 attempt`).MatchString(d.String()) ||
-			time.Since(start) != time.Second {
-			t.Fatalf("after %s: %s", time.Since(start), d)
-		}
-		// Without a timeouts block, the default holds: an answer that never comes ends the
-		// read at exactly five minutes, not at the provider's per-request limit.
-		emu.SetLatency(time.Hour)
-		start = time.Now()
-		_, d = p.read(cicd111)
-		if !strings.Contains(d.String(), "timeouts.read = 5m0s") || time.Since(start) != transport.DefaultReadTimeout || transport.DefaultReadTimeout != 5*time.Minute {
-			t.Fatalf("after %s: %s", time.Since(start), d)
-		}
-	})
-}
-
 // Throttling and outages are retried within the read; max_retries = 0 turns retries off.
 func TestReadRetries(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -274,9 +85,9 @@ func TestReadRetries(t *testing.T) {
 		args := merged(akskArgs, map[string]any{"project_id": emulator.ProjectID, "rate_limit": 0})
 		emu.AddFault(emulator.Fault{Times: 3, Status: 429, RetryAfter: "0"})
 		emu.AddFault(emulator.Fault{Times: 1, Status: 503, RetryAfter: "0"})
-		wantEntries(t, inBubble(t, emu, args).mustRead(cicd111), emulator.SpecDebian)
+		wantEntries(t, inBubble(t, emu, args).MustRead(cicd111), emulator.SpecDebian)
 		emu.AddFault(emulator.Fault{Times: 1, Status: 429, RetryAfter: "0"})
-		_, d := inBubble(t, emu, merged(args, map[string]any{"max_retries": 0})).read(cicd111)
+		_, d := inBubble(t, emu, merged(args, map[string]any{"max_retries": 0})).Read(cicd111)
 		if !errRe(`HTTP status 429.*APIGW\.0308`).MatchString(d.String()) {
 			t.Fatalf("%s", d)
 		}
@@ -302,17 +113,17 @@ func TestConfigureIsOffline(t *testing.T) {
 		"agency_chain": {args: merged(akskArgs, map[string]any{"assume_role": []map[string]any{{"agency_name": emulator.AgencyName, "domain_name": emulator.DomainName}, {"agency_name": emulator.WorkloadAgencyName, "domain_id": emulator.WorkloadDomainID}}})},
 		"oidc":         {args: map[string]any{"assume_role_with_oidc": map[string]any{"idp_id": emulator.IdpID, "id_token": "eyJ.x.y"}}},
 		"profile":      {args: map[string]any{"shared_config_file": writeProfile(t), "profile": "emulator"}},
-		"pod_identity": {env: mapEnv{EnvPodIdentityURI: e.url + emulator.PodIdentityPath, EnvPodIdentityTokenFile: podToken}},
+		"pod_identity": {env: mapEnv{EnvPodIdentityURI: e.URL + emulator.PodIdentityPath, EnvPodIdentityTokenFile: podToken}},
 		"metadata":     {},
 	} {
-		if d := newInproc(t, c.env).configure(e.config(c.args)); d.errors() > 0 {
+		if d := newInproc(t, c.env).Configure(e.Config(c.args)); d.Errors() > 0 {
 			t.Fatalf("%s: %s", name, d)
 		}
 	}
 	if n := len(e.Requests()); n != 0 {
 		t.Fatalf("configuring the provider made %d requests", n)
 	}
-	if d := newInproc(t, mapEnv{EnvMaxRetries: "many"}).configure(e.config(akskArgs)); !strings.Contains(d.String(), `HW_MAX_RETRIES="many" must be an integer`) {
+	if d := newInproc(t, mapEnv{EnvMaxRetries: "many"}).Configure(e.Config(akskArgs)); !strings.Contains(d.String(), `HW_MAX_RETRIES="many" must be an integer`) {
 		t.Fatalf("%s", d)
 	}
 }
@@ -328,18 +139,18 @@ func TestTLS(t *testing.T) {
 	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	e := &emu{url: srv.URL}
-	_, d := configured(t, e, nil, akskArgs).read(cicd111)
+	e := &emu{URL: srv.URL}
+	_, d := configured(t, e, nil, akskArgs).Read(cicd111)
 	if !errRe(`TLS certificate could not be verified.*cacert_file \(HW_CACERT_FILE\)`).MatchString(d.String()) {
 		t.Fatalf("%s", d)
 	}
-	wantEntries(t, configured(t, e, nil, merged(akskArgs, map[string]any{"cacert_file": caFile})).mustRead(cicd111), emulator.SpecDebian)
-	wantEntries(t, configured(t, e, mapEnv{EnvOSCACert: caFile}, akskArgs).mustRead(cicd111), emulator.SpecDebian)
+	wantEntries(t, configured(t, e, nil, merged(akskArgs, map[string]any{"cacert_file": caFile})).MustRead(cicd111), emulator.SpecDebian)
+	wantEntries(t, configured(t, e, mapEnv{EnvOSCACert: caFile}, akskArgs).MustRead(cicd111), emulator.SpecDebian)
 	p := newInproc(t, nil)
-	if d := p.configure(e.config(merged(akskArgs, map[string]any{"insecure": true}))); d.errors() != 0 || !strings.Contains(d.String(), "TLS verification is disabled") {
+	if d := p.Configure(e.Config(merged(akskArgs, map[string]any{"insecure": true}))); d.Errors() != 0 || !strings.Contains(d.String(), "TLS verification is disabled") {
 		t.Fatalf("%s", d)
 	}
-	wantEntries(t, p.mustRead(cicd111), emulator.SpecDebian)
+	wantEntries(t, p.MustRead(cicd111), emulator.SpecDebian)
 }
 
 // A client certificate reaches a gateway that requires one, read from a file or given as PEM
@@ -354,12 +165,12 @@ func TestClientCertificate(t *testing.T) {
 	ca, cert := filepath.Join(dir, "ca.pem"), filepath.Join(dir, "cert.pem")
 	_ = os.WriteFile(ca, m.CAPEM, 0o600)
 	_ = os.WriteFile(cert, m.CertPEM, 0o600)
-	e := &emu{url: m.Server.URL}
+	e := &emu{URL: m.Server.URL}
 	args := merged(akskArgs, map[string]any{"cacert_file": ca, "max_retries": 0})
-	if _, d := configured(t, e, nil, args).read(cicd111); d.errors() != 1 || !strings.Contains(d.String(), "certificate") {
+	if _, d := configured(t, e, nil, args).Read(cicd111); d.Errors() != 1 || !strings.Contains(d.String(), "certificate") {
 		t.Fatalf("%s", d)
 	}
-	wantEntries(t, configured(t, e, nil, merged(args, map[string]any{"cert": cert, "key": string(m.KeyPEM)})).mustRead(cicd111), emulator.SpecDebian)
+	wantEntries(t, configured(t, e, nil, merged(args, map[string]any{"cert": cert, "key": string(m.KeyPEM)})).MustRead(cicd111), emulator.SpecDebian)
 }
 
 // A server that answers with something other than a result never produces a list that looks
@@ -386,8 +197,8 @@ func TestHostileServer(t *testing.T) {
 		if data == nil {
 			data = cicd111
 		}
-		_, d := configured(t, e, nil, merged(akskArgs, map[string]any{"project_id": emulator.ProjectID, "max_retries": 1, "page_concurrency": 1})).read(data)
-		if d.errors() != 1 || !errRe(c.want).MatchString(d.String()) {
+		_, d := configured(t, e, nil, merged(akskArgs, map[string]any{"project_id": emulator.ProjectID, "max_retries": 1, "page_concurrency": 1})).Read(data)
+		if d.Errors() != 1 || !errRe(c.want).MatchString(d.String()) {
 			t.Errorf("%s: %s", name, d)
 		}
 	}
@@ -419,7 +230,49 @@ func TestCredentialVariants(t *testing.T) {
 			EnvAssumeRoleAgency: emulator.AgencyName, EnvAssumeRoleDomainID: emulator.DomainID}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			wantEntries(t, configured(t, e, c.env, c.args).mustRead(cicd111), emulator.SpecDebian)
+			wantEntries(t, configured(t, e, c.env, c.args).MustRead(cicd111), emulator.SpecDebian)
+		})
+	}
+}
+
+// Every credential method reads the same data, once each: the API page's example image of the
+// default account, or the workload account's at the end of a chain.
+func TestCredentialMethods(t *testing.T) {
+	e := newEmu(t)
+	token := e.IssueToken(emulator.UserName, emulator.ProjectID, time.Hour)
+	idToken := e.SignIDToken("repo:hsslabs/app:ref:refs/heads/main", time.Hour, nil)
+	podTokenFile := filepath.Join(t.TempDir(), "pod-token")
+	if err := os.WriteFile(podTokenFile, []byte(emulator.PodToken), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	agency := map[string]any{"agency_name": emulator.AgencyName, "domain_name": emulator.DomainName}
+	foreign := map[string]any{"access_key": emulator.ForeignAK, "secret_key": emulator.ForeignSK}
+	for name, c := range map[string]struct {
+		args map[string]any
+		env  mapEnv
+		want emulator.BasicImage
+	}{
+		"aksk":        {args: akskArgs},
+		"sm3_signing": {args: merged(akskArgs, map[string]any{"signing_algorithm": "HmacSM3"})},
+		"token":       {args: map[string]any{"token": token}},
+		"password":    {args: passwordArgs},
+		// Another account's keys assume this account's agency.
+		"assume_role": {args: merged(foreign, map[string]any{"assume_role": []map[string]any{agency}})},
+		"oidc": {args: map[string]any{"assume_role_with_oidc": map[string]any{"idp_id": emulator.IdpID, "id_token": idToken,
+			"domain_id": emulator.DomainID}}},
+		"ecs_metadata": {},
+		"profile":      {args: map[string]any{"shared_config_file": writeProfile(t), "profile": "emulator"}},
+		// CI keys into the audit account (IAM v3) into the workload account (IAM v5).
+		"agency_chain": {args: merged(foreign, map[string]any{"assume_role": []map[string]any{agency,
+			{"agency_name": emulator.WorkloadAgencyName, "domain_id": emulator.WorkloadDomainID}}}), want: emulator.WorkloadBase},
+		"pod_identity": {env: mapEnv{EnvPodIdentityURI: e.URL + emulator.PodIdentityPath, EnvPodIdentityTokenFile: podTokenFile}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			want := c.want
+			if want == (emulator.BasicImage{}) {
+				want = emulator.SpecDebian
+			}
+			wantEntries(t, configured(t, e, c.env, c.args).MustRead(cicd111), want)
 		})
 	}
 }
@@ -464,7 +317,7 @@ func TestEchoedCredentialsAreRedacted(t *testing.T) {
 			return nil, nil, nil
 		},
 		"pod_identity": func(e *emu) (map[string]any, mapEnv, []string) {
-			return nil, mapEnv{EnvPodIdentityURI: e.url + emulator.PodIdentityPath, EnvPodIdentityTokenFile: podToken}, []string{emulator.PodToken}
+			return nil, mapEnv{EnvPodIdentityURI: e.URL + emulator.PodIdentityPath, EnvPodIdentityTokenFile: podToken}, []string{emulator.PodToken}
 		},
 		"sm3_signing": func(*emu) (map[string]any, mapEnv, []string) {
 			return merged(akskArgs, map[string]any{"signing_algorithm": transport.SigningHMACSM3}), nil, []string{emulator.SecretAccessKey}
@@ -477,8 +330,8 @@ func TestEchoedCredentialsAreRedacted(t *testing.T) {
 			e.AddFault(emulator.Fault{Kind: emulator.KindIAMToken, Echo: true})
 			var logs bytes.Buffer
 			p := configured(t, e, env, args)
-			p.ctx = tflogtest.RootLogger(context.Background(), &logs)
-			_, d := p.read(cicd111)
+			p.Ctx = tflogtest.RootLogger(context.Background(), &logs)
+			_, d := p.Read(cicd111)
 			out := d.String()
 			if !strings.Contains(out, "Received headers") || !strings.Contains(out, "***") || !strings.Contains(logs.String(), "HSS provider HTTP response") {
 				t.Fatalf("the echoing server's error did not come through redacted, or nothing was logged:\n%s", out)
@@ -503,9 +356,9 @@ func TestLegacyDelegatedProject(t *testing.T) {
 	e := newEmu(t)
 	legacy := mapEnv{EnvAccessKey: emulator.ForeignAK, EnvSecretKey: emulator.ForeignSK, EnvLegacyAgencyName: emulator.AgencyName,
 		EnvLegacyAgencyDomainName: emulator.DomainName, EnvLegacyDelegatedProject: "cn-north-4_audit"}
-	if _, d := configured(t, e, legacy, nil).read(cicd111); d.errors() != 1 || !strings.Contains(d.String(), "cn-north-4_audit") {
+	if _, d := configured(t, e, legacy, nil).Read(cicd111); d.Errors() != 1 || !strings.Contains(d.String(), "cn-north-4_audit") {
 		t.Fatalf("%s", d)
 	}
 	wantEntries(t, configured(t, e, mapEnv{EnvAccessKey: emulator.AccessKeyID, EnvSecretKey: emulator.SecretAccessKey,
-		EnvLegacyDelegatedProject: "cn-north-4_audit"}, nil).mustRead(cicd111), emulator.SpecDebian)
+		EnvLegacyDelegatedProject: "cn-north-4_audit"}, nil).MustRead(cicd111), emulator.SpecDebian)
 }

@@ -1,13 +1,7 @@
 package provider
 
 import (
-	"context"
 	"testing"
-
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
 )
@@ -25,7 +19,7 @@ func TestValidation(t *testing.T) {
 		for k, v := range extra {
 			out[k] = v
 		}
-		return e.config(out)
+		return e.Config(out)
 	}
 	cicd := map[string]any{"image_id": "111", "image_type": "cicd"}
 	repo := func(extra map[string]any) map[string]any {
@@ -69,7 +63,7 @@ func TestValidation(t *testing.T) {
 		"image_id_template":   {data: map[string]any{"image_id": "{project_id}", "image_type": "cicd"}, want: `Invalid image ID.*"\{project_id\}" is not an image ID`},
 		"data_source_region": {data: map[string]any{"image_id": "111", "image_type": "cicd", "region": "attacker.example/x"},
 			want: `region: Invalid region.*"attacker.example/x" is not a region name`},
-		"unknown_endpoint_key": {provider: map[string]any{"region": "cn-north-4", "access_key": "a", "secret_key": "b", "endpoints": map[string]string{"hss": e.url, "ecs": e.url}},
+		"unknown_endpoint_key": {provider: map[string]any{"region": "cn-north-4", "access_key": "a", "secret_key": "b", "endpoints": map[string]string{"hss": e.URL, "ecs": e.URL}},
 			want: `endpoints.*value must be one of:.*"hss".*"iam".*"sts".*"metadata"`},
 		"endpoint_not_url": {provider: map[string]any{"region": "cn-north-4", "access_key": "a", "secret_key": "b", "endpoints": map[string]string{"hss": "ftp://hss.local"}},
 			want: `endpoints\["hss"\]: .*"ftp://hss.local" must be an absolute https:// or http:// URL: scheme must be https or http`},
@@ -84,22 +78,22 @@ func TestValidation(t *testing.T) {
 		"missing_credentials_off_cloud": {provider: map[string]any{"region": "cn-north-4", "endpoints": map[string]string{"metadata": "http://127.0.0.1:1"}},
 			want: `no credentials are configured, and the ECS metadata service at http://127.0.0.1:1 gave none.*` +
 				`configure one of:.*token \(HW_AUTH_TOKEN\).*access_key and secret_key \(HW_ACCESS_KEY, HW_SECRET_KEY\).*assume_role_with_oidc.*\(HW_SHARED_CONFIG_FILE, HW_PROFILE\).*HC_CONTAINER_CREDENTIALS_FULL_URI`},
-		"incomplete_aksk": {provider: e.config(map[string]any{"access_key": "AK"}),
+		"incomplete_aksk": {provider: e.Config(map[string]any{"access_key": "AK"}),
 			want: `access_key: Incomplete credentials.*AK/SK authentication needs access_key and secret_key, but only access_key is set\.`},
-		"incomplete_password": {provider: e.config(map[string]any{"user_name": "u", "password": "p"}),
+		"incomplete_password": {provider: e.Config(map[string]any{"user_name": "u", "password": "p"}),
 			want: `password authentication needs password, and user_id or user_name with domain_name or domain_id, but only user_name and password are set`},
-		"security_token_alone": {provider: e.config(map[string]any{"security_token": "st"}), want: `AK/SK authentication needs access_key and secret_key, but only security_token is set`},
+		"security_token_alone": {provider: e.Config(map[string]any{"security_token": "st"}), want: `AK/SK authentication needs access_key and secret_key, but only security_token is set`},
 		"assume_role_without_domain": {provider: with(map[string]any{"assume_role": []map[string]any{{"agency_name": "a"}}}),
 			want: `assume_role\[0\]: Incomplete assume_role.*needs the domain that owns it: domain_name \(HW_ASSUME_ROLE_DOMAIN_NAME\) or domain_id`},
 		"assume_role_without_agency": {provider: with(map[string]any{"assume_role": []map[string]any{{"domain_name": "d"}}}),
 			want: `Incomplete assume_role.*assume_role\[0\] names no agency: set agency_name \(HW_ASSUME_ROLE_AGENCY_NAME\)`},
-		"oidc_agency_without_domain": {provider: e.config(map[string]any{"assume_role_with_oidc": map[string]any{"idp_id": "i", "id_token": "t", "agency_name": "a"}}),
+		"oidc_agency_without_domain": {provider: e.Config(map[string]any{"assume_role_with_oidc": map[string]any{"idp_id": "i", "id_token": "t", "agency_name": "a"}}),
 			want: `Incomplete assume_role_with_oidc.*Assuming agency "a" needs domain_id`},
 		"assume_role_duration": {provider: with(map[string]any{"assume_role": []map[string]any{{"agency_name": "a", "domain_name": "d", "duration": 60}}}),
 			want: `assume_role\[0\].duration: .*between 900 and 86400`},
 		"assume_role_duration_env": {provider: with(nil), env: mapEnv{EnvAssumeRoleAgency: "a", EnvAssumeRoleDomain: "d", EnvAssumeRoleDuration: "forever"},
 			want: `HW_ASSUME_ROLE_DURATION="forever" must be an integer from 900 to 86400`},
-		"profile_missing_file": {provider: e.config(map[string]any{"shared_config_file": "/nonexistent/config.json"}),
+		"profile_missing_file": {provider: e.Config(map[string]any{"shared_config_file": "/nonexistent/config.json"}),
 			want: `Unusable shared config profile.*the shared config file: cannot read "/nonexistent/config.json": no such file or directory`},
 		"bad_auth_url_env": {provider: with(nil), env: mapEnv{EnvAuthURL: "iam.local"},
 			want: `auth_url: Invalid environment variable: HW_AUTH_URL="iam.local" cannot be used for auth_url: scheme must be https or http`},
@@ -113,7 +107,7 @@ func TestValidation(t *testing.T) {
 		"project_id_env":  {provider: with(nil), env: mapEnv{EnvProjectID: "{project_id}"}, want: `HW_PROJECT_ID="\{project_id\}" cannot be used for project_id`},
 		"endpoint_user_info": {provider: with(map[string]any{"auth_url": "https://iam.example.com@attacker.example/v3"}),
 			want: `auth_url: Invalid endpoint URL.*must not carry user information`},
-		"endpoint_query": {provider: map[string]any{"region": "cn-north-4", "access_key": "a", "secret_key": "b", "endpoints": map[string]string{"hss": e.url + "?x=1"}},
+		"endpoint_query": {provider: map[string]any{"region": "cn-north-4", "access_key": "a", "secret_key": "b", "endpoints": map[string]string{"hss": e.URL + "?x=1"}},
 			want: `Invalid endpoint URL.*must not have a query or fragment`},
 		"rate_limit_env_nan": {provider: with(nil), env: mapEnv{EnvRateLimit: "NaN"}, want: `HW_RATE_LIMIT="NaN" must be a finite number from 0 to 1000`},
 		"rate_limit_env_inf": {provider: with(nil), env: mapEnv{EnvRateLimit: "+Inf"}, want: `HW_RATE_LIMIT="\+Inf" must be a finite number`},
@@ -129,61 +123,20 @@ func TestValidation(t *testing.T) {
 			if pcfg == nil {
 				pcfg = with(nil)
 			}
-			d := p.configure(pcfg)
-			if d.errors() == 0 {
+			d := p.Configure(pcfg)
+			if d.Errors() == 0 {
 				data := c.data
 				if data == nil {
 					data = cicd
 				}
-				_, d = p.read(data)
+				_, d = p.Read(data)
 			}
-			if d.errors() == 0 || !errRe(c.want).MatchString(d.String()) {
+			if d.Errors() == 0 || !errRe(c.want).MatchString(d.String()) {
 				t.Fatalf("diagnostics do not match %q:\n%s", c.want, d)
 			}
 		})
 	}
 	if n := len(e.Requests()); n != 0 {
 		t.Fatalf("invalid configurations reached the API %d times", n)
-	}
-}
-
-// Terraform itself shows a validation error with the attribute and what is allowed, at
-// `terraform validate`, before any request.
-func TestAccValidationThroughTerraform(t *testing.T) {
-	e := newEmu(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(nil),
-		Steps: []resource.TestStep{{
-			Config: e.provider(authAKSK) + `
-data "hss_image_basic_image" "test" {
-  image_id   = "111"
-  image_type = "cicd"
-  region     = "attacker.example/x"
-}`,
-			ExpectError: errRe(`Invalid region.*data.hss_image_basic_image.test.*region = "attacker.example/x".*"attacker.example/x" is not a region name`),
-		}},
-	})
-	if n := len(e.Requests()); n != 0 {
-		t.Fatalf("an invalid configuration reached the API %d times", n)
-	}
-}
-
-// A typo in image_type gets the "must be one of" error alone, not repository-image errors that
-// would only apply to a valid repository type.
-func TestImageTypeTypoReportsOnlyItself(t *testing.T) {
-	ctx := context.Background()
-	ds := NewImageBasicImageDataSource().(datasource.DataSourceWithValidateConfig)
-	var sr datasource.SchemaResponse
-	ds.Schema(ctx, datasource.SchemaRequest{}, &sr)
-	typ := sr.Schema.Type().TerraformType(ctx).(tftypes.Object)
-	for imageType, wantErrors := range map[string]int{"cidc": 0, "harbor": 3} {
-		raw := nullsExcept(typ, map[string]tftypes.Value{
-			"image_id": tftypes.NewValue(tftypes.String, "x"), "image_type": tftypes.NewValue(tftypes.String, imageType),
-		})
-		var resp datasource.ValidateConfigResponse
-		ds.ValidateConfig(ctx, datasource.ValidateConfigRequest{Config: tfsdk.Config{Schema: sr.Schema, Raw: raw}}, &resp)
-		if n := resp.Diagnostics.ErrorsCount(); n != wantErrors {
-			t.Fatalf("image_type %q: %d errors, want %d: %v", imageType, n, wantErrors, resp.Diagnostics)
-		}
 	}
 }

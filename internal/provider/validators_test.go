@@ -17,22 +17,22 @@ func TestEnterpriseProjectForms(t *testing.T) {
 		"default":         `use "0" (the default enterprise project), "all_granted_eps"`,
 		"4d7c7e2a-1f3b":   "is not an enterprise project",
 	} {
-		d := p.validate(e.config(map[string]any{"enterprise_project_id": value}))
-		if d.errors() != 1 || !strings.Contains(d.String(), want) || strings.Contains(d.String(), "?.") {
+		d := p.Validate(e.Config(map[string]any{"enterprise_project_id": value}))
+		if d.Errors() != 1 || !strings.Contains(d.String(), want) || strings.Contains(d.String(), "?.") {
 			t.Errorf("provider %q: %s", value, d)
 		}
-		_, d = p.read(map[string]any{"image_id": "111", "image_type": "cicd", "enterprise_project_id": value})
-		if d.errors() != 1 || !strings.Contains(d.String(), want) {
+		_, d = p.Read(map[string]any{"image_id": "111", "image_type": "cicd", "enterprise_project_id": value})
+		if d.Errors() != 1 || !strings.Contains(d.String(), want) {
 			t.Errorf("data source %q: %s", value, d)
 		}
 	}
 	for _, ok := range []string{"0", "all_granted_eps", emulator.GrantedEP, strings.ToUpper(emulator.GrantedEP)} {
-		if d := p.validate(e.config(map[string]any{"enterprise_project_id": ok})); d.errors() != 0 {
+		if d := p.Validate(e.Config(map[string]any{"enterprise_project_id": ok})); d.Errors() != 0 {
 			t.Errorf("%q: %s", ok, d)
 		}
 	}
-	d := newInproc(t, mapEnv{EnvEnterpriseProjectID: "all_granted_ep"}).configure(e.config(map[string]any{"access_key": "a", "secret_key": "b"}))
-	if d.errors() != 1 || !strings.Contains(d.String(), `HW_ENTERPRISE_PROJECT_ID="all_granted_ep" cannot be used for enterprise_project_id: "all_granted_ep" is not an enterprise project: did you mean "all_granted_eps"?`) {
+	d := newInproc(t, mapEnv{EnvEnterpriseProjectID: "all_granted_ep"}).Configure(e.Config(map[string]any{"access_key": "a", "secret_key": "b"}))
+	if d.Errors() != 1 || !strings.Contains(d.String(), `HW_ENTERPRISE_PROJECT_ID="all_granted_ep" cannot be used for enterprise_project_id: "all_granted_ep" is not an enterprise project: did you mean "all_granted_eps"?`) {
 		t.Fatalf("%s", d)
 	}
 }

@@ -45,3 +45,11 @@ func OrNone(s string) string {
 	}
 	return s
 }
+
+// JoinAnd joins items for a sentence: "a, b and c".
+func JoinAnd(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}

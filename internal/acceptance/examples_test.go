@@ -1,0 +1,444 @@
+package acceptance
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+	"github.com/hsslabs/terraform-provider-hss/internal/provider"
+)
+
+// snippetMarker starts every example that is a fragment shown in the docs.
+const snippetMarker = "# A docs snippet:"
+
+// Every example validates with the provider built from this tree (terraform fmt is checked
+// by `make test` as well), so the docs never show configuration that does not work.
+func TestAccExamplesValidate(t *testing.T) {
+	_, file, _, _ := runtime.Caller(0)
+	root := filepath.Join(filepath.Dir(file), "..", "..", "examples")
+	dirs := map[string]bool{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".tf") {
+			dirs[filepath.Dir(p)] = true
+		}
+		return err
+	})
+	if err != nil || len(dirs) < 6 {
+		t.Fatalf("found %d example directories: %v", len(dirs), err)
+	}
+	names := make([]string, 0, len(dirs))
+	for d := range dirs {
+		names = append(names, d)
+	}
+	sort.Strings(names)
+	plugins := buildProvider(t)
+	for _, dir := range names {
+		rel, _ := filepath.Rel(root, dir)
+		t.Run(rel, func(t *testing.T) {
+			work := t.TempDir()
+			entries, err := os.ReadDir(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			declares, needsFunctions, snippet := false, false, false
+			for _, e := range entries {
+				if !strings.HasSuffix(e.Name(), ".tf") {
+					continue
+				}
+				b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				declares = declares || strings.Contains(string(b), "required_providers")
+				snippet = snippet || strings.HasPrefix(string(b), snippetMarker)
+				// Examples that call the provider's functions need a CLI that has them (mocks too).
+				needsFunctions = needsFunctions || strings.Contains(string(b), "provider::hss::")
+				if err := os.WriteFile(filepath.Join(work, e.Name()), b, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !declares {
+				// Snippets shown in the docs leave out the terraform block, and say so: run as
+				// they are, they would look up hashicorp/hss.
+				if !snippet {
+					t.Fatalf("%s declares no required_providers and does not start as a docs snippet (%q)", rel, snippetMarker)
+				}
+				if err := os.WriteFile(filepath.Join(work, "versions.tf"), []byte(requiredProviders), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if needsFunctions {
+				skipWithoutFunctions(t, work, plugins)
+			}
+			out := terraformRun(t, work, plugins, nil, "validate", "-no-color")
+			if !strings.Contains(out, "Success! The configuration is valid") {
+				t.Fatalf("terraform validate:\n%s", out)
+			}
+		})
+	}
+}
+
+// exampleRoot is the repository's examples directory.
+func exampleRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "examples")
+}
+
+// copyExample copies an example directory, sub-directories included, into a scratch one.
+func copyExample(t *testing.T, name string) string {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	src := filepath.Join(filepath.Dir(file), "..", "..", "examples", name)
+	dst := t.TempDir()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o750)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o600)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// cliVersion is the CLI under test: OpenTofu or Terraform, and its major and minor version.
+func cliVersion(t *testing.T, dir, plugins string) (tofu bool, major, minor int) {
+	t.Helper()
+	out := terraformRun(t, dir, plugins, nil, "version")
+	tofu = strings.HasPrefix(out, "OpenTofu")
+	if _, err := fmt.Sscanf(strings.TrimPrefix(strings.TrimPrefix(out, "OpenTofu v"), "Terraform v"), "%d.%d", &major, &minor); err != nil {
+		t.Fatalf("unreadable version %q", out)
+	}
+	return tofu, major, minor
+}
+
+// terraformSupportsMocks reports whether the CLI under test has `terraform test` mocks
+// (Terraform 1.7, OpenTofu 1.8).
+func terraformSupportsMocks(t *testing.T, dir, plugins string) bool {
+	t.Helper()
+	tofu, major, minor := cliVersion(t, dir, plugins)
+	if tofu {
+		return major > 1 || minor >= 8
+	}
+	return major > 1 || minor >= 7
+}
+
+// skipWithoutFunctions skips a test on a CLI without provider-defined functions (Terraform 1.8,
+// OpenTofu 1.7); the data source works there, the functions and the gates built on them do not.
+func skipWithoutFunctions(t *testing.T, dir, plugins string) {
+	t.Helper()
+	tofu, major, minor := cliVersion(t, dir, plugins)
+	if major > 1 || (tofu && minor >= 7) || (!tofu && minor >= 8) {
+		return
+	}
+	t.Skip("provider-defined functions need Terraform 1.8 or OpenTofu 1.7; this CLI is older")
+}
+
+// The policy module's own tests, with mock_provider and override_data, pass: module authors
+// can test against this provider's schema without an account.
+func TestAccModuleTests(t *testing.T) {
+	plugins := buildProvider(t)
+	dir := copyExample(t, filepath.Join("modules", "base-image-policy"))
+	skipWithoutFunctions(t, dir, plugins)
+	if !terraformSupportsMocks(t, dir, plugins) {
+		t.Skip("this CLI has no test mocks")
+	}
+	// No `terraform init`: with the provider from dev_overrides there is nothing to install,
+	// and init would ask the registry, which tests must not reach.
+	out := terraformRun(t, dir, plugins, nil, "test", "-no-color")
+	if !strings.Contains(out, "12 passed, 0 failed") {
+		t.Fatalf("terraform test:\n%s", out)
+	}
+}
+
+// The end-of-life example against the emulator: by default the check warns for the legacy
+// image and the release deploys; deploying the legacy image fails its precondition, and so does
+// an image on a base the lifecycle table does not know and one HSS knows no base image for.
+func TestAccEndOfLifeExample(t *testing.T) {
+	plugins := buildProvider(t)
+	e := newEmu(t)
+	dir := copyExample(t, "end-of-life-check")
+	skipWithoutFunctions(t, dir, plugins)
+	env := []string{"TF_VAR_hss_endpoint=" + e.URL, provider.EnvRegion + "=" + emulator.Region, provider.EnvAccessKey + "=" + emulator.AccessKeyID, provider.EnvSecretKey + "=" + emulator.SecretAccessKey}
+	// The check only warns: -detailed-exitcode says 2, a plan with changes, not 1, an error.
+	out, err := terraformExec(t, dir, plugins, env, "plan", "-input=false", "-lock=false", "-no-color", "-detailed-exitcode")
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 2 {
+		t.Fatalf("plan: %v, want exit code 2\n%s", err, out)
+	}
+	flat := strings.Join(strings.Fields(out), " ")
+	for _, want := range []string{"Warning: Check block assertion failed", `Images on an unsupported base: {"legacy":["Debian 9 reached its end of life on 2020-07-18"]}`,
+		`terraform_data.deployment["release"] will be created`} {
+		if !strings.Contains(flat, want) {
+			t.Fatalf("plan lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(flat, `"release"`) && strings.Contains(flat, `Images on an unsupported base: {"release"`) {
+		t.Fatalf("the supported image is reported:\n%s", out)
+	}
+	images := `-var=images={release={id="222",type="cicd"},legacy={id="111",type="cicd"},typo={id="no-such-image",type="cicd"},` +
+		`agent={id="5f7c3b2a19e04d8c",type="private_image",reference="swr.cn-north-4.myhuaweicloud.com/scc_hss_container/proxy-agent:24.5.0-x86_64"}}`
+	for name, want := range map[string]string{
+		"legacy": "Refusing to deploy legacy: Debian 9 reached its end of life on 2020-07-18.",
+		"agent":  "Refusing to deploy agent: Huawei Cloud EulerOS 2.0 is not in the provider's lifecycle table.",
+		"typo":   "Refusing to deploy typo: HSS knows no base image for it (not scanned yet, or a wrong ID or type).",
+	} {
+		out, err := terraformExec(t, dir, plugins, env, "plan", "-input=false", "-lock=false", "-no-color", images, `-var=deploy=["release","`+name+`"]`)
+		if err == nil || !strings.Contains(out, "Resource precondition failed") || !strings.Contains(strings.Join(strings.Fields(out), " "), want) {
+			t.Fatalf("deploying %s: err %v\n%s", name, err, out)
+		}
+	}
+}
+
+// The documented gate of the data source's page stops the plan on an end-of-life base, on a base
+// the lifecycle table does not know and on an empty answer, and lets a supported one through.
+func TestAccDocumentedGate(t *testing.T) {
+	plugins := buildProvider(t)
+	e := newEmu(t)
+	src, err := os.ReadFile(filepath.Join(exampleRoot(), "data-sources", "hss_image_basic_image", "gate", "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(src), `image_id   = "111"`) {
+		t.Fatalf("the gate no longer reads image 111:\n%s", src)
+	}
+	for _, c := range []struct{ image, imageType, want string }{
+		{emulator.SupportedImageID, "cicd", ""},
+		{emulator.CICDImageID, "cicd", "111 is built on Debian 9, which is past its end of life"},
+		{"no-such-image", "cicd", "HSS knows no base image for no-such-image"},
+		{"5f7c3b2a19e04d8c", "private_image", "is built on Huawei Cloud EulerOS 2.0, which is not in the provider's lifecycle table"},
+	} {
+		t.Run(c.image, func(t *testing.T) {
+			dir := t.TempDir()
+			gate := strings.Replace(string(src), `image_id   = "111"`, fmt.Sprintf("image_id   = %q", c.image), 1)
+			gate = strings.Replace(gate, `image_type = "cicd"`, fmt.Sprintf("image_type = %q\n  image_reference = %q", c.imageType,
+				"swr.cn-north-4.myhuaweicloud.com/scc_hss_container/proxy-agent:24.5.0-x86_64"), 1)
+			if c.imageType == "cicd" {
+				gate = strings.Replace(gate, fmt.Sprintf("\n  image_reference = %q", "swr.cn-north-4.myhuaweicloud.com/scc_hss_container/proxy-agent:24.5.0-x86_64"), "", 1)
+			}
+			config := requiredProviders + e.Provider(authAKSK) + gate
+			if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			skipWithoutFunctions(t, dir, plugins)
+			out, err := terraformExec(t, dir, plugins, nil, "plan", "-input=false", "-lock=false", "-no-color")
+			flat := strings.Join(strings.Fields(out), " ")
+			switch {
+			case c.want == "" && (err != nil || !strings.Contains(flat, "No changes")):
+				t.Fatalf("a supported base was stopped: %v\n%s", err, out)
+			case c.want != "" && (err == nil || !strings.Contains(flat, "Resource postcondition failed") || !strings.Contains(flat, c.want)):
+				t.Fatalf("want the plan stopped with %q: %v\n%s", c.want, err, out)
+			}
+		})
+	}
+}
+
+// Each function's documented example applies, and its outputs are what the table says.
+func TestAccFunctionExamples(t *testing.T) {
+	plugins := buildProvider(t)
+	outputs := func(t *testing.T, name string) map[string]json.RawMessage {
+		t.Helper()
+		dir := copyExample(t, filepath.Join("functions", name))
+		skipWithoutFunctions(t, dir, plugins)
+		terraformRun(t, dir, plugins, nil, "apply", "-auto-approve", "-input=false", "-lock=false", "-no-color")
+		var got map[string]struct {
+			Value json.RawMessage `json:"value"`
+		}
+		if err := json.Unmarshal([]byte(terraformRun(t, dir, plugins, nil, "output", "-json")), &got); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]json.RawMessage{}
+		for k, v := range got {
+			out[k] = v.Value
+		}
+		return out
+	}
+	t.Run("os_lifecycle", func(t *testing.T) {
+		got := outputs(t, "os_lifecycle")
+		var debian, unknown map[string]any
+		if err := json.Unmarshal(got["debian_12"], &debian); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(got["unknown"], &unknown); err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range map[string]any{"known": true, "distribution": "debian", "release": "12", "eol_date": "2026-07-11",
+			"extended_support_until": "2028-06-30", "end_of_life": true, "supported": false, "source": "endoflife.date 2026-08-22: https://endoflife.date/debian"} {
+			if debian[k] != v {
+				t.Errorf("debian_12.%s = %v, want %v", k, debian[k], v)
+			}
+		}
+		if d, ok := debian["days_left"].(float64); !ok || d >= 0 {
+			t.Errorf("debian_12.days_left = %v", debian["days_left"])
+		}
+		for k, v := range map[string]any{"known": false, "supported": false, "end_of_life": false, "eol_date": nil, "days_left": nil, "release": "", "distribution": ""} {
+			if unknown[k] != v {
+				t.Errorf("unknown.%s = %v, want %v", k, unknown[k], v)
+			}
+		}
+		if string(got["rocky_9_in_90_days"]) != "true" {
+			t.Errorf("rocky_9_in_90_days = %s", got["rocky_9_in_90_days"])
+		}
+	})
+	t.Run("parse_image_reference", func(t *testing.T) {
+		got := outputs(t, "parse_image_reference")
+		var ref map[string]string
+		if err := json.Unmarshal(got["proxy_agent"], &ref); err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{"registry": "swr.cn-north-4.myhuaweicloud.com", "namespace": "scc_hss_container", "name": "proxy-agent", "tag": "24.5.0-x86_64", "digest": ""}
+		if fmt.Sprint(ref) != fmt.Sprint(want) {
+			t.Fatalf("proxy_agent = %v, want %v", ref, want)
+		}
+		// A reference without an organization is an error at plan time that shows the form.
+		dir := copyExample(t, filepath.Join("functions", "parse_image_reference"))
+		out, err := terraformExec(t, dir, plugins, nil, "plan", "-input=false", "-lock=false", "-no-color", "-var=image=nginx:1.25")
+		if err == nil || !strings.Contains(strings.Join(strings.Fields(out), " "), `"nginx:1.25" names no organization`) ||
+			!strings.Contains(out, "[registry/]organization/name:tag") {
+			t.Fatalf("err %v\n%s", err, out)
+		}
+	})
+}
+
+// The quickstart `make demo` plans: its check warns, and names only the images not on a
+// supported base.
+func TestAccQuickstart(t *testing.T) {
+	plugins := buildProvider(t)
+	e := newEmu(t)
+	dir := copyExample(t, "quickstart")
+	skipWithoutFunctions(t, dir, plugins)
+	env := []string{"TF_VAR_hss_endpoint=" + e.URL, provider.EnvRegion + "=" + emulator.Region, provider.EnvAccessKey + "=" + emulator.AccessKeyID, provider.EnvSecretKey + "=" + emulator.SecretAccessKey}
+	out, err := terraformExec(t, dir, plugins, env, "plan", "-input=false", "-lock=false", "-no-color", "-detailed-exitcode")
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 2 {
+		t.Fatalf("plan: %v, want exit code 2\n%s", err, out)
+	}
+	want := `Built on a release not supported today: {"agent":["Huawei Cloud EulerOS 2.0"],"ci-runner":["Debian 9"]}. No base image known for: [].`
+	if !strings.Contains(strings.Join(strings.Fields(out), " "), want) {
+		t.Fatalf("plan lacks %q:\n%s", want, out)
+	}
+}
+
+// Every provider block of examples/provider reads through the emulator as written, the few
+// names only a real account has swapped for the emulator's: each example authenticates the way
+// it says, not only validates. A new example needs its line here.
+func TestAccProviderExamples(t *testing.T) {
+	plugins := buildProvider(t)
+	e := newEmu(t)
+	idToken := writeIDToken(t, e.SignIDToken("repo:hsslabs/app:ref:refs/heads/main", time.Hour, nil))
+	profile := writeProfile(t)
+	aksk := []string{provider.EnvAccessKey + "=" + emulator.AccessKeyID, provider.EnvSecretKey + "=" + emulator.SecretAccessKey}
+	cases := map[string]struct {
+		subst map[string]string
+		env   []string
+	}{
+		"provider.tf":              {env: aksk},
+		"provider-assume-role.tf":  {subst: map[string]string{"central-security-account": emulator.DomainName}, env: aksk},
+		"provider-ecs-metadata.tf": {},
+		"provider-oidc.tf":         {subst: map[string]string{"/tmp/oidc-token": idToken, "0a1b2c3d4e5f60718293a4b5c6d7e8f9": emulator.DomainID}},
+		"provider-password.tf":     {subst: map[string]string{"my-account": emulator.DomainName}, env: []string{"TF_VAR_iam_password=" + emulator.UserPassword}},
+		"provider-profile.tf":      {subst: map[string]string{"~/.hcloud/config.json": profile, "security-team": "emulator"}},
+		"provider-temporary-credentials.tf": {env: []string{"TF_VAR_temporary_access_key=" + emulator.TempAccessKeyID,
+			"TF_VAR_temporary_secret_key=" + emulator.TempSecretKey, "TF_VAR_security_token=" + emulator.TempSecurityTok}},
+	}
+	files, err := filepath.Glob(filepath.Join(exampleRoot(), "provider", "*.tf"))
+	if err != nil || len(files) != len(cases) {
+		t.Fatalf("%d examples, %d cases: %v", len(files), len(cases), err)
+	}
+	alias := regexp.MustCompile(`(?m)^\s*alias\s*=\s*"([a-z_]+)"`)
+	endpoints := fmt.Sprintf("provider \"hss\" {\n  endpoints = { hss = %q, iam = %q, sts = %q, metadata = %q }\n", e.URL, e.URL, e.URL, e.URL)
+	for _, f := range files {
+		name := filepath.Base(f)
+		tc, ok := cases[name]
+		if !ok {
+			t.Fatalf("%s has no case", name)
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			src := string(b)
+			for from, to := range tc.subst {
+				if !strings.Contains(src, from) {
+					t.Fatalf("%s no longer holds %q", name, from)
+				}
+				src = strings.ReplaceAll(src, from, to)
+			}
+			if strings.Count(src, "provider \"hss\" {\n") != 1 {
+				t.Fatalf("%s: want one provider block", name)
+			}
+			src = strings.Replace(src, "provider \"hss\" {\n", endpoints, 1)
+			ref := ""
+			if m := alias.FindStringSubmatch(src); m != nil {
+				ref = "provider = hss." + m[1]
+			}
+			if !strings.Contains(src, "required_providers") {
+				src += "\nterraform {\n  required_providers {\n    hss = {\n      source = \"hsslabs/hss\"\n    }\n  }\n}\n"
+			}
+			src += fmt.Sprintf("\ndata \"hss_image_basic_image\" \"ci\" {\n  %s\n  image_id   = \"111\"\n  image_type = \"cicd\"\n}\n\n"+
+				"output \"base_os\" {\n  value = [for b in data.hss_image_basic_image.ci.data_list : \"${b.os_name} ${b.os_version}\"]\n}\n", ref)
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(src), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			out := terraformRun(t, dir, plugins, tc.env, "plan", "-input=false", "-lock=false", "-no-color")
+			if !strings.Contains(out, `"Debian 9"`) {
+				t.Fatalf("plan:\n%s\nconfiguration:\n%s", out, src)
+			}
+		})
+	}
+}
+
+// The deployment gate of the guide against the emulator: a scanned image on a supported base
+// without urgent vulnerabilities deploys; every other answer refuses, with its reasons.
+func TestAccGateExample(t *testing.T) {
+	plugins := buildProvider(t)
+	e := newEmu(t)
+	dir := copyExample(t, "gate")
+	skipWithoutFunctions(t, dir, plugins)
+	env := []string{"TF_VAR_hss_endpoint=" + e.URL, provider.EnvRegion + "=" + emulator.Region, provider.EnvAccessKey + "=" + emulator.AccessKeyID, provider.EnvSecretKey + "=" + emulator.SecretAccessKey}
+	out := terraformRun(t, dir, plugins, env, "plan", "-input=false", "-lock=false", "-no-color")
+	if flat := strings.Join(strings.Fields(out), " "); !strings.Contains(flat, "terraform_data.deployment will be created") || !strings.Contains(flat, "refused = []") {
+		t.Fatalf("the default image was refused:\n%s", out)
+	}
+	for image, want := range map[string][]string{
+		"swr.cn-north-4.myhuaweicloud.com/scc_hss_container/proxy-agent:24.5.0-x86_64": {"its base Huawei Cloud EulerOS 2.0 is not in the lifecycle table",
+			"CVE-2024-6387 in openssh-server 8.9p1 needs immediate repair"},
+		"swr.cn-north-4.myhuaweicloud.com/scc_hss_container/proxy-agent:24.6.0-x86_64": {"HSS has not scanned it successfully (scan_status unscan)"},
+		"swr.cn-north-4.myhuaweicloud.com/team/web:2.0":                                {"HSS has not scanned it successfully (scan_status failed)"},
+		"swr.cn-north-4.myhuaweicloud.com/team/nothing:1.0":                            {"HSS knows no private_image swr.cn-north-4.myhuaweicloud.com/team/nothing:1.0"},
+	} {
+		out, err := terraformExec(t, dir, plugins, env, "plan", "-input=false", "-lock=false", "-no-color", "-var=image="+image)
+		flat := strings.Join(strings.Fields(out), " ")
+		if err == nil || !strings.Contains(flat, "Resource precondition failed") || !strings.Contains(flat, "Refusing to deploy "+image) {
+			t.Fatalf("%s: err %v\n%s", image, err, out)
+		}
+		for _, w := range want {
+			if !strings.Contains(flat, w) {
+				t.Errorf("%s: no %q in\n%s", image, w, out)
+			}
+		}
+	}
+}

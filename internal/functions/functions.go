@@ -1,0 +1,172 @@
+// Package functions are the provider-defined functions (Terraform 1.8 and OpenTofu 1.7 or
+// later). They are pure: time comes from the caller, data from the binary, and nothing touches
+// the network.
+package functions
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+	"github.com/hsslabs/terraform-provider-hss/internal/lifecycle"
+)
+
+var (
+	_ function.Function = (*osLifecycleFunction)(nil)
+	_ function.Function = (*parseImageReferenceFunction)(nil)
+)
+
+// All are the functions, for the provider to serve.
+func All() []func() function.Function {
+	return []func() function.Function{NewOSLifecycleFunction, NewParseImageReferenceFunction}
+}
+
+// NewOSLifecycleFunction is provider::hss::os_lifecycle.
+func NewOSLifecycleFunction() function.Function { return &osLifecycleFunction{} }
+
+// NewParseImageReferenceFunction is provider::hss::parse_image_reference.
+func NewParseImageReferenceFunction() function.Function { return &parseImageReferenceFunction{} }
+
+type osLifecycleFunction struct{}
+
+// osLifecycle is what os_lifecycle returns.
+type osLifecycle struct {
+	Known                types.Bool   `tfsdk:"known"`
+	Distribution         types.String `tfsdk:"distribution"`
+	Release              types.String `tfsdk:"release"`
+	EOLDate              types.String `tfsdk:"eol_date"`
+	ExtendedSupportUntil types.String `tfsdk:"extended_support_until"`
+	EndOfLife            types.Bool   `tfsdk:"end_of_life"`
+	Supported            types.Bool   `tfsdk:"supported"`
+	DaysLeft             types.Int64  `tfsdk:"days_left"`
+	Source               types.String `tfsdk:"source"`
+}
+
+var osLifecycleType = map[string]attr.Type{
+	"known": types.BoolType, "distribution": types.StringType, "release": types.StringType, "eol_date": types.StringType,
+	"extended_support_until": types.StringType, "end_of_life": types.BoolType, "supported": types.BoolType,
+	"days_left": types.Int64Type, "source": types.StringType,
+}
+
+func (f *osLifecycleFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
+	resp.Name = "os_lifecycle"
+}
+
+func (f *osLifecycleFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
+	resp.Definition = function.Definition{
+		Summary: "Whether an OS release is still supported on a given day",
+		MarkdownDescription: "Looks an OS release up in the provider's lifecycle table and says whether it is supported at `at`. " +
+			"The table is built from endoflife.date (snapshot " + lifecycle.Snapshot + ") for " + lifecycle.Covered + ". " +
+			"A release the table does not hold is `known = false` and never `supported`, so a gate on `supported` fails closed.\n\n" +
+			"Returns an object: `known` (the release is in the table), `distribution` (the normalised ID, e.g. `debian`, set whenever the " +
+			"name is recognised, `\"\"` otherwise), `release` (the release cycle the version falls in, e.g. `12`, `22.04`, `3.18`; `\"\"` when unknown), " +
+			"`eol_date` (`YYYY-MM-DD`, the end of standard security support; null when unknown or none is announced), " +
+			"`extended_support_until` (the end of extended support such as Debian LTS, Ubuntu ESM or RHEL ELS; null when there is none), " +
+			"`end_of_life` (`known` and `at` on or after `eol_date`), `supported` (`known` and `at` before `eol_date`, or no end announced), " +
+			"`days_left` (whole days from the UTC date of `at` to `eol_date`, negative after it; null without an `eol_date`) and " +
+			"`source` (where the row comes from, with its snapshot date; `\"\"` when unknown).",
+		Parameters: []function.Parameter{
+			function.StringParameter{Name: "os_name", MarkdownDescription: "The OS name, as HSS reports it in `data_list` (`os_name`) or `/etc/os-release` names it, " +
+				"matched case-insensitively: `Debian`, `Debian GNU/Linux`, `debian`, `CentOS Linux`, `Red Hat Enterprise Linux`, `Huawei Cloud EulerOS`, …"},
+			function.StringParameter{Name: "os_version", MarkdownDescription: "The OS version, e.g. `os_version` of a `data_list` entry. A point release maps to its cycle: " +
+				"`7.9.2009` is `7`, `3.18.4` is `3.18`, `12.5` is `12`, `22.04.3` is `22.04`; SUSE's `15-SP6` is `15.6`."},
+			function.StringParameter{Name: "at", MarkdownDescription: "The moment to answer for, an RFC 3339 timestamp such as `plantimestamp()` gives. " +
+				"A function must return the same answer for the same arguments, so it never reads the clock itself."},
+		},
+		Return: function.ObjectReturn{AttributeTypes: osLifecycleType},
+	}
+}
+
+func (f *osLifecycleFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
+	var name, version, atText string
+	resp.Error = req.Arguments.Get(ctx, &name, &version, &atText)
+	if resp.Error != nil {
+		return
+	}
+	at, err := time.Parse(time.RFC3339, atText)
+	if err != nil {
+		resp.Error = function.NewArgumentFuncError(2, fmt.Sprintf("at: %q is not an RFC 3339 timestamp such as 2026-12-02T10:00:00Z; use plantimestamp() or timestamp().", atText))
+		return
+	}
+	table, err := lifecycle.Load()
+	if err != nil {
+		resp.Error = function.NewFuncError("The provider's OS lifecycle table is unreadable: " + err.Error() + ". Please report this issue to the provider developers.")
+		return
+	}
+	resp.Error = resp.Result.Set(ctx, osLifecycleValue(table.Lookup(name, version, at)))
+}
+
+func osLifecycleValue(a lifecycle.Answer) osLifecycle {
+	v := osLifecycle{
+		Known: types.BoolValue(a.Known), Distribution: types.StringValue(a.Distribution), Release: types.StringValue(a.Release),
+		EOLDate: dateValue(a.EOL), ExtendedSupportUntil: dateValue(a.Extended),
+		EndOfLife: types.BoolValue(a.EndOfLife), Supported: types.BoolValue(a.Supported),
+		DaysLeft: types.Int64Null(), Source: types.StringValue(a.Source),
+	}
+	if a.HasDaysLeft {
+		v.DaysLeft = types.Int64Value(a.DaysLeft)
+	}
+	return v
+}
+
+func dateValue(t time.Time) types.String {
+	if t.IsZero() {
+		return types.StringNull()
+	}
+	return types.StringValue(t.Format(time.DateOnly))
+}
+
+type parseImageReferenceFunction struct{}
+
+// imageReference is what parse_image_reference returns.
+type imageReference struct {
+	Registry  types.String `tfsdk:"registry"`
+	Namespace types.String `tfsdk:"namespace"`
+	Name      types.String `tfsdk:"name"`
+	Tag       types.String `tfsdk:"tag"`
+	Digest    types.String `tfsdk:"digest"`
+}
+
+func (f *parseImageReferenceFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
+	resp.Name = "parse_image_reference"
+}
+
+func (f *parseImageReferenceFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
+	resp.Definition = function.Definition{
+		Summary: "Split a container image reference the way HSS identifies repository images",
+		MarkdownDescription: "Splits a reference such as `swr.cn-north-4.myhuaweicloud.com/scc_hss_container/proxy-agent:24.5.0-x86_64` with the rules " +
+			"of `hss_image_basic_image`'s `image_reference`, and the same code: `namespace` is the first path component (the organization), " +
+			"`name` the rest of the path, `tag` the tag. Returns an object: `registry` (`docker.io` when the reference names none), " +
+			"`namespace`, `name`, `tag`, and `digest` (`\"\"` when the reference carries none).\n\n" +
+			"A reference without an organization (`nginx:1.25`) or without a tag is an error that shows the expected form: " +
+			"HSS identifies repository images by organization, name and tag.",
+		Parameters: []function.Parameter{
+			function.StringParameter{Name: "ref", MarkdownDescription: "The image reference, as you would pull it: `[registry/]organization/name:tag[@digest]`."},
+		},
+		Return: function.ObjectReturn{AttributeTypes: map[string]attr.Type{
+			"registry": types.StringType, "namespace": types.StringType, "name": types.StringType, "tag": types.StringType, "digest": types.StringType,
+		}},
+	}
+}
+
+func (f *parseImageReferenceFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
+	var ref string
+	resp.Error = req.Arguments.Get(ctx, &ref)
+	if resp.Error != nil {
+		return
+	}
+	img, err := hss.ParseImageReference(ref)
+	if err != nil {
+		resp.Error = function.NewArgumentFuncError(0, "ref: "+err.Error()+".")
+		return
+	}
+	resp.Error = resp.Result.Set(ctx, imageReference{
+		Registry: types.StringValue(img.Registry), Namespace: types.StringValue(img.Namespace), Name: types.StringValue(img.Name),
+		Tag: types.StringValue(img.Version), Digest: types.StringValue(img.Digest),
+	})
+}
