@@ -363,7 +363,10 @@ func (l *lines) add(s string) {
 // merge adds o's lines to l, and one line counting those o left out.
 func (l *lines) merge(o lines, what string) {
 	l.list = append(l.list, o.list...)
-	if o.more > 0 {
+	switch {
+	case o.more == 1:
+		l.list = append(l.list, "and 1 more refusal of "+what)
+	case o.more > 1:
 		l.list = append(l.list, fmt.Sprintf("and %d more refusals of %s", o.more, what))
 	}
 }

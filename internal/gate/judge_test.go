@@ -186,7 +186,20 @@ func TestJudgeBaseOS(t *testing.T) {
 	noEnd := OS{Name: "Oracle Linux Server", Version: "10", Known: true, Release: "Oracle Linux 10", Standard: Support{Supported: true}}
 	fedora := OS{Name: "Fedora Linux", Version: "38", Known: true, Release: "Fedora 38", Standard: Support{DaysLeft: -929, HasDaysLeft: true, End: date("2024-05-21")}}
 	runJudge(t, map[string]judgeCase{
-		"no base image answer":                         {facts: base(), want: []string{"no base image answer, so the base OS cannot be judged"}},
+		"no base image answer":       {facts: base(), want: []string{"no base image answer, so the base OS cannot be judged"}},
+		"an empty base image answer": {facts: func(f *Facts) { f.BaseOS = []OS{} }, want: []string{"no base image answer, so the base OS cannot be judged"}},
+		"bounded": {facts: func(f *Facts) {
+			f.BaseOS = nil
+			for i := range MaxLinesPerRule + 2 {
+				f.BaseOS = append(f.BaseOS, OS{Name: "hce", Version: fmt.Sprintf("%03d", i)})
+			}
+		}, want: func() []string {
+			var w []string
+			for i := range MaxLinesPerRule {
+				w = append(w, fmt.Sprintf(`base OS "hce %03d" is not in the lifecycle table and not in os_allow`, i))
+			}
+			return append(w, "and 2 more refusals of base OS")
+		}()},
 		"unknown, not allowed":                         {facts: base(hce), want: []string{`base OS "Huawei Cloud EulerOS 2.0" is not in the lifecycle table and not in os_allow`}},
 		"unknown, allowed":                             {policy: func(p *Policy) { p.OSAllow = []string{"Huawei Cloud EulerOS 2.0"} }, facts: base(hce)},
 		"unknown, allowed in another case and spacing": {policy: func(p *Policy) { p.OSAllow = []string{"  huawei   CLOUD euleros\t2.0 "} }, facts: base(hce)},
@@ -302,6 +315,20 @@ func TestJudgeVulnerabilities(t *testing.T) {
 				w = append(w, fmt.Sprintf("vulnerability CVE-2026-%05d in openssh 9.2p1: repair necessity immediate_repair is refused (refuse_repair_necessity)", i))
 			}
 			return append(w, "and 150 more refusals of vulnerabilities")
+		}()},
+		"one over the bound": {facts: vulns(many[:MaxLinesPerRule+1]...), want: func() []string {
+			var w []string
+			for i := range MaxLinesPerRule {
+				w = append(w, fmt.Sprintf("vulnerability CVE-2026-%05d in openssh 9.2p1: repair necessity immediate_repair is refused (refuse_repair_necessity)", i))
+			}
+			return append(w, "and 1 more refusal of vulnerabilities")
+		}()},
+		"at the bound": {facts: vulns(many[:MaxLinesPerRule]...), want: func() []string {
+			var w []string
+			for i := range MaxLinesPerRule {
+				w = append(w, fmt.Sprintf("vulnerability CVE-2026-%05d in openssh 9.2p1: repair necessity immediate_repair is refused (refuse_repair_necessity)", i))
+			}
+			return w
 		}()},
 	})
 }
