@@ -3,7 +3,10 @@ package lifecycle
 import (
 	"errors"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -191,5 +194,25 @@ func TestStale(t *testing.T) {
 	tb := table(t)
 	if tb.Stale(tb.Date.AddDate(0, 0, StaleAfterDays)) || !tb.Stale(tb.Date.AddDate(0, 0, StaleAfterDays+1)) {
 		t.Error("the table's own date is not what Stale counts from")
+	}
+}
+
+// The function's docs page lists every distribution, by name and ID, the snapshot's date and
+// the staleness bound.
+func TestDocsListEveryDistribution(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "templates", "functions", "os_lifecycle.md.tmpl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	for _, d := range Distributions {
+		if !strings.Contains(doc, supports[d].Name) || !strings.Contains(doc, "`"+d+"`") {
+			t.Errorf("the docs do not list %s (`%s`)", supports[d].Name, d)
+		}
+	}
+	for _, s := range []string{"product files of " + Snapshot, strconv.Itoa(StaleAfterDays) + " days", strconv.Itoa(MaxInputBytes) + " bytes"} {
+		if !strings.Contains(doc, s) {
+			t.Errorf("the docs do not say %q", s)
+		}
 	}
 }
