@@ -95,6 +95,7 @@ var forms = []struct {
 	{"CentOS Stream 9", "", "centos-stream 9", "centos-stream", false},
 	{"CentOS Stream", "8", "centos-stream 8", "centos-stream", false},
 	{"CentOS Linux", "9", "", "centos", false},
+	{"centos", "99", "", "centos", false},
 	// Fedora.
 	{"fedora", "40", "fedora 40", "fedora", false},
 	{"Fedora Linux 41 (Container Image)", "", "fedora 41", "fedora", false},
@@ -343,5 +344,25 @@ func TestOverLongInputIsNotRead(t *testing.T) {
 	// One copy of the input would be 4 MB a call.
 	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
 		t.Errorf("%d bytes allocated rejecting 20 inputs of %d bytes", n, len(long))
+	}
+}
+
+// A version falls in the longest release cycle it starts with, over at most three parts.
+func TestCycle(t *testing.T) {
+	rows := map[string]*Row{}
+	for _, r := range []string{"3", "3.1", "3.1.4", "4.0"} {
+		rows[r] = &Row{Release: r}
+	}
+	for num, want := range map[string]string{
+		"3": "3", "3.0": "3", "3.1": "3.1", "3.1.5": "3.1", "3.1.4": "3.1.4", "3.1.4.2": "3.1.4", "3.2.1": "3",
+		"4": "", "4.0.1": "4.0", "31": "", "": "", "3.1.4" + strings.Repeat(".9", 100): "3.1.4",
+	} {
+		got := ""
+		if r := cycle(rows, num); r != nil {
+			got = r.Release
+		}
+		if got != want {
+			t.Errorf("%q: %q, want %q", num, got, want)
+		}
 	}
 }

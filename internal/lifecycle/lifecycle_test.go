@@ -113,6 +113,11 @@ func TestCorrections(t *testing.T) {
 	if a := tb.Lookup("openEuler", "22.03 (LTS-SP3)", at); !a.Known || a.Release != "22.03-lts-sp3" || a.Supported {
 		t.Fatalf("%+v", a)
 	}
+	// A correction of the extended end alone is a correction.
+	tb2, err := build(mapFS("debian,11,2021-08-14,2024-08-14,2026-08-31,"+eold+"\n", "debian,11,2021-08-14,2024-08-14,2026-09-30,"+deb+"\n"), "2026-08-22")
+	if err != nil || tb2.Rows[0].Extended.Format(time.DateOnly) != "2026-09-30" || !strings.Contains(tb2.Rows[0].Source, "corrects") {
+		t.Fatalf("%v %+v", err, tb2)
+	}
 	if !tb.Date.Equal(day("2026-08-22T00:00:00Z")) {
 		t.Fatalf("date %s", tb.Date)
 	}
