@@ -5,6 +5,7 @@ package functions
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -45,12 +46,21 @@ type osLifecycle struct {
 	Supported            types.Bool   `tfsdk:"supported"`
 	DaysLeft             types.Int64  `tfsdk:"days_left"`
 	Source               types.String `tfsdk:"source"`
+	NoAnnouncedEnd       types.Bool   `tfsdk:"no_announced_end"`
+	ExtendedSupported    types.Bool   `tfsdk:"extended_supported"`
+	ExtendedDaysLeft     types.Int64  `tfsdk:"extended_days_left"`
+	SupportNote          types.String `tfsdk:"support_note"`
+	Ambiguous            types.Bool   `tfsdk:"ambiguous"`
+	Note                 types.String `tfsdk:"note"`
+	TableDate            types.String `tfsdk:"table_date"`
 }
 
 var osLifecycleType = map[string]attr.Type{
 	"known": types.BoolType, "distribution": types.StringType, "release": types.StringType, "eol_date": types.StringType,
 	"extended_support_until": types.StringType, "end_of_life": types.BoolType, "supported": types.BoolType,
-	"days_left": types.Int64Type, "source": types.StringType,
+	"days_left": types.Int64Type, "source": types.StringType, "no_announced_end": types.BoolType, "extended_supported": types.BoolType,
+	"extended_days_left": types.Int64Type, "support_note": types.StringType, "ambiguous": types.BoolType, "note": types.StringType,
+	"table_date": types.StringType,
 }
 
 func (f *osLifecycleFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
@@ -68,13 +78,26 @@ func (f *osLifecycleFunction) Definition(_ context.Context, _ function.Definitio
 			"`eol_date` (`YYYY-MM-DD`, the end of standard security support; null when unknown or none is announced), " +
 			"`extended_support_until` (the end of extended support such as Debian LTS, Ubuntu ESM or RHEL ELS; null when there is none), " +
 			"`end_of_life` (`known` and `at` on or after `eol_date`), `supported` (`known` and `at` before `eol_date`, or no end announced), " +
-			"`days_left` (whole days from the UTC date of `at` to `eol_date`, negative after it; null without an `eol_date`) and " +
-			"`source` (where the row comes from, with its snapshot date; `\"\"` when unknown).",
+			"`days_left` (whole days from the UTC date of `at` to `eol_date`, negative after it; null without an `eol_date`), " +
+			"`source` (where the row comes from, with its snapshot date, and any correction of it; `\"\"` when unknown), " +
+			"`no_announced_end` (`known` with no end of support announced: `supported` and `extended_supported`, while `eol_date`, `days_left` " +
+			"and `extended_days_left` are null), " +
+			"`extended_supported` (`known` and `at` before `extended_support_until`; a release without extended support is judged by its " +
+			"standard end, so this equals `supported`), " +
+			"`extended_days_left` (whole days from the UTC date of `at` to `extended_support_until`, negative after it; null without one), " +
+			"`support_note` (one line: what standard and extended support are for this distribution, whether extended is free, and how to " +
+			"allow a release the table cannot know; `\"\"` when the name is not recognised), " +
+			"`ambiguous` (the name and version fit several releases; the answer is for the one whose standard support ends first), " +
+			"`note` (why the answer is unknown or ambiguous; `\"\"` otherwise) and " +
+			"`table_date` (the snapshot date of the table: releases published after it are unknown).",
 		Parameters: []function.Parameter{
-			function.StringParameter{Name: "os_name", MarkdownDescription: "The OS name, as HSS reports it in `data_list` (`os_name`) or `/etc/os-release` names it, " +
-				"matched case-insensitively: `Debian`, `Debian GNU/Linux`, `debian`, `CentOS Linux`, `Red Hat Enterprise Linux`, `Huawei Cloud EulerOS`, …"},
-			function.StringParameter{Name: "os_version", MarkdownDescription: "The OS version, e.g. `os_version` of a `data_list` entry. A point release maps to its cycle: " +
-				"`7.9.2009` is `7`, `3.18.4` is `3.18`, `12.5` is `12`, `22.04.3` is `22.04`; SUSE's `15-SP6` is `15.6`."},
+			function.StringParameter{Name: "os_name", MarkdownDescription: "The OS name, as HSS reports it in `data_list` (`os_name`) or `/etc/os-release` names it " +
+				"(its `ID`, `NAME` or `PRETTY_NAME`), matched case-insensitively: `Debian`, `debian`, `Debian GNU/Linux 12 (bookworm)`, `rhel`, " +
+				"`Red Hat Enterprise Linux`, `openEuler`, `Huawei Cloud EulerOS`, … At most " + fmt.Sprint(lifecycle.MaxInputBytes) + " bytes."},
+			function.StringParameter{Name: "os_version", MarkdownDescription: "The OS version, e.g. `os_version` of a `data_list` entry, or a code name " +
+				"(`bookworm`, `jammy`); empty when os_name carries it. A point release maps to its cycle: `7.9.2009` is `7`, `3.18.4` is `3.18`, " +
+				"`12.5` is `12`, `22.04.3` is `22.04`; SUSE's `15-SP6` is `15.6`; openEuler's `22.03 (LTS-SP3)` is `22.03-LTS-SP3`. At most " +
+				fmt.Sprint(lifecycle.MaxInputBytes) + " bytes."},
 			function.StringParameter{Name: "at", MarkdownDescription: "The moment to answer for, an RFC 3339 timestamp such as `plantimestamp()` gives. " +
 				"A function must return the same answer for the same arguments, so it never reads the clock itself."},
 		},
@@ -98,7 +121,13 @@ func (f *osLifecycleFunction) Run(ctx context.Context, req function.RunRequest, 
 		resp.Error = function.NewFuncError("The provider's OS lifecycle table is unreadable: " + err.Error() + ". Please report this issue to the provider developers.")
 		return
 	}
-	resp.Error = resp.Result.Set(ctx, osLifecycleValue(table.Lookup(name, version, at)))
+	a, err := table.Query(name, version, at)
+	var ie *lifecycle.InputError
+	if errors.As(err, &ie) {
+		resp.Error = function.NewArgumentFuncError(map[string]int64{"os_name": 0, "os_version": 1}[ie.Argument], ie.Argument+": "+err.Error()+".")
+		return
+	}
+	resp.Error = resp.Result.Set(ctx, osLifecycleValue(a))
 }
 
 func osLifecycleValue(a lifecycle.Answer) osLifecycle {
@@ -107,9 +136,15 @@ func osLifecycleValue(a lifecycle.Answer) osLifecycle {
 		EOLDate: dateValue(a.EOL), ExtendedSupportUntil: dateValue(a.Extended),
 		EndOfLife: types.BoolValue(a.EndOfLife), Supported: types.BoolValue(a.Supported),
 		DaysLeft: types.Int64Null(), Source: types.StringValue(a.Source),
+		NoAnnouncedEnd: types.BoolValue(a.NoAnnouncedEnd), ExtendedSupported: types.BoolValue(a.ExtendedSupported),
+		ExtendedDaysLeft: types.Int64Null(), SupportNote: types.StringValue(a.SupportNote), Ambiguous: types.BoolValue(a.Ambiguous),
+		Note: types.StringValue(a.Note), TableDate: types.StringValue(a.TableDate.Format(time.DateOnly)),
 	}
 	if a.HasDaysLeft {
 		v.DaysLeft = types.Int64Value(a.DaysLeft)
+	}
+	if a.HasExtendedDaysLeft {
+		v.ExtendedDaysLeft = types.Int64Value(a.ExtendedDaysLeft)
 	}
 	return v
 }

@@ -82,31 +82,44 @@ func lifecycleOf(t *testing.T, name, version, at string) map[string]string {
 
 func TestOSLifecycle(t *testing.T) {
 	const at = "2026-12-02T10:00:00Z"
+	snapshot := "endoflife.date " + lifecycle.Snapshot + ": https://endoflife.date/"
 	for _, c := range []struct {
 		name, version string
 		want          map[string]string
 	}{
 		{"Debian GNU/Linux", "9", map[string]string{
 			"known": "true", "distribution": "debian", "release": "9", "eol_date": "2020-07-18", "extended_support_until": "2022-07-01",
-			"end_of_life": "true", "supported": "false", "days_left": "-2328", "source": "endoflife.date 2026-08-22: https://endoflife.date/debian",
+			"end_of_life": "true", "supported": "false", "days_left": "-2328", "source": snapshot + "debian",
 		}},
 		{"Ubuntu", "22.04.3", map[string]string{
 			"known": "true", "distribution": "ubuntu", "release": "22.04", "eol_date": "2027-04-01", "extended_support_until": "2032-04-09",
-			"end_of_life": "false", "supported": "true", "days_left": "120", "source": "endoflife.date 2026-08-22: https://endoflife.date/ubuntu",
+			"end_of_life": "false", "supported": "true", "days_left": "120", "source": snapshot + "ubuntu",
 		}},
 		{"alpine", "3.18.4", map[string]string{
 			"known": "true", "distribution": "alpine", "release": "3.18", "eol_date": "2025-05-09", "extended_support_until": "null",
-			"end_of_life": "true", "supported": "false", "days_left": "-572", "source": "endoflife.date 2026-08-22: https://endoflife.date/alpine-linux",
+			"end_of_life": "true", "supported": "false", "days_left": "-572", "source": snapshot + "alpine-linux",
 		}},
 		{"CentOS Linux", "7.9.2009", map[string]string{"release": "7", "eol_date": "2024-06-30", "supported": "false"}},
-		{"Debian", "12.5", map[string]string{"release": "12", "eol_date": "2026-07-11", "supported": "false", "end_of_life": "true"}},
+		// Debian LTS, free through the same security archive, runs on after standard support.
+		{"Debian", "12.5", map[string]string{"release": "12", "eol_date": "2026-07-11", "supported": "false", "end_of_life": "true",
+			"extended_support_until": "2028-06-30", "extended_supported": "true", "extended_days_left": "576", "no_announced_end": "false",
+			"ambiguous": "false", "note": "", "table_date": lifecycle.Snapshot}},
+		{"Debian GNU/Linux 12 (bookworm)", "", map[string]string{"known": "true", "release": "12"}},
+		{"debian", "bookworm", map[string]string{"known": "true", "release": "12"}},
+		// Without extended support, the extended level is the standard one.
+		{"alpine", "3.22", map[string]string{"known": "true", "extended_support_until": "null", "extended_days_left": "null",
+			"extended_supported": "true", "supported": "true"}},
 		{"Oracle Linux", "10", map[string]string{
 			"known": "true", "release": "10", "eol_date": "null", "extended_support_until": "null", "end_of_life": "false", "supported": "true", "days_left": "null",
+			"no_announced_end": "true", "extended_supported": "true", "extended_days_left": "null",
 		}},
+		// CentOS 8 may be CentOS Linux 8 or CentOS Stream 8: the answer is the one that ended first.
+		{"centos", "8", map[string]string{"known": "true", "ambiguous": "true", "eol_date": "2021-12-31"}},
 		// Unknown is not an error, and never supported.
 		{"Huawei Cloud EulerOS", "2.0", map[string]string{
 			"known": "false", "distribution": "hce", "release": "", "eol_date": "null", "extended_support_until": "null",
-			"end_of_life": "false", "supported": "false", "days_left": "null", "source": "",
+			"end_of_life": "false", "supported": "false", "days_left": "null", "source": "", "extended_supported": "false",
+			"table_date": lifecycle.Snapshot,
 		}},
 		{"Windows", "11", map[string]string{"known": "false", "distribution": "", "supported": "false", "end_of_life": "false", "days_left": "null"}},
 		{"", "", map[string]string{"known": "false", "distribution": "", "supported": "false"}},
@@ -117,6 +130,21 @@ func TestOSLifecycle(t *testing.T) {
 				t.Errorf("%q %q: %s = %q, want %q (all: %v)", c.name, c.version, k, got[k], v, got)
 			}
 		}
+	}
+}
+
+// An os-release value is one short line: a longer argument is refused by name, before any work.
+func TestOSLifecycleBoundsItsInput(t *testing.T) {
+	long := strings.Repeat("1.", 4<<20)
+	for i, args := range [][]string{{"Debian" + strings.Repeat(" ", lifecycle.MaxInputBytes), "12"}, {"Debian", long}} {
+		_, ferr := runFunc(t, functions.NewOSLifecycleFunction(), args[0], args[1], "2026-12-02T10:00:00Z")
+		if ferr == nil || ferr.FunctionArgument == nil || *ferr.FunctionArgument != int64(i) || !strings.Contains(ferr.Text, "at most 256") ||
+			strings.HasSuffix(ferr.Text, "..") {
+			t.Errorf("argument %d: %v", i, ferr)
+		}
+	}
+	if got := lifecycleOf(t, strings.Repeat("d", lifecycle.MaxInputBytes), "12", "2026-12-02T10:00:00Z"); got["known"] != "false" {
+		t.Errorf("%v", got)
 	}
 }
 

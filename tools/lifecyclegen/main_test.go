@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,7 +60,8 @@ func TestRowsOfRefuses(t *testing.T) {
 		"---\nreleases:\n  - releaseCycle: \"9\"\n    releaseDate: 2017-06-17\n    eol: 2020-07-18\n    eoes: x\n---\n": "eoes",
 		"---\nreleases:\n  - releaseDate: 2017-06-17\n---\n":                                                            "without releaseCycle",
 		"---\nreleases: []\n---\n": "no releases",
-		"no front matter":          "no front matter",
+		"---\nreleases:\n  - releaseCycle: \"9\"\n    releaseDate: 2017-06-17\n    eol: 2020-07-18\n  - releaseCycle: \"9\"\n    releaseDate: 2017-06-17\n    eol: 2020-07-19\n---\n": "listed twice",
+		"no front matter": "no front matter",
 	} {
 		if _, err := rowsOf("debian", "debian", "2026-08-22", []byte(body)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: %v, want %q", body, err, want)
@@ -102,5 +104,80 @@ func TestRun(t *testing.T) {
 	}
 	if err := run(filepath.Dir(src), "2026-08-22", out); err == nil || !strings.Contains(err.Error(), "debian.md") {
 		t.Fatalf("a missing product: %v", err)
+	}
+}
+
+// checkout writes a products/ directory with body for every product but the ones in bodies.
+func checkout(t *testing.T, body string, bodies map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	src := filepath.Join(dir, "products")
+	if err := os.MkdirAll(src, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	for p := range products {
+		b, ok := bodies[p]
+		if !ok {
+			b = body
+		}
+		if err := os.WriteFile(filepath.Join(src, p+".md"), []byte(b), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func generate(t *testing.T, src string) []byte {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "table.csv")
+	if err := run(src, "2026-08-22", out); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// The same releases give the same bytes: run after run, and whatever order a product file
+// lists them in, releases of the same day included.
+func TestDeterministic(t *testing.T) {
+	release := func(cycle, date string) string {
+		return "  - releaseCycle: \"" + cycle + "\"\n    releaseDate: " + date + "\n    eol: 2030-01-01\n"
+	}
+	rel := []string{
+		release("2", "2024-01-01"), release("1.1", "2023-01-01"), release("1.0", "2023-01-01"), release("1.2", "2023-01-01"), release("0.9", "2022-01-01"),
+	}
+	forward := "---\nreleases:\n" + strings.Join(rel, "") + "---\n"
+	backward := "---\nreleases:\n" + rel[4] + rel[3] + rel[2] + rel[1] + rel[0] + "---\n"
+	shuffled := "---\nreleases:\n" + rel[2] + rel[0] + rel[4] + rel[1] + rel[3] + "---\n"
+	want := generate(t, checkout(t, forward, nil))
+	for i := range 3 {
+		if got := generate(t, checkout(t, forward, nil)); !bytes.Equal(got, want) {
+			t.Fatalf("run %d differs:\n%s\nfrom\n%s", i, got, want)
+		}
+	}
+	for name, body := range map[string]string{"backward": backward, "shuffled": shuffled} {
+		if got := generate(t, checkout(t, body, nil)); !bytes.Equal(got, want) {
+			t.Errorf("%s order differs:\n%s\nfrom\n%s", name, got, want)
+		}
+	}
+	if !bytes.Contains(want, []byte("debian,2,2024-01-01,2030-01-01,,endoflife.date 2026-08-22: https://endoflife.date/debian\n"+
+		"debian,1.0,2023-01-01,2030-01-01,,endoflife.date 2026-08-22: https://endoflife.date/debian\n"+
+		"debian,1.1,2023-01-01,")) {
+		t.Errorf("not newest first, then by release:\n%s", want)
+	}
+}
+
+// A product file larger than any real one is refused before it is parsed.
+func TestLargeProductRefused(t *testing.T) {
+	big := product + strings.Repeat("x", maxProductBytes)
+	err := run(checkout(t, product, map[string]string{"debian": big}), "2026-08-22", filepath.Join(t.TempDir(), "t.csv"))
+	if err == nil || !strings.Contains(err.Error(), "debian.md: larger than") {
+		t.Fatalf("%v", err)
+	}
+	if err := run(checkout(t, product, map[string]string{"debian": big[:maxProductBytes]}), "2026-08-22", filepath.Join(t.TempDir(), "t.csv")); err != nil {
+		t.Fatalf("at the bound: %v", err)
 	}
 }
