@@ -371,13 +371,14 @@ func TestListRoutesAreTheSDKs(t *testing.T) {
 		"/v5/{project_id}/image/{image_id}/basic-image":     true,
 		"/v5/{project_id}/image/swr-repository":             true,
 		"/v5/{project_id}/image/{image_id}/vulnerabilities": false,
+		"/v5/{project_id}/image/vulnerability/{vul_id}/cve": true,
 	}
 	for _, rt := range hssRoutes {
 		header, ok := want[rt.reqDef.Path]
 		if !ok || rt.regionHeader != header || rt.reqDef.Method != http.MethodGet {
 			t.Errorf("%s %s: region header %v", rt.reqDef.Method, rt.reqDef.Path, rt.regionHeader)
 		}
-		sample := strings.NewReplacer("{project_id}", "p1", "{image_id}", "i1").Replace(rt.reqDef.Path)
+		sample := strings.NewReplacer("{project_id}", "p1", "{image_id}", "i1", "{vul_id}", "i1").Replace(rt.reqDef.Path)
 		if r, m := routeOf(sample); m == nil || r.reqDef != rt.reqDef || m[1] != "p1" {
 			t.Errorf("%s does not route to itself: %v", sample, m)
 		}
@@ -398,7 +399,8 @@ func checkRouteAgainstModel(t *testing.T, rt hssRoute) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if types := fields["image_type"].Values; !slices.Equal(slices.Sorted(maps.Keys(rt.imageTypes)), slices.Sorted(slices.Values(types))) {
+	if types := fields["image_type"].Values; !slices.Equal(slices.Sorted(maps.Keys(rt.imageTypes)), slices.Sorted(slices.Values(types))) ||
+		(rt.imageTypes == nil) != (fields["image_type"].Doc == "" && types == nil) {
 		t.Errorf("%s: the route takes image types %v, the SDK's model %v", model, slices.Sorted(maps.Keys(rt.imageTypes)), types)
 	}
 	lo := 1

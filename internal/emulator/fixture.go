@@ -59,20 +59,33 @@ type Vulnerability struct {
 	VulID, RepairNecessity, Description, Position, AppName, AppPath, Version, Solution, URL string
 	// Type is linux_vul or app_vul; HandleStatus unhandled or handled.
 	Type, HandleStatus string
+	// CVEs are the CVEs the vulnerability stands for, with their CVSS scores.
+	CVEs []CVE
 }
+
+// CVE is one CVE of a vulnerability; Score is nil when HSS knows no CVSS score for it.
+type CVE struct {
+	ID    string
+	Score *float32
+}
+
+func score(s float32) *float32 { return &s }
 
 // ProxyAgentVulnerabilities are the vulnerabilities of the API page's private repository
 // image: one of each severity, one of them handled.
 var ProxyAgentVulnerabilities = []Vulnerability{
 	{VulID: "CVE-2024-6387", RepairNecessity: "immediate_repair", Description: "OpenSSH signal handler race condition (regreSSHion).",
 		Position: "/usr/sbin/sshd", AppName: "openssh-server", AppPath: "/usr/sbin/sshd", Version: "8.9p1", Solution: "Upgrade openssh-server to 9.8p1 or later.",
-		URL: "https://nvd.nist.gov/vuln/detail/CVE-2024-6387", Type: "linux_vul", HandleStatus: "unhandled"},
+		URL: "https://nvd.nist.gov/vuln/detail/CVE-2024-6387", Type: "linux_vul", HandleStatus: "unhandled",
+		CVEs: []CVE{{ID: "CVE-2024-6387", Score: score(8.1)}}},
 	{VulID: "CVE-2023-44487", RepairNecessity: "delay_repair", Description: "HTTP/2 rapid reset.",
 		Position: "/opt/agent/bin/agent", AppName: "golang.org/x/net", AppPath: "/opt/agent/bin/agent", Version: "0.15.0", Solution: "Upgrade golang.org/x/net to 0.17.0 or later.",
-		URL: "https://nvd.nist.gov/vuln/detail/CVE-2023-44487", Type: "app_vul", HandleStatus: "unhandled"},
+		URL: "https://nvd.nist.gov/vuln/detail/CVE-2023-44487", Type: "app_vul", HandleStatus: "unhandled",
+		CVEs: []CVE{{ID: "CVE-2023-44487", Score: score(7.5)}}},
 	{VulID: "CVE-2022-3715", RepairNecessity: "not_needed_repair", Description: "bash heap buffer overflow in valid_parameter_transform.",
 		Position: "/bin/bash", AppName: "bash", AppPath: "/bin/bash", Version: "5.1", Solution: "Upgrade bash.",
-		URL: "https://nvd.nist.gov/vuln/detail/CVE-2022-3715", Type: "linux_vul", HandleStatus: "handled"},
+		URL: "https://nvd.nist.gov/vuln/detail/CVE-2022-3715", Type: "linux_vul", HandleStatus: "handled",
+		CVEs: []CVE{{ID: "CVE-2022-3715", Score: score(7.8)}}},
 }
 
 // ManyVulnerabilities is the vulnerability list of ManyVulnsImageID, long enough to page.
@@ -264,7 +277,9 @@ func fixtureImages() []Image {
 			Digest:         "sha256:3e5d7f9a1b2c4d6e3e5d7f9a1b2c4d6e3e5d7f9a1b2c4d6e3e5d7f9a1b2c4d6e",
 			LatestScanTime: ScannedAt, VulNum: 1,
 			Vulnerabilities: []Vulnerability{{VulID: "CVE-2024-45490", RepairNecessity: "delay_repair", Description: "libexpat negative length in XML_ParseBuffer.",
-				AppName: "expat", Version: "2.5.0", Solution: "Upgrade expat to 2.6.3 or later.", Type: "linux_vul", HandleStatus: "unhandled"}},
+				AppName: "expat", Version: "2.5.0", Solution: "Upgrade expat to 2.6.3 or later.", Type: "linux_vul", HandleStatus: "unhandled",
+					// Two CVEs, one of them without a score.
+					CVEs: []CVE{{ID: "CVE-2024-45490", Score: score(9.8)}, {ID: "CVE-2024-45491"}}}},
 		},
 		{
 			ProjectID: ProjectID, Type: "private_image", ID: UnscannedImageID, EnterpriseProject: "0",

@@ -57,8 +57,8 @@ type hssRoute struct {
 	// regionHeader is set when the definition sends a region header, which is then required
 	// and must name the project's region.
 	regionHeader bool
-	// imageTypes are the image_type values the API accepts, and minLimit the smallest limit
-	// (1 when zero), as the SDK's request model comments list them.
+	// imageTypes are the image_type values the API accepts (nil for an API without image_type),
+	// and minLimit the smallest limit (1 when zero), as the SDK's request model comments list them.
 	imageTypes map[string]bool
 	minLimit   int
 	list       func(e *Emulator, l *imageList, pf PageFault) (total int, page any)
@@ -94,6 +94,7 @@ var hssRoutes = []hssRoute{
 	listRoute(hssv5.GenReqDefForListImageVulnerabilities(),
 		map[string]bool{"private_image": true, "shared_image": true, "instance_image": true, "cicd": true, "harbor": true, "jfrog": true}, 10,
 		(*Emulator).vulnerabilities),
+	listRoute(hssv5.GenReqDefForListVulnerabilityCve(), nil, 0, (*Emulator).vulnerabilityCVEs),
 }
 
 func isImageList(path string) bool {
@@ -171,7 +172,7 @@ func (e *Emulator) serveImageList(w http.ResponseWriter, r *http.Request, body [
 		return
 	}
 
-	if t := l.query.Get("image_type"); !route.imageTypes[t] {
+	if t := l.query.Get("image_type"); route.imageTypes != nil && !route.imageTypes[t] {
 		writeError(w, http.StatusBadRequest, "HSS.0001", "Invalid parameter image_type: "+strconv.Quote(t)+".")
 		return
 	}
