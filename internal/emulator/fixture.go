@@ -278,8 +278,8 @@ func fixtureImages() []Image {
 			LatestScanTime: ScannedAt, VulNum: 1,
 			Vulnerabilities: []Vulnerability{{VulID: "CVE-2024-45490", RepairNecessity: "delay_repair", Description: "libexpat negative length in XML_ParseBuffer.",
 				AppName: "expat", Version: "2.5.0", Solution: "Upgrade expat to 2.6.3 or later.", Type: "linux_vul", HandleStatus: "unhandled",
-					// Two CVEs, one of them without a score.
-					CVEs: []CVE{{ID: "CVE-2024-45490", Score: score(9.8)}, {ID: "CVE-2024-45491"}}}},
+				// Two CVEs, one of them without a score.
+				CVEs: []CVE{{ID: "CVE-2024-45490", Score: score(9.8)}, {ID: "CVE-2024-45491"}}}},
 		},
 		{
 			ProjectID: ProjectID, Type: "private_image", ID: UnscannedImageID, EnterpriseProject: "0",
