@@ -6,7 +6,9 @@
 // Serving alone, it prints a provider block and export lines that point the provider at it.
 // A command run under it gets HSS_EMULATOR_URL and TF_VAR_hss_endpoint (which the examples read)
 // pointing at the emulator, plus the emulator's region and access key in HW_REGION_NAME,
-// HW_ACCESS_KEY and HW_SECRET_KEY unless those are already set. The exit status is the command's.
+// HW_ACCESS_KEY and HW_SECRET_KEY unless those are already set, and, unless TF_CLI_CONFIG_FILE
+// names a file, a CLI configuration that makes Terraform use the provider built beside the
+// emulator (bin/). The exit status is the command's.
 package main
 
 import (
@@ -93,6 +95,14 @@ func run() int {
 			cmd.Env = append(cmd.Env, k+"="+v)
 		}
 	}
+	exe, _ := os.Executable()
+	if tfrc, cleanup, err := devConfig(exe, os.Getenv("TF_CLI_CONFIG_FILE")); err != nil {
+		fmt.Fprintf(os.Stderr, "hss-emulator: %v\n", err)
+		return 1
+	} else if tfrc != "" {
+		defer cleanup()
+		cmd.Env = append(cmd.Env, "TF_CLI_CONFIG_FILE="+tfrc)
+	}
 	if err := cmd.Run(); err != nil {
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
@@ -170,6 +180,31 @@ func listenError(addr string, err error) string {
 			"and the lines to paste name it.", addr)
 	}
 	return fmt.Sprintf("hss-emulator: cannot listen on %s: %v", addr, err)
+}
+
+// devConfig writes a CLI configuration whose dev_overrides point hsslabs/hss at the provider
+// built beside the emulator's executable exe, when there is one and the caller's configuration
+// (TF_CLI_CONFIG_FILE, current) names no file: the commands of the docs then run as pasted. ""
+// when the caller's configuration stands.
+func devConfig(exe, current string) (path string, cleanup func(), err error) {
+	if (current != "" && fileExists(current)) || exe == "" {
+		return "", nil, nil
+	}
+	bin := filepath.Dir(exe)
+	if !fileExists(filepath.Join(bin, "terraform-provider-hss")) {
+		return "", nil, nil
+	}
+	dir, err := os.MkdirTemp("", "hss-emulator")
+	if err != nil {
+		return "", nil, err
+	}
+	path = filepath.Join(dir, "dev.tfrc")
+	content := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"hsslabs/hss\" = %q\n  }\n  direct {}\n}\n", bin)
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		_ = os.RemoveAll(dir)
+		return "", nil, err
+	}
+	return path, func() { _ = os.RemoveAll(dir) }, nil
 }
 
 func fileExists(p string) bool {

@@ -2,6 +2,9 @@ package main
 
 import (
 	"net"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -23,5 +26,39 @@ func TestListenErrorOfAPortInUse(t *testing.T) {
 		if !strings.Contains(msg, want) {
 			t.Fatalf("want %q in %q", want, msg)
 		}
+	}
+}
+
+// A command run under the emulator uses the provider built beside it, unless the caller's own
+// CLI configuration names a file.
+func TestDevConfig(t *testing.T) {
+	bin := t.TempDir()
+	exe := filepath.Join(bin, "hss-emulator")
+	if path, _, err := devConfig(exe, ""); err != nil || path != "" {
+		t.Fatalf("no provider beside the emulator: %q %v", path, err)
+	}
+	if err := os.WriteFile(filepath.Join(bin, "terraform-provider-hss"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, current := range []string{"", filepath.Join(bin, "missing.tfrc")} {
+		path, cleanup, err := devConfig(exe, current)
+		if err != nil || path == "" {
+			t.Fatalf("%q: %q %v", current, path, err)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil || !strings.Contains(string(b), `"hsslabs/hss" = `+strconv.Quote(bin)) {
+			t.Fatalf("%s %v", b, err)
+		}
+		cleanup()
+		if fileExists(path) {
+			t.Fatal("the configuration outlived the command")
+		}
+	}
+	own := filepath.Join(bin, "own.tfrc")
+	if err := os.WriteFile(own, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if path, _, err := devConfig(exe, own); err != nil || path != "" {
+		t.Fatalf("the caller's configuration was replaced: %q %v", path, err)
 	}
 }
