@@ -208,6 +208,6 @@ func devConfig(exe, current string) (path string, cleanup func(), err error) {
 }
 
 func fileExists(p string) bool {
-	st, err := os.Stat(p)
+	st, err := os.Stat(p) //nolint:gosec // a path the user gave (TF_CLI_CONFIG_FILE) or beside this executable, only looked at
 	return err == nil && st.Mode().IsRegular()
 }
