@@ -146,7 +146,6 @@ func (c *Client) Resolve(ctx context.Context, q ResolveQuery) ([]Resolution, err
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(ResolveConcurrency)
 	r := &resolver{c: c, region: region, ep: q.EnterpriseProjectID}
-	r.registries = sync.OnceValues(func() ([]Registry, error) { return r.listRegistries(gctx) })
 	for i, ref := range distinct {
 		g.Go(func() error {
 			res, err := r.resolve(gctx, ref)
@@ -171,7 +170,34 @@ func (c *Client) Resolve(ctx context.Context, q ResolveQuery) ([]Resolution, err
 type resolver struct {
 	c          *Client
 	region, ep string
-	registries func() ([]Registry, error)
+
+	// The registry list, read by the first reference that needs it; the others wait on done,
+	// each on its own context.
+	mu      sync.Mutex
+	done    chan struct{}
+	regs    []Registry
+	regsErr error
+}
+
+// registries is the registry list of the call's region and enterprise project, read once.
+func (r *resolver) registries(ctx context.Context) ([]Registry, error) {
+	r.mu.Lock()
+	first := r.done == nil
+	if first {
+		r.done = make(chan struct{})
+	}
+	done := r.done
+	r.mu.Unlock()
+	if first {
+		r.regs, r.regsErr = r.listRegistries(ctx)
+		close(done)
+	}
+	select {
+	case <-done:
+		return r.regs, r.regsErr
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 func (r *resolver) listRegistries(ctx context.Context) ([]Registry, error) {
@@ -223,7 +249,7 @@ func (r *resolver) resolve(ctx context.Context, ref string) (Resolution, error) 
 		if len(mine) > 0 {
 			break
 		}
-		regs, err := r.registries()
+		regs, err := r.registries(ctx)
 		if err != nil {
 			return out, err
 		}

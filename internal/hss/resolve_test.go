@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5/model"
@@ -388,6 +389,12 @@ func TestResolveRequestCounts(t *testing.T) {
 	if images, registries := requests(emu); images != distinct || registries != 1 {
 		t.Errorf("another enterprise project: %d image reads, %d registry reads", images, registries)
 	}
+	// Once per call, whatever the result cache keeps.
+	emu.Reset()
+	resolve(t, newClient(t, url, aksk(), noCache), refs...)
+	if _, registries := requests(emu); registries != 1 {
+		t.Errorf("without a result cache: %d registry reads", registries)
+	}
 	// SWR references alone never read the registry list.
 	emu.Reset()
 	c = newClient(t, url, aksk())
@@ -395,6 +402,24 @@ func TestResolveRequestCounts(t *testing.T) {
 	if images, registries := requests(emu); images != 2 || registries != 0 {
 		t.Errorf("SWR only: %d image reads, %d registry reads", images, registries)
 	}
+}
+
+// Many references are resolved at once, but never more than ResolveConcurrency: on virtual
+// time, with 20 ms a response, 1,000 references keep exactly that many reads in flight.
+func TestResolveConcurrencyIsBounded(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := newOutagePlan(t)
+		refs, distinct := thousandReferences()
+		start := time.Now()
+		resolve(t, p.c, refs...)
+		waves := (distinct + hss.ResolveConcurrency - 1) / hss.ResolveConcurrency
+		if got := p.emu.MaxInFlight(); got != hss.ResolveConcurrency {
+			t.Fatalf("%d reads in flight at most, want %d", got, hss.ResolveConcurrency)
+		}
+		if d := time.Since(start); d > time.Duration(waves+2)*20*time.Millisecond {
+			t.Fatalf("%d reads took %s, more than %d round trips", distinct, d, waves+2)
+		}
+	})
 }
 
 // thousandReferences are 1,000 references: 600 that resolve in five registries (the same few
