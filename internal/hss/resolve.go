@@ -363,15 +363,8 @@ func (r *resolver) read(ctx context.Context, img RepositoryImage) ([]RegistryIma
 
 // describeRegistries lists regs for a message, with this region's SWR first.
 func (r *resolver) describeRegistries(regs []Registry) []string {
-	out := []string{"SWR at " + r.c.cfg.Endpoints.SWRHost(r.region)}
-	for i, reg := range regs {
-		if i == maxListed {
-			out = append(out, fmt.Sprintf("and %d more", len(regs)-maxListed))
-			break
-		}
-		out = append(out, fmt.Sprintf("%s (%s)", quote(reg.Name), quote(reg.Addr)))
-	}
-	return out
+	return append([]string{"SWR at " + r.c.cfg.Endpoints.SWRHost(r.region)},
+		listed(regs, func(reg Registry) string { return fmt.Sprintf("%s (%s)", quote(reg.Name), quote(reg.Addr)) })...)
 }
 
 // repository is the organization, name and tag or digest of a reference.
@@ -399,14 +392,7 @@ func digestsOf(e RegistryImage) string {
 	if len(children) == 0 {
 		return s
 	}
-	ds := make([]string, 0, min(len(children), maxListed))
-	for i, ch := range children {
-		if i == maxListed {
-			ds = append(ds, fmt.Sprintf("and %d more", len(children)-maxListed))
-			break
-		}
-		ds = append(ds, quote(ch.ImageDigest))
-	}
+	ds := listed(children, func(ch AssociationImage) string { return quote(ch.ImageDigest) })
 	return s + " (platform images " + strings.Join(ds, ", ") + ")"
 }
 

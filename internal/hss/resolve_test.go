@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -101,7 +102,9 @@ func TestResolve(t *testing.T) {
 		swr + "/team/app:1.4.2@" + emulator.HarborAppDigest: {kind: hss.FailureDigestMismatch, host: swr},
 		// Ambiguous: private and shared, with two digests.
 		swr + "/team/dup:1.0": {kind: hss.FailureAmbiguous, host: swr, contains: []string{emulator.DupPrivateImageID, emulator.DupSharedImageID}},
-		// Not found, and where else the name is.
+		// Not found, and where else the name is: another registry's image is not SWR's.
+		swr + "/team/api:2.0.0":                     {kind: hss.FailureNotFound, host: swr, contains: []string{emulator.EnterpriseRegistry}},
+		swr + "/docker-local/tool:3.0":              {kind: hss.FailureNotFound, host: swr, contains: []string{emulator.JfrogRegistry}},
 		swr + "/team/app:9.9.9":                     {kind: hss.FailureNotFound, host: swr, contains: []string{"team/app:9.9.9", "SWR of region cn-north-4"}},
 		emulator.HarborHost + "/team/api:2.0.0":     {kind: hss.FailureNotFound, host: emulator.HarborHost, contains: []string{emulator.EnterpriseRegistry}},
 		emulator.EnterpriseHost + "/team/app:1.4.2": {kind: hss.FailureNotFound, host: emulator.EnterpriseHost, contains: []string{emulator.EnterpriseRegistry}},
@@ -213,6 +216,101 @@ func TestResolveMatchesExactly(t *testing.T) {
 	}
 }
 
+// A registry is known by its address in every form HSS may report it, normalised as a
+// reference's host; an address with user information, or of another host or port, is no
+// registry's. An entry that names the registry but another registry ID is not its image.
+func TestResolveByRegistryAddress(t *testing.T) {
+	ref := emulator.HarborHost + "/team/app:1.4.2"
+	for addr, binds := range map[string]bool{
+		"harbor.example.com": true, "HARBOR.example.com:443": true, "https://harbor.example.com/": true, "https://harbor.example.com:443/v2": true,
+		"http://harbor.example.com": true, " harbor.example.com ": true, "harbor.example.com/project": true,
+		"https://user@harbor.example.com": false, "https://user:pw@harbor.example.com": false, "harbor.example.com:8443": false,
+		"ftp://harbor.example.com": false, "harbor.example.com.": false, "harbor.example.com.evil.example": false, "": false,
+		"https://": false, "harbor.example": false,
+	} {
+		emu, url := newServer(t)
+		emu.AddFault(emulator.Fault{Match: func(r *http.Request) bool { return strings.HasSuffix(r.URL.Path, "/image/registries") },
+			Body: `{"total_num":1,"data_list":[{"id":"` + emulator.HarborRegistryID + `","registry_name":"` + emulator.HarborRegistry +
+				`","registry_type":"Harbor","registry_addr":` + strconv.Quote(addr) + `}]}`})
+		got := resolve(t, newClient(t, url, aksk()), ref)[0]
+		if bound := got.Failure == nil && got.Image.ImageID == emulator.HarborAppImageID; bound != binds ||
+			(!binds && got.Failure.Kind != hss.FailureUnknownHost) {
+			t.Errorf("registry_addr %q: %+v", addr, got)
+		}
+	}
+	emu, url := newServer(t)
+	emu.AddFault(emulator.Fault{Match: func(r *http.Request) bool { return r.URL.Query().Get("image_name") == "app" },
+		Body: `{"total_num":1,"data_list":[{"id":7,"image_id":"spoof","namespace":"team","image_name":"app","image_version":"1.4.2","image_type":"harbor",` +
+			`"registry_name":"` + emulator.HarborRegistry + `","registry_id":"someone-elses","image_digest":"` + emulator.HarborAppDigest + `"}]}`})
+	if got := resolve(t, newClient(t, url, aksk()), ref)[0]; got.Failure == nil || got.Failure.Kind != hss.FailureNotFound {
+		t.Errorf("another registry's ID bound: %+v", got)
+	}
+	// The instance_url of an SWR Enterprise image is held to the same rules.
+	emu, url = newServer(t)
+	emu.AddFault(emulator.Fault{Match: func(r *http.Request) bool { return r.URL.Query().Get("image_name") == "api" },
+		Body: `{"total_num":1,"data_list":[{"id":7,"image_id":"spoof","namespace":"team","image_name":"api","image_version":"2.0.0","image_type":"instance_image",` +
+			`"instance_url":"https://user@` + emulator.EnterpriseHost + `","image_digest":"` + emulator.EnterpriseDigest + `"}]}`})
+	if got := resolve(t, newClient(t, url, aksk()), emulator.EnterpriseHost+"/team/api:2.0.0")[0]; got.Failure == nil || got.Image.ImageID == "spoof" {
+		t.Errorf("an instance_url with user information bound: %+v", got)
+	}
+}
+
+// A failure lists at most ten registries, candidates or digests, each bounded and escaped,
+// however many a hostile answer holds.
+func TestResolveFailuresAreBounded(t *testing.T) {
+	emu, url := newServer(t)
+	var regs, imgs []string
+	for i := range 25 {
+		regs = append(regs, fmt.Sprintf(`{"id":"r%d","registry_name":"reg-%d\u001b[31m%s","registry_addr":"h%d.example"}`, i, i, strings.Repeat("x", 1000), i))
+		imgs = append(imgs, fmt.Sprintf(`{"id":%d,"image_id":"i%d","namespace":"team","image_name":"many","image_version":"1","image_type":"private_image","image_digest":"sha256:%064d"}`, i, i, i))
+	}
+	emu.AddFault(emulator.Fault{Match: func(r *http.Request) bool { return strings.HasSuffix(r.URL.Path, "/image/registries") },
+		Body: `{"total_num":25,"data_list":[` + strings.Join(regs, ",") + `]}`})
+	emu.AddFault(emulator.Fault{Match: func(r *http.Request) bool { return r.URL.Query().Get("image_name") == "many" },
+		Body: `{"total_num":25,"data_list":[` + strings.Join(imgs, ",") + `]}`})
+	var children []string
+	for i := range 25 {
+		children = append(children, fmt.Sprintf(`{"image_id":"c%d","image_digest":"sha256:%064d"}`, i, i))
+	}
+	emu.AddFault(emulator.Fault{Match: func(r *http.Request) bool { return r.URL.Query().Get("image_name") == "wide" },
+		Body: `{"total_num":1,"data_list":[{"id":1,"image_id":"w","namespace":"team","image_name":"wide","image_version":"1","image_type":"private_image",` +
+			`"is_multiple_arch":true,"image_digest":"sha256:` + strings.Repeat("f", 64) + `","association_images":[` + strings.Join(children, ",") + `]}]}`})
+	got := resolve(t, newClient(t, url, aksk()), "evil.example.com/team/x:1", swr+"/team/many:1", swr+"/team/wide:1@sha256:"+strings.Repeat("e", 64),
+		swr+"/team/wide:1@sha256:"+fmt.Sprintf("%064d", 24))
+	unknown, ambiguous, mismatch := got[0].Failure, got[1].Failure, got[2].Failure
+	if mismatch == nil || mismatch.Kind != hss.FailureDigestMismatch || len(mismatch.Candidates) != 1 ||
+		strings.Count(mismatch.Candidates[0], "sha256:") != 11 || !strings.HasSuffix(mismatch.Candidates[0], "and 15 more)") {
+		t.Errorf("digest mismatch: %+v", mismatch)
+	}
+	if got[3].Failure != nil || got[3].Child == nil || got[3].Child.ImageID != "c24" {
+		t.Errorf("the 25th platform image: %+v", got[3])
+	}
+	if unknown == nil || len(unknown.Registries) != 12 || unknown.Registries[11] != "and 15 more" || len(unknown.Message) > 5000 ||
+		strings.Contains(unknown.Message, "\x1b") || !strings.Contains(unknown.Message, `reg-0\x1b[31m`) {
+		t.Errorf("unknown host: %d registries, %d bytes: %+v", len(unknown.Registries), len(unknown.Message), unknown)
+	}
+	if ambiguous == nil || ambiguous.Kind != hss.FailureAmbiguous || len(ambiguous.Candidates) != 11 || ambiguous.Candidates[10] != "and 15 more" ||
+		!strings.Contains(ambiguous.Message, "matches 25 images") {
+		t.Errorf("ambiguous: %+v", ambiguous)
+	}
+}
+
+// The registry list is read once per call, even by references that need it long after the
+// first did and with no result cache to keep it.
+func TestResolveReadsTheRegistryListOncePerCall(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := newOutagePlan(t, noCache)
+		p.emu.AddFault(emulator.Fault{Latency: time.Second, Match: func(r *http.Request) bool { return r.URL.Query().Get("image_name") == "tool" }})
+		got := resolve(t, p.c, emulator.HarborHost+"/team/app:1.4.2", emulator.JfrogHost+"/docker-local/tool:3.0", "evil.example.com/team/x:1")
+		if got[0].Failure != nil || got[1].Failure != nil || got[2].Failure == nil {
+			t.Fatalf("%+v", got)
+		}
+		if _, registries := requests(p.emu); registries != 1 {
+			t.Fatalf("%d registry reads", registries)
+		}
+	})
+}
+
 // Every filter the registry image list is given is held to each entry exactly.
 func TestRegistryImageMismatch(t *testing.T) {
 	s := func(v string) *string { return &v }
@@ -274,9 +372,12 @@ func TestResolveAPIErrorsFailTheCall(t *testing.T) {
 	for name, f := range map[string]emulator.Fault{
 		"403 on one reference": {Status: 403, Code: "HSS.0013", Message: "no permission",
 			Match: func(r *http.Request) bool { return r.URL.Query().Get("image_name") == "api" }},
-		"HSS down":                       {Status: 500, Code: "HSS.0500", Message: "down"},
-		"malformed answer":               {Body: `{"total_num":1,"data_list":"nope"}`},
-		"total_num that does not add up": {Body: `{"total_num":3,"data_list":[]}`},
+		"HSS down":         {Status: 500, Code: "HSS.0500", Message: "down"},
+		"malformed answer": {Body: `{"total_num":1,"data_list":"nope"}`},
+		"total_num that does not add up": {Body: `{"total_num":3,"data_list":[]}`,
+			Match: func(r *http.Request) bool { return strings.HasSuffix(r.URL.Path, "/images") }},
+		"registry total_num that does not add up": {Body: `{"total_num":3,"data_list":[]}`,
+			Match: func(r *http.Request) bool { return strings.HasSuffix(r.URL.Path, "/image/registries") }},
 		"a digest that is not one": {Body: `{"total_num":1,"data_list":[{"id":1,"image_id":"x","namespace":"team","image_name":"app","image_version":"1.4.2",` +
 			`"image_type":"private_image","image_digest":"sha256:zz\u001b[2J"}]}`},
 		"registry list refused": {Status: 403, Code: "HSS.0013", Message: "no permission",
