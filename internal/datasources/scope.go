@@ -140,7 +140,7 @@ func (s *imageRef) resolve(at path.Path) error {
 	if s.ImageReference.IsNull() {
 		return nil
 	}
-	ref, err := hss.ParseImageReference(s.ImageReference.ValueString())
+	ref, err := hss.ParseTaggedImageReference(s.ImageReference.ValueString())
 	if err != nil {
 		return &attributeError{at.AtName("image_reference"), "Invalid image reference", err.Error()}
 	}

@@ -15,7 +15,9 @@ import (
 
 	"github.com/hsslabs/terraform-provider-hss/internal/sdkmodel"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/def"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
+	hssmodel "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5/model"
 )
 
 // call is one request to the emulator, signed by the SDK's own signer unless token is set.
@@ -372,6 +374,8 @@ func TestListRoutesAreTheSDKs(t *testing.T) {
 		"/v5/{project_id}/image/swr-repository":             true,
 		"/v5/{project_id}/image/{image_id}/vulnerabilities": false,
 		"/v5/{project_id}/image/vulnerability/{vul_id}/cve": true,
+		"/v5/{project_id}/image/registries/images":          false,
+		"/v5/{project_id}/image/registries":                 false,
 	}
 	for _, rt := range hssRoutes {
 		header, ok := want[rt.reqDef.Path]
@@ -390,8 +394,17 @@ func TestListRoutesAreTheSDKs(t *testing.T) {
 	}
 }
 
-// checkRouteAgainstModel holds a route's image types and limit range to what the SDK's
-// request model documents.
+// requestTypes are the request models of the routes, for whether image_type is optional.
+var requestTypes = map[string]any{
+	"ListImageBasicImageRequest": hssmodel.ListImageBasicImageRequest{}, "ListSwrImageRepositoryRequest": hssmodel.ListSwrImageRepositoryRequest{},
+	"ListImageVulnerabilitiesRequest": hssmodel.ListImageVulnerabilitiesRequest{}, "ListRegistryImagesRequest": hssmodel.ListRegistryImagesRequest{},
+	"ListRegistryRequest": hssmodel.ListRegistryRequest{}, "ListVulnerabilityCveRequest": hssmodel.ListVulnerabilityCveRequest{},
+}
+
+// checkRouteAgainstModel holds a route to what the SDK's request model documents: its image
+// types, and whether one is required; its limit range (1 to 200 where the model documents
+// none); and every other enumerated query parameter, with its values and whether it takes
+// several, comma-separated.
 func checkRouteAgainstModel(t *testing.T, rt hssRoute) {
 	t.Helper()
 	model := strings.TrimSuffix(reflect.TypeOf(rt.reqDef.Response).Elem().Name(), "Response") + "Request"
@@ -403,11 +416,49 @@ func checkRouteAgainstModel(t *testing.T, rt hssRoute) {
 		(rt.imageTypes == nil) != (fields["image_type"].Doc == "" && types == nil) {
 		t.Errorf("%s: the route takes image types %v, the SDK's model %v", model, slices.Sorted(maps.Keys(rt.imageTypes)), types)
 	}
-	lo := 1
-	if l := fields["limit"]; l.HasRange {
-		lo = l.Min
+	req, ok := requestTypes[model]
+	if !ok {
+		t.Fatalf("%s: no request type to check", model)
 	}
-	if max(1, rt.minLimit) != lo {
-		t.Errorf("%s: the route's smallest limit is %d, the SDK's model documents %d", model, max(1, rt.minLimit), lo)
+	optional := true
+	for f := range reflect.TypeOf(req).Fields() {
+		if strings.Split(f.Tag.Get("json"), ",")[0] == "image_type" {
+			optional = f.Type.Kind() == reflect.Pointer
+		}
+	}
+	if rt.imageTypeOptional != optional {
+		t.Errorf("%s: image_type optional %v, the SDK's model %v", model, rt.imageTypeOptional, optional)
+	}
+	lo, hi := 1, 200
+	if l := fields["limit"]; l.HasRange {
+		lo, hi = l.Min, l.Max
+	}
+	if max(1, rt.minLimit) != lo || maxLimit != hi {
+		t.Errorf("%s: the route's limits are %d to %d, the SDK's model documents %d to %d", model, max(1, rt.minLimit), maxLimit, lo, hi)
+	}
+	query := map[string]bool{}
+	for _, f := range rt.reqDef.RequestFields {
+		if f.LocationType == def.Query {
+			query[f.JsonTag] = true
+		}
+	}
+	for name, f := range fields {
+		if name == "image_type" || f.Values == nil || !query[name] {
+			continue
+		}
+		p, ok := rt.params[name]
+		switch {
+		case !ok:
+			t.Errorf("%s: the route does not check %s, which the SDK's model enumerates: %v", model, name, f.Values)
+		case !slices.Equal(slices.Sorted(maps.Keys(p.values)), slices.Sorted(slices.Values(f.Values))):
+			t.Errorf("%s: the route takes %s %v, the SDK's model %v", model, name, slices.Sorted(maps.Keys(p.values)), f.Values)
+		case p.list != strings.Contains(f.Doc, "逗号分隔"):
+			t.Errorf("%s: %s takes several values: %v, the SDK's model: %q", model, name, p.list, f.Doc)
+		}
+	}
+	for name := range rt.params {
+		if fields[name].Values == nil || !query[name] {
+			t.Errorf("%s: the route checks %s, which the SDK's model does not enumerate", model, name)
+		}
 	}
 }

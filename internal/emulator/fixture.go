@@ -10,6 +10,27 @@ import (
 type Fixture struct {
 	Domains []Domain
 	Images  []Image
+	// Registries are the image registries connected to HSS (ListRegistry); an image names
+	// its own by RegistryID.
+	Registries []Registry
+}
+
+// Registry is an image registry connected to HSS in a project.
+type Registry struct {
+	ProjectID, EnterpriseProject string
+	ID, Name, Type               string
+	// Addr is registry_addr as HSS has it: a host, host:port or URL.
+	Addr string
+	// Protocol "" is https, Status "" success.
+	Protocol, Status string
+}
+
+// ChildImage is one platform image of a multi-arch image (association_images).
+type ChildImage struct {
+	ID, Digest string
+	// ScanStatus "" is "success".
+	ScanStatus                                 string
+	VulNum, UnsafeSettingNum, MaliciousFileNum int
 }
 
 // Domain is an account. Projects maps region to project ID.
@@ -52,6 +73,19 @@ type Image struct {
 	LatestScanTime                             int64
 	VulNum, UnsafeSettingNum, MaliciousFileNum int
 	Vulnerabilities                            []Vulnerability
+	// Where the registry image list says the image is: RegistryID names a Registry (an image
+	// without one is not in that list), Instance* an SWR Enterprise instance, DomainName the
+	// account that shares a shared image.
+	RegistryID, InstanceID, InstanceName, InstanceURL, DomainName, SharedStatus string
+	// ScanFailedCode says why a scan failed; SeverityLevel is the risk a scan found.
+	ScanFailedCode, SeverityLevel string
+	// NotLatest marks an image that is not the latest of its repository.
+	NotLatest bool
+	// Children are the platform images of a multi-arch image.
+	Children []ChildImage
+	// RegistryOnly keeps an image out of the repository list, which predates it: only the
+	// registry image list reports it.
+	RegistryOnly bool
 }
 
 // Vulnerability is one vulnerability HSS found in an image.
@@ -157,6 +191,75 @@ const (
 	SyntheticPrefix = "synthetic-"
 )
 
+// Registries and the images in them, for the registry image list and reference resolution.
+// Hosts are as a reference names them; digests as HSS reports them.
+const (
+	// SWRHost is SWR's registry in Region; SWR's own registries in HSS are these two.
+	SWRHost              = "swr.cn-north-4.myhuaweicloud.com"
+	SWRPrivateRegistryID = "swr-private-0001"
+	SWRPrivateRegistry   = "swr-private"
+	SWRSharedRegistryID  = "swr-shared-0001"
+	SWRSharedRegistry    = "swr-shared"
+	// EnterpriseHost is the SWR Enterprise instance EnterpriseInstance, whose instance_url is
+	// EnterpriseURL.
+	EnterpriseRegistryID = "swr-ee-0001"
+	EnterpriseRegistry   = "swr-ee-prod"
+	EnterpriseInstanceID = "a3c1e5f7-2b4d-4f60-8e1a-3c5e7f9b1d20"
+	EnterpriseInstance   = "prod"
+	EnterpriseHost       = "prod-a3c1e5f7.swr-ee.cn-north-4.myhuaweicloud.com"
+	EnterpriseURL        = "https://" + EnterpriseHost
+	// HarborRegistry is at HarborHost (its registry_addr a URL), HarborDRRegistry at
+	// HarborDRHost (a port of its own); both hold team/app:1.4.2, as SWR does.
+	HarborRegistryID   = "7d1a5e3c-0b2f-4e6a-9c8d-1f3e5a7c9b01"
+	HarborRegistry     = "harbor-prod"
+	HarborHost         = "harbor.example.com"
+	HarborDRRegistryID = "7d1a5e3c-0b2f-4e6a-9c8d-1f3e5a7c9b02"
+	HarborDRRegistry   = "harbor-dr"
+	HarborDRHost       = "harbor-dr.example.com:8443"
+	JfrogRegistryID    = "7d1a5e3c-0b2f-4e6a-9c8d-1f3e5a7c9b03"
+	JfrogRegistry      = "jfrog-main"
+	JfrogHost          = "jfrog.example.com"
+
+	// AppDigest is team/app:1.4.2 in SWR (AppImageID).
+	AppDigest = "sha256:3e5d7f9a1b2c4d6e3e5d7f9a1b2c4d6e3e5d7f9a1b2c4d6e3e5d7f9a1b2c4d6e"
+	// SharedImageID is partner/base:3.1, shared with this account by PartnerDomain.
+	SharedImageID = "5a4e3c2b1a09f8e7"
+	SharedDigest  = "sha256:5a4e3c2b1a09f8e75a4e3c2b1a09f8e75a4e3c2b1a09f8e75a4e3c2b1a09f8e7"
+	PartnerDomain = "partner-account"
+	// EnterpriseImageID is team/api:2.0.0 in the SWR Enterprise instance.
+	EnterpriseImageID = "e1e2e3e4e5e6e7e8"
+	EnterpriseDigest  = "sha256:e1e2e3e4e5e6e7e8e1e2e3e4e5e6e7e8e1e2e3e4e5e6e7e8e1e2e3e4e5e6e7e8"
+	// HarborAppImageID and HarborDRAppImageID are team/app:1.4.2 in the two Harbor
+	// registries: entries that differ only by registry, with one digest, HarborAppDigest.
+	HarborAppImageID   = "h0a1b2c3d4e5f601"
+	HarborDRAppImageID = "h0a1b2c3d4e5f602"
+	HarborAppDigest    = "sha256:4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a"
+	// MultiArchImageID is team/multi:1.0 in SWR, a multi-arch image (index MultiArchDigest) of
+	// two platform images.
+	MultiArchImageID     = "m1a2b3c4d5e6f708"
+	MultiArchDigest      = "sha256:6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d"
+	MultiArchAMD64ID     = "m1a2b3c4d5e6f708-amd64"
+	MultiArchAMD64Digest = "sha256:a6a6a6a6a6a6a6a6a6a6a6a6a6a6a6a6a6a6a6a6a6a6a6a6a6a6a6a6a6a6a6a6"
+	MultiArchARM64ID     = "m1a2b3c4d5e6f708-arm64"
+	MultiArchARM64Digest = "sha256:a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8"
+	// DupPrivateImageID and DupSharedImageID are team/dup:1.0 in SWR, private and shared,
+	// with different digests: a tag-only reference to it is ambiguous.
+	DupPrivateImageID = "d0d1d2d3d4d5d601"
+	DupPrivateDigest  = "sha256:d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1"
+	DupSharedImageID  = "d0d1d2d3d4d5d602"
+	DupSharedDigest   = "sha256:d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2"
+	// OversizedImageID is team/big:1.0, which HSS did not scan: image_oversized, with the
+	// failure code image_over_sized.
+	OversizedImageID = "b1b2b3b4b5b6b7b8"
+	OversizedDigest  = "sha256:b1b2b3b4b5b6b7b8b1b2b3b4b5b6b7b8b1b2b3b4b5b6b7b8b1b2b3b4b5b6b7b8"
+	// JfrogImageID is docker-local/tool:3.0 in the JFrog registry.
+	JfrogImageID = "j1j2j3j4j5j6j7j8"
+	JfrogDigest  = "sha256:f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0"
+	// OtherRegionAppImageID is team/app:1.4.2 in SWR of OtherRegion.
+	OtherRegionAppImageID = "o1o2o3o4o5o6o7o8"
+	OtherRegionAppDigest  = "sha256:0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e"
+)
+
 // SpecDebian is the base image from the API's example response.
 var SpecDebian = BasicImage{
 	OSName:      "Debian",
@@ -198,7 +301,63 @@ func ManyEntry(i int) BasicImage {
 
 // DefaultFixture is the cloud the acceptance tests and the demo run against.
 func DefaultFixture() *Fixture {
-	return &Fixture{Domains: fixtureDomains(), Images: fixtureImages()}
+	return &Fixture{Domains: fixtureDomains(), Images: append(fixtureImages(), registryImages()...), Registries: fixtureRegistries()}
+}
+
+// fixtureRegistries are the registries connected to HSS: SWR's own, an SWR Enterprise
+// instance, two Harbor registries and a JFrog one in Region, SWR in OtherRegion.
+func fixtureRegistries() []Registry {
+	return []Registry{
+		{ProjectID: ProjectID, EnterpriseProject: "0", ID: SWRPrivateRegistryID, Name: SWRPrivateRegistry, Type: "SwrPrivate", Addr: SWRHost},
+		{ProjectID: ProjectID, EnterpriseProject: "0", ID: SWRSharedRegistryID, Name: SWRSharedRegistry, Type: "SwrShared", Addr: SWRHost},
+		{ProjectID: ProjectID, EnterpriseProject: "0", ID: EnterpriseRegistryID, Name: EnterpriseRegistry, Type: "SwrEnterprise", Addr: EnterpriseURL},
+		{ProjectID: ProjectID, EnterpriseProject: "0", ID: HarborRegistryID, Name: HarborRegistry, Type: "Harbor", Addr: "https://" + HarborHost},
+		{ProjectID: ProjectID, EnterpriseProject: "0", ID: HarborDRRegistryID, Name: HarborDRRegistry, Type: "Harbor", Addr: HarborDRHost},
+		{ProjectID: ProjectID, EnterpriseProject: "0", ID: JfrogRegistryID, Name: JfrogRegistry, Type: "Jfrog", Addr: JfrogHost},
+		{ProjectID: OtherProject, EnterpriseProject: "0", ID: SWRPrivateRegistryID, Name: SWRPrivateRegistry, Type: "SwrPrivate", Addr: "swr." + OtherRegion + ".myhuaweicloud.com"},
+	}
+}
+
+// registryImages are the images only the registry image list reports: one of each registry,
+// a multi-arch image, a tag two registries hold, an ambiguous tag and a scan that failed.
+func registryImages() []Image {
+	scanned := func(img Image) Image {
+		img.EnterpriseProject, img.LatestScanTime, img.RegistryOnly = "0", ScannedAt, true
+		if img.ProjectID == "" {
+			img.ProjectID = ProjectID
+		}
+		if img.SeverityLevel == "" && img.ScanStatus == "" {
+			img.SeverityLevel = "Security"
+		}
+		return img
+	}
+	return []Image{
+		scanned(Image{Type: "shared_image", ID: SharedImageID, Namespace: "partner", Name: "base", Version: "3.1", Digest: SharedDigest,
+			RegistryID: SWRSharedRegistryID, DomainName: PartnerDomain, SharedStatus: "effective"}),
+		scanned(Image{Type: "instance_image", ID: EnterpriseImageID, Namespace: "team", Name: "api", Version: "2.0.0", Digest: EnterpriseDigest,
+			RegistryID: EnterpriseRegistryID, InstanceID: EnterpriseInstanceID, InstanceName: EnterpriseInstance, InstanceURL: EnterpriseURL,
+			VulNum: 2, SeverityLevel: "Medium"}),
+		scanned(Image{Type: "harbor", ID: HarborAppImageID, Namespace: "team", Name: "app", Version: "1.4.2", Digest: HarborAppDigest,
+			RegistryID: HarborRegistryID}),
+		scanned(Image{Type: "harbor", ID: HarborDRAppImageID, Namespace: "team", Name: "app", Version: "1.4.2", Digest: HarborAppDigest,
+			RegistryID: HarborDRRegistryID}),
+		scanned(Image{Type: "private_image", ID: MultiArchImageID, Namespace: "team", Name: "multi", Version: "1.0", Digest: MultiArchDigest,
+			RegistryID: SWRPrivateRegistryID, VulNum: 2, SeverityLevel: "Low", Children: []ChildImage{
+				{ID: MultiArchAMD64ID, Digest: MultiArchAMD64Digest, VulNum: 2},
+				{ID: MultiArchARM64ID, Digest: MultiArchARM64Digest, ScanStatus: "failed"},
+			}}),
+		scanned(Image{Type: "private_image", ID: DupPrivateImageID, Namespace: "team", Name: "dup", Version: "1.0", Digest: DupPrivateDigest,
+			RegistryID: SWRPrivateRegistryID}),
+		scanned(Image{Type: "shared_image", ID: DupSharedImageID, Namespace: "team", Name: "dup", Version: "1.0", Digest: DupSharedDigest,
+			RegistryID: SWRSharedRegistryID, DomainName: PartnerDomain, SharedStatus: "effective"}),
+		{ProjectID: ProjectID, EnterpriseProject: "0", RegistryOnly: true, Type: "private_image", ID: OversizedImageID, Namespace: "team", Name: "big", Version: "1.0",
+			Digest: OversizedDigest, RegistryID: SWRPrivateRegistryID, ScanStatus: "image_oversized", ScanFailedCode: "image_over_sized",
+			ScanFailedDesc: "The image is larger than HSS scans."},
+		scanned(Image{Type: "jfrog", ID: JfrogImageID, Namespace: "docker-local", Name: "tool", Version: "3.0", Digest: JfrogDigest,
+			RegistryID: JfrogRegistryID}),
+		scanned(Image{ProjectID: OtherProject, Type: "private_image", ID: OtherRegionAppImageID, Namespace: "team", Name: "app", Version: "1.4.2",
+			Digest: OtherRegionAppDigest, RegistryID: SWRPrivateRegistryID}),
+	}
 }
 
 // fixtureDomains are the accounts: the default one with its users, agencies and identity
@@ -269,13 +428,14 @@ func fixtureImages() []Image {
 			},
 			Digest:         "sha256:5f7c3b2a19e04d8c5f7c3b2a19e04d8c5f7c3b2a19e04d8c5f7c3b2a19e04d8c",
 			LatestScanTime: ScannedAt, VulNum: 3, UnsafeSettingNum: 1, Vulnerabilities: ProxyAgentVulnerabilities,
+			RegistryID: SWRPrivateRegistryID, SeverityLevel: "High",
 		},
 		{ProjectID: ProjectID, Type: "cicd", ID: ManyVulnsImageID, EnterpriseProject: "0", Vulnerabilities: ManyVulnerabilities()},
 		{
 			ProjectID: ProjectID, Type: "private_image", ID: AppImageID, EnterpriseProject: "0",
 			Namespace: "team", Name: "app", Version: "1.4.2", BasicImages: []BasicImage{SupportedBase},
-			Digest:         "sha256:3e5d7f9a1b2c4d6e3e5d7f9a1b2c4d6e3e5d7f9a1b2c4d6e3e5d7f9a1b2c4d6e",
-			LatestScanTime: ScannedAt, VulNum: 1,
+			Digest:         AppDigest,
+			LatestScanTime: ScannedAt, VulNum: 1, RegistryID: SWRPrivateRegistryID, SeverityLevel: "Low",
 			Vulnerabilities: []Vulnerability{{VulID: "CVE-2024-45490", RepairNecessity: "delay_repair", Description: "libexpat negative length in XML_ParseBuffer.",
 				AppName: "expat", Version: "2.5.0", Solution: "Upgrade expat to 2.6.3 or later.", Type: "linux_vul", HandleStatus: "unhandled",
 				// Two CVEs, one of them without a score.
@@ -285,15 +445,17 @@ func fixtureImages() []Image {
 			ProjectID: ProjectID, Type: "private_image", ID: UnscannedImageID, EnterpriseProject: "0",
 			Namespace: "scc_hss_container", Name: "proxy-agent", Version: "24.6.0-x86_64",
 			Digest: "sha256:7a1e0c5d3b9f24687a1e0c5d3b9f24687a1e0c5d3b9f24687a1e0c5d3b9f2468", ScanStatus: "unscan",
+			RegistryID: SWRPrivateRegistryID, NotLatest: true,
 		},
 		{
 			ProjectID: ProjectID, Type: "private_image", ID: FailedScanImageID, EnterpriseProject: "0",
 			Namespace: "team", Name: "web", Version: "2.0",
 			Digest: "sha256:9c2b4e6f8a0d13579c2b4e6f8a0d13579c2b4e6f8a0d13579c2b4e6f8a0d1357", ScanStatus: "failed", ScanFailedDesc: "download_failed",
+			ScanFailedCode: "download_failed", RegistryID: SWRPrivateRegistryID,
 		},
 		{
 			ProjectID: ProjectID, Type: "harbor", ID: "harbor-0001", EnterpriseProject: "0",
-			Namespace: "team a&b/x+y", Name: "web app", Version: "1.2 beta",
+			Namespace: "team a&b/x+y", Name: "web app", Version: "1.2 beta", RegistryID: HarborRegistryID,
 			BasicImages: []BasicImage{
 				{OSName: "Alpine", OSVersion: "3.19", LayerDigest: "sha256:1111111111111111111111111111111111111111111111111111111111111111"},
 			},

@@ -62,6 +62,10 @@ type hssRoute struct {
 	imageTypes map[string]bool
 	minLimit   int
 	list       func(e *Emulator, l *imageList, pf PageFault) (total int, page any)
+	// params are the route's other enumerated query parameters and their values, and
+	// imageTypeOptional says image_type may be left out (see hss_registries.go).
+	params            map[string]param
+	imageTypeOptional bool
 }
 
 // listRoute is the route of the API d defines; its path captures the project and any other
@@ -78,7 +82,9 @@ func listRoute(d *def.HttpRequestDef, imageTypes map[string]bool, minLimit int, 
 		}
 	}
 	pattern.WriteString("$")
-	rt := hssRoute{reqDef: d, path: regexp.MustCompile(pattern.String()), imageTypes: imageTypes, minLimit: minLimit, list: list}
+	// An API without image types has no image_type to require.
+	rt := hssRoute{reqDef: d, path: regexp.MustCompile(pattern.String()), imageTypes: imageTypes, minLimit: minLimit, list: list,
+		imageTypeOptional: imageTypes == nil}
 	for _, f := range d.RequestFields {
 		if f.LocationType == def.Header && strings.EqualFold(f.JsonTag, "region") {
 			rt.regionHeader = true
@@ -90,11 +96,16 @@ func listRoute(d *def.HttpRequestDef, imageTypes map[string]bool, minLimit int, 
 var hssRoutes = []hssRoute{
 	listRoute(hssv5.GenReqDefForListImageBasicImage(), imageTypes, 0, (*Emulator).basicImages),
 	listRoute(hssv5.GenReqDefForListSwrImageRepository(),
-		map[string]bool{"private_image": true, "shared_image": true, "local_image": true, "instance_image": true}, 0, (*Emulator).swrImages),
+		map[string]bool{"private_image": true, "shared_image": true, "local_image": true, "instance_image": true}, 0, (*Emulator).swrImages).
+		taking(map[string]param{"scan_status": oneOf(scanStatusFilters...)}),
 	listRoute(hssv5.GenReqDefForListImageVulnerabilities(),
 		map[string]bool{"private_image": true, "shared_image": true, "instance_image": true, "cicd": true, "harbor": true, "jfrog": true}, 10,
-		(*Emulator).vulnerabilities),
+		(*Emulator).vulnerabilities).
+		taking(map[string]param{"repair_necessity": oneOf(RepairNecessities...), "type": oneOf("linux_vul", "app_vul"),
+			"handle_status": oneOf("unhandled", "handled")}),
 	listRoute(hssv5.GenReqDefForListVulnerabilityCve(), nil, 0, (*Emulator).vulnerabilityCVEs),
+	registryImagesRoute,
+	registriesRoute,
 }
 
 func isImageList(path string) bool {
@@ -172,14 +183,18 @@ func (e *Emulator) serveImageList(w http.ResponseWriter, r *http.Request, body [
 		return
 	}
 
-	if t := l.query.Get("image_type"); route.imageTypes != nil && !route.imageTypes[t] {
-		writeError(w, http.StatusBadRequest, "HSS.0001", "Invalid parameter image_type: "+strconv.Quote(t)+".")
+	if _, sent := l.query["image_type"]; (sent || !route.imageTypeOptional) && !route.imageTypes[l.query.Get("image_type")] {
+		writeError(w, http.StatusBadRequest, "HSS.0001", "Invalid parameter image_type: "+strconv.Quote(l.query.Get("image_type"))+".")
+		return
+	}
+	if msg := route.checkParams(l.query); msg != "" {
+		writeError(w, http.StatusBadRequest, "HSS.0001", msg)
 		return
 	}
 	if s := l.query.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
-		if lo := max(1, route.minLimit); err != nil || n < lo || n > 200 {
-			writeError(w, http.StatusBadRequest, "HSS.0001", fmt.Sprintf("Invalid parameter limit: must be an integer from %d to 200.", lo))
+		if lo := max(1, route.minLimit); err != nil || n < lo || n > maxLimit {
+			writeError(w, http.StatusBadRequest, "HSS.0001", fmt.Sprintf("Invalid parameter limit: must be an integer from %d to %d.", lo, maxLimit))
 			return
 		}
 		l.limit = n

@@ -15,7 +15,7 @@ func (e *Emulator) swrImages(l *imageList, pf PageFault) (int, any) {
 	e.mu.Lock()
 	var found []map[string]any
 	for _, img := range e.fixture.Images {
-		if img.ProjectID != l.projectID || img.Type != q.Get("image_type") || (l.granted != nil && !l.granted[img.EnterpriseProject]) {
+		if img.ProjectID != l.projectID || img.Type != q.Get("image_type") || (l.granted != nil && !l.granted[img.EnterpriseProject]) || img.RegistryOnly {
 			continue
 		}
 		status := cmp.Or(img.ScanStatus, "success")

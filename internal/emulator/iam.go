@@ -3,6 +3,7 @@ package emulator
 import (
 	"crypto/rand"
 	"crypto/rsa"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -463,7 +464,10 @@ func (e *Emulator) assumeAgencyV5(w http.ResponseWriter, r *http.Request, body [
 		}
 	}
 	if ag == nil || !contains(ag.TrustedDomains, caller.domain.ID) {
-		writeError(w, http.StatusForbidden, "STS5.1106", "the agency '"+b.AgencyURN+"' cannot be found or does not trust the caller")
+		// IAM v5 says which policy denied a request in an encoded message the caller may decode.
+		writeJSON(w, http.StatusForbidden, map[string]string{"error_code": "STS5.1106",
+			"error_msg":                     "the agency '" + b.AgencyURN + "' cannot be found or does not trust the caller",
+			"encoded_authorization_message": EncodedAuthorizationMessage("sts:agencies:assume", b.AgencyURN)})
 		return
 	}
 	ak, sk, st, exp := e.mintKeyLocked(principal{domain: dom, user: agencyUser(ag)}, time.Duration(seconds)*time.Second)
@@ -563,4 +567,11 @@ func (e *Emulator) listProjects(w http.ResponseWriter, r *http.Request, body []b
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"projects": projects})
+}
+
+// EncodedAuthorizationMessage is what IAM v5 encodes into a denial of action on resource: an
+// opaque base64 text, as IAM's is.
+func EncodedAuthorizationMessage(action, resource string) string {
+	b, _ := json.Marshal(map[string]string{"action": action, "resource": resource, "decision": "ImplicitDeny"})
+	return base64.StdEncoding.EncodeToString(b)
 }

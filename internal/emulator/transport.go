@@ -30,17 +30,35 @@ var STSRegions = []string{
 	"sa-brazil-1", "la-south-2", "af-south-1", "ap-southeast-4", "tr-west-1",
 }
 
-// PublicHosts resolves the default hosts of the public cloud as they exist: hss and iam in
-// every region, sts only where STSRegions list it.
+// IAMRegions are the regions with an IAM host (iam.<region>.myhuaweicloud.com), as the SDK's
+// IAM tables list them (services/iam/v3/region); elsewhere the SDK calls the global IAM,
+// GlobalIAMHost, and the emulator's DNS knows no regional one.
+var IAMRegions = []string{
+	"cn-north-2", "cn-north-4", "cn-north-1", "cn-east-2", "cn-east-3", "cn-south-1", "cn-south-2", "cn-southwest-2",
+	"ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "af-south-1", "sa-brazil-1", "la-south-2", "na-mexico-1",
+	"la-north-2", "cn-north-9", "eu-west-0", "my-kualalumpur-1", "ru-moscow-1", "me-east-1",
+	"ap-southeast-4", "ae-ad-1", "cn-east-4", "cn-east-5", "tr-west-1", "cn-north-12",
+}
+
+// GlobalIAMHost is the IAM that serves every region of the public cloud.
+const GlobalIAMHost = "iam.myhuaweicloud.com"
+
+// PublicHosts resolves the default hosts of the public cloud as they exist: hss in every
+// region, iam where IAMRegions list it and globally, sts only where STSRegions list it.
 func PublicHosts(host string) bool {
+	if host == GlobalIAMHost {
+		return true
+	}
 	service, rest, _ := strings.Cut(host, ".")
 	region, cloud, _ := strings.Cut(rest, ".")
 	if cloud != "myhuaweicloud.com" {
 		return false
 	}
 	switch service {
-	case "hss", "iam":
+	case "hss":
 		return region != ""
+	case "iam":
+		return slices.Contains(IAMRegions, region)
 	case "sts":
 		return slices.Contains(STSRegions, region)
 	}

@@ -177,7 +177,10 @@ func STSRegion(region string) string {
 	return best
 }
 
-// IAMURL is the IAM endpoint of region.
+// IAMURL is the IAM endpoint of region: iam.<region>.<cloud>, except in the SDK's HSS regions
+// that its IAM table leaves out (cn-north-11, cn-south-4, cn-southwest-3), where the SDK calls
+// the global IAM, GlobalIAMHost. A region neither table knows keeps its own host, so a mistyped
+// region fails on its name, with a suggestion, rather than at the global IAM.
 func (s Set) IAMURL(region string) string {
 	switch {
 	case s.IAM != "":
@@ -185,7 +188,44 @@ func (s Set) IAMURL(region string) string {
 	case s.AuthURL != "":
 		return trimIAM(s.AuthURL)
 	}
-	return "https://iam." + region + "." + s.cloud(region)
+	cloud := s.cloud(region)
+	if cloud == DefaultCloud && slices.Contains(KnownRegions, region) && !slices.Contains(IAMRegions, region) {
+		return "https://" + GlobalIAMHost
+	}
+	return "https://iam." + region + "." + cloud
+}
+
+// GlobalIAMHost is the IAM the SDK calls for a region its IAM table does not list
+// (core/auth/internal/iam_helper.go, DefaultIamEndpoint).
+const GlobalIAMHost = "iam." + DefaultCloud
+
+// IAMRegions are the regions of the SDK's IAM tables (services/iam/v3/region and
+// core/auth/internal/iam_endpoint.go, v0.1.207; eu-west-101 is in the first only, on the
+// Europe cloud).
+var IAMRegions = []string{
+	"cn-north-2", "cn-north-4", "cn-north-1", "cn-east-2", "cn-east-3", "cn-south-1", "cn-south-2", "cn-southwest-2",
+	"ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "af-south-1", "sa-brazil-1", "la-south-2", "na-mexico-1",
+	"la-north-2", "cn-north-9", "eu-west-101", "eu-west-0", "my-kualalumpur-1", "ru-moscow-1", "me-east-1",
+	"ap-southeast-4", "ae-ad-1", "cn-east-4", "cn-east-5", "tr-west-1", "cn-north-12",
+}
+
+// SWRHost is the host of SWR's registry in region, as images are pulled from it:
+// swr.<region>.<cloud>.
+func (s Set) SWRHost(region string) string { return "swr." + region + "." + s.cloud(region) }
+
+// SWRRegion is the region whose SWR registry host is host (lower case, without a port), ""
+// when host is no SWR host: only swr.<region>.<the cloud of that region> is one, so a longer
+// name, another cloud's suffix or a port never is.
+func (s Set) SWRRegion(host string) string {
+	rest, ok := strings.CutPrefix(host, "swr.")
+	if !ok {
+		return ""
+	}
+	region, _, ok := strings.Cut(rest, ".")
+	if !ok || ValidateRegion(region) != nil || s.SWRHost(region) != host {
+		return ""
+	}
+	return region
 }
 
 // trimIAM accepts both "https://iam.example.com" and the Keystone-style ".../v3".

@@ -1,10 +1,12 @@
 package endpoints_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	hssregion "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5/region"
+	iamregion "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/iam/v3/region"
 	stsregion "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sts/v1/region"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
@@ -126,5 +128,100 @@ func TestEuropeCloud(t *testing.T) {
 	}
 	if got := (endpoints.Set{}).STSURL("eu-west-111"); got != "https://sts.eu-west-111.myhuaweicloud.eu" {
 		t.Errorf("STS on the Europe cloud: %s", got)
+	}
+}
+
+// The IAM hosts are the SDK's: its table's regional host where it has one; for the HSS regions
+// it leaves out, the global IAM, as the SDK falls back to it; the emulator's DNS resolves
+// exactly those, so a client calling iam.cn-north-11 fails there as it would in the cloud.
+func TestIAMRegionsAreTheSDKs(t *testing.T) {
+	var public []string
+	for _, r := range endpoints.IAMRegions {
+		reg, err := iamregion.SafeValueOf(r)
+		if err != nil || reg == nil || reg.Endpoints[0] != (endpoints.Set{}).IAMURL(r) {
+			t.Fatalf("%s: the SDK has %v (%v), the client builds %s", r, reg, err, (endpoints.Set{}).IAMURL(r))
+		}
+		if !strings.HasSuffix(reg.Endpoints[0], "."+endpoints.EuropeCloud) {
+			public = append(public, r)
+		}
+	}
+	if !slices.Equal(public, emulator.IAMRegions) {
+		t.Fatalf("the emulator's IAM regions %v are not the client's %v", emulator.IAMRegions, public)
+	}
+	var global []string
+	for _, r := range endpoints.KnownRegions {
+		host := strings.TrimPrefix((endpoints.Set{}).IAMURL(r), "https://")
+		if !emulator.PublicHosts(host) && !strings.HasSuffix(host, "."+endpoints.EuropeCloud) {
+			t.Errorf("%s: IAM at %s, which has no host", r, host)
+		}
+		if host == endpoints.GlobalIAMHost {
+			global = append(global, r)
+			if _, err := iamregion.SafeValueOf(r); err == nil {
+				t.Errorf("%s: the SDK now has an IAM host there", r)
+			}
+		}
+	}
+	if want := []string{"cn-north-11", "cn-south-4", "cn-southwest-3"}; !slices.Equal(global, want) {
+		t.Errorf("regions on the global IAM: %v, want %v", global, want)
+	}
+	for host, resolves := range map[string]bool{
+		"iam.cn-north-11.myhuaweicloud.com": false, "iam.cn-north-4.myhuaweicloud.com": true, "iam.myhuaweicloud.com": true,
+		"iam.myhuaweicloud.com.evil.example": false, "hss.cn-north-11.myhuaweicloud.com": true,
+	} {
+		if emulator.PublicHosts(host) != resolves {
+			t.Errorf("%s resolves: %v", host, !resolves)
+		}
+	}
+	for set, want := range map[endpoints.Set]string{
+		{}:                                   "https://iam.ap-southeast-l.myhuaweicloud.com", // a typo keeps its own name
+		{Cloud: "example.internal"}:          "https://iam.ap-southeast-l.example.internal",
+		{IAM: "https://iam.private.example"}: "https://iam.private.example",
+	} {
+		if got := set.IAMURL("ap-southeast-l"); got != want {
+			t.Errorf("%+v: %s, want %s", set, got, want)
+		}
+	}
+	if got := (endpoints.Set{Cloud: "example.internal"}).IAMURL("cn-north-11"); got != "https://iam.cn-north-11.example.internal" {
+		t.Errorf("a set cloud: %s", got)
+	}
+}
+
+// Only swr.<region>.<that region's cloud> is SWR: look-alikes, other clouds' suffixes and
+// ports are not.
+func TestSWRRegion(t *testing.T) {
+	for host, want := range map[string]string{
+		"swr.cn-north-4.myhuaweicloud.com":                      "cn-north-4",
+		"swr.ap-southeast-1.myhuaweicloud.com":                  "ap-southeast-1",
+		"swr.eu-west-101.myhuaweicloud.eu":                      "eu-west-101",
+		"swr.eu-west-101.myhuaweicloud.com":                     "",
+		"swr.cn-north-4.myhuaweicloud.eu":                       "",
+		"swr.cn-north-4.myhuaweicloud.com.evil.example":         "",
+		"swr.cn-north-4.myhuaweicloud.com:8443":                 "",
+		"swr.cn-north-4.myhuaweicloud.com:443":                  "",
+		"SWR.CN-NORTH-4.MYHUAWEICLOUD.COM":                      "",
+		"swr.cn-north-4.myhuaweicloud.com.":                     "",
+		"evilswr.cn-north-4.myhuaweicloud.com":                  "",
+		"swr.cn-north-4.evil.myhuaweicloud.com":                 "",
+		"swr.cn-north-4":                                        "",
+		"swr..myhuaweicloud.com":                                "",
+		"swr.cn_north_4.myhuaweicloud.com":                      "",
+		"prod.swr-ee.cn-north-4.myhuaweicloud.com":              "",
+		"swr.cn-north-4.myhuaweicloud.com/x":                    "",
+		"swr." + strings.Repeat("a", 64) + ".myhuaweicloud.com": "",
+		"": "",
+	} {
+		if got := (endpoints.Set{}).SWRRegion(host); got != want {
+			t.Errorf("%q: %q, want %q", host, got, want)
+		}
+	}
+	private := endpoints.Set{Cloud: "example.internal"}
+	if got := private.SWRRegion("swr.cn-north-4.example.internal"); got != "cn-north-4" {
+		t.Errorf("a set cloud: %q", got)
+	}
+	if got := private.SWRRegion("swr.cn-north-4.myhuaweicloud.com"); got != "" {
+		t.Errorf("the public cloud's SWR with a set cloud: %q", got)
+	}
+	if got := (endpoints.Set{}).SWRHost("cn-north-4"); got != "swr.cn-north-4.myhuaweicloud.com" {
+		t.Error(got)
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 	"github.com/hsslabs/terraform-provider-hss/internal/lifecycle"
+	"github.com/hsslabs/terraform-provider-hss/internal/validators"
 )
 
 var (
@@ -124,7 +125,7 @@ func (f *osLifecycleFunction) Run(ctx context.Context, req function.RunRequest, 
 	a, err := table.Query(name, version, at)
 	var ie *lifecycle.InputError
 	if errors.As(err, &ie) {
-		resp.Error = function.NewArgumentFuncError(map[string]int64{"os_name": 0, "os_version": 1}[ie.Argument], ie.Argument+": "+err.Error()+".")
+		resp.Error = function.NewArgumentFuncError(map[string]int64{"os_name": 0, "os_version": 1}[ie.Argument], validators.Sentence(ie.Argument+": "+err.Error()))
 		return
 	}
 	resp.Error = resp.Result.Set(ctx, osLifecycleValue(a))
@@ -175,13 +176,14 @@ func (f *parseImageReferenceFunction) Definition(_ context.Context, _ function.D
 	resp.Definition = function.Definition{
 		Summary: "Split a container image reference the way HSS identifies repository images",
 		MarkdownDescription: "Splits a reference such as `swr.cn-north-4.myhuaweicloud.com/scc_hss_container/proxy-agent:24.5.0-x86_64` with the rules " +
-			"of `hss_image_basic_image`'s `image_reference`, and the same code: `namespace` is the first path component (the organization), " +
-			"`name` the rest of the path, `tag` the tag. Returns an object: `registry` (`docker.io` when the reference names none), " +
-			"`namespace`, `name`, `tag`, and `digest` (`\"\"` when the reference carries none).\n\n" +
-			"A reference without an organization (`nginx:1.25`) or without a tag is an error that shows the expected form: " +
-			"HSS identifies repository images by organization, name and tag.",
+			"`hss_image` and `hss_image_gate` resolve references by, and the same code: `namespace` is the first path component (the organization), " +
+			"`name` the rest of the path, `tag` the tag. Returns an object: `registry` (the host, lower case and without the default port " +
+			"443, as `hss_image` binds it; `docker.io` when the reference names none), `namespace`, `name`, `tag` (`\"\"` for a reference " +
+			"by digest only) and `digest` (`\"\"` when the reference carries none).\n\n" +
+			"A reference without an organization (`nginx:1.25`), or with neither a tag nor a digest, is an error that shows the expected form.",
 		Parameters: []function.Parameter{
-			function.StringParameter{Name: "ref", MarkdownDescription: "The image reference, as you would pull it: `[registry/]organization/name:tag[@digest]`."},
+			function.StringParameter{Name: "ref", MarkdownDescription: "The image reference, as you would pull it: `[registry/]organization/name:tag`, " +
+				"`[registry/]organization/name@digest` or `[registry/]organization/name:tag@digest`."},
 		},
 		Return: function.ObjectReturn{AttributeTypes: map[string]attr.Type{
 			"registry": types.StringType, "namespace": types.StringType, "name": types.StringType, "tag": types.StringType, "digest": types.StringType,
@@ -197,7 +199,7 @@ func (f *parseImageReferenceFunction) Run(ctx context.Context, req function.RunR
 	}
 	img, err := hss.ParseImageReference(ref)
 	if err != nil {
-		resp.Error = function.NewArgumentFuncError(0, "ref: "+err.Error()+".")
+		resp.Error = function.NewArgumentFuncError(0, validators.Sentence("ref: "+err.Error()))
 		return
 	}
 	resp.Error = resp.Result.Set(ctx, imageReference{

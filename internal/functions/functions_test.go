@@ -207,13 +207,23 @@ func TestParseImageReferenceFunction(t *testing.T) {
 			t.Errorf("%s = %v, want %q", k, s, v)
 		}
 	}
+	// A digest alone names an image too, and the registry is given as the resolver compares it.
+	got, ferr = runFunc(t, functions.NewParseImageReferenceFunction(), "HARBOR.Example.com:443/team/app@"+digest)
+	if ferr != nil {
+		t.Fatal(ferr)
+	}
+	for k, v := range map[string]string{"registry": "harbor.example.com", "namespace": "team", "name": "app", "tag": "", "digest": digest} {
+		if s := got[k].(types.String); s.ValueString() != v {
+			t.Errorf("%s = %v, want %q", k, s, v)
+		}
+	}
 	for ref, want := range map[string]string{
-		"nginx:1.25":                     "names no organization",
-		"harbor.example.com/team/app":    "has no tag",
-		"team/app@" + digest:             "by digest only",
-		"":                               "not a valid image reference",
-		"Team/App:1":                     "not a valid image reference",
-		"harbor.example.com/team/app:1 ": "",
+		"nginx:1.25":                      "names no organization",
+		"harbor.example.com/team/app":     "has neither a tag nor a digest",
+		"harbor.example.com:0/team/app:1": "is not a registry host",
+		"":                                "not a valid image reference",
+		"Team/App:1":                      "not a valid image reference",
+		"harbor.example.com/team/app:1 ":  "",
 	} {
 		_, ferr := runFunc(t, functions.NewParseImageReferenceFunction(), ref)
 		if want == "" {
@@ -223,7 +233,7 @@ func TestParseImageReferenceFunction(t *testing.T) {
 			continue
 		}
 		if ferr == nil || ferr.FunctionArgument == nil || *ferr.FunctionArgument != 0 || !strings.Contains(ferr.Text, want) ||
-			!strings.Contains(ferr.Text, "[registry/]organization/name:tag") {
+			!strings.Contains(ferr.Text, "[registry/]organization/name:tag") || strings.HasSuffix(ferr.Text, "..") {
 			t.Errorf("%q: %v, want %q and the expected form", ref, ferr, want)
 		}
 	}

@@ -41,6 +41,10 @@ type Declaration[R, P, I any, E comparable] struct {
 	// Segments are the request's values that become path segments, by name, checked as IDs
 	// before anything is sent.
 	Segments func(r *R) map[string]string
+	// Mismatch says why entry e does not match the filters of request r exactly, "" when it
+	// does: the API may match names loosely (a prefix, a substring, another case), and an
+	// entry it returns for a neighbour's name is dropped. Nil for an API without name filters.
+	Mismatch func(r *R, e E) string
 }
 
 // List reads every entry of req in region ("" for the client's) through the list engine:

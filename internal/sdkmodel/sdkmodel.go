@@ -43,14 +43,20 @@ var moduleDir = sync.OnceValues(func() (string, error) {
 })
 
 var (
-	// Values are listed as "- private_image : …" or "- private_image：…".
-	valuePattern = regexp.MustCompile(`-\s*([A-Za-z][A-Za-z0-9_]*)\s*[:：]`)
-	rangePattern = regexp.MustCompile(`取值\s*(\d+)\s*[-~]\s*(\d+)|最小值\s*(\d+)\s*[,，]\s*最大值\s*(\d+)`)
+	// Values are listed as "- private_image : …" or "- private_image：…"; a few lists write
+	// "- Harbor harbor仓库", without the colon.
+	valuePattern     = regexp.MustCompile(`-\s*([A-Za-z][A-Za-z0-9_]*)\s*[:：]`)
+	bareValuePattern = regexp.MustCompile(`(?:^|\s)-\s+([A-Za-z][A-Za-z0-9_]*)\s+\S`)
+	rangePattern     = regexp.MustCompile(`取值\s*(\d+)\s*[-~]\s*(\d+)|最小值\s*(\d+)\s*[,，]\s*最大值\s*(\d+)`)
 )
 
 // Request reads the fields of model (e.g. "ListImageBasicImageRequest") of service version
 // dir (e.g. "hss/v5"), by JSON name.
-func Request(service, model string) (map[string]Field, error) {
+func Request(service, model string) (map[string]Field, error) { return Model(service, model) }
+
+// Model reads the fields of any model of service, a request's or a response's (e.g.
+// "RegistryImagesInfo"), by JSON name.
+func Model(service, model string) (map[string]Field, error) {
 	root, err := moduleDir()
 	if err != nil {
 		return nil, err
@@ -98,6 +104,11 @@ func parseDoc(doc string) Field {
 	}
 	for _, m := range valuePattern.FindAllStringSubmatch(list, -1) {
 		f.Values = append(f.Values, m[1])
+	}
+	if f.Values == nil && strings.Contains(doc, "取值范围") {
+		for _, m := range bareValuePattern.FindAllStringSubmatch(list, -1) {
+			f.Values = append(f.Values, m[1])
+		}
 	}
 	if m := rangePattern.FindStringSubmatch(list); m != nil {
 		lo, hi := m[1], m[2]

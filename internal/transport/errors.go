@@ -25,6 +25,9 @@ type APIError struct {
 	RequestID  string
 	// TraceID is IAM's X-IAM-Trace-Id, which IAM support asks for.
 	TraceID string
+	// EncodedAuthorizationMessage comes with a denial by an IAM v5 policy: decoded, it names
+	// the policy that denied the request. It is not a secret.
+	EncodedAuthorizationMessage string
 	// hints are the operation's own, by error code.
 	hints map[string]string
 }
@@ -42,13 +45,33 @@ func (e *APIError) Error() string {
 	if e.TraceID != "" {
 		fmt.Fprintf(&b, ", IAM trace ID %s", e.TraceID)
 	}
+	if e.EncodedAuthorizationMessage != "" {
+		fmt.Fprintf(&b, ", encoded_authorization_message %s", e.EncodedAuthorizationMessage)
+	}
 	return b.String()
 }
+
+// MaxEncodedAuthorizationMessage bounds the encoded_authorization_message shown: IAM's are a
+// few hundred bytes of base64, and a longer one is cut, marked with "…".
+const MaxEncodedAuthorizationMessage = 4096
 
 // Hint suggests what to do about well-known failures, keyed on the API's error code first,
 // since HSS answers access and permission problems with HTTP 400; empty when there is nothing
 // useful to add.
 func (e *APIError) Hint() string {
+	h := e.hint()
+	if e.EncodedAuthorizationMessage == "" {
+		return h
+	}
+	decode := "An IAM policy denied the request: decode its encoded_authorization_message with STS's DecodeAuthorizationMessage " +
+		"(POST /v5/decode-authorization-message) to learn which policy denied it: " + e.EncodedAuthorizationMessage
+	if h == "" {
+		return decode
+	}
+	return h + " " + decode
+}
+
+func (e *APIError) hint() string {
 	if h, ok := e.hints[e.ErrorCode]; ok {
 		return h
 	}
@@ -223,6 +246,8 @@ func fromSDK(op string, err error, r *redact.Redactor) error {
 			ErrorCode: termsafe.Text(r.Redact(code), 64),
 			ErrorMsg:  termsafe.Text(r.Redact(msg), 500),
 			RequestID: termsafe.RequestID(sre.RequestId),
+			// As the SDK reads it, from the object that holds the error.
+			EncodedAuthorizationMessage: termsafe.Text(r.Redact(sre.EncodedAuthorizationMessage), MaxEncodedAuthorizationMessage),
 		}
 	}
 	var se *StatusError

@@ -67,7 +67,7 @@ var (
 		transport.ValidateSigningAlgorithm}
 	ImageReference = Check{"Invalid image reference", "must be an image reference with a tag: " + hss.ImageReferenceForm,
 		func(s string) error {
-			_, err := hss.ParseImageReference(s)
+			_, err := hss.ParseTaggedImageReference(s)
 			return err
 		}}
 )
