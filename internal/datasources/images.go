@@ -3,6 +3,7 @@ package datasources
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -12,15 +13,17 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5/model"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+	"github.com/hsslabs/terraform-provider-hss/internal/termsafe"
 	"github.com/hsslabs/terraform-provider-hss/internal/validators"
 )
 
-// NewImagesDataSource is the hss_images data source: repository images with their scans.
+// NewImagesDataSource is the hss_images data source: the images of every registry HSS is
+// connected to, with their scans.
 func NewImagesDataSource() datasource.DataSource {
-	return newList[imagesDataSourceModel, *imagesDataSourceModel](imagesSpec)
+	return newList[imagesModel, *imagesModel](imagesSpec)
 }
 
-type imagesDataSourceModel struct {
+type imagesModel struct {
 	listCommon
 	Region              types.String `tfsdk:"region"`
 	EnterpriseProjectID types.String `tfsdk:"enterprise_project_id"`
@@ -28,38 +31,73 @@ type imagesDataSourceModel struct {
 	Namespace           types.String `tfsdk:"namespace"`
 	ImageName           types.String `tfsdk:"image_name"`
 	ImageVersion        types.String `tfsdk:"image_version"`
-	ScanStatus          types.String `tfsdk:"scan_status"`
-	LatestVersion       types.Bool   `tfsdk:"latest_version"`
+	RegistryName        types.String `tfsdk:"registry_name"`
 	InstanceID          types.String `tfsdk:"instance_id"`
+	InstanceName        types.String `tfsdk:"instance_name"`
+	ScanStatus          types.String `tfsdk:"scan_status"`
+	SeverityLevel       types.String `tfsdk:"severity_level"`
+	LatestVersion       types.Bool   `tfsdk:"latest_version"`
+	HasVul              types.Bool   `tfsdk:"has_vul"`
+	HasMaliciousFile    types.Bool   `tfsdk:"has_malicious_file"`
+	HasUnsafeSetting    types.Bool   `tfsdk:"has_unsafe_setting"`
+	Risky               types.Bool   `tfsdk:"risky"`
 }
 
-var imagesSpec = &listSpec[imagesDataSourceModel, hss.SWRImage]{
+// associationFields are the fields of a multi-arch image's platform image.
+var associationFields = []entryField[hss.AssociationImage]{
+	stringField("image_id", "its HSS ID", func(a hss.AssociationImage) string { return a.ImageID }),
+	stringField("image_digest", "its digest", func(a hss.AssociationImage) string { return a.ImageDigest }),
+	stringField("scan_status", "its scan status", func(a hss.AssociationImage) string { return a.ScanStatus }),
+	int64Field("vul_num", "vulnerabilities found", func(a hss.AssociationImage) int64 { return a.VulNum }),
+	int64Field("unsafe_setting_num", "unsafe settings found", func(a hss.AssociationImage) int64 { return a.UnsafeSettingNum }),
+	int64Field("malicious_file_num", "malicious files found", func(a hss.AssociationImage) int64 { return a.MaliciousFileNum }),
+}
+
+// registryImageFields are the attributes of an image of a registry HSS is connected to, as
+// hss_images lists them.
+var registryImageFields = []entryField[hss.RegistryImage]{
+	stringField("image_id", "HSS's ID of the image, the `image_id` of the other data sources", func(i hss.RegistryImage) string { return i.ImageID }),
+	stringField("image_type", "where HSS has it: "+imageTypesDescription(hss.RegistryImageTypes), func(i hss.RegistryImage) string { return i.ImageType }),
+	stringField("namespace", "its organization", func(i hss.RegistryImage) string { return i.Namespace }),
+	stringField("image_name", "its name", func(i hss.RegistryImage) string { return i.ImageName }),
+	stringField("image_version", "its tag", func(i hss.RegistryImage) string { return i.ImageVersion }),
+	stringField("image_digest", "its digest", func(i hss.RegistryImage) string { return i.ImageDigest }),
+	stringField("registry_type", "the kind of registry, e.g. `SwrPrivate`, `SwrEnterprise`, `Harbor`, `Jfrog`", func(i hss.RegistryImage) string { return i.RegistryType }),
+	stringField("registry_name", "the registry's name in HSS", func(i hss.RegistryImage) string { return i.RegistryName }),
+	stringField("registry_id", "the registry's ID in HSS", func(i hss.RegistryImage) string { return i.RegistryID }),
+	stringField("instance_id", "the SWR enterprise instance, for `instance_image`", func(i hss.RegistryImage) string { return i.InstanceID }),
+	stringField("instance_url", "the SWR enterprise instance's address", func(i hss.RegistryImage) string { return i.InstanceURL }),
+	stringField("domain_name", "the account that shares a `shared_image`", func(i hss.RegistryImage) string { return i.DomainName }),
+	stringField("scan_status", "`success` only when it was scanned: otherwise `unscan`, `scanning`, `waiting_for_scan`, `failed`, "+
+		"`download_failed`, `image_oversized`, or a value HSS added since, kept as received", func(i hss.RegistryImage) string { return i.ScanStatus }),
+	stringField("scan_failed_code", "why the scan failed, e.g. `download_failed`", func(i hss.RegistryImage) string { return i.ScanFailedCode }),
+	stringField("scan_failed_desc", "why the scan failed, in words", func(i hss.RegistryImage) string { return i.ScanFailedDesc }),
+	stringField("latest_scan_time", "when it was last scanned, RFC 3339; `\"\"` when never", func(i hss.RegistryImage) string { return i.LatestScanTime }),
+	stringField("severity_level", "its risk after a scan: `Security`, `Low`, `Medium` or `High`, as received", func(i hss.RegistryImage) string { return i.SeverityLevel }),
+	boolField("latest_version", "whether it is the newest tag of its image", func(i hss.RegistryImage) bool { return i.LatestVersion }),
+	boolField("is_multiple_arch", "whether it is a multi-arch image (see `association_images`)", func(i hss.RegistryImage) bool { return i.IsMultipleArch }),
+	int64Field("vul_num", "vulnerabilities found", func(i hss.RegistryImage) int64 { return i.VulNum }),
+	int64Field("unsafe_setting_num", "unsafe settings found", func(i hss.RegistryImage) int64 { return i.UnsafeSettingNum }),
+	int64Field("malicious_file_num", "malicious files found", func(i hss.RegistryImage) int64 { return i.MaliciousFileNum }),
+	listField("association_images", "a multi-arch image's platform images, each with `image_id`, `image_digest`, `scan_status`, `vul_num`, "+
+		"`unsafe_setting_num` and `malicious_file_num`", associationFields, func(i hss.RegistryImage) []hss.AssociationImage { return i.AssociationImages() }),
+}
+
+var imagesSpec = &listSpec[imagesModel, hss.RegistryImage]{
 	typeName: "images",
-	subject:  "HSS repository images",
-	description: "Lists the repository images HSS knows, with their IDs and scan status, through the HSS API " +
-		"`GET /v5/{project_id}/image/swr-repository`. Every page of the result is read. Use it to find the `image_id` of an image " +
-		"you pull, and to refuse one that was not scanned successfully.",
+	subject:  "HSS registry images",
+	description: "Lists the images of every registry HSS is connected to — SWR (private, shared and enterprise), Harbor and JFrog — " +
+		"with their IDs, digests and scans, through the HSS API `GET /v5/{project_id}/image/registries/images`. Every page of the result is " +
+		"read. The API may match names loosely; this data source keeps only entries that match every name filter exactly.\n\n" +
+		"To find the one image a reference you pull stands for, bound by registry and digest, use `hss_image`; to decide whether images may " +
+		"be deployed, `hss_image_gate`. Only `scan_status = \"success\"` means an image's counts mean anything.",
 	attributes:       imagesAttributes,
-	entryDescription: "repository image",
-	entry: []entryField[hss.SWRImage]{
-		stringField("image_id", "HSS's ID of the image, the `image_id` of the other data sources", func(i hss.SWRImage) string { return i.ImageID }),
-		stringField("namespace", "its organization", func(i hss.SWRImage) string { return i.Namespace }),
-		stringField("image_name", "its name", func(i hss.SWRImage) string { return i.ImageName }),
-		stringField("image_version", "its tag", func(i hss.SWRImage) string { return i.ImageVersion }),
-		stringField("image_digest", "its digest", func(i hss.SWRImage) string { return i.ImageDigest }),
-		stringField("image_type", "where HSS has it", func(i hss.SWRImage) string { return i.ImageType }),
-		stringField("scan_status", "`success` only when it was scanned: otherwise `unscan`, `scanning`, `failed` or `waiting_for_scan`",
-			func(i hss.SWRImage) string { return i.ScanStatus }),
-		stringField("scan_failed_desc", "why the scan failed, e.g. `download_failed`", func(i hss.SWRImage) string { return i.ScanFailedDesc }),
-		stringField("latest_scan_time", "when it was last scanned, RFC 3339; `\"\"` when never", func(i hss.SWRImage) string { return i.LatestScanTime }),
-		int64Field("vul_num", "vulnerabilities found", func(i hss.SWRImage) int64 { return i.VulNum }),
-		int64Field("unsafe_setting_num", "unsafe settings found", func(i hss.SWRImage) int64 { return i.UnsafeSettingNum }),
-		int64Field("malicious_file_num", "malicious files found", func(i hss.SWRImage) int64 { return i.MaliciousFileNum }),
-	},
-	read:         readImages,
-	emptySummary: "HSS knows no repository image for this query",
-	emptyCauses: "no image of this type matches the filters in the region and enterprise project queried (all_granted_eps queries every " +
-		"one you are granted); HSS lists SWR images once it has synchronised them, and needs its container edition to scan them.",
+	entryDescription: "registry image",
+	entry:            registryImageFields,
+	read:             readImages,
+	emptySummary:     "HSS knows no registry image for this query",
+	emptyCauses: "no image matches the filters in the region and enterprise project queried (all_granted_eps queries every " +
+		"one you are granted); HSS lists a registry's images once it has synchronised them, and needs its container edition to scan them.",
 }
 
 func imagesAttributes(context.Context) map[string]schema.Attribute {
@@ -70,40 +108,72 @@ func imagesAttributes(context.Context) map[string]schema.Attribute {
 		}
 		return schema.StringAttribute{Optional: true, MarkdownDescription: description, Validators: v}
 	}
-	return map[string]schema.Attribute{
-		"region":                regionAttribute(),
-		"enterprise_project_id": enterpriseProjectAttribute(),
-		"image_type": schema.StringAttribute{
-			Required: true,
-			MarkdownDescription: "Where the images are: `private_image` (SWR private repository), `shared_image` (shared with you), " +
-				"`local_image` (on your servers) or `instance_image` (SWR enterprise edition).",
-			Validators: []validator.String{validators.OneOf("image type", hss.SWRImageTypes)},
-		},
-		"namespace":     optional("Only images of this organization."),
-		"image_name":    optional("Only images of this name."),
-		"image_version": optional("Only images of this tag."),
-		"scan_status":   optional("Only images in this scan state: `unscan`, `success`, `scanning`, `failed` or `waiting_for_scan`.", validators.OneOf("scan status", hss.ScanStatuses)),
-		"latest_version": schema.BoolAttribute{
-			Optional:            true,
-			MarkdownDescription: "Only the newest tag of each image.",
-		},
-		"instance_id": optional("Only images of this SWR enterprise instance (with `image_type = \"instance_image\"`)."),
+	flag := func(description string) schema.BoolAttribute {
+		return schema.BoolAttribute{Optional: true, MarkdownDescription: description}
 	}
+	return scopeAttributes(map[string]schema.Attribute{
+		"image_type":         optional("Only images of this type: "+imageTypesDescription(hss.RegistryImageTypes)+".", validators.OneOf("image type", hss.RegistryImageTypes)),
+		"namespace":          optional("Only images of this organization, exactly."),
+		"image_name":         optional("Only images of this name, exactly."),
+		"image_version":      optional("Only images of this tag, exactly."),
+		"registry_name":      optional("Only images of the registry HSS has under this name, exactly."),
+		"instance_id":        optional("Only images of this SWR enterprise instance."),
+		"instance_name":      optional("Only images of the SWR enterprise instance of this name."),
+		"scan_status":        optional("Only images in this scan state: "+quotedList(hss.RegistryScanStatuses)+".", validators.OneOf("scan status", hss.RegistryScanStatuses)),
+		"severity_level":     optional("Only images of this risk after a scan: "+quotedList(hss.SeverityLevels)+".", validators.OneOf("severity level", hss.SeverityLevels)),
+		"latest_version":     flag("Only the newest tag of each image."),
+		"has_vul":            flag("Only images with (`true`) or without (`false`) vulnerabilities."),
+		"has_malicious_file": flag("Only images with (`true`) or without (`false`) malicious files."),
+		"has_unsafe_setting": flag("Only images with (`true`) or without (`false`) unsafe settings."),
+		"risky":              flag("Only images HSS rates at risk (`true`), or not (`false`)."),
+	})
 }
 
-func readImages(ctx context.Context, d *Data, m *imagesDataSourceModel) (*queryResult[hss.SWRImage], error) {
-	return listIn(ctx, d, &m.Region, &m.EnterpriseProjectID, hss.SWRImages, func(ep *string) model.ListSwrImageRepositoryRequest {
-		return model.ListSwrImageRepositoryRequest{
+func readImages(ctx context.Context, d *Data, m *imagesModel) (*queryResult[hss.RegistryImage], error) {
+	status := m.ScanStatus.ValueString()
+	found, err := listIn(ctx, d, &m.Region, &m.EnterpriseProjectID, hss.RegistryImages, func(ep *string) model.ListRegistryImagesRequest {
+		r := model.ListRegistryImagesRequest{
 			EnterpriseProjectId: ep,
-			ImageType:           m.ImageType.ValueString(),
+			ImageType:           optional(m.ImageType.ValueString()),
 			Namespace:           optional(m.Namespace.ValueString()),
 			ImageName:           optional(m.ImageName.ValueString()),
 			ImageVersion:        optional(m.ImageVersion.ValueString()),
-			ScanStatus:          optional(m.ScanStatus.ValueString()),
-			LatestVersion:       m.LatestVersion.ValueBoolPointer(),
+			RegistryName:        optional(m.RegistryName.ValueString()),
 			InstanceId:          optional(m.InstanceID.ValueString()),
+			InstanceName:        optional(m.InstanceName.ValueString()),
+			SeverityLevel:       optional(m.SeverityLevel.ValueString()),
+			LatestVersion:       m.LatestVersion.ValueBoolPointer(),
+			HasVul:              m.HasVul.ValueBoolPointer(),
+			HasMaliciousFile:    m.HasMaliciousFile.ValueBoolPointer(),
+			HasUnsafeSetting:    m.HasUnsafeSetting.ValueBoolPointer(),
+			Risky:               m.Risky.ValueBoolPointer(),
 		}
-	}, func(r model.ListSwrImageRepositoryRequest, ep, region string) (string, []string) {
-		return fmt.Sprintf("The query for %s images in enterprise project %q of region %s", r.ImageType, ep, region), []string{region, r.ImageType}
+		// States only an answer holds (download_failed, image_oversized) are no filter of the
+		// API's: they are applied to the entries received instead.
+		if slices.Contains(hss.RegistryScanStatusFilters, status) {
+			r.ScanStatus = &status
+		}
+		return r
+	}, func(r model.ListRegistryImagesRequest, ep, region string) (string, []string) {
+		return fmt.Sprintf("The query for registry images in enterprise project %q of region %s", ep, region), []string{region}
 	})
+	if err != nil {
+		return nil, err
+	}
+	if status != "" && !slices.Contains(hss.RegistryScanStatusFilters, status) {
+		res := *found.res
+		res.Items = slices.DeleteFunc(slices.Clone(res.Items), func(i hss.RegistryImage) bool { return i.ScanStatus != status })
+		found.res = &res
+		found.key += "\nscan_status=" + status
+	}
+	return found, nil
+}
+
+// quotedList is values as "`a`, `b` or `c`".
+func quotedList(values []string) string {
+	q := make([]string, len(values))
+	for i, v := range values {
+		q[i] = "`" + v + "`"
+	}
+	return termsafe.JoinOr(q)
 }

@@ -1,6 +1,7 @@
 package datasources_test
 
 import (
+	"fmt"
 	"math/big"
 	"strings"
 	"testing"
@@ -10,7 +11,7 @@ import (
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
 )
 
-// image is one data_list entry of hss_images, as text.
+// image is one data_list entry of hss_images, as text; a list attribute as its length.
 func image(t *testing.T, v tftypes.Value) map[string]string {
 	t.Helper()
 	var obj map[string]tftypes.Value
@@ -19,27 +20,43 @@ func image(t *testing.T, v tftypes.Value) map[string]string {
 	}
 	out := map[string]string{}
 	for k, f := range obj {
-		if f.Type().Is(tftypes.Number) {
+		switch {
+		case f.Type().Is(tftypes.Number):
 			var n big.Float
 			if err := f.As(&n); err != nil {
 				t.Fatal(err)
 			}
 			out[k] = n.Text('f', 0)
-			continue
+		case f.Type().Is(tftypes.Bool):
+			var b bool
+			if err := f.As(&b); err != nil {
+				t.Fatal(err)
+			}
+			out[k] = fmt.Sprint(b)
+		case f.Type().Is(tftypes.String):
+			out[k] = str(t, obj, k)
+		default:
+			var l []tftypes.Value
+			if err := f.As(&l); err != nil {
+				t.Fatal(err)
+			}
+			out[k] = fmt.Sprint(len(l))
+			for i, c := range l {
+				for ck, cv := range image(t, c) {
+					out[fmt.Sprintf("%s.%d.%s", k, i, ck)] = cv
+				}
+			}
 		}
-		out[k] = str(t, obj, k)
 	}
 	return out
 }
 
-// The repository images of a type, with their IDs and scans: a scanned one with its counts and
-// scan time as RFC 3339, an unscanned one and a failed one that say so; filters narrow the list.
-func TestReadImages(t *testing.T) {
-	e := newEmu(t)
-	p := configured(t, e, akskArgs)
-	attrs, d := p.ReadData("hss_images", map[string]any{"image_type": "private_image"})
+// images reads hss_images with args and returns its entries by image ID.
+func images(t *testing.T, p *inproc, args map[string]any) (map[string]map[string]string, map[string]tftypes.Value) {
+	t.Helper()
+	attrs, d := p.ReadData("hss_images", args)
 	if d.Errors() > 0 {
-		t.Fatalf("%s", d)
+		t.Fatalf("%v: %s", args, d)
 	}
 	var list []tftypes.Value
 	if err := attrs["data_list"].As(&list); err != nil {
@@ -50,39 +67,79 @@ func TestReadImages(t *testing.T) {
 		img := image(t, v)
 		got[img["image_id"]] = img
 	}
-	scanned := got["5f7c3b2a19e04d8c"]
+	return got, attrs
+}
+
+// The images of every registry, with their IDs, digests and scans: a scanned one with its counts
+// and scan time as RFC 3339, its registry, a multi-arch one with its platform images, ones whose
+// scan did not succeed that say why; filters narrow the list exactly.
+func TestReadImages(t *testing.T) {
+	e := newEmu(t)
+	p := configured(t, e, akskArgs)
+	got, attrs := images(t, p, map[string]any{"image_type": "private_image"})
 	want := map[string]string{"namespace": "scc_hss_container", "image_name": "proxy-agent", "image_version": "24.5.0-x86_64",
 		"image_type": "private_image", "scan_status": "success", "scan_failed_desc": "", "latest_scan_time": "2025-11-30T08:00:00Z",
-		"vul_num": "3", "unsafe_setting_num": "1", "malicious_file_num": "0"}
+		"vul_num": "3", "unsafe_setting_num": "1", "malicious_file_num": "0", "registry_type": "SwrPrivate", "registry_name": emulator.SWRPrivateRegistry,
+		"registry_id": emulator.SWRPrivateRegistryID, "is_multiple_arch": "false", "association_images": "0", "severity_level": "High"}
 	for k, v := range want {
-		if scanned[k] != v {
-			t.Errorf("%s = %q, want %q", k, scanned[k], v)
+		if got["5f7c3b2a19e04d8c"][k] != v {
+			t.Errorf("%s = %q, want %q", k, got["5f7c3b2a19e04d8c"][k], v)
 		}
+	}
+	multi := got[emulator.MultiArchImageID]
+	if multi["is_multiple_arch"] != "true" || multi["association_images"] != "2" || multi["association_images.0.image_digest"] != emulator.MultiArchAMD64Digest ||
+		multi["association_images.1.scan_status"] != "failed" || multi["association_images.0.vul_num"] != "2" {
+		t.Errorf("multi-arch image %v", multi)
 	}
 	if u := got[emulator.UnscannedImageID]; u["scan_status"] != "unscan" || u["latest_scan_time"] != "" {
 		t.Errorf("unscanned image %v", u)
 	}
-	if f := got[emulator.FailedScanImageID]; f["scan_status"] != "failed" || f["scan_failed_desc"] != "download_failed" {
-		t.Errorf("failed image %v", f)
+	if f := got[emulator.OversizedImageID]; f["scan_status"] != "image_oversized" || f["scan_failed_code"] != "image_over_sized" {
+		t.Errorf("oversized image %v", f)
 	}
-	if len(got) != 4 || str(t, attrs, "region") != emulator.Region || str(t, attrs, "enterprise_project_id") != "0" {
+	if len(got) < 6 || str(t, attrs, "region") != emulator.Region || str(t, attrs, "enterprise_project_id") != "0" {
 		t.Fatalf("%d images, attrs %v", len(got), attrs)
+	}
+	for _, other := range []string{emulator.HarborAppImageID, emulator.EnterpriseImageID, emulator.SharedImageID} {
+		if _, ok := got[other]; ok {
+			t.Errorf("%s is not a private image", other)
+		}
 	}
 	id := str(t, attrs, "id")
 
-	for filter, n := range map[string]int{"namespace=team": 2, "image_version=24.6.0-x86_64": 1, "scan_status=failed": 1, "image_name=proxy-agent": 2} {
+	for filter, n := range map[string]int{"namespace=team": 5, "image_version=24.6.0-x86_64": 1, "scan_status=failed": 1, "image_name=proxy-agent": 2,
+		"registry_name=" + emulator.HarborRegistry: 0, "scan_status=image_oversized": 1, "severity_level=High": 1} {
 		k, v, _ := strings.Cut(filter, "=")
-		attrs, d := p.ReadData("hss_images", map[string]any{"image_type": "private_image", k: v})
-		if err := attrs["data_list"].As(&list); d.Errors() > 0 || err != nil || len(list) != n || str(t, attrs, "id") == id {
-			t.Errorf("%s: %d images, %s", filter, len(list), d)
+		found, attrs := images(t, p, map[string]any{"image_type": "private_image", k: v})
+		if len(found) != n || str(t, attrs, "id") == id {
+			t.Errorf("%s: %d images", filter, len(found))
 		}
 	}
 	e.Reset()
-	p.ReadData("hss_images", map[string]any{"image_type": "shared_image", "namespace": "team", "latest_version": true, "scan_status": "success"})
+	images(t, p, map[string]any{"image_type": "shared_image", "namespace": "team", "latest_version": true, "scan_status": "success",
+		"registry_name": emulator.SWRSharedRegistry, "has_vul": false, "severity_level": "Security"})
 	q := lastHSS(t, e).Query
-	if q.Get("image_type") != "shared_image" || q.Get("namespace") != "team" || q.Get("latest_version") != "true" || q.Get("scan_status") != "success" ||
-		q.Get("limit") != "200" || q.Get("offset") != "0" {
-		t.Fatalf("query sent: %v", q)
+	for k, v := range map[string]string{"image_type": "shared_image", "namespace": "team", "latest_version": "true", "scan_status": "success",
+		"registry_name": emulator.SWRSharedRegistry, "has_vul": "false", "severity_level": "Security", "limit": "200", "offset": "0"} {
+		if q.Get(k) != v {
+			t.Errorf("%s sent as %q, want %q: %v", k, q.Get(k), v, q)
+		}
+	}
+	// A state only answers hold is applied to what arrives, never sent as a filter the API lacks.
+	e.Reset()
+	images(t, p, map[string]any{"scan_status": "download_failed"})
+	if q := lastHSS(t, e).Query; q.Has("scan_status") || q.Has("image_type") {
+		t.Errorf("query %v", q)
+	}
+	// Every registry: no image type at all.
+	all, _ := images(t, p, map[string]any{})
+	for _, id := range []string{emulator.HarborAppImageID, emulator.HarborDRAppImageID, emulator.EnterpriseImageID, emulator.JfrogImageID, emulator.AppImageID} {
+		if all[id] == nil {
+			t.Errorf("%s is missing from every registry's images", id)
+		}
+	}
+	if h := all[emulator.EnterpriseImageID]; h["instance_url"] != emulator.EnterpriseURL || h["instance_id"] != emulator.EnterpriseInstanceID || h["registry_type"] != "SwrEnterprise" {
+		t.Errorf("enterprise image %v", h)
 	}
 }
 
@@ -91,15 +148,17 @@ func TestImagesValidation(t *testing.T) {
 	e := newEmu(t)
 	p := configured(t, e, akskArgs)
 	for cfg, want := range map[string]string{
-		"image_type=cicd":           `"cicd" is not an image type: use one of "private_image", "shared_image", "local_image", "instance_image"`,
+		"image_type=cicd":           `"cicd" is not an image type: use one of "private_image", "shared_image", "instance_image", "harbor", "jfrog"`,
+		"image_type=local_image":    `"local_image" is not an image type`,
 		"image_type=private":        `did you mean "private_image"?`,
 		"scan_status=succes":        `"succes" is not a scan status: did you mean "success"?`,
 		"scan_status=":              `"" is not a scan status`,
+		"severity_level=high":       `"high" is not a severity level: did you mean "High"?`,
+		"namespace=":                `namespace string length must be at least 1`,
 		"enterprise_project_id=all": `did you mean "all_granted_eps"?`,
 	} {
 		k, v, _ := strings.Cut(cfg, "=")
-		args := map[string]any{"image_type": "private_image", k: v}
-		if _, d := p.ReadData("hss_images", args); d.Errors() != 1 || !strings.Contains(d.String(), want) {
+		if _, d := p.ReadData("hss_images", map[string]any{k: v}); d.Errors() != 1 || !strings.Contains(d.String(), want) {
 			t.Errorf("%s: %s", cfg, d)
 		}
 	}
@@ -114,7 +173,7 @@ func TestNewListsEncodeTheirQueries(t *testing.T) {
 	e := newEmu(t)
 	p := configured(t, e, akskArgs)
 	odd := "team a&b/x+y=%20;#?"
-	if _, d := p.ReadData("hss_images", map[string]any{"image_type": "private_image", "namespace": odd, "image_name": "web app"}); d.Errors() > 0 {
+	if _, d := p.ReadData("hss_images", map[string]any{"image_type": "harbor", "namespace": odd, "image_name": "web app"}); d.Errors() > 0 {
 		t.Fatalf("%s", d)
 	}
 	if q := lastHSS(t, e).Query; q.Get("namespace") != odd || q.Get("image_name") != "web app" {

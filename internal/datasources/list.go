@@ -71,6 +71,12 @@ func boolField[E any](name, description string, v func(E) bool) entryField[E] {
 	return entryField[E]{name, description, types.BoolType, func(e E) tftypes.Value { return tftypes.NewValue(tftypes.Bool, v(e)) }}
 }
 
+// listField is an attribute of an entry that is a list of objects of fields.
+func listField[E, C any](name, description string, fields []entryField[C], v func(E) []C) entryField[E] {
+	et := entryType(fields)
+	return entryField[E]{name, description, types.ListType{ElemType: et}, func(e E) tftypes.Value { return entriesValue(fields, v(e)) }}
+}
+
 // listSpec declares a list data source.
 type listSpec[M any, E any] struct {
 	typeName, description, subject string

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -27,7 +26,6 @@ import (
 var imageTypeMeanings = map[string]string{
 	"private_image":  "SWR private repository",
 	"shared_image":   "shared with you in SWR",
-	"local_image":    "on your servers",
 	"instance_image": "SWR enterprise edition",
 	"cicd":           "CI/CD image",
 	"harbor":         "Harbor repository",
@@ -41,11 +39,7 @@ func imageTypesDescription(imageTypes []string) string {
 	for i, t := range imageTypes {
 		items[i] = fmt.Sprintf("`%s` (%s)", t, imageTypeMeanings[t])
 	}
-	s := termsafe.JoinAnd(items)
-	if i := strings.LastIndex(s, " and "); i >= 0 {
-		s = s[:i] + " or " + s[i+len(" and "):]
-	}
-	return s
+	return termsafe.JoinOr(items)
 }
 
 // imageScope is the image a data source reads about, as HSS identifies it: a CI/CD image by its

@@ -371,7 +371,6 @@ func TestGlobalIAMCallsNeedTheDomain(t *testing.T) {
 func TestListRoutesAreTheSDKs(t *testing.T) {
 	want := map[string]bool{
 		"/v5/{project_id}/image/{image_id}/basic-image":     true,
-		"/v5/{project_id}/image/swr-repository":             true,
 		"/v5/{project_id}/image/{image_id}/vulnerabilities": false,
 		"/v5/{project_id}/image/vulnerability/{vul_id}/cve": true,
 		"/v5/{project_id}/image/registries/images":          false,
@@ -396,7 +395,7 @@ func TestListRoutesAreTheSDKs(t *testing.T) {
 
 // requestTypes are the request models of the routes, for whether image_type is optional.
 var requestTypes = map[string]any{
-	"ListImageBasicImageRequest": hssmodel.ListImageBasicImageRequest{}, "ListSwrImageRepositoryRequest": hssmodel.ListSwrImageRepositoryRequest{},
+	"ListImageBasicImageRequest":      hssmodel.ListImageBasicImageRequest{},
 	"ListImageVulnerabilitiesRequest": hssmodel.ListImageVulnerabilitiesRequest{}, "ListRegistryImagesRequest": hssmodel.ListRegistryImagesRequest{},
 	"ListRegistryRequest": hssmodel.ListRegistryRequest{}, "ListVulnerabilityCveRequest": hssmodel.ListVulnerabilityCveRequest{},
 }

@@ -83,9 +83,6 @@ type Image struct {
 	NotLatest bool
 	// Children are the platform images of a multi-arch image.
 	Children []ChildImage
-	// RegistryOnly keeps an image out of the repository list, which predates it: only the
-	// registry image list reports it.
-	RegistryOnly bool
 }
 
 // Vulnerability is one vulnerability HSS found in an image.
@@ -322,7 +319,7 @@ func fixtureRegistries() []Registry {
 // a multi-arch image, a tag two registries hold, an ambiguous tag and a scan that failed.
 func registryImages() []Image {
 	scanned := func(img Image) Image {
-		img.EnterpriseProject, img.LatestScanTime, img.RegistryOnly = "0", ScannedAt, true
+		img.EnterpriseProject, img.LatestScanTime = "0", ScannedAt
 		if img.ProjectID == "" {
 			img.ProjectID = ProjectID
 		}
@@ -350,7 +347,7 @@ func registryImages() []Image {
 			RegistryID: SWRPrivateRegistryID}),
 		scanned(Image{Type: "shared_image", ID: DupSharedImageID, Namespace: "team", Name: "dup", Version: "1.0", Digest: DupSharedDigest,
 			RegistryID: SWRSharedRegistryID, DomainName: PartnerDomain, SharedStatus: "effective"}),
-		{ProjectID: ProjectID, EnterpriseProject: "0", RegistryOnly: true, Type: "private_image", ID: OversizedImageID, Namespace: "team", Name: "big", Version: "1.0",
+		{ProjectID: ProjectID, EnterpriseProject: "0", Type: "private_image", ID: OversizedImageID, Namespace: "team", Name: "big", Version: "1.0",
 			Digest: OversizedDigest, RegistryID: SWRPrivateRegistryID, ScanStatus: "image_oversized", ScanFailedCode: "image_over_sized",
 			ScanFailedDesc: "The image is larger than HSS scans."},
 		scanned(Image{Type: "jfrog", ID: JfrogImageID, Namespace: "docker-local", Name: "tool", Version: "3.0", Digest: JfrogDigest,

@@ -95,9 +95,6 @@ func listRoute(d *def.HttpRequestDef, imageTypes map[string]bool, minLimit int, 
 
 var hssRoutes = []hssRoute{
 	listRoute(hssv5.GenReqDefForListImageBasicImage(), imageTypes, 0, (*Emulator).basicImages),
-	listRoute(hssv5.GenReqDefForListSwrImageRepository(),
-		map[string]bool{"private_image": true, "shared_image": true, "local_image": true, "instance_image": true}, 0, (*Emulator).swrImages).
-		taking(map[string]param{"scan_status": oneOf(scanStatusFilters...)}),
 	listRoute(hssv5.GenReqDefForListImageVulnerabilities(),
 		map[string]bool{"private_image": true, "shared_image": true, "instance_image": true, "cicd": true, "harbor": true, "jfrog": true}, 10,
 		(*Emulator).vulnerabilities).

@@ -8,28 +8,7 @@ import (
 	"sync"
 )
 
-// swrImages serves GET /v5/{project_id}/image/swr-repository: the repository images of the
-// type asked for, filtered by namespace, name, tag and scan status, with their scans.
-func (e *Emulator) swrImages(l *imageList, pf PageFault) (int, any) {
-	q := l.query
-	e.mu.Lock()
-	var found []map[string]any
-	for _, img := range e.fixture.Images {
-		if img.ProjectID != l.projectID || img.Type != q.Get("image_type") || (l.granted != nil && !l.granted[img.EnterpriseProject]) || img.RegistryOnly {
-			continue
-		}
-		status := cmp.Or(img.ScanStatus, "success")
-		if !matches(q, "namespace", img.Namespace) || !matches(q, "image_name", img.Name) || !matches(q, "image_version", img.Version) ||
-			!matches(q, "scan_status", status) {
-			continue
-		}
-		found = append(found, swrEntry(img))
-	}
-	e.mu.Unlock()
-	return page(found, l.offset, l.limit, pf, nil, nil)
-}
-
-// swrEntry is img as the repository list reports it.
+// swrEntry is the fields of img every image list reports.
 func swrEntry(img Image) map[string]any {
 	entry := map[string]any{"image_id": img.ID, "namespace": img.Namespace, "image_name": img.Name, "image_version": img.Version,
 		"image_digest": img.Digest, "image_type": img.Type, "scan_status": cmp.Or(img.ScanStatus, "success"),

@@ -136,11 +136,6 @@ func TestRegistryImages(t *testing.T) {
 	if len(page) != 2 || page[0]["image_id"] == nil {
 		t.Fatalf("page %v of %d", page, all)
 	}
-	repo := do(t, url, call{path: "/v5/" + ProjectID + "/image/swr-repository", query: map[string]string{"image_type": "private_image"},
-		headers: map[string]string{"region": Region}, ak: AccessKeyID, sk: SecretAccessKey})
-	if n := len(entries(t, repo)); n != 4 {
-		t.Errorf("the repository list holds %d private images, want its 4", n)
-	}
 }
 
 // The registry list says where each registry is, and filters exactly.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"time"
 	"unsafe"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
@@ -144,4 +145,29 @@ func entrySize[E any](e E) int {
 		}
 	}
 	return n
+}
+
+// Field helpers the declarations share.
+
+// millisTime is a time in milliseconds since the epoch as RFC 3339, "" for none.
+func millisTime(ms *int64) string {
+	if ms == nil || *ms <= 0 {
+		return ""
+	}
+	return time.UnixMilli(*ms).UTC().Format(time.RFC3339)
+}
+
+func count(n *int32) int64 {
+	if n == nil {
+		return 0
+	}
+	return int64(*n)
+}
+
+// ensure is the string a pointer field holds, allocated when nil.
+func ensure(p **string) *string {
+	if *p == nil {
+		*p = new(string)
+	}
+	return *p
 }

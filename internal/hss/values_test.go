@@ -22,8 +22,6 @@ func TestValueListsAreTheSDKs(t *testing.T) {
 		{"RepairNecessities", hss.RepairNecessities, []string{"ListImageVulnerabilitiesRequest.repair_necessity"}},
 		{"VulnerabilityKinds", hss.VulnerabilityKinds, []string{"ListImageVulnerabilitiesRequest.type"}},
 		{"HandleStatuses", hss.HandleStatuses, []string{"ListImageVulnerabilitiesRequest.handle_status"}},
-		{"SWRImageTypes", hss.SWRImageTypes, []string{"ListSwrImageRepositoryRequest.image_type"}},
-		{"ScanStatuses", hss.ScanStatuses, []string{"ListSwrImageRepositoryRequest.scan_status"}},
 		{"RegistryImageTypes", hss.RegistryImageTypes, []string{"ListRegistryImagesRequest.image_type", "RegistryImagesInfo.image_type",
 			"AssociateImagesInfo.image_type"}},
 		{"RegistryScanStatusFilters", hss.RegistryScanStatusFilters, []string{"ListRegistryImagesRequest.scan_status"}},

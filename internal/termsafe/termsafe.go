@@ -47,9 +47,14 @@ func OrNone(s string) string {
 }
 
 // JoinAnd joins items for a sentence: "a, b and c".
-func JoinAnd(items []string) string {
+func JoinAnd(items []string) string { return join(items, " and ") }
+
+// JoinOr joins items for a sentence: "a, b or c".
+func JoinOr(items []string) string { return join(items, " or ") }
+
+func join(items []string, last string) string {
 	if len(items) < 2 {
 		return strings.Join(items, "")
 	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+	return strings.Join(items[:len(items)-1], ", ") + last + items[len(items)-1]
 }
