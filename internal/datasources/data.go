@@ -41,6 +41,7 @@ func All() []func() datasource.DataSource {
 		NewImagesDataSource,
 		NewImageVulnerabilitiesDataSource,
 		NewImageBasicImagesDataSource,
+		NewImageDataSource,
 	}
 }
 

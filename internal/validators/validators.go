@@ -70,6 +70,11 @@ var (
 			_, err := hss.ParseTaggedImageReference(s)
 			return err
 		}}
+	AnyImageReference = Check{"Invalid image reference", "must be an image reference with a tag, a digest or both: " + hss.AnyImageReferenceForm,
+		func(s string) error {
+			_, err := hss.ParseImageReference(s)
+			return err
+		}}
 )
 
 // OneOf accepts one of values, with a did-you-mean for a near miss; what names a value

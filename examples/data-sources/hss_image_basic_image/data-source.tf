@@ -1,6 +1,3 @@
-# A docs snippet: use it in a configuration whose terraform block declares the provider with
-# source = "hsslabs/hss", as on the provider's page.
-# Base image of a private repository image, identified by organization, name and tag.
 data "hss_image_basic_image" "proxy_agent" {
   image_id              = "5f7c3b2a19e04d8c"
   image_type            = "private_image"

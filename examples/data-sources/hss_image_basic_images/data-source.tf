@@ -1,6 +1,3 @@
-# A docs snippet: use it in a configuration whose terraform block declares the provider with
-# source = "hsslabs/hss", as on the provider's page.
-
 # The base OS of every image a team ships, in one data source, and a refusal naming each image
 # whose base is not supported today, or unknown.
 locals {

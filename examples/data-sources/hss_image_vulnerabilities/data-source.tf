@@ -1,6 +1,3 @@
-# A docs snippet: use it in a configuration whose terraform block declares the provider with
-# source = "hsslabs/hss", as on the provider's page.
-
 # Stops the plan while the image has an unhandled vulnerability that needs immediate repair.
 # An image HSS has not scanned has no vulnerabilities: check its scan_status with hss_images
 # first (see that data source's page), or an unscanned image passes.

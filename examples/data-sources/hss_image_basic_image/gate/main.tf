@@ -1,7 +1,3 @@
-# A docs snippet: use it in a configuration whose terraform block declares the provider with
-# source = "hsslabs/hss", as on the provider's page.
-# Stops the plan unless every base of the image is supported today: an end-of-life release, a
-# release the provider's lifecycle table does not know, and an empty answer all fail it.
 data "hss_image_basic_image" "release" {
   image_id   = "111"
   image_type = "cicd"
