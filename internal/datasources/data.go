@@ -42,6 +42,7 @@ func All() []func() datasource.DataSource {
 		NewImageVulnerabilitiesDataSource,
 		NewImageBasicImagesDataSource,
 		NewImageDataSource,
+		NewImageGateDataSource,
 	}
 }
 

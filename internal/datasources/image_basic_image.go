@@ -88,10 +88,3 @@ func describeBasicImageQuery(r model.ListImageBasicImageRequest, ep, region stri
 	}
 	return query + fmt.Sprintf(") in enterprise project %q of region %s", ep, region), []string{region, r.ImageId}
 }
-
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
-}

@@ -79,15 +79,19 @@ func readImageVulnerabilities(ctx context.Context, d *Data, m *imageVulnerabilit
 		return nil, err
 	}
 	return listIn(ctx, d, &m.Region, &m.EnterpriseProjectID, hss.ImageVulnerabilities, func(ep *string) model.ListImageVulnerabilitiesRequest {
-		// The API calls the tag tag_name; the argument keeps the name the other data sources use.
-		return model.ListImageVulnerabilitiesRequest{
-			EnterpriseProjectId: ep, ImageType: m.ImageType.ValueString(), ImageId: m.ImageID.ValueString(),
-			Namespace: m.Namespace.ValueString(), ImageName: m.ImageName.ValueString(), TagName: m.ImageVersion.ValueString(),
-			RepairNecessity: optional(m.RepairNecessity.ValueString()), VulId: optional(m.VulID.ValueString()),
-			AppName: optional(m.AppName.ValueString()), Type: optional(m.Type.ValueString()), HandleStatus: optional(m.HandleStatus.ValueString()),
-		}
+		r := vulnerabilitiesRequest(m.imageRef, ep)
+		r.RepairNecessity, r.VulId, r.AppName = optional(m.RepairNecessity.ValueString()), optional(m.VulID.ValueString()), optional(m.AppName.ValueString())
+		r.Type, r.HandleStatus = optional(m.Type.ValueString()), optional(m.HandleStatus.ValueString())
+		return r
 	}, func(r model.ListImageVulnerabilitiesRequest, ep, region string) (string, []string) {
 		return fmt.Sprintf("The query for the vulnerabilities of image_id %q (image_type %q) in enterprise project %q of region %s",
 			r.ImageId, r.ImageType, ep, region), []string{region, r.ImageId}
 	})
+}
+
+// vulnerabilitiesRequest is the API's request for the vulnerabilities of an image. The API
+// calls the tag tag_name; the argument keeps the name the other data sources use.
+func vulnerabilitiesRequest(img imageRef, ep *string) model.ListImageVulnerabilitiesRequest {
+	return model.ListImageVulnerabilitiesRequest{EnterpriseProjectId: ep, ImageType: img.ImageType.ValueString(), ImageId: img.ImageID.ValueString(),
+		Namespace: img.Namespace.ValueString(), ImageName: img.ImageName.ValueString(), TagName: img.ImageVersion.ValueString()}
 }

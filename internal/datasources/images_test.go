@@ -107,7 +107,7 @@ func TestReadImages(t *testing.T) {
 	}
 	id := str(t, attrs, "id")
 
-	for filter, n := range map[string]int{"namespace=team": 5, "image_version=24.6.0-x86_64": 1, "scan_status=failed": 1, "image_name=proxy-agent": 2,
+	for filter, n := range map[string]int{"namespace=team": 6, "image_version=24.6.0-x86_64": 1, "scan_status=failed": 1, "image_name=proxy-agent": 2,
 		"registry_name=" + emulator.HarborRegistry: 0, "scan_status=image_oversized": 1, "severity_level=High": 1} {
 		k, v, _ := strings.Cut(filter, "=")
 		found, attrs := images(t, p, map[string]any{"image_type": "private_image", k: v})

@@ -71,6 +71,48 @@ func boolField[E any](name, description string, v func(E) bool) entryField[E] {
 	return entryField[E]{name, description, types.BoolType, func(e E) tftypes.Value { return tftypes.NewValue(tftypes.Bool, v(e)) }}
 }
 
+// nullableStringField is a string attribute of an entry that may have no value (null).
+func nullableStringField[E any](name string, v func(E) (string, bool)) entryField[E] {
+	return entryField[E]{name, "", types.StringType, func(e E) tftypes.Value {
+		if s, ok := v(e); ok {
+			return stringValue(s)
+		}
+		return tftypes.NewValue(tftypes.String, nil)
+	}}
+}
+
+// nullableInt64Field is a whole-number attribute of an entry that may have no value (null).
+func nullableInt64Field[E any](name string, v func(E) (int64, bool)) entryField[E] {
+	return entryField[E]{name, "", types.Int64Type, func(e E) tftypes.Value {
+		if n, ok := v(e); ok {
+			return tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(n))
+		}
+		return tftypes.NewValue(tftypes.Number, nil)
+	}}
+}
+
+// nullableFloat64Field is a number attribute of an entry that may have no value (null).
+func nullableFloat64Field[E any](name string, v func(E) (float64, bool)) entryField[E] {
+	return entryField[E]{name, "", types.Float64Type, func(e E) tftypes.Value {
+		if n, ok := v(e); ok {
+			return tftypes.NewValue(tftypes.Number, big.NewFloat(n))
+		}
+		return tftypes.NewValue(tftypes.Number, nil)
+	}}
+}
+
+// stringListField is an attribute of an entry that is a list of strings.
+func stringListField[E any](name string, v func(E) []string) entryField[E] {
+	return entryField[E]{name, "", types.ListType{ElemType: types.StringType}, func(e E) tftypes.Value {
+		items := v(e)
+		vals := make([]tftypes.Value, len(items))
+		for i, s := range items {
+			vals[i] = stringValue(s)
+		}
+		return tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, vals)
+	}}
+}
+
 // listField is an attribute of an entry that is a list of objects of fields.
 func listField[E, C any](name, description string, fields []entryField[C], v func(E) []C) entryField[E] {
 	et := entryType(fields)

@@ -229,6 +229,11 @@ func (d *dataSource[M, PM]) failure(readTimeout time.Duration, err error) diag.D
 	if errors.As(err, &ae) {
 		return diag.Diagnostics{diag.NewAttributeErrorDiagnostic(ae.path, ae.summary, ae.detail)}
 	}
+	// A refusal is the gate's answer, in its own words, not a failure to read.
+	var re *refusedError
+	if errors.As(err, &re) {
+		return diag.Diagnostics{redactedDiagnostic(diag.SeverityError, re.summary, re.detail, d.data.Client.Redact)}
+	}
 	f := readFailure{timeout: readTimeout, subject: d.spec.subject, redact: d.data.Client.Redact, hints: d.data.Hints}
 	var ke *keyedError
 	if !errors.As(err, &ke) {

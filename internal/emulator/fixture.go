@@ -252,10 +252,29 @@ const (
 	// JfrogImageID is docker-local/tool:3.0 in the JFrog registry.
 	JfrogImageID = "j1j2j3j4j5j6j7j8"
 	JfrogDigest  = "sha256:f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0"
+	// OddImageID is team/odd:1.0 in SWR: on a supported base, with one unhandled vulnerability
+	// whose repair necessity is a value HSS does not document.
+	OddImageID = "0dd0dd0dd0dd0dd0"
+	OddDigest  = "sha256:0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d"
 	// OtherRegionAppImageID is team/app:1.4.2 in SWR of OtherRegion.
 	OtherRegionAppImageID = "o1o2o3o4o5o6o7o8"
 	OtherRegionAppDigest  = "sha256:0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e"
 )
+
+// HarborAppBase is the base of team/app:1.4.2 in Harbor: Debian 12, past its standard support
+// (2026-07-11) and within Debian LTS (to 2028-06-30).
+var HarborAppBase = BasicImage{OSName: "Debian GNU/Linux", OSVersion: "12", LayerDigest: "sha256:4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b"}
+
+// EnterpriseBase is the base of team/api:2.0.0: Ubuntu 22.04, supported until 2027-04-01.
+var EnterpriseBase = BasicImage{OSName: "Ubuntu", OSVersion: "22.04", LayerDigest: "sha256:5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b"}
+
+// EnterpriseVulnerabilities are team/api:2.0.0's: one of each documented severity, unhandled.
+var EnterpriseVulnerabilities = []Vulnerability{
+	{VulID: "CVE-2023-4911", RepairNecessity: "immediate_repair", Description: "glibc ld.so buffer overflow (Looney Tunables).", AppName: "libc6",
+		Version: "2.35-0ubuntu3.3", Type: "linux_vul", HandleStatus: "unhandled", CVEs: []CVE{{ID: "CVE-2023-4911", Score: score(7.8)}}},
+	{VulID: "CVE-2024-2961", RepairNecessity: "delay_repair", Description: "glibc iconv out-of-bounds write.", AppName: "libc6",
+		Version: "2.35-0ubuntu3.3", Type: "linux_vul", HandleStatus: "unhandled", CVEs: []CVE{{ID: "CVE-2024-2961", Score: score(7.3)}}},
+}
 
 // SpecDebian is the base image from the API's example response.
 var SpecDebian = BasicImage{
@@ -333,9 +352,13 @@ func registryImages() []Image {
 			RegistryID: SWRSharedRegistryID, DomainName: PartnerDomain, SharedStatus: "effective"}),
 		scanned(Image{Type: "instance_image", ID: EnterpriseImageID, Namespace: "team", Name: "api", Version: "2.0.0", Digest: EnterpriseDigest,
 			RegistryID: EnterpriseRegistryID, InstanceID: EnterpriseInstanceID, InstanceName: EnterpriseInstance, InstanceURL: EnterpriseURL,
-			VulNum: 2, SeverityLevel: "Medium"}),
+			VulNum: 2, MaliciousFileNum: 1, SeverityLevel: "Medium", BasicImages: []BasicImage{EnterpriseBase}, Vulnerabilities: EnterpriseVulnerabilities}),
 		scanned(Image{Type: "harbor", ID: HarborAppImageID, Namespace: "team", Name: "app", Version: "1.4.2", Digest: HarborAppDigest,
-			RegistryID: HarborRegistryID}),
+			RegistryID: HarborRegistryID, BasicImages: []BasicImage{HarborAppBase}}),
+		scanned(Image{Type: "private_image", ID: OddImageID, Namespace: "team", Name: "odd", Version: "1.0", Digest: OddDigest,
+			RegistryID: SWRPrivateRegistryID, VulNum: 1, BasicImages: []BasicImage{SupportedBase},
+			Vulnerabilities: []Vulnerability{{VulID: "CVE-2025-0001", RepairNecessity: "Critical", AppName: "odd-lib", Version: "1.0",
+				Type: "app_vul", HandleStatus: "unhandled", CVEs: []CVE{{ID: "CVE-2025-0001", Score: score(5)}}}}}),
 		scanned(Image{Type: "harbor", ID: HarborDRAppImageID, Namespace: "team", Name: "app", Version: "1.4.2", Digest: HarborAppDigest,
 			RegistryID: HarborDRRegistryID}),
 		scanned(Image{Type: "private_image", ID: MultiArchImageID, Namespace: "team", Name: "multi", Version: "1.0", Digest: MultiArchDigest,

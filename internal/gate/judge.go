@@ -22,6 +22,10 @@ const MaxLinesPerRule = 100
 // maxValue bounds each value a reason quotes, server text included.
 const maxValue = 200
 
+// maxResolveError bounds the resolver's reason, longer than a value: it shows both digests of a
+// mismatch, or the candidates of an ambiguous reference, and is bounded where it is made.
+const maxResolveError = 2000
+
 // Gate is a policy ready to judge images: validated, its exceptions indexed by vulnerability.
 // It is never changed after New, so images may be judged concurrently.
 type Gate struct {
@@ -110,7 +114,7 @@ func (g *Gate) Judge(f Facts, at time.Time) Verdict {
 	var r lines
 	ref := quote(f.Reference)
 	if !f.Resolved {
-		r.add(fmt.Sprintf("reference %s did not resolve: %s", ref, orNone(text(f.ResolveError), "no reason given")))
+		r.add(fmt.Sprintf("reference %s did not resolve: %s", ref, orNone(termsafe.Text(f.ResolveError, maxResolveError), "no reason given")))
 	}
 	if g.p.RequireDigest && !f.Digested {
 		r.add(fmt.Sprintf("reference %s carries no digest (require_digest)", ref))

@@ -133,7 +133,7 @@ func TestJudgeReference(t *testing.T) {
 		}},
 		"hostile resolver error": {facts: func(f *Facts) {
 			f.Resolved, f.ResolveError = false, "\x1b]0;pwned\x07ambiguous\nError: fake"+strings.Repeat("x", 10000)
-		}, want: []string{ref + ` did not resolve: \x1b]0;pwned\x07ambiguous\x0aError: fake` + strings.Repeat("x", 200-len(`\x1b]0;pwned\x07ambiguous\x0aError: fake`)) + "…"}},
+		}, want: []string{ref + ` did not resolve: \x1b]0;pwned\x07ambiguous\x0aError: fake` + strings.Repeat("x", maxResolveError-len(`\x1b]0;pwned\x07ambiguous\x0aError: fake`)) + "…"}},
 	})
 }
 

@@ -83,9 +83,16 @@ func Typed(t testing.TB, typ tftypes.Type, v any) tftypes.Value {
 		}
 		return tftypes.NewValue(typ, vals)
 	case tftypes.List:
+		if strs, ok := v.([]string); ok {
+			vals := make([]tftypes.Value, len(strs))
+			for i, s := range strs {
+				vals[i] = Typed(t, typ.ElementType, s)
+			}
+			return tftypes.NewValue(typ, vals)
+		}
 		items, ok := v.([]map[string]any)
 		if !ok {
-			t.Fatalf("%v is not a list of objects", v)
+			t.Fatalf("%v is not a list of objects or strings", v)
 		}
 		vals := make([]tftypes.Value, len(items))
 		for i, it := range items {

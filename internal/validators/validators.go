@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
@@ -69,6 +70,13 @@ var (
 		func(s string) error {
 			_, err := hss.ParseTaggedImageReference(s)
 			return err
+		}}
+	Timestamp = Check{"Invalid timestamp", "must be an RFC 3339 timestamp such as 2026-12-06T00:00:00Z",
+		func(s string) error {
+			if _, err := time.Parse(time.RFC3339, s); err != nil {
+				return fmt.Errorf("%q is not an RFC 3339 timestamp such as 2026-12-06T00:00:00Z; plantimestamp() gives one", s)
+			}
+			return nil
 		}}
 	AnyImageReference = Check{"Invalid image reference", "must be an image reference with a tag, a digest or both: " + hss.AnyImageReferenceForm,
 		func(s string) error {
