@@ -75,6 +75,12 @@ var BasicImages = &Declaration[model.ListImageBasicImageRequest, model.ListImage
 	Segments: func(r *model.ListImageBasicImageRequest) map[string]string {
 		return map[string]string{"image_id": r.ImageId}
 	},
+	// os_name is documented as what the OS name "matches": an entry must hold it, in any
+	// case, as the service matches it. The image's namespace, name and tag select the
+	// image, and no entry carries them.
+	Mismatch: func(r *model.ListImageBasicImageRequest, e BasicImage) string {
+		return containsFold("os_name", r.OsName, e.OSName)
+	},
 }
 
 func opt(s string) *string {

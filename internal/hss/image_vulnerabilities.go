@@ -1,6 +1,8 @@
 package hss
 
 import (
+	"cmp"
+
 	hssv5 "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5/model"
 )
@@ -44,5 +46,12 @@ var ImageVulnerabilities = &Declaration[model.ListImageVulnerabilitiesRequest, m
 	},
 	Segments: func(r *model.ListImageVulnerabilitiesRequest) map[string]string {
 		return map[string]string{"image_id": r.ImageId}
+	},
+	// repair_necessity and app_name exactly; vul_id is documented as a partial match, so an
+	// entry must hold it, in any case. The image's namespace, name and tag select the image,
+	// and no entry carries them.
+	Mismatch: func(r *model.ListImageVulnerabilitiesRequest, e ImageVulnerability) string {
+		return cmp.Or(exact("repair_necessity", r.RepairNecessity, e.RepairNecessity), exact("app_name", r.AppName, e.AppName),
+			containsFold("vul_id", r.VulId, e.VulID))
 	},
 }

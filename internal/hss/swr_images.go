@@ -1,6 +1,7 @@
 package hss
 
 import (
+	"cmp"
 	"time"
 
 	hssv5 "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5"
@@ -46,6 +47,12 @@ var SWRImages = &Declaration[model.ListSwrImageRepositoryRequest, model.ListSwrI
 	},
 	Region:   func(r *model.ListSwrImageRepositoryRequest) *string { return ensure(&r.Region) },
 	Segments: func(*model.ListSwrImageRepositoryRequest) map[string]string { return nil },
+	// Every name filter, and the scan status, exactly: the entry of team/app:1.4.2-rc1 is not
+	// the scan of team/app:1.4.2-r.
+	Mismatch: func(r *model.ListSwrImageRepositoryRequest, e SWRImage) string {
+		return cmp.Or(exact("namespace", r.Namespace, e.Namespace), exact("image_name", r.ImageName, e.ImageName),
+			exact("image_version", r.ImageVersion, e.ImageVersion), exact("scan_status", r.ScanStatus, e.ScanStatus))
+	},
 }
 
 // millisTime is a time in milliseconds since the epoch as RFC 3339, "" for none.
