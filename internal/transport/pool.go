@@ -52,7 +52,7 @@ func NewPool(cfg PoolOptions) (*http.Transport, error) {
 	return &http.Transport{
 		Proxy: http.ProxyFromEnvironment,
 		DialContext: (&net.Dialer{
-			Timeout:   30 * time.Second,
+			Timeout:   ConnectTimeout,
 			KeepAlive: 30 * time.Second,
 		}).DialContext,
 		ForceAttemptHTTP2:   true,
@@ -62,7 +62,7 @@ func NewPool(cfg PoolOptions) (*http.Transport, error) {
 		// opening one each.
 		MaxConnsPerHost:       MaxConnsPerHost,
 		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
+		TLSHandshakeTimeout:   ConnectTimeout,
 		ResponseHeaderTimeout: cmp.Or(cfg.ResponseHeaderTimeout, DefaultResponseHeaderTimeout),
 		ExpectContinueTimeout: time.Second,
 		TLSClientConfig: &tls.Config{
