@@ -215,3 +215,43 @@ func TestReserve(t *testing.T) {
 	(*hss.Reservation)(nil).Release()
 	(*hss.Result[hss.BasicImage])(nil).Release()
 }
+
+// A read whose caller stopped waiting, while another still waits for it, returns the caller's
+// share: once the one still waiting releases, nothing is held.
+func TestAbandonedReadReturnsItsShare(t *testing.T) {
+	emu, url := newServer(t)
+	arrived, hold := make(chan struct{}, 1), make(chan struct{})
+	emu.AddFault(emulator.Fault{Times: 1, Arrived: arrived, Hold: hold})
+	c := newClient(t, url, aksk(), func(cfg *hss.Config) { cfg.ProjectID, cfg.ResultCacheBytes = emulator.ProjectID, -1 })
+	joined := make(chan struct{}, 1)
+	hss.SetJoinHook(c, func() { joined <- struct{}{} })
+	ctx, cancel := context.WithCancel(context.Background())
+	started := make(chan error, 1)
+	go func() {
+		_, err := c.ListBasicImages(ctx, synthetic(500))
+		started <- err
+	}()
+	<-arrived
+	waiting := make(chan *hss.Result[hss.BasicImage], 1)
+	go func() {
+		res, err := c.ListBasicImages(context.Background(), synthetic(500))
+		if err != nil {
+			t.Error(err)
+		}
+		waiting <- res
+	}()
+	<-joined
+	cancel()
+	if err := <-started; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the caller that left: %v", err)
+	}
+	close(hold)
+	res := <-waiting
+	if now, _ := hss.MemoryInUse(c); res == nil || now != heapOf(c, 500) {
+		t.Fatalf("%d held, want %d", now, heapOf(c, 500))
+	}
+	res.Release()
+	if now, _ := hss.MemoryInUse(c); now != 0 {
+		t.Fatalf("%d held after the last release", now)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -364,6 +365,10 @@ func readMany(t *testing.T, u string, workers int) *hss.Result[hss.BasicImage] {
 	}
 	if !slices.Equal(res.Items, want) || res.TotalNum != emulator.ManyEntries || len(res.Warnings) != 0 {
 		t.Fatalf("%d items, total %d, warnings %v", len(res.Items), res.TotalNum, res.Warnings)
+	}
+	// What the passes read before is returned: the result holds its own entries only.
+	if now, _ := hss.MemoryInUse(c); now != int64(math.Ceil(float64(res.Bytes)*hss.HeapFactor(c))) {
+		t.Fatalf("%d bytes held for a result of %d", now, res.Bytes)
 	}
 	return res
 }

@@ -306,3 +306,38 @@ func TestUnresolvedHostIsRemembered(t *testing.T) {
 type roundTripper func(*http.Request) (*http.Response, error)
 
 func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// The phase an attempt stopped in: the trace's when the transport reports one, else what the
+// error shows.
+func TestPhaseOf(t *testing.T) {
+	dial := func(err error) error {
+		return &url.Error{Op: "Get", URL: "https://h", Err: &net.OpError{Op: "dial", Err: err}}
+	}
+	for _, c := range []struct {
+		traced []string
+		err    error
+		want   string
+	}{
+		{nil, dial(&net.DNSError{Err: "server misbehaving"}), PhaseResolve},
+		{nil, dial(syscall.ECONNREFUSED), PhaseConnect},
+		{nil, &url.Error{Op: "Get", URL: "https://h", Err: tls.RecordHeaderError{Msg: "not TLS"}}, PhaseTLS},
+		{nil, &url.Error{Op: "Get", URL: "https://h", Err: &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}}, PhaseTLS},
+		{nil, errors.New("something else"), PhaseConnect},
+		{[]string{PhaseResolve}, errors.New("x"), PhaseResolve},
+		{[]string{PhaseResolve, PhaseConnect, PhaseTLS}, dial(syscall.ECONNREFUSED), PhaseTLS},
+		{[]string{PhaseConnect, "connected"}, errors.New("EOF"), PhaseResponse},
+	} {
+		p := newPhaseTrace(func(error) {})
+		for _, ph := range c.traced {
+			if ph == "connected" {
+				p.connected()
+			} else {
+				p.in(ph)
+			}
+		}
+		p.done()
+		if got := p.at(c.err); got != c.want {
+			t.Errorf("traced %v, %v: %s, want %s", c.traced, c.err, got, c.want)
+		}
+	}
+}
