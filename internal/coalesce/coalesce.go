@@ -27,6 +27,10 @@ type Group[V any] struct {
 	Fresh func(V) bool
 	// OnJoin, for tests, runs when a caller joins work already in flight.
 	OnJoin func()
+	// OnKeep runs when a value is kept, OnEvict when a kept value is let go, for whatever
+	// reason: what a kept value holds (memory, say) is held from one to the other. Both run
+	// with the group locked and must not call back into it.
+	OnKeep, OnEvict func(V)
 
 	mu    sync.Mutex
 	calls map[string]*sharedCall[V]
@@ -170,6 +174,9 @@ func (c *Group[V]) keepLocked(key string, v V) {
 	}
 	c.kept[key] = c.order.PushFront(&keptValue[V]{key: key, val: v, weight: w})
 	c.used += w
+	if c.OnKeep != nil {
+		c.OnKeep(v)
+	}
 	for c.used > c.Capacity {
 		c.removeLocked(c.order.Back())
 	}
@@ -179,6 +186,22 @@ func (c *Group[V]) removeLocked(el *list.Element) {
 	kv, _ := c.order.Remove(el).(*keptValue[V])
 	delete(c.kept, kv.key)
 	c.used -= kv.weight
+	if c.OnEvict != nil {
+		c.OnEvict(kv.val)
+	}
+}
+
+// EvictOldest lets go of the least recently used kept value, reporting whether there was one:
+// a caller short of what kept values hold frees it this way.
+func (c *Group[V]) EvictOldest() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el := c.order.Back()
+	if el == nil {
+		return false
+	}
+	c.removeLocked(el)
+	return true
 }
 
 // ForgetIf drops key's kept value when stale says so, so the next caller fetches afresh; a

@@ -195,3 +195,34 @@ func keys[V any](c *Group[V]) []string {
 	}
 	return out
 }
+
+// Every kept value is let go exactly once, whatever lets it go: capacity, staleness, ForgetIf,
+// a newer value or EvictOldest; a value too heavy to keep is never kept.
+func TestGroupKeepAndEvictPair(t *testing.T) {
+	stale := false
+	held := map[string]int{}
+	c := &Group[string]{MaxWork: time.Minute, Capacity: 6, Weight: func(v string) int { return len(v) }, Fresh: func(v string) bool { return !stale || v != "ss" },
+		OnKeep: func(v string) { held[v]++ }, OnEvict: func(v string) { held[v]-- }}
+	keep := func(key, v string) {
+		if _, _, err := c.Do(context.Background(), key, func(context.Context) (string, error) { return v, nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	keep("a", "aa")
+	keep("b", "bb")
+	keep("s", "ss")
+	keep("c", "cc") // over capacity: a goes
+	keep("huge", "1234567")
+	stale = true
+	keep("s", "s2") // the stale value goes, its replacement is kept
+	c.ForgetIf("b", func(string) bool { return true })
+	want := map[string]int{"aa": 0, "bb": 0, "ss": 0, "cc": 1, "s2": 1}
+	if fmt.Sprint(held) != fmt.Sprint(want) {
+		t.Fatalf("held %v, want %v", held, want)
+	}
+	for c.EvictOldest() {
+	}
+	if held["cc"] != 0 || held["s2"] != 0 || c.used != 0 || c.EvictOldest() {
+		t.Fatalf("held %v, used %d", held, c.used)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/hsslabs/terraform-provider-hss/internal/explain"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 )
 
@@ -20,18 +21,9 @@ type Data struct {
 	EnterpriseProjectID string
 	Secrets             []string
 	// Hints complete read errors with what only the provider's configuration knows.
-	Hints Hints
+	Hints explain.Hints
 	// NotReady, when set, is why no read can run: Client is nil.
 	NotReady diag.Diagnostic
-}
-
-// Hints are the provider's own advice in a read's error.
-type Hints struct {
-	// NoCredentials follows the error of a read that found no credentials at all: the methods
-	// to configure, and why the environment's keys were not used.
-	NoCredentials string
-	// UntrustedCertificate follows the error of an endpoint whose certificate is not trusted.
-	UntrustedCertificate string
 }
 
 // All are the data sources, for the provider to serve.

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+	"github.com/hsslabs/terraform-provider-hss/internal/resolve"
 	"github.com/hsslabs/terraform-provider-hss/internal/validators"
 )
 
@@ -105,7 +106,7 @@ func boundImageAttributes() map[string]schema.Attribute {
 func readImage(ctx context.Context, d *Data, m *imageModel) (*outcome, error) {
 	region, ep := where(d, m.Region, m.EnterpriseProjectID)
 	ref := m.Reference.ValueString()
-	res, err := d.Client.Resolve(ctx, hss.ResolveQuery{Region: region, EnterpriseProjectID: ep, References: []string{ref}})
+	res, err := resolve.Resolve(ctx, d.Client, resolve.Query{Region: region, EnterpriseProjectID: ep, References: []string{ref}})
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +121,7 @@ func readImage(ctx context.Context, d *Data, m *imageModel) (*outcome, error) {
 
 // bind is the image a reference resolved to, its multi-arch platform image's scan when the
 // reference's digest named one: that scan is the one that applies.
-func bind(r hss.Resolution) boundImage {
+func bind(r resolve.Resolution) boundImage {
 	img := r.Image
 	b := boundImage{
 		ImageID: types.StringValue(img.ImageID), ImageType: types.StringValue(img.ImageType), RegistryType: types.StringValue(img.RegistryType),

@@ -14,6 +14,7 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5/model"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+	"github.com/hsslabs/terraform-provider-hss/internal/tfvalue"
 )
 
 // NewImageBasicImageDataSource is the hss_image_basic_image data source.
@@ -38,10 +39,10 @@ var imageBasicImageSpec = &listSpec[imageBasicImageModel, hss.BasicImage]{
 		return basicImageAttributes(imageScopeAttributes(hss.ImageTypes))
 	},
 	entryDescription: "base-image entry",
-	entry: []entryField[hss.BasicImage]{
-		stringField("os_name", "the base image's OS, e.g. `Debian`", func(b hss.BasicImage) string { return b.OSName }),
-		stringField("os_version", "its version, e.g. `9`", func(b hss.BasicImage) string { return b.OSVersion }),
-		stringField("layer_digest", "the digest of the base image's layer, e.g. `sha256:27833a3b…`", func(b hss.BasicImage) string { return b.LayerDigest }),
+	entry: []tfvalue.Field[hss.BasicImage]{
+		tfvalue.String("os_name", "the base image's OS, e.g. `Debian`", func(b hss.BasicImage) string { return b.OSName }),
+		tfvalue.String("os_version", "its version, e.g. `9`", func(b hss.BasicImage) string { return b.OSVersion }),
+		tfvalue.String("layer_digest", "the digest of the base image's layer, e.g. `sha256:27833a3b…`", func(b hss.BasicImage) string { return b.LayerDigest }),
 	},
 	validate: func(_ context.Context, m *imageBasicImageModel, diags *diag.Diagnostics) {
 		m.validate(path.Empty(), hss.ImageTypes, diags)
@@ -73,9 +74,9 @@ func basicImageAttributes(attrs map[string]schema.Attribute) map[string]schema.A
 
 // basicImageRequest is the API's request for an image and an OS name filter.
 func basicImageRequest(img imageRef, osName types.String, ep *string) model.ListImageBasicImageRequest {
-	return model.ListImageBasicImageRequest{ImageId: img.ImageID.ValueString(), ImageType: img.ImageType.ValueString(),
-		EnterpriseProjectId: ep, Namespace: optional(img.Namespace.ValueString()), ImageName: optional(img.ImageName.ValueString()),
-		ImageVersion: optional(img.ImageVersion.ValueString()), OsName: optional(osName.ValueString())}
+	return hss.BasicImageQuery{ImageID: img.ImageID.ValueString(), ImageType: img.ImageType.ValueString(), Namespace: img.Namespace.ValueString(),
+		ImageName: img.ImageName.ValueString(), ImageVersion: img.ImageVersion.ValueString(), OSName: osName.ValueString(),
+		EnterpriseProjectID: deref(ep)}.Request()
 }
 
 func describeBasicImageQuery(r model.ListImageBasicImageRequest, ep, region string) (string, []string) {

@@ -3,6 +3,7 @@ package datasources_test
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
@@ -89,5 +90,19 @@ func TestReadImageReference(t *testing.T) {
 		if r.Kind == emulator.KindHSS && (r.Query.Get("namespace") != "scc_hss_container" || r.Query.Get("image_name") != "proxy-agent" || r.Query.Get("image_version") != "24.5.0-x86_64") {
 			t.Fatalf("query %v", r.Query)
 		}
+	}
+}
+
+// One memory budget for every read of the provider: a read past it fails, naming the size it
+// reached and the argument that raises it, and the same read fits under a larger one.
+func TestReadMemoryBudget(t *testing.T) {
+	e := newEmu(t)
+	big := map[string]any{"image_id": emulator.SyntheticPrefix + "100000", "image_type": "cicd"}
+	_, d := configured(t, e, merged(akskArgs, map[string]any{"max_memory_mb": 16})).Read(big)
+	if d.Errors() != 1 || !strings.Contains(d.String(), "raise the provider's max_memory_mb") {
+		t.Fatalf("%s", d)
+	}
+	if _, d := configured(t, e, merged(akskArgs, map[string]any{"max_memory_mb": 1024})).Read(big); d.Errors() != 0 {
+		t.Fatalf("%s", d)
 	}
 }

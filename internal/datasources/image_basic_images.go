@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+	"github.com/hsslabs/terraform-provider-hss/internal/tfvalue"
 )
 
 // The base images of many images in one data source: each image is read as
@@ -86,7 +87,7 @@ func imageBasicImagesAttributes(context.Context) map[string]schema.Attribute {
 
 // basicImagesResultType is the type of one value of results.
 func basicImagesResultType() types.ObjectType {
-	entry := entryType(imageBasicImageSpec.entry)
+	entry := tfvalue.ObjectType(imageBasicImageSpec.entry)
 	return types.ObjectType{AttrTypes: map[string]attr.Type{"total_num": types.Int64Type, "data_list": types.ListType{ElemType: entry}}}
 }
 
@@ -109,23 +110,11 @@ func batchImages(raw tftypes.Value) (images map[string]batchImage, unknown bool,
 		if err := e.As(&f); err != nil {
 			return nil, false, fmt.Errorf("images[%q]: %w", k, err)
 		}
-		images[k] = batchImage{imageRef: imageRef{ImageID: tfString(f["image_id"]), ImageType: tfString(f["image_type"]),
-			ImageReference: tfString(f["image_reference"]), Namespace: tfString(f["namespace"]), ImageName: tfString(f["image_name"]),
-			ImageVersion: tfString(f["image_version"])}, OSName: tfString(f["os_name"])}
+		images[k] = batchImage{imageRef: imageRef{ImageID: tfvalue.FrameworkString(f["image_id"]), ImageType: tfvalue.FrameworkString(f["image_type"]),
+			ImageReference: tfvalue.FrameworkString(f["image_reference"]), Namespace: tfvalue.FrameworkString(f["namespace"]), ImageName: tfvalue.FrameworkString(f["image_name"]),
+			ImageVersion: tfvalue.FrameworkString(f["image_version"])}, OSName: tfvalue.FrameworkString(f["os_name"])}
 	}
 	return images, unknown, nil
-}
-
-// tfString is a Terraform string as a framework value: null, unknown or known.
-func tfString(v tftypes.Value) types.String {
-	var s string
-	switch {
-	case !v.IsKnown():
-		return types.StringUnknown()
-	case v.IsNull() || v.As(&s) != nil:
-		return types.StringNull()
-	}
-	return types.StringValue(s)
 }
 
 func validateImageBasicImages(_ context.Context, m *imageBasicImagesModel, diags *diag.Diagnostics) {
@@ -165,6 +154,14 @@ func readImageBasicImages(ctx context.Context, d *Data, m *imageBasicImagesModel
 	if err != nil {
 		return nil, err
 	}
+	entries := 0
+	for _, r := range found {
+		entries += len(r.res.Items)
+	}
+	held, err := d.Client.Reserve(stateCost(entries, len(imageBasicImageSpec.entry)))
+	if err != nil {
+		return nil, err
+	}
 	region, ep := where(d, m.Region, m.EnterpriseProjectID)
 	readIn(&m.Region, &m.EnterpriseProjectID, region, ep)
 	m.Results = basicImagesResults(keys, found)
@@ -176,11 +173,10 @@ func readImageBasicImages(ctx context.Context, d *Data, m *imageBasicImagesModel
 		if len(r.res.Items) == 0 {
 			empty = append(empty, keys[i])
 		}
-		for _, w := range r.res.Warnings {
-			out.warnings = append(out.warnings, warning{"Inconsistent " + imageBasicImageSpec.subject + " result", fmt.Sprintf("images[%q]: %s", keys[i], w)})
-		}
+		out.release = append(out.release, r.res.Release)
 	}
 	out.key = strings.Join(queries, "\n")
+	out.release = append(out.release, held.Release)
 	if len(empty) > 0 {
 		out.warnings = append(out.warnings, warning{"HSS knows no base image for some images", fmt.Sprintf(
 			"%d of %d images matched nothing: %s. Their results have an empty data_list.\n\nLikely causes: %s\n\n"+
@@ -197,7 +193,7 @@ func basicImagesResults(keys []string, found []*queryResult[hss.BasicImage]) tft
 	for i, r := range found {
 		values[keys[i]] = tftypes.NewValue(rt, map[string]tftypes.Value{
 			"total_num": tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(int64(r.res.TotalNum))),
-			"data_list": entriesValue(imageBasicImageSpec.entry, r.res.Items),
+			"data_list": tfvalue.ListValue(imageBasicImageSpec.entry, r.res.Items),
 		})
 	}
 	return tftypes.NewValue(tftypes.Map{ElementType: rt}, values)

@@ -17,11 +17,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5/model"
 
+	"github.com/hsslabs/terraform-provider-hss/internal/facts"
 	"github.com/hsslabs/terraform-provider-hss/internal/gate"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 	"github.com/hsslabs/terraform-provider-hss/internal/lifecycle"
+	"github.com/hsslabs/terraform-provider-hss/internal/resolve"
+	"github.com/hsslabs/terraform-provider-hss/internal/tfvalue"
 	"github.com/hsslabs/terraform-provider-hss/internal/validators"
 )
 
@@ -31,7 +33,7 @@ import (
 // them. This file only adapts: configuration in, facts gathered, verdicts out.
 
 // maxGateImages bounds one gate, as the resolver bounds one call.
-const maxGateImages = hss.MaxResolveReferences
+const maxGateImages = resolve.MaxReferences
 
 // NewImageGateDataSource is the hss_image_gate data source.
 func NewImageGateDataSource() datasource.DataSource {
@@ -146,53 +148,53 @@ func imageGateAttributes(context.Context) map[string]schema.Attribute {
 
 // Fields of results, built as Terraform values directly.
 var (
-	gateSuppressedFields = []entryField[gate.Suppression]{
-		stringField("vul_id", "", func(s gate.Suppression) string { return s.VulID }),
-		stringField("reason", "", func(s gate.Suppression) string { return s.Reason }),
-		stringField("expires", "", func(s gate.Suppression) string { return gate.FormatExpiry(s.Expires) }),
+	gateSuppressedFields = []tfvalue.Field[gate.Suppression]{
+		tfvalue.String("vul_id", "", func(s gate.Suppression) string { return s.VulID }),
+		tfvalue.String("reason", "", func(s gate.Suppression) string { return s.Reason }),
+		tfvalue.String("expires", "", func(s gate.Suppression) string { return gate.FormatExpiry(s.Expires) }),
 	}
-	gateOSFields = []entryField[gateOS]{
-		stringField("os_name", "", func(o gateOS) string { return o.Name }),
-		stringField("os_version", "", func(o gateOS) string { return o.Version }),
-		boolField("known", "", func(o gateOS) bool { return o.Known }),
-		nullableStringField("eol_date", func(o gateOS) (string, bool) {
+	gateOSFields = []tfvalue.Field[gateOS]{
+		tfvalue.String("os_name", "", func(o gateOS) string { return o.Name }),
+		tfvalue.String("os_version", "", func(o gateOS) string { return o.Version }),
+		tfvalue.Bool("known", "", func(o gateOS) bool { return o.Known }),
+		tfvalue.NullableString("eol_date", func(o gateOS) (string, bool) {
 			return o.level().End.Format(time.DateOnly), !o.level().End.IsZero()
 		}),
-		nullableInt64Field("days_left", func(o gateOS) (int64, bool) { return o.level().DaysLeft, o.level().HasDaysLeft }),
-		boolField("supported", "", func(o gateOS) bool { return o.Known && o.level().Supported }),
+		tfvalue.NullableInt64("days_left", func(o gateOS) (int64, bool) { return o.level().DaysLeft, o.level().HasDaysLeft }),
+		tfvalue.Bool("supported", "", func(o gateOS) bool { return o.Known && o.level().Supported }),
 	}
-	gateVulnerabilityFields = []entryField[gate.Considered]{
-		stringField("vul_id", "", func(c gate.Considered) string { return c.VulID }),
-		stringField("repair_necessity", "", func(c gate.Considered) string { return c.RepairNecessity }),
-		nullableFloat64Field("cvss", func(c gate.Considered) (float64, bool) {
+	gateVulnerabilityFields = []tfvalue.Field[gate.Considered]{
+		tfvalue.String("vul_id", "", func(c gate.Considered) string { return c.VulID }),
+		tfvalue.String("repair_necessity", "", func(c gate.Considered) string { return c.RepairNecessity }),
+		tfvalue.NullableFloat64("cvss", func(c gate.Considered) (float64, bool) {
 			if c.CVSS == nil {
 				return 0, false
 			}
 			return *c.CVSS, true
 		}),
-		stringField("app_name", "", func(c gate.Considered) string { return c.AppName }),
-		stringField("version", "", func(c gate.Considered) string { return c.Version }),
-		boolField("refuses", "", func(c gate.Considered) bool { return c.Refuses }),
-		boolField("excepted", "", func(c gate.Considered) bool { return c.Excepted }),
+		tfvalue.String("app_name", "", func(c gate.Considered) string { return c.AppName }),
+		tfvalue.String("version", "", func(c gate.Considered) string { return c.Version }),
+		tfvalue.Bool("refuses", "", func(c gate.Considered) bool { return c.Refuses }),
+		tfvalue.Bool("excepted", "", func(c gate.Considered) bool { return c.Excepted }),
 	}
-	gateResultFields = []entryField[gateResult]{
-		boolField("allowed", "", func(r gateResult) bool { return r.verdict.Allowed }),
-		stringListField("refusals", func(r gateResult) []string { return r.verdict.Refusals }),
-		listField("suppressed", "", gateSuppressedFields, func(r gateResult) []gate.Suppression { return r.verdict.Suppressed }),
-		stringField("reference", "", func(r gateResult) string { return r.facts.Reference }),
-		stringField("pinned_reference", "", func(r gateResult) string { return r.bound.Pinned }),
-		stringField("image_id", "", func(r gateResult) string { return r.imageID() }),
-		stringField("image_digest", "", func(r gateResult) string { return r.bound.Digest }),
-		stringField("registry_type", "", func(r gateResult) string { return r.bound.Image.RegistryType }),
-		stringField("scan_status", "", func(r gateResult) string { return r.facts.ScanStatus }),
-		stringField("latest_scan_time", "", func(r gateResult) string { return r.bound.Image.LatestScanTime }),
-		listField("base_os", "", gateOSFields, func(r gateResult) []gateOS { return r.os }),
-		listField("vulnerabilities", "", gateVulnerabilityFields, func(r gateResult) []gate.Considered { return r.verdict.Vulnerabilities }),
+	gateResultFields = []tfvalue.Field[gateResult]{
+		tfvalue.Bool("allowed", "", func(r gateResult) bool { return r.verdict.Allowed }),
+		tfvalue.StringList("refusals", func(r gateResult) []string { return r.verdict.Refusals }),
+		tfvalue.List("suppressed", "", gateSuppressedFields, func(r gateResult) []gate.Suppression { return r.verdict.Suppressed }),
+		tfvalue.String("reference", "", func(r gateResult) string { return r.img.Facts.Reference }),
+		tfvalue.String("pinned_reference", "", func(r gateResult) string { return r.img.Bound.Pinned }),
+		tfvalue.String("image_id", "", func(r gateResult) string { return r.img.ImageID() }),
+		tfvalue.String("image_digest", "", func(r gateResult) string { return r.img.Bound.Digest }),
+		tfvalue.String("registry_type", "", func(r gateResult) string { return r.img.Bound.Image.RegistryType }),
+		tfvalue.String("scan_status", "", func(r gateResult) string { return r.img.Facts.ScanStatus }),
+		tfvalue.String("latest_scan_time", "", func(r gateResult) string { return r.img.Bound.Image.LatestScanTime }),
+		tfvalue.List("base_os", "", gateOSFields, func(r gateResult) []gateOS { return r.os }),
+		tfvalue.List("vulnerabilities", "", gateVulnerabilityFields, func(r gateResult) []gate.Considered { return r.verdict.Vulnerabilities }),
 	}
 )
 
 // gateResultType is the type of one value of results.
-func gateResultType() types.ObjectType { return entryType(gateResultFields) }
+func gateResultType() types.ObjectType { return tfvalue.ObjectType(gateResultFields) }
 
 // gateOS is a base OS as the results show it: the facts, at the support level judged.
 type gateOS struct {
@@ -210,17 +212,9 @@ func (o gateOS) level() gate.Support {
 
 // gateResult is one image's facts, the resolution they came from, and its verdict.
 type gateResult struct {
-	bound   hss.Resolution
-	facts   gate.Facts
+	img     facts.Image
 	os      []gateOS
 	verdict gate.Verdict
-}
-
-func (r gateResult) imageID() string {
-	if r.bound.Child != nil {
-		return r.bound.Child.ImageID
-	}
-	return r.bound.Image.ImageID
 }
 
 func validateImageGate(_ context.Context, m *imageGateModel, diags *diag.Diagnostics) {
@@ -312,13 +306,14 @@ func readImageGate(ctx context.Context, d *Data, m *imageGateModel) (*outcome, e
 	}
 
 	region, ep := where(d, m.Region, m.EnterpriseProjectID)
-	results, err := gatherFacts(ctx, d, region, ep, keys, images, policy.MaxCVSS != nil, table, at, policy.OSSupport == gate.SupportExtended)
+	reader := facts.Reader{Client: d.Client, Region: region, EnterpriseProjectID: ep, Table: table, At: at}
+	results, err := gatherFacts(ctx, reader, keys, images, policy.MaxCVSS != nil, policy.OSSupport == gate.SupportExtended)
 	if err != nil {
 		return nil, err
 	}
 	allowed := true
 	for i := range results {
-		results[i].verdict = g.Judge(results[i].facts, at)
+		results[i].verdict = g.Judge(results[i].img.Facts, at)
 		allowed = allowed && results[i].verdict.Allowed
 	}
 	readIn(&m.Region, &m.EnterpriseProjectID, region, ep)
@@ -358,7 +353,7 @@ func refusalText(keys []string, results []gateResult) (summary, detail string) {
 			continue
 		}
 		refused++
-		fmt.Fprintf(&b, "\n%s (%s):\n", keys[i], r.facts.Reference)
+		fmt.Fprintf(&b, "\n%s (%s):\n", keys[i], r.img.Facts.Reference)
 		for _, line := range r.verdict.Refusals {
 			b.WriteString("  - " + line + "\n")
 		}
@@ -384,7 +379,7 @@ func gateResults(keys []string, results []gateResult) tftypes.Value {
 	for i, r := range results {
 		vals := make(map[string]tftypes.Value, len(gateResultFields))
 		for _, f := range gateResultFields {
-			vals[f.name] = f.value(r)
+			vals[f.Name] = f.Value(r)
 		}
 		values[keys[i]] = tftypes.NewValue(rt, vals)
 	}
@@ -392,154 +387,30 @@ func gateResults(keys []string, results []gateResult) tftypes.Value {
 }
 
 // gatherFacts resolves every image's reference and reads what the policy judges of the images
-// that resolved: base OS, unhandled vulnerabilities and, with withCVSS, their scores. Each
-// distinct reference, image and vulnerability is read once, through the engine.
-func gatherFacts(ctx context.Context, d *Data, region, ep string, keys []string, images map[string]string, withCVSS bool,
-	table *lifecycle.Table, at time.Time, extended bool,
-) ([]gateResult, error) {
+// that resolved: base OS, unhandled vulnerabilities and, with withCVSS, their scores.
+func gatherFacts(ctx context.Context, r facts.Reader, keys []string, images map[string]string, withCVSS, extended bool) ([]gateResult, error) {
 	refs := make([]string, len(keys))
 	for i, k := range keys {
 		refs[i] = images[k]
 	}
-	resolved, err := d.Client.Resolve(ctx, hss.ResolveQuery{Region: region, EnterpriseProjectID: ep, References: refs})
+	imgs, err := r.Resolve(ctx, keys, refs)
 	if err != nil {
 		return nil, err
 	}
-	results := make([]gateResult, len(keys))
-	for i := range keys {
-		results[i] = gateResult{bound: resolved[i], facts: gate.Facts{Key: keys[i], Reference: refs[i], Digested: hasDigest(refs[i])}}
-	}
-	err = forEachKey(ctx, "images", keys, func(ctx context.Context, i int) error {
-		return readImageFacts(ctx, d, region, ep, &results[i], table, at, extended)
-	})
-	if err != nil {
+	if err := forEachKey(ctx, "images", keys, func(ctx context.Context, i int) error { return r.Read(ctx, &imgs[i]) }); err != nil {
 		return nil, err
 	}
 	if withCVSS {
-		if err := readCVSS(ctx, d, region, ep, results); err != nil {
+		if err := r.Score(ctx, imgs); err != nil {
 			return nil, err
 		}
 	}
+	results := make([]gateResult, len(keys))
+	for i := range imgs {
+		results[i] = gateResult{img: imgs[i]}
+		for _, o := range imgs[i].Facts.BaseOS {
+			results[i].os = append(results[i].os, gateOS{OS: o, extended: extended})
+		}
+	}
 	return results, nil
-}
-
-func hasDigest(ref string) bool {
-	img, err := hss.ParseImageReference(ref)
-	return err == nil && img.Digest != ""
-}
-
-// readImageFacts fills r's facts from its resolution and, for an image HSS scanned, from its
-// base image and unhandled vulnerabilities.
-func readImageFacts(ctx context.Context, d *Data, region, ep string, r *gateResult, table *lifecycle.Table, at time.Time, extended bool) error {
-	f := &r.facts
-	if fail := r.bound.Failure; fail != nil {
-		// An answer about the reference, which the policy refuses: not an error.
-		f.ResolveError = fail.Message
-		return nil
-	}
-	img := r.bound.Image
-	f.Resolved = true
-	f.ScanStatus, f.ScanFailedCode, f.ScanFailedDesc = img.ScanStatus, img.ScanFailedCode, img.ScanFailedDesc
-	malicious, unsafe := int(img.MaliciousFileNum), int(img.UnsafeSettingNum)
-	if c := r.bound.Child; c != nil {
-		f.ScanStatus, malicious, unsafe = c.ScanStatus, int(c.MaliciousFileNum), int(c.UnsafeSettingNum)
-	}
-	f.MaliciousFiles, f.UnsafeSettings = &malicious, &unsafe
-	if t, err := time.Parse(time.RFC3339, img.LatestScanTime); err == nil {
-		f.LatestScan = t
-	}
-	if f.ScanStatus != gate.ScanSuccess {
-		// Nothing HSS holds of an image it has not scanned means anything.
-		return nil
-	}
-	scope := imageRef{ImageID: types.StringValue(r.imageID()), ImageType: types.StringValue(img.ImageType),
-		Namespace: types.StringValue(img.Namespace), ImageName: types.StringValue(img.ImageName), ImageVersion: types.StringValue(img.ImageVersion)}
-	if slices.Contains(hss.ImageTypes, img.ImageType) {
-		base, err := hss.List(ctx, d.Client, hss.BasicImages, region, basicImageRequest(scope, types.StringNull(), optional(ep)))
-		if err != nil {
-			return err
-		}
-		for _, b := range base.Items {
-			o := osFacts(table, b.OSName, b.OSVersion, at)
-			f.BaseOS = append(f.BaseOS, o)
-			r.os = append(r.os, gateOS{OS: o, extended: extended})
-		}
-	}
-	req := vulnerabilitiesRequest(scope, optional(ep))
-	req.HandleStatus = optional("unhandled")
-	if img.ImageType == hss.ImageTypeEnterprise {
-		req.InstanceId = optional(img.InstanceID)
-	}
-	vulns, err := hss.List(ctx, d.Client, hss.ImageVulnerabilities, region, req)
-	if err != nil {
-		return err
-	}
-	for _, v := range vulns.Items {
-		f.Vulnerabilities = append(f.Vulnerabilities, gate.Vulnerability{VulID: v.VulID, RepairNecessity: v.RepairNecessity, AppName: v.AppName, Version: v.Version})
-	}
-	return nil
-}
-
-// osFacts is what the lifecycle table says of a base OS at the time judged.
-func osFacts(table *lifecycle.Table, name, version string, at time.Time) gate.OS {
-	o := gate.OS{Name: name, Version: version}
-	a, err := table.Query(name, version, at)
-	if err != nil {
-		o.Note = err.Error()
-		return o
-	}
-	o.Known = a.Known
-	o.Standard = gate.Support{Supported: a.Supported, DaysLeft: a.DaysLeft, HasDaysLeft: a.HasDaysLeft, End: a.EOL}
-	if !a.Extended.IsZero() {
-		o.Extended = &gate.Support{Supported: a.ExtendedSupported, DaysLeft: a.ExtendedDaysLeft, HasDaysLeft: a.HasExtendedDaysLeft, End: a.Extended}
-	}
-	switch {
-	case !a.Known:
-		// How to allow what the table cannot know, or why it does not.
-		o.Note = a.SupportNote
-		if o.Note == "" {
-			o.Note = a.Note
-		}
-	case a.Ambiguous:
-		o.Note = a.Note
-	}
-	return o
-}
-
-// readCVSS gives every unhandled vulnerability its score: the highest of its CVEs', read once
-// per distinct vulnerability; unknown when a CVE has none.
-func readCVSS(ctx context.Context, d *Data, region, ep string, results []gateResult) error {
-	seen := map[string]bool{}
-	var ids []string
-	for _, r := range results {
-		for _, v := range r.facts.Vulnerabilities {
-			if !seen[v.VulID] {
-				seen[v.VulID] = true
-				ids = append(ids, v.VulID)
-			}
-		}
-	}
-	slices.Sort(ids)
-	scores := make([]*float64, len(ids))
-	err := forEachKey(ctx, "vulnerabilities", ids, func(ctx context.Context, i int) error {
-		cves, err := hss.List(ctx, d.Client, hss.VulnerabilityCVEs, region, model.ListVulnerabilityCveRequest{VulId: ids[i], EnterpriseProjectId: optional(ep)})
-		if err != nil {
-			return err
-		}
-		if s, known := hss.HighestCVSS(cves.Items); known {
-			scores[i] = &s
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	for i := range results {
-		for j, v := range results[i].facts.Vulnerabilities {
-			if k, ok := slices.BinarySearch(ids, v.VulID); ok {
-				results[i].facts.Vulnerabilities[j].CVSS = scores[k]
-			}
-		}
-	}
-	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5/model"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+	"github.com/hsslabs/terraform-provider-hss/internal/tfvalue"
 	"github.com/hsslabs/terraform-provider-hss/internal/validators"
 )
 
@@ -40,17 +41,17 @@ var imageVulnerabilitiesSpec = &listSpec[imageVulnerabilitiesModel, hss.ImageVul
 		"none: check its `scan_status` with `hss_images` before reading no vulnerabilities as clean.",
 	attributes:       imageVulnerabilitiesAttributes,
 	entryDescription: "vulnerability",
-	entry: []entryField[hss.ImageVulnerability]{
-		stringField("vul_id", "its ID, e.g. `CVE-2024-6387`", func(v hss.ImageVulnerability) string { return v.VulID }),
-		stringField("repair_necessity", "`immediate_repair` (high), `delay_repair` (medium) or `not_needed_repair` (low)",
+	entry: []tfvalue.Field[hss.ImageVulnerability]{
+		tfvalue.String("vul_id", "its ID, e.g. `CVE-2024-6387`", func(v hss.ImageVulnerability) string { return v.VulID }),
+		tfvalue.String("repair_necessity", "`immediate_repair` (high), `delay_repair` (medium) or `not_needed_repair` (low)",
 			func(v hss.ImageVulnerability) string { return v.RepairNecessity }),
-		stringField("description", "what it is", func(v hss.ImageVulnerability) string { return v.Description }),
-		stringField("position", "where in the image it was found", func(v hss.ImageVulnerability) string { return v.Position }),
-		stringField("app_name", "the affected software", func(v hss.ImageVulnerability) string { return v.AppName }),
-		stringField("app_path", "its path", func(v hss.ImageVulnerability) string { return v.AppPath }),
-		stringField("version", "its version", func(v hss.ImageVulnerability) string { return v.Version }),
-		stringField("solution", "how to fix it", func(v hss.ImageVulnerability) string { return v.Solution }),
-		stringField("url", "a page about it", func(v hss.ImageVulnerability) string { return v.URL }),
+		tfvalue.String("description", "what it is", func(v hss.ImageVulnerability) string { return v.Description }),
+		tfvalue.String("position", "where in the image it was found", func(v hss.ImageVulnerability) string { return v.Position }),
+		tfvalue.String("app_name", "the affected software", func(v hss.ImageVulnerability) string { return v.AppName }),
+		tfvalue.String("app_path", "its path", func(v hss.ImageVulnerability) string { return v.AppPath }),
+		tfvalue.String("version", "its version", func(v hss.ImageVulnerability) string { return v.Version }),
+		tfvalue.String("solution", "how to fix it", func(v hss.ImageVulnerability) string { return v.Solution }),
+		tfvalue.String("url", "a page about it", func(v hss.ImageVulnerability) string { return v.URL }),
 	},
 	validate: func(_ context.Context, m *imageVulnerabilitiesModel, diags *diag.Diagnostics) {
 		m.validate(path.Empty(), hss.VulnerabilityImageTypes, diags)
@@ -79,19 +80,12 @@ func readImageVulnerabilities(ctx context.Context, d *Data, m *imageVulnerabilit
 		return nil, err
 	}
 	return listIn(ctx, d, &m.Region, &m.EnterpriseProjectID, hss.ImageVulnerabilities, func(ep *string) model.ListImageVulnerabilitiesRequest {
-		r := vulnerabilitiesRequest(m.imageRef, ep)
-		r.RepairNecessity, r.VulId, r.AppName = optional(m.RepairNecessity.ValueString()), optional(m.VulID.ValueString()), optional(m.AppName.ValueString())
-		r.Type, r.HandleStatus = optional(m.Type.ValueString()), optional(m.HandleStatus.ValueString())
-		return r
+		return hss.VulnerabilityQuery{ImageID: m.ImageID.ValueString(), ImageType: m.ImageType.ValueString(), Namespace: m.Namespace.ValueString(),
+			ImageName: m.ImageName.ValueString(), ImageVersion: m.ImageVersion.ValueString(), RepairNecessity: m.RepairNecessity.ValueString(),
+			VulID: m.VulID.ValueString(), AppName: m.AppName.ValueString(), Type: m.Type.ValueString(), HandleStatus: m.HandleStatus.ValueString(),
+			EnterpriseProjectID: deref(ep)}.Request()
 	}, func(r model.ListImageVulnerabilitiesRequest, ep, region string) (string, []string) {
 		return fmt.Sprintf("The query for the vulnerabilities of image_id %q (image_type %q) in enterprise project %q of region %s",
 			r.ImageId, r.ImageType, ep, region), []string{region, r.ImageId}
 	})
-}
-
-// vulnerabilitiesRequest is the API's request for the vulnerabilities of an image. The API
-// calls the tag tag_name; the argument keeps the name the other data sources use.
-func vulnerabilitiesRequest(img imageRef, ep *string) model.ListImageVulnerabilitiesRequest {
-	return model.ListImageVulnerabilitiesRequest{EnterpriseProjectId: ep, ImageType: img.ImageType.ValueString(), ImageId: img.ImageID.ValueString(),
-		Namespace: img.Namespace.ValueString(), ImageName: img.ImageName.ValueString(), TagName: img.ImageVersion.ValueString()}
 }

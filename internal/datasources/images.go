@@ -14,6 +14,7 @@ import (
 
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 	"github.com/hsslabs/terraform-provider-hss/internal/termsafe"
+	"github.com/hsslabs/terraform-provider-hss/internal/tfvalue"
 	"github.com/hsslabs/terraform-provider-hss/internal/validators"
 )
 
@@ -44,42 +45,42 @@ type imagesModel struct {
 }
 
 // associationFields are the fields of a multi-arch image's platform image.
-var associationFields = []entryField[hss.AssociationImage]{
-	stringField("image_id", "its HSS ID", func(a hss.AssociationImage) string { return a.ImageID }),
-	stringField("image_digest", "its digest", func(a hss.AssociationImage) string { return a.ImageDigest }),
-	stringField("scan_status", "its scan status", func(a hss.AssociationImage) string { return a.ScanStatus }),
-	int64Field("vul_num", "vulnerabilities found", func(a hss.AssociationImage) int64 { return a.VulNum }),
-	int64Field("unsafe_setting_num", "unsafe settings found", func(a hss.AssociationImage) int64 { return a.UnsafeSettingNum }),
-	int64Field("malicious_file_num", "malicious files found", func(a hss.AssociationImage) int64 { return a.MaliciousFileNum }),
+var associationFields = []tfvalue.Field[hss.AssociationImage]{
+	tfvalue.String("image_id", "its HSS ID", func(a hss.AssociationImage) string { return a.ImageID }),
+	tfvalue.String("image_digest", "its digest", func(a hss.AssociationImage) string { return a.ImageDigest }),
+	tfvalue.String("scan_status", "its scan status", func(a hss.AssociationImage) string { return a.ScanStatus }),
+	tfvalue.Int64("vul_num", "vulnerabilities found", func(a hss.AssociationImage) int64 { return a.VulNum }),
+	tfvalue.Int64("unsafe_setting_num", "unsafe settings found", func(a hss.AssociationImage) int64 { return a.UnsafeSettingNum }),
+	tfvalue.Int64("malicious_file_num", "malicious files found", func(a hss.AssociationImage) int64 { return a.MaliciousFileNum }),
 }
 
 // registryImageFields are the attributes of an image of a registry HSS is connected to, as
 // hss_images lists them.
-var registryImageFields = []entryField[hss.RegistryImage]{
-	stringField("image_id", "HSS's ID of the image, the `image_id` of the other data sources", func(i hss.RegistryImage) string { return i.ImageID }),
-	stringField("image_type", "where HSS has it: "+imageTypesDescription(hss.RegistryImageTypes), func(i hss.RegistryImage) string { return i.ImageType }),
-	stringField("namespace", "its organization", func(i hss.RegistryImage) string { return i.Namespace }),
-	stringField("image_name", "its name", func(i hss.RegistryImage) string { return i.ImageName }),
-	stringField("image_version", "its tag", func(i hss.RegistryImage) string { return i.ImageVersion }),
-	stringField("image_digest", "its digest", func(i hss.RegistryImage) string { return i.ImageDigest }),
-	stringField("registry_type", "the kind of registry, e.g. `SwrPrivate`, `SwrEnterprise`, `Harbor`, `Jfrog`", func(i hss.RegistryImage) string { return i.RegistryType }),
-	stringField("registry_name", "the registry's name in HSS", func(i hss.RegistryImage) string { return i.RegistryName }),
-	stringField("registry_id", "the registry's ID in HSS", func(i hss.RegistryImage) string { return i.RegistryID }),
-	stringField("instance_id", "the SWR enterprise instance, for `instance_image`", func(i hss.RegistryImage) string { return i.InstanceID }),
-	stringField("instance_url", "the SWR enterprise instance's address", func(i hss.RegistryImage) string { return i.InstanceURL }),
-	stringField("domain_name", "the account that shares a `shared_image`", func(i hss.RegistryImage) string { return i.DomainName }),
-	stringField("scan_status", "`success` only when it was scanned: otherwise `unscan`, `scanning`, `waiting_for_scan`, `failed`, "+
+var registryImageFields = []tfvalue.Field[hss.RegistryImage]{
+	tfvalue.String("image_id", "HSS's ID of the image, the `image_id` of the other data sources", func(i hss.RegistryImage) string { return i.ImageID }),
+	tfvalue.String("image_type", "where HSS has it: "+imageTypesDescription(hss.RegistryImageTypes), func(i hss.RegistryImage) string { return i.ImageType }),
+	tfvalue.String("namespace", "its organization", func(i hss.RegistryImage) string { return i.Namespace }),
+	tfvalue.String("image_name", "its name", func(i hss.RegistryImage) string { return i.ImageName }),
+	tfvalue.String("image_version", "its tag", func(i hss.RegistryImage) string { return i.ImageVersion }),
+	tfvalue.String("image_digest", "its digest", func(i hss.RegistryImage) string { return i.ImageDigest }),
+	tfvalue.String("registry_type", "the kind of registry, e.g. `SwrPrivate`, `SwrEnterprise`, `Harbor`, `Jfrog`", func(i hss.RegistryImage) string { return i.RegistryType }),
+	tfvalue.String("registry_name", "the registry's name in HSS", func(i hss.RegistryImage) string { return i.RegistryName }),
+	tfvalue.String("registry_id", "the registry's ID in HSS", func(i hss.RegistryImage) string { return i.RegistryID }),
+	tfvalue.String("instance_id", "the SWR enterprise instance, for `instance_image`", func(i hss.RegistryImage) string { return i.InstanceID }),
+	tfvalue.String("instance_url", "the SWR enterprise instance's address", func(i hss.RegistryImage) string { return i.InstanceURL }),
+	tfvalue.String("domain_name", "the account that shares a `shared_image`", func(i hss.RegistryImage) string { return i.DomainName }),
+	tfvalue.String("scan_status", "`success` only when it was scanned: otherwise `unscan`, `scanning`, `waiting_for_scan`, `failed`, "+
 		"`download_failed`, `image_oversized`, or a value HSS added since, kept as received", func(i hss.RegistryImage) string { return i.ScanStatus }),
-	stringField("scan_failed_code", "why the scan failed, e.g. `download_failed`", func(i hss.RegistryImage) string { return i.ScanFailedCode }),
-	stringField("scan_failed_desc", "why the scan failed, in words", func(i hss.RegistryImage) string { return i.ScanFailedDesc }),
-	stringField("latest_scan_time", "when it was last scanned, RFC 3339; `\"\"` when never", func(i hss.RegistryImage) string { return i.LatestScanTime }),
-	stringField("severity_level", "its risk after a scan: `Security`, `Low`, `Medium` or `High`, as received", func(i hss.RegistryImage) string { return i.SeverityLevel }),
-	boolField("latest_version", "whether it is the newest tag of its image", func(i hss.RegistryImage) bool { return i.LatestVersion }),
-	boolField("is_multiple_arch", "whether it is a multi-arch image (see `association_images`)", func(i hss.RegistryImage) bool { return i.IsMultipleArch }),
-	int64Field("vul_num", "vulnerabilities found", func(i hss.RegistryImage) int64 { return i.VulNum }),
-	int64Field("unsafe_setting_num", "unsafe settings found", func(i hss.RegistryImage) int64 { return i.UnsafeSettingNum }),
-	int64Field("malicious_file_num", "malicious files found", func(i hss.RegistryImage) int64 { return i.MaliciousFileNum }),
-	listField("association_images", "a multi-arch image's platform images, each with `image_id`, `image_digest`, `scan_status`, `vul_num`, "+
+	tfvalue.String("scan_failed_code", "why the scan failed, e.g. `download_failed`", func(i hss.RegistryImage) string { return i.ScanFailedCode }),
+	tfvalue.String("scan_failed_desc", "why the scan failed, in words", func(i hss.RegistryImage) string { return i.ScanFailedDesc }),
+	tfvalue.String("latest_scan_time", "when it was last scanned, RFC 3339; `\"\"` when never", func(i hss.RegistryImage) string { return i.LatestScanTime }),
+	tfvalue.String("severity_level", "its risk after a scan: `Security`, `Low`, `Medium` or `High`, as received", func(i hss.RegistryImage) string { return i.SeverityLevel }),
+	tfvalue.Bool("latest_version", "whether it is the newest tag of its image", func(i hss.RegistryImage) bool { return i.LatestVersion }),
+	tfvalue.Bool("is_multiple_arch", "whether it is a multi-arch image (see `association_images`)", func(i hss.RegistryImage) bool { return i.IsMultipleArch }),
+	tfvalue.Int64("vul_num", "vulnerabilities found", func(i hss.RegistryImage) int64 { return i.VulNum }),
+	tfvalue.Int64("unsafe_setting_num", "unsafe settings found", func(i hss.RegistryImage) int64 { return i.UnsafeSettingNum }),
+	tfvalue.Int64("malicious_file_num", "malicious files found", func(i hss.RegistryImage) int64 { return i.MaliciousFileNum }),
+	tfvalue.List("association_images", "a multi-arch image's platform images, each with `image_id`, `image_digest`, `scan_status`, `vul_num`, "+
 		"`unsafe_setting_num` and `malicious_file_num`", associationFields, func(i hss.RegistryImage) []hss.AssociationImage { return i.AssociationImages() }),
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+	"github.com/hsslabs/terraform-provider-hss/internal/resolve"
 	"github.com/hsslabs/terraform-provider-hss/internal/termsafe"
 	"github.com/hsslabs/terraform-provider-hss/internal/validators"
 )
@@ -134,7 +135,7 @@ func (s *imageRef) resolve(at path.Path) error {
 	if s.ImageReference.IsNull() {
 		return nil
 	}
-	ref, err := hss.ParseTaggedImageReference(s.ImageReference.ValueString())
+	ref, err := resolve.ParseTaggedImageReference(s.ImageReference.ValueString())
 	if err != nil {
 		return &attributeError{at.AtName("image_reference"), "Invalid image reference", err.Error()}
 	}

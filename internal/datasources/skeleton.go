@@ -21,7 +21,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/hsslabs/terraform-provider-hss/internal/explain"
 	"github.com/hsslabs/terraform-provider-hss/internal/termsafe"
+	"github.com/hsslabs/terraform-provider-hss/internal/tfvalue"
 	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
@@ -64,6 +66,8 @@ type outcome struct {
 	key     string
 	// warnings are shown with the result, redacted as every diagnostic is.
 	warnings []warning
+	// release lets go of what the read held of the memory budget, once the state is set.
+	release []func()
 }
 
 // warning is one warning diagnostic.
@@ -156,7 +160,7 @@ func (d *dataSource[M, PM]) ValidateConfig(ctx context.Context, req datasource.V
 	}
 	var m M
 	attrTypes, _ := d.schemaTypes(ctx)
-	if err := decodeModel(ctx, req.Config.Raw, attrTypes, &m); err != nil {
+	if err := tfvalue.Decode(ctx, req.Config.Raw, attrTypes, &m); err != nil {
 		resp.Diagnostics.AddError("Unable to read the configuration", err.Error())
 		return
 	}
@@ -180,7 +184,7 @@ func (d *dataSource[M, PM]) Configure(_ context.Context, req datasource.Configur
 func (d *dataSource[M, PM]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m M
 	attrTypes, objType := d.schemaTypes(ctx)
-	if err := decodeModel(ctx, req.Config.Raw, attrTypes, &m); err != nil {
+	if err := tfvalue.Decode(ctx, req.Config.Raw, attrTypes, &m); err != nil {
 		resp.Diagnostics.AddError("Unable to read the configuration", err.Error())
 		return
 	}
@@ -204,6 +208,13 @@ func (d *dataSource[M, PM]) Read(ctx context.Context, req datasource.ReadRequest
 	defer cancel()
 
 	out, err := d.spec.read(ctx, d.data, &m)
+	if out != nil {
+		defer func() {
+			for _, r := range out.release {
+				r()
+			}
+		}()
+	}
 	if err != nil {
 		resp.Diagnostics.Append(d.failure(readTimeout, err)...)
 		return
@@ -214,7 +225,7 @@ func (d *dataSource[M, PM]) Read(ctx context.Context, req datasource.ReadRequest
 	sum := sha256.Sum256([]byte(out.key))
 	common.ID = types.StringValue(strings.Join(append(out.idParts, hex.EncodeToString(sum[:8])), "/"))
 	tflog.Debug(ctx, "Read "+typeName)
-	raw, err := encodeModel(ctx, &m, objType)
+	raw, err := tfvalue.Encode(ctx, &m, objType)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to set the state", err.Error())
 		return
@@ -234,10 +245,11 @@ func (d *dataSource[M, PM]) failure(readTimeout time.Duration, err error) diag.D
 	if errors.As(err, &re) {
 		return diag.Diagnostics{redactedDiagnostic(diag.SeverityError, re.summary, re.detail, d.data.Client.Redact)}
 	}
-	f := readFailure{timeout: readTimeout, subject: d.spec.subject, redact: d.data.Client.Redact, hints: d.data.Hints}
+	f := explain.Read{Timeout: readTimeout, Subject: d.spec.subject, Hints: d.data.Hints}
 	var ke *keyedError
 	if !errors.As(err, &ke) {
-		return diag.Diagnostics{f.diagnostic(err)}
+		summary, detail := f.Failure(err)
+		return diag.Diagnostics{redactedDiagnostic(diag.SeverityError, summary, detail, d.data.Client.Redact)}
 	}
 	// Bad input of some keys is blamed on each; the rest are described together.
 	var out diag.Diagnostics
@@ -252,8 +264,8 @@ func (d *dataSource[M, PM]) failure(readTimeout time.Duration, err error) diag.D
 	if len(rest.failed) == 0 {
 		return out
 	}
-	first := f.diagnostic(rest.errs[0])
-	detail := fmt.Sprintf("%s.\n\nThe first, %q:\n\n%s", rest, rest.failed[0], first.Detail())
+	summary, firstDetail := f.Failure(rest.errs[0])
+	detail := fmt.Sprintf("%s.\n\nThe first, %q:\n\n%s", rest, rest.failed[0], firstDetail)
 	if len(rest.failed) > 1 {
 		others := make([]string, 0, len(rest.failed)-1)
 		for i, k := range rest.failed[1:] {
@@ -261,7 +273,7 @@ func (d *dataSource[M, PM]) failure(readTimeout time.Duration, err error) diag.D
 		}
 		detail += "\n\nThe others:\n" + strings.Join(others, "\n")
 	}
-	return append(out, redactedDiagnostic(diag.SeverityError, first.Summary(), detail, d.data.Client.Redact))
+	return append(out, redactedDiagnostic(diag.SeverityError, summary, detail, d.data.Client.Redact))
 }
 
 // batchWorkers bounds the reads a data source of many keys has in flight at once: the
@@ -297,6 +309,15 @@ func forEachKey(ctx context.Context, noun string, keys []string, read func(ctx c
 		return nil
 	}
 	return ke
+}
+
+// redactedDiagnostic builds every diagnostic a read returns: a server can quote credentials
+// back, so summary and detail pass through the client's redaction.
+func redactedDiagnostic(sev diag.Severity, summary, detail string, redact func(string) string) diag.Diagnostic {
+	if sev == diag.SeverityWarning {
+		return diag.NewWarningDiagnostic(redact(summary), redact(detail))
+	}
+	return diag.NewErrorDiagnostic(redact(summary), redact(detail))
 }
 
 // orDefault is the data source's own value when set, else the provider's default.

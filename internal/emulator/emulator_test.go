@@ -461,3 +461,79 @@ func checkRouteAgainstModel(t *testing.T, rt hssRoute) {
 		}
 	}
 }
+
+// The page faults that make an answer not add up, or match loosely, apply to every route.
+func TestPageFaultSwitches(t *testing.T) {
+	swr := func(query map[string]string) call {
+		c := okCall()
+		c.path = "/v5/" + ProjectID + "/image/registries/images"
+		c.query = map[string]string{"image_type": "private_image", "limit": "200", "offset": "0"}
+		maps.Copy(c.query, query)
+		return c
+	}
+	many := okCall()
+	many.path = basicPath(ProjectID, ManyImageID)
+	cases := []struct {
+		name  string
+		fault PageFault
+		call  call
+		check func(body map[string]any) string
+	}{
+		{"page cap", PageFault{PageCap: 100}, many, func(b map[string]any) string {
+			return fmt.Sprintf("%v %d", b["total_num"], len(b["data_list"].([]any)))
+		}},
+		{"no cap", PageFault{}, many, func(b map[string]any) string {
+			return fmt.Sprintf("%v %d", b["total_num"], len(b["data_list"].([]any)))
+		}},
+		{"data_list missing", PageFault{OmitDataList: true}, okCall(), func(b map[string]any) string {
+			_, ok := b["data_list"]
+			return fmt.Sprintf("%v %v", b["total_num"], ok)
+		}},
+		{"data_list null", PageFault{NullDataList: true}, okCall(), func(b map[string]any) string {
+			v, ok := b["data_list"]
+			return fmt.Sprintf("%v %v %v", b["total_num"], ok, v)
+		}},
+		{"rewrite", PageFault{Rewrite: map[string]any{"os_name": "Rewritten", "severity_level": "Extreme"}}, okCall(), func(b map[string]any) string {
+			e := b["data_list"].([]any)[0].(map[string]any)
+			return fmt.Sprintf("%v %v %v", e["os_name"], e["severity_level"], e["os_version"])
+		}},
+		{"rewrite on another route", PageFault{Rewrite: map[string]any{"scan_status": "paused"}}, swr(map[string]string{"namespace": "team", "image_name": "app"}),
+			func(b map[string]any) string {
+				e := b["data_list"].([]any)[0].(map[string]any)
+				return fmt.Sprintf("%v %v %v", b["total_num"], e["scan_status"], e["vul_num"])
+			}},
+		{"exact", PageFault{}, swr(map[string]string{"namespace": "Team", "image_version": "1.4"}), func(b map[string]any) string {
+			return fmt.Sprint(b["total_num"])
+		}},
+		{"fold", PageFault{Matching: MatchFold}, swr(map[string]string{"namespace": "Team", "image_name": "APP"}), func(b map[string]any) string {
+			return fmt.Sprint(b["total_num"])
+		}},
+		{"prefix", PageFault{Matching: MatchPrefix}, swr(map[string]string{"namespace": "team", "image_name": "app", "image_version": "1.4"}), func(b map[string]any) string {
+			return fmt.Sprint(b["total_num"], " ", b["data_list"].([]any)[0].(map[string]any)["image_version"])
+		}},
+		{"substring", PageFault{Matching: MatchSubstring}, swr(map[string]string{"image_name": "PP"}), func(b map[string]any) string {
+			return fmt.Sprint(b["total_num"])
+		}},
+		{"matching cannot come from the wire", PageFault{}, swr(map[string]string{matchingKey: string(MatchPrefix), "namespace": "te"}), func(b map[string]any) string {
+			return fmt.Sprint(b["total_num"])
+		}},
+	}
+	want := map[string]string{
+		"page cap": "450 100", "no cap": "450 200", "data_list missing": "1 false", "data_list null": "1 true <nil>",
+		"rewrite": "Rewritten Extreme 9", "rewrite on another route": "1 paused 1",
+		"exact": "0", "fold": "1", "prefix": "1 1.4.2", "substring": "1", "matching cannot come from the wire": "0",
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e, url := start(t)
+			e.AddFault(Fault{Page: tc.fault})
+			r := do(t, url, tc.call)
+			if r.status != http.StatusOK {
+				t.Fatalf("%d %v", r.status, r.body)
+			}
+			if got := tc.check(r.body); got != want[tc.name] {
+				t.Fatalf("got %q, want %q", got, want[tc.name])
+			}
+		})
+	}
+}

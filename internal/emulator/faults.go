@@ -66,6 +66,45 @@ type PageFault struct {
 	// Churn inserts one more entry at the front for every affected request, so the list is
 	// different each time it is read.
 	Churn bool
+
+	// PageCap serves at most PageCap entries a page whatever limit asks, as a service that
+	// caps its pages does; total_num still counts them all.
+	PageCap int
+	// OmitDataList leaves data_list out of the answer; NullDataList sends it as null.
+	OmitDataList, NullDataList bool
+	// Matching compares the name filters of every route (namespace, image_name,
+	// image_version, and the other filters routes compare exactly) as a fuzzy service might.
+	Matching Matching
+	// Rewrite sets these fields of every entry answered, on every route: a value outside the
+	// SDK's documented set (repair_necessity "Critical" or "", scan_status "paused",
+	// severity_level "Extreme"), or any other.
+	Rewrite map[string]any
+}
+
+// Matching is how a route compares a filter with an entry's value.
+type Matching string
+
+// Ways a route may compare; the real service documents exact matches for names.
+const (
+	MatchExact Matching = ""
+	// MatchPrefix matches entries whose value starts with the filter.
+	MatchPrefix Matching = "prefix"
+	// MatchSubstring matches entries whose value holds the filter, in any case.
+	MatchSubstring Matching = "substring"
+	// MatchFold matches entries whose value equals the filter in another case.
+	MatchFold Matching = "fold"
+)
+
+func (m Matching) match(filter, value string) bool {
+	switch m {
+	case MatchPrefix:
+		return strings.HasPrefix(value, filter)
+	case MatchSubstring:
+		return strings.Contains(strings.ToLower(value), strings.ToLower(filter))
+	case MatchFold:
+		return strings.EqualFold(value, filter)
+	}
+	return value == filter
 }
 
 // ChurnEntry is the i-th entry a list change inserts.

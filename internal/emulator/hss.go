@@ -1,7 +1,10 @@
 package emulator
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -152,6 +155,10 @@ func (e *Emulator) serveImageList(w http.ResponseWriter, r *http.Request, body [
 		return
 	}
 	l := &imageList{projectID: m[1], query: r.URL.Query(), limit: 10}
+	l.query.Del(matchingKey)
+	if pf.Matching != MatchExact {
+		l.query.Set(matchingKey, string(pf.Matching))
+	}
 	if len(m) > 2 {
 		l.imageID = m[2]
 	}
@@ -210,5 +217,29 @@ func (e *Emulator) serveImageList(w http.ResponseWriter, r *http.Request, body [
 		return
 	}
 	total, data := route.list(e, l, pf)
-	writeJSON(w, http.StatusOK, map[string]any{"total_num": total, "data_list": data})
+	answer := map[string]any{"total_num": total, "data_list": data}
+	switch {
+	case pf.OmitDataList:
+		delete(answer, "data_list")
+	case pf.NullDataList:
+		answer["data_list"] = nil
+	case len(pf.Rewrite) > 0:
+		answer["data_list"] = rewrite(data, pf.Rewrite)
+	}
+	writeJSON(w, http.StatusOK, answer)
+}
+
+// rewrite is entries, as any route encodes them, with fields set on every entry.
+func rewrite(entries any, fields map[string]any) []map[string]any {
+	raw, _ := json.Marshal(entries)
+	var out []map[string]any
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	if d.Decode(&out) != nil || out == nil {
+		out = []map[string]any{}
+	}
+	for _, e := range out {
+		maps.Copy(e, fields)
+	}
+	return out
 }

@@ -70,11 +70,16 @@ func (e *Emulator) images(l *imageList) []Image {
 	return out
 }
 
-// matches treats an absent filter as a wildcard.
+// matches treats an absent filter as a wildcard, and compares as the request's Matching fault
+// says (exactly, unless one applies).
 func matches(q url.Values, key, value string) bool {
 	v, ok := q[key]
-	return !ok || len(v) == 0 || v[0] == value
+	return !ok || len(v) == 0 || Matching(q.Get(matchingKey)).match(v[0], value)
 }
+
+// matchingKey carries a Matching fault in a request's query to matches, so that every route
+// compares as the fault says; serveImageList removes any the request itself sent.
+const matchingKey = "\x00matching"
 
 // synthetic answers image IDs "synthetic-N" with N generated entries, for load and paging
 // tests of any size without a large fixture. The entries are generated once per N.

@@ -12,6 +12,9 @@ func page[T any](entries []T, offset, limit int, pf PageFault, many, inserted fu
 		entries = append(changed, entries[:max(0, len(entries)-pf.Drop)]...)
 	}
 	total := len(entries) + pf.InflateTotal
+	if pf.PageCap > 0 {
+		limit = min(limit, pf.PageCap)
+	}
 	switch {
 	case pf.Endless && many != nil:
 		out := make([]T, limit)

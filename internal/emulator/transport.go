@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -11,16 +12,24 @@ import (
 )
 
 // Transport serves an emulator to an HTTP client in-process, without a socket, so a test can
-// run in a testing/synctest bubble, where time is virtual and back-off waits take none. While
-// refusing, every request fails as a connection to a host that is down does.
+// run in a testing/synctest bubble, where time is virtual and back-off waits take none. It
+// reports the phases of each request as net/http does (httptrace: DNS, connect, connection,
+// request written, first response byte). While refusing, every request fails as a connection
+// to a host that is down does; while black-holed, as one to an address nothing answers
+// (its connection never completes); while silent, as one to a host that takes the request and
+// never answers.
 type Transport struct {
 	// Resolves, when set, says which host names exist; a request to any other fails as a
 	// name that does not resolve (NXDOMAIN).
 	Resolves func(host string) bool
-	handler  http.Handler
-	refusing atomic.Bool
-	attempts atomic.Int64
-	refused  atomic.Int64
+	// ResolverDown, when set, makes every name lookup fail as a resolver that does not answer.
+	ResolverDown atomic.Bool
+	handler      http.Handler
+	refusing     atomic.Bool
+	blackhole    atomic.Bool
+	silent       atomic.Bool
+	attempts     atomic.Int64
+	refused      atomic.Int64
 }
 
 // STSRegions are the regions with an STS host (sts.<region>.myhuaweicloud.com), as the SDK's
@@ -71,8 +80,20 @@ func NewTransport(h http.Handler) *Transport { return &Transport{handler: h} }
 // Refuse makes every request fail with a refused connection until Accept.
 func (t *Transport) Refuse() { t.refusing.Store(true) }
 
+// Blackhole makes every connection hang until the client gives up on it, until Accept.
+func (t *Transport) Blackhole() { t.blackhole.Store(true) }
+
+// Silence makes every request connect and then get no answer until the client gives up on
+// it, until Accept.
+func (t *Transport) Silence() { t.silent.Store(true) }
+
 // Accept serves requests again.
-func (t *Transport) Accept() { t.refusing.Store(false) }
+func (t *Transport) Accept() {
+	t.refusing.Store(false)
+	t.blackhole.Store(false)
+	t.silent.Store(false)
+	t.ResolverDown.Store(false)
+}
 
 // Attempts counts every request the client tried to send, refused ones included.
 func (t *Transport) Attempts() int { return int(t.attempts.Load()) }
@@ -85,13 +106,49 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Body != nil {
 		defer req.Body.Close()
 	}
-	if t.Resolves != nil && !t.Resolves(req.URL.Hostname()) {
-		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: req.URL.Hostname(), IsNotFound: true}}
+	trace := httptrace.ContextClientTrace(req.Context())
+	if trace == nil {
+		trace = &httptrace.ClientTrace{}
 	}
-	if t.refusing.Load() {
+	host := req.URL.Hostname()
+	dial := func(err error) error { return &net.OpError{Op: "dial", Net: "tcp", Err: err} }
+	if trace.DNSStart != nil {
+		trace.DNSStart(httptrace.DNSStartInfo{Host: host})
+	}
+	switch {
+	case t.ResolverDown.Load():
+		return nil, dial(&net.DNSError{Err: "server misbehaving", Name: host, IsTemporary: true})
+	case t.Resolves != nil && !t.Resolves(host):
+		return nil, dial(&net.DNSError{Err: "no such host", Name: host, IsNotFound: true})
+	}
+	addr := net.JoinHostPort("127.0.0.1", "443")
+	if trace.ConnectStart != nil {
+		trace.ConnectStart("tcp", addr)
+	}
+	switch {
+	case t.refusing.Load():
 		t.refused.Add(1)
-		return nil, &net.OpError{Op: "dial", Net: "tcp", Addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 443},
-			Err: &net.OpError{Op: "connect", Err: syscall.ECONNREFUSED}}
+		err := &net.OpError{Op: "connect", Err: syscall.ECONNREFUSED}
+		if trace.ConnectDone != nil {
+			trace.ConnectDone("tcp", addr, err)
+		}
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 443}, Err: err}
+	case t.blackhole.Load():
+		<-req.Context().Done()
+		return nil, dial(req.Context().Err())
+	}
+	if trace.ConnectDone != nil {
+		trace.ConnectDone("tcp", addr, nil)
+	}
+	if trace.GotConn != nil {
+		trace.GotConn(httptrace.GotConnInfo{})
+	}
+	if trace.WroteRequest != nil {
+		trace.WroteRequest(httptrace.WroteRequestInfo{})
+	}
+	if t.silent.Load() {
+		<-req.Context().Done()
+		return nil, req.Context().Err()
 	}
 	// What a server would see of the request.
 	in := req.Clone(req.Context())
@@ -106,6 +163,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	// A client that went away gets no answer, as over a socket.
 	if err := req.Context().Err(); err != nil {
 		return nil, err
+	}
+	if trace.GotFirstResponseByte != nil {
+		trace.GotFirstResponseByte()
 	}
 	resp := rec.Result()
 	resp.Request = req

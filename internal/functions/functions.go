@@ -13,8 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 	"github.com/hsslabs/terraform-provider-hss/internal/lifecycle"
+	"github.com/hsslabs/terraform-provider-hss/internal/resolve"
 	"github.com/hsslabs/terraform-provider-hss/internal/validators"
 )
 
@@ -197,7 +197,7 @@ func (f *parseImageReferenceFunction) Run(ctx context.Context, req function.RunR
 	if resp.Error != nil {
 		return
 	}
-	img, err := hss.ParseImageReference(ref)
+	img, err := resolve.ParseImageReference(ref)
 	if err != nil {
 		resp.Error = function.NewArgumentFuncError(0, validators.Sentence("ref: "+err.Error()))
 		return

@@ -43,18 +43,18 @@ type BasicImage struct {
 
 // ListBasicImages returns every basic-image entry matching q (see listAll).
 func (c *Client) ListBasicImages(ctx context.Context, q BasicImageQuery) (*Result[BasicImage], error) {
-	return List(ctx, c, BasicImages, q.Region, q.request())
+	return List(ctx, c, BasicImages, q.Region, q.Request())
 }
 
-// request is q as the SDK sends it; empty strings are left out.
-func (q BasicImageQuery) request() model.ListImageBasicImageRequest {
+// Request is q as the SDK sends it; empty strings are left out.
+func (q BasicImageQuery) Request() model.ListImageBasicImageRequest {
 	return model.ListImageBasicImageRequest{Region: q.Region, ImageId: q.ImageID, ImageType: q.ImageType,
 		EnterpriseProjectId: opt(q.EnterpriseProjectID), Namespace: opt(q.Namespace), ImageName: opt(q.ImageName),
 		ImageVersion: opt(q.ImageVersion), OsName: opt(q.OSName)}
 }
 
 // Key identifies everything that selects q's result: equal keys, equal results.
-func (q BasicImageQuery) Key() string { return BasicImages.key(q.Region, q.request()) }
+func (q BasicImageQuery) Key() string { return BasicImages.key(q.Region, q.Request()) }
 
 // BasicImages is the basic-image API.
 var BasicImages = &Declaration[model.ListImageBasicImageRequest, model.ListImageBasicImageResponse, model.ImageBasicImageInfo, BasicImage]{
@@ -74,6 +74,12 @@ var BasicImages = &Declaration[model.ListImageBasicImageRequest, model.ListImage
 	Region: func(r *model.ListImageBasicImageRequest) *string { return &r.Region },
 	Segments: func(r *model.ListImageBasicImageRequest) map[string]string {
 		return map[string]string{"image_id": r.ImageId}
+	},
+	// os_name is documented as what the OS name "matches": an entry must hold it, in any
+	// case, as the service matches it. The image's namespace, name and tag select the
+	// image, and no entry carries them.
+	Mismatch: func(r *model.ListImageBasicImageRequest, e BasicImage) string {
+		return containsFold("os_name", r.OsName, e.OSName)
 	},
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hsslabs/terraform-provider-hss/internal/coalesce"
 	"github.com/hsslabs/terraform-provider-hss/internal/credentials"
+	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
 	"github.com/hsslabs/terraform-provider-hss/internal/redact"
 	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
@@ -21,6 +22,7 @@ type Client struct {
 	creds    credentials.Source
 	redactor *redact.Redactor
 	reads    coalesce.Group[keptResult]
+	memory   *memoryBudget
 }
 
 // New validates cfg and returns a Client. It makes no network call.
@@ -50,15 +52,30 @@ func New(cfg Config) (*Client, error) {
 		AttemptTimeout: cfg.AttemptTimeout, RateLimit: cfg.RateLimit, SigningAlgorithm: cfg.SigningAlgorithm,
 		UserAgent: cfg.UserAgent, Now: cfg.Now,
 	})
-	return &Client{
+	c := &Client{
 		cfg:    cfg,
 		sender: sender,
 		creds: credentials.New(credentials.Options{Region: cfg.Region, ProjectID: cfg.ProjectID, ProjectName: cfg.ProjectName,
 			Endpoints: cfg.Endpoints, Credentials: cfg.Credentials, Sender: sender, Now: cfg.Now}),
 		redactor: r,
-		reads:    coalesce.Group[keptResult]{Capacity: cfg.ResultCacheBytes, Weight: keptResult.weight},
-	}, nil
+		// A kept result holds its share of the memory budget until it is let go.
+		reads: coalesce.Group[keptResult]{Capacity: cfg.ResultCacheBytes, Weight: keptResult.weight,
+			OnKeep: func(k keptResult) { k.holding().acquire() }, OnEvict: func(k keptResult) { k.holding().release() }},
+		memory: &memoryBudget{limit: int64(cfg.MaxMemoryBytes), factor: heapFactor()},
+	}
+	c.memory.evict = c.reads.EvictOldest
+	return c, nil
 }
+
+// Region is the client's region, the default of every read.
+func (c *Client) Region() string { return c.cfg.Region }
+
+// Endpoints are where the client's requests go.
+func (c *Client) Endpoints() endpoints.Set { return c.cfg.Endpoints }
+
+// RedactError is err with every secret the client knows of, and any credential a server
+// quoted, removed from its text.
+func (c *Client) RedactError(err error) error { return c.redactor.RedactError(err) }
 
 // Redact removes every secret the client knows of, and any credential a server quoted, from
 // text meant for the user.

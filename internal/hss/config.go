@@ -20,10 +20,19 @@ const (
 	// adaptive rate limiter, not a small worker count, keeps that polite.
 	DefaultPageConcurrency = transport.MaxConnsPerHost
 	// DefaultResultCacheBytes bounds the results kept for identical queries later in the same
-	// run, counted as the entries' bytes (see MaxReadBytes).
+	// run, counted as the entries' bytes (see memsize.go); they hold their share of the memory
+	// budget until they are let go, first of all when a read needs the room.
 	DefaultResultCacheBytes = 64 << 20
-	// DefaultMaxReadBytes bounds one read's entries, counted as the heap holds them (see
-	// memsize.go): a server cannot make a read hold more, whatever its pages say.
+	// DefaultMaxMemoryBytes is the memory budget every read of a client shares, and what the
+	// caller reserves beside them (Client.Reserve), counted as the heap holds it (see
+	// memsize.go): one read at the page cap (200,000 entries) with its Terraform state fits,
+	// three do not.
+	DefaultMaxMemoryBytes = 2048 << 20
+	// MaxMemoryArgument is the provider argument that sets MaxMemoryBytes, in MB of 2^20
+	// bytes; errors about the budget name it.
+	MaxMemoryArgument = "max_memory_mb"
+	// DefaultMaxReadBytes was the bound on one read's entries before the memory budget, which
+	// now bounds every read together; MaxReadBytes applies only when set.
 	DefaultMaxReadBytes = 64 << 20
 	// DefaultMaxPages caps one read at 1,000 pages (200,000 entries) whatever total_num claims.
 	DefaultMaxPages = 1000
@@ -78,8 +87,12 @@ type Config struct {
 	// ResultCacheBytes bounds the results kept for identical later queries
 	// (DefaultResultCacheBytes when zero; less than zero keeps none).
 	ResultCacheBytes int
-	// MaxReadBytes bounds one read's entries (DefaultMaxReadBytes when zero).
+	// MaxReadBytes, when more than zero, bounds one read's entries, as the declaration counts
+	// them, beneath the memory budget every read shares.
 	MaxReadBytes int
+	// MaxMemoryBytes is the memory budget every read shares, and what the caller reserves
+	// beside them, in heap bytes (DefaultMaxMemoryBytes when zero or less).
+	MaxMemoryBytes int
 	// PageConcurrency bounds how many pages of one read are fetched at once
 	// (DefaultPageConcurrency when zero).
 	PageConcurrency int
@@ -99,8 +112,8 @@ func (c Config) withDefaults() Config {
 	if c.MaxPages <= 0 {
 		c.MaxPages = DefaultMaxPages
 	}
-	if c.MaxReadBytes <= 0 {
-		c.MaxReadBytes = DefaultMaxReadBytes
+	if c.MaxMemoryBytes <= 0 {
+		c.MaxMemoryBytes = DefaultMaxMemoryBytes
 	}
 	if c.ListAttempts <= 0 {
 		c.ListAttempts = DefaultListAttempts

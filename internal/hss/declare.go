@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strings"
 	"time"
 	"unsafe"
 
@@ -42,10 +43,28 @@ type Declaration[R, P, I any, E comparable] struct {
 	// Segments are the request's values that become path segments, by name, checked as IDs
 	// before anything is sent.
 	Segments func(r *R) map[string]string
-	// Mismatch says why entry e does not match the filters of request r exactly, "" when it
-	// does: the API may match names loosely (a prefix, a substring, another case), and an
-	// entry it returns for a neighbour's name is dropped. Nil for an API without name filters.
+	// Mismatch, when set, names the first field of entry e that differs from what request r
+	// asked for, "" when e matches. The API may match a filter loosely (a prefix, another
+	// case); the client does not: the engine drops every entry that does not match, after
+	// checking that what the API returned adds up to its total_num.
 	Mismatch func(r *R, e E) string
+}
+
+// exact is name when a filter was asked for and the entry's value is not exactly it.
+func exact(name string, asked *string, got string) string {
+	if asked == nil || *asked == "" || *asked == got {
+		return ""
+	}
+	return name
+}
+
+// containsFold is name when a filter was asked for and the entry's value does not hold it, in
+// any case: the match the API documents as partial.
+func containsFold(name string, asked *string, got string) string {
+	if asked == nil || strings.Contains(strings.ToLower(got), strings.ToLower(*asked)) {
+		return ""
+	}
+	return name
 }
 
 // List reads every entry of req in region ("" for the client's) through the list engine:
@@ -103,6 +122,10 @@ func (d *Declaration[R, P, I, E]) validate(region string, r *R) error {
 
 // op is the declaration as the engine reads it.
 func (d *Declaration[R, P, I, E]) op() *listOp[sdkQuery[R], E] {
+	var mismatch func(sdkQuery[R], E) string
+	if d.Mismatch != nil {
+		mismatch = func(q sdkQuery[R], e E) string { return d.Mismatch(&q.req, e) }
+	}
 	return &listOp[sdkQuery[R], E]{
 		name:     d.Name,
 		pageSize: d.PageSize,
@@ -112,22 +135,24 @@ func (d *Declaration[R, P, I, E]) op() *listOp[sdkQuery[R], E] {
 			d.Page(&r, &offset, &limit)
 			return d.Send(hssv5.NewHssClient(hc), &r)
 		},
-		decode: func(out any) (*int32, []E, string) {
+		decode: func(out any) (*int32, []E, bool, string) {
 			p, ok := out.(*P)
 			if !ok || p == nil {
-				return nil, nil, "no response body"
+				return nil, nil, false, "no response body"
 			}
+			// A missing or null data_list decodes as nil: not the empty list.
 			items := d.Items(p)
-			if items == nil {
-				return d.Total(p), nil, ""
+			if items == nil || *items == nil {
+				return d.Total(p), []E{}, false, ""
 			}
 			entries := make([]E, len(*items))
 			for i, it := range *items {
 				entries[i] = d.Entry(it)
 			}
-			return d.Total(p), entries, ""
+			return d.Total(p), entries, true, ""
 		},
-		size: entrySize[E],
+		size:     entrySize[E],
+		mismatch: mismatch,
 	}
 }
 

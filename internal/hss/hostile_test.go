@@ -1,9 +1,11 @@
 package hss_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -12,6 +14,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5/model"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/credentials"
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
@@ -361,6 +366,10 @@ func readMany(t *testing.T, u string, workers int) *hss.Result[hss.BasicImage] {
 	if !slices.Equal(res.Items, want) || res.TotalNum != emulator.ManyEntries || len(res.Warnings) != 0 {
 		t.Fatalf("%d items, total %d, warnings %v", len(res.Items), res.TotalNum, res.Warnings)
 	}
+	// What the passes read before is returned: the result holds its own entries only.
+	if now, _ := hss.MemoryInUse(c); now != int64(math.Ceil(float64(res.Bytes)*hss.HeapFactor(c))) {
+		t.Fatalf("%d bytes held for a result of %d", now, res.Bytes)
+	}
 	return res
 }
 
@@ -436,4 +445,147 @@ func TestServerTextIsSafeToPrint(t *testing.T) {
 		t.Fatalf("err %.300v", err)
 	}
 	check("decode error", err.Error())
+}
+
+// A service that matches a name filter loosely (a prefix, another case, a substring) returns
+// a neighbour's entries; each is dropped, counted in Dropped and logged at debug by the field
+// that differs, never by its content. TotalNum stays what the API reported.
+func TestLooseMatchesAreDropped(t *testing.T) {
+	s := func(v string) *string { return &v }
+	swr := func(ns, name, version string) model.ListRegistryImagesRequest {
+		r := model.ListRegistryImagesRequest{ImageType: s("private_image"), Namespace: s(ns), ImageName: s(name)}
+		if version != "" {
+			r.ImageVersion = s(version)
+		}
+		return r
+	}
+	vulns := func(edit func(*model.ListImageVulnerabilitiesRequest)) model.ListImageVulnerabilitiesRequest {
+		r := model.ListImageVulnerabilitiesRequest{ImageType: "cicd", ImageId: emulator.ManyVulnsImageID}
+		edit(&r)
+		return r
+	}
+	cases := []struct {
+		name     string
+		matching emulator.Matching
+		rewrite  map[string]any
+		read     func(c *hss.Client, ctx context.Context) (dropCounts, error)
+		want     dropCounts
+		// field is the one the drops name.
+		field string
+	}{
+		{"a version prefix", emulator.MatchPrefix, nil, readSWR(swr("team", "app", "1.4")), dropCounts{0, 1, 1}, "image_version"},
+		{"a release candidate for a release", emulator.MatchPrefix, map[string]any{"image_version": "1.4.2-rc1"}, readSWR(swr("team", "app", "1.4.2")), dropCounts{0, 1, 1}, "image_version"},
+		{"another case", emulator.MatchFold, nil, readSWR(swr("TEAM", "app", "1.4.2")), dropCounts{0, 1, 1}, "namespace"},
+		{"a substring of the name", emulator.MatchSubstring, nil, readSWR(swr("team", "pp", "")), dropCounts{0, 1, 1}, "image_name"},
+		{"the exact names, loosely matched", emulator.MatchSubstring, nil, readSWR(swr("team", "app", "1.4.2")), dropCounts{1, 1, 0}, ""},
+		{"the scan status", emulator.MatchExact, map[string]any{"scan_status": "unscan"}, readSWR(model.ListRegistryImagesRequest{
+			ImageType: s("private_image"), Namespace: s("team"), ImageName: s("app"), ScanStatus: s("success")}), dropCounts{0, 1, 1}, "scan_status"},
+		{"a repair necessity in another case", emulator.MatchExact, map[string]any{"repair_necessity": "DELAY_REPAIR"},
+			readVulns(vulns(func(r *model.ListImageVulnerabilitiesRequest) { r.RepairNecessity = s("delay_repair") })), dropCounts{0, 83, 83}, "repair_necessity"},
+		{"an application in another case", emulator.MatchFold, nil, readVulns(vulns(func(r *model.ListImageVulnerabilitiesRequest) { r.AppName = s("APP-1") })),
+			dropCounts{0, 36, 36}, "app_name"},
+		{"vul_id is a partial match, in any case", emulator.MatchExact, map[string]any{"vul_id": "cve-2025-00001-backport"},
+			readVulns(vulns(func(r *model.ListImageVulnerabilitiesRequest) { r.VulId = s("CVE-2025-0000") })), dropCounts{10, 10, 0}, ""},
+		{"vul_id that the entry does not hold", emulator.MatchExact, map[string]any{"vul_id": "GHSA-0000"},
+			readVulns(vulns(func(r *model.ListImageVulnerabilitiesRequest) { r.VulId = s("CVE-2025-0000") })), dropCounts{0, 10, 10}, "vul_id"},
+		{"os_name matches in part, in any case", emulator.MatchExact, nil, readBasic(hss.BasicImageQuery{ImageID: emulator.ManyImageID, ImageType: "cicd", OSName: "ubun"}),
+			dropCounts{150, 150, 0}, ""},
+		{"os_name the entry does not hold", emulator.MatchExact, map[string]any{"os_name": "Debian"},
+			readBasic(hss.BasicImageQuery{ImageID: emulator.ManyImageID, ImageType: "cicd", OSName: "Ubuntu"}), dropCounts{0, 150, 150}, "os_name"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			emu, u := newServer(t)
+			emu.AddFault(emulator.Fault{Page: emulator.PageFault{Matching: tc.matching, Rewrite: tc.rewrite}})
+			c := newClient(t, u, aksk(), fastRetries(0), func(c *hss.Config) { c.ProjectID = emulator.ProjectID })
+			var logs bytes.Buffer
+			got, err := tc.read(c, tflogtest.RootLogger(context.Background(), &logs))
+			if err != nil || got != tc.want {
+				t.Fatalf("got %+v, want %+v: %v", got, tc.want, err)
+			}
+			lines := strings.Count(logs.String(), "does not match the query exactly; dropped")
+			if want := min(tc.want.dropped, 100); lines != want || (want > 0 && !strings.Contains(logs.String(), `"field":"`+tc.field+`"`)) {
+				t.Fatalf("%d drop lines, want %d naming %s:\n%.2000s", lines, want, tc.field, logs.String())
+			}
+			for _, line := range strings.Split(logs.String(), "\n") {
+				for _, content := range []string{"sha256:", "CVE-2025", "cve-2025", "Ubuntu", "Debian", "GHSA", "app-", "team", "1.4.2", "unscan", "delay_repair"} {
+					if strings.Contains(line, "dropped") && strings.Contains(line, content) {
+						t.Fatalf("a drop line quotes an entry or the query (%s): %s", content, line)
+					}
+				}
+			}
+			if tc.want.dropped > 100 && !strings.Contains(logs.String(), fmt.Sprintf(`"dropped":%d`, tc.want.dropped)) {
+				t.Fatalf("no summary of the drops:\n%.2000s", logs.String())
+			}
+		})
+	}
+}
+
+// dropCounts are a result's entries, its total_num and the entries dropped.
+type dropCounts struct{ items, total, dropped int }
+
+func readSWR(r model.ListRegistryImagesRequest) func(*hss.Client, context.Context) (dropCounts, error) {
+	return func(c *hss.Client, ctx context.Context) (dropCounts, error) {
+		res, err := hss.List(ctx, c, hss.RegistryImages, "", r)
+		if err != nil {
+			return dropCounts{}, err
+		}
+		for _, it := range res.Items {
+			if it.Namespace != *r.Namespace {
+				return dropCounts{}, fmt.Errorf("kept %+v", it)
+			}
+		}
+		return dropCounts{len(res.Items), res.TotalNum, res.Dropped}, nil
+	}
+}
+
+func readVulns(r model.ListImageVulnerabilitiesRequest) func(*hss.Client, context.Context) (dropCounts, error) {
+	return func(c *hss.Client, ctx context.Context) (dropCounts, error) {
+		res, err := hss.List(ctx, c, hss.ImageVulnerabilities, "", r)
+		if err != nil {
+			return dropCounts{}, err
+		}
+		return dropCounts{len(res.Items), res.TotalNum, res.Dropped}, nil
+	}
+}
+
+func readBasic(q hss.BasicImageQuery) func(*hss.Client, context.Context) (dropCounts, error) {
+	return func(c *hss.Client, ctx context.Context) (dropCounts, error) {
+		res, err := c.ListBasicImages(ctx, q)
+		if err != nil {
+			return dropCounts{}, err
+		}
+		return dropCounts{len(res.Items), res.TotalNum, res.Dropped}, nil
+	}
+}
+
+// A value outside the SDK's documented set is kept as received, never mapped to a default: a
+// policy sees "Critical", "" or "paused", not the mildest value.
+func TestUnknownEnumValuesAreKept(t *testing.T) {
+	for _, v := range []string{"Critical", "", "IMMEDIATE_REPAIR", "paused", "Extreme", "immediate_repair\u200b"} {
+		t.Run(fmt.Sprintf("%q", v), func(t *testing.T) {
+			emu, u := newServer(t)
+			emu.AddFault(emulator.Fault{Page: emulator.PageFault{Rewrite: map[string]any{"repair_necessity": v, "scan_status": v}}})
+			c := newClient(t, u, aksk(), fastRetries(0), func(c *hss.Config) { c.ProjectID = emulator.ProjectID })
+			vulns, err := hss.List(context.Background(), c, hss.ImageVulnerabilities, "",
+				model.ListImageVulnerabilitiesRequest{ImageType: "cicd", ImageId: emulator.ManyVulnsImageID})
+			if err != nil || len(vulns.Items) != emulator.ManyVulns {
+				t.Fatalf("err %v", err)
+			}
+			for _, it := range vulns.Items {
+				if it.RepairNecessity != v {
+					t.Fatalf("repair_necessity %q read as %q", v, it.RepairNecessity)
+				}
+			}
+			images, err := hss.List(context.Background(), c, hss.RegistryImages, "", model.ListRegistryImagesRequest{})
+			if err != nil || len(images.Items) == 0 {
+				t.Fatalf("err %v", err)
+			}
+			for _, it := range images.Items {
+				if it.ScanStatus != v {
+					t.Fatalf("scan_status %q read as %q", v, it.ScanStatus)
+				}
+			}
+		})
+	}
 }

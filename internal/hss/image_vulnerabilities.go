@@ -1,6 +1,8 @@
 package hss
 
 import (
+	"cmp"
+
 	hssv5 "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5/model"
 )
@@ -21,6 +23,22 @@ var (
 	VulnerabilityKinds = []string{"linux_vul", "app_vul"}
 	HandleStatuses     = []string{"unhandled", "handled"}
 )
+
+// VulnerabilityQuery is the vulnerability query of one image; empty strings are left out.
+type VulnerabilityQuery struct {
+	// Region is where the query goes ("" for the client's); the API takes it as the host only.
+	Region                                                                   string
+	ImageID, ImageType, Namespace, ImageName, ImageVersion, InstanceID       string
+	RepairNecessity, VulID, AppName, Type, HandleStatus, EnterpriseProjectID string
+}
+
+// Request is q as the SDK sends it. The API calls the tag tag_name; the query keeps the name
+// the other APIs use.
+func (q VulnerabilityQuery) Request() model.ListImageVulnerabilitiesRequest {
+	return model.ListImageVulnerabilitiesRequest{EnterpriseProjectId: opt(q.EnterpriseProjectID), ImageType: q.ImageType, ImageId: q.ImageID,
+		Namespace: q.Namespace, ImageName: q.ImageName, TagName: q.ImageVersion, InstanceId: opt(q.InstanceID),
+		RepairNecessity: opt(q.RepairNecessity), VulId: opt(q.VulID), AppName: opt(q.AppName), Type: opt(q.Type), HandleStatus: opt(q.HandleStatus)}
+}
 
 // ImageVulnerability is one vulnerability HSS found in an image.
 type ImageVulnerability struct {
@@ -44,5 +62,12 @@ var ImageVulnerabilities = &Declaration[model.ListImageVulnerabilitiesRequest, m
 	},
 	Segments: func(r *model.ListImageVulnerabilitiesRequest) map[string]string {
 		return map[string]string{"image_id": r.ImageId}
+	},
+	// repair_necessity and app_name exactly; vul_id is documented as a partial match, so an
+	// entry must hold it, in any case. The image's namespace, name and tag select the image,
+	// and no entry carries them.
+	Mismatch: func(r *model.ListImageVulnerabilitiesRequest, e ImageVulnerability) string {
+		return cmp.Or(exact("repair_necessity", r.RepairNecessity, e.RepairNecessity), exact("app_name", r.AppName, e.AppName),
+			containsFold("vul_id", r.VulId, e.VulID))
 	},
 }

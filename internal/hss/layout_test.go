@@ -19,7 +19,7 @@ func TestEngineFilesNameNoEndpoint(t *testing.T) {
 		"one API's name":         regexp.MustCompile(`(?i)basic.?image|swr.?repository|vulnerabilit`),
 		"one API's request type": regexp.MustCompile(`model\.[A-Z][A-Za-z]+Request\b`),
 	}
-	files := []string{"list.go", "declare.go", "client.go", "config.go", "../datasources/skeleton.go", "../datasources/list.go", "../datasources/diagnostics.go"}
+	files := []string{"list.go", "declare.go", "client.go", "config.go", "../datasources/skeleton.go", "../datasources/list.go", "../explain/explain.go"}
 	for _, dir := range []string{"../coalesce", "../transport"} {
 		files = append(files, sources(t, dir)...)
 	}

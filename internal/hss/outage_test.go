@@ -220,10 +220,11 @@ func TestOutageRefusedConnections(t *testing.T) {
 	})
 }
 
-// A host that stays down longer than the read timeout fails each read at its timeout with an
-// error that names the host and how long it has refused connections; the probes are paid from
-// the retry budget, so after minutes of refusals the provider stops trying altogether.
-func TestOutageLongerThanTheReadTimeout(t *testing.T) {
+// A host that stays down fails the reads within ConnectTimeout (10 s), not at their 5-minute
+// timeout: the reads waiting for it fail when the last probe, at the window's end, is refused,
+// and the reads after them fail at once. Every error names the host, that it refused
+// connections, and what to check; none is a bare deadline.
+func TestOutageLongerThanTheConnectTimeout(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		p := newOutagePlan(t)
 		p.tr.Refuse()
@@ -231,34 +232,101 @@ func TestOutageLongerThanTheReadTimeout(t *testing.T) {
 		if len(p.errs) != 200 {
 			t.Fatalf("%d of 200 reads failed", len(p.errs))
 		}
-		var ie *transport.InterruptedError
-		var ue *transport.UnreachableError
-		var re *transport.RetryError
-		err := p.errs[0]
-		if !errors.As(err, &ie) || ie.Waiting != transport.WaitingHost || !errors.As(err, &ue) || !errors.Is(err, context.DeadlineExceeded) ||
-			ue.Host != "hss.emulator.test" || !strings.Contains(err.Error(), "has refused connections for") || !strings.Contains(err.Error(), "connection refused") {
-			t.Fatalf("err %v", err)
-		}
-		// Once reads have waited their whole timeout, the others fail at once.
-		outlasted := 0
+		waited := 0
 		for _, err := range p.errs {
-			if errors.As(err, &ue) && ue.Outlasted {
-				outlasted++
-				continue
-			}
-			timedOut := errors.As(err, &ue) && errors.Is(err, context.DeadlineExceeded)
-			paused := errors.As(err, &re) && re.Paused
-			if !timedOut && !paused {
+			var ue *transport.UnreachableError
+			if !errors.As(err, &ue) || ue.Host != "hss.emulator.test" || ue.Phase != transport.PhaseConnect || errors.Is(err, context.DeadlineExceeded) ||
+				!strings.Contains(err.Error(), "hss.emulator.test has refused connections for 10s") || !strings.Contains(err.Error(), "connection refused") ||
+				!strings.Contains(err.Error(), "check that the endpoint is right and up") {
 				t.Fatalf("err %v", err)
 			}
+			if !ue.Outlasted {
+				waited++
+			}
 		}
-		if outlasted < 150 || p.duration > transport.DefaultReadTimeout+time.Minute {
-			t.Fatalf("%d reads failed at once; the plan took %s", outlasted, p.duration)
+		// The ten reads in flight waited; the rest did not.
+		if waited != 10 || p.duration > transport.ConnectTimeout+time.Second {
+			t.Fatalf("%d reads waited; the plan took %s", waited, p.duration)
 		}
-		if refused := p.tr.Refused(); refused > 100 {
+		if refused := p.tr.Refused(); refused > 10+5 {
 			t.Fatalf("%d refused connection attempts in %s", refused, p.duration)
 		}
 		t.Logf("%d refused connection attempts in %s: %v", p.tr.Refused(), p.duration, p.errs[len(p.errs)-1])
+	})
+}
+
+// A host that takes no connection at all (an unroutable address, a firewall that drops
+// packets) fails each read within ConnectTimeout, one connection attempt a read, never waiting
+// out the read timeout.
+func TestUnroutableHostFailsWithinTheConnectTimeout(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := newOutagePlan(t)
+		p.tr.Blackhole()
+		p.run()
+		if len(p.errs) != 200 || p.duration > transport.ConnectTimeout+time.Second {
+			t.Fatalf("%d of 200 reads failed, in %s", len(p.errs), p.duration)
+		}
+		for _, err := range p.errs {
+			if errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "hss.emulator.test could not be reached (connect) for 10s") ||
+				!strings.Contains(err.Error(), "no connection within 10s") || !strings.Contains(err.Error(), "check that the endpoint is right and up") {
+				t.Fatalf("err %v", err)
+			}
+		}
+		// The reads that came after the first ten did not try.
+		if attempts := p.tr.Attempts(); attempts != 10 {
+			t.Fatalf("%d connection attempts", attempts)
+		}
+		t.Logf("%d connection attempts in %s: %v", p.tr.Attempts(), p.duration, p.errs[0])
+	})
+	// Without retries there is no waiting for the host: the one attempt has its own bound.
+	synctest.Test(t, func(t *testing.T) {
+		p := newOutagePlan(t, func(c *hss.Config) { c.MaxRetries = 0 })
+		p.tr.Blackhole()
+		start := time.Now()
+		_, err := p.c.ListBasicImages(context.Background(), cicd111)
+		if took := time.Since(start); took != transport.ConnectTimeout || !strings.Contains(err.Error(), "no answer from hss.emulator.test (connect): dial tcp: no connection within 10s") {
+			t.Fatalf("after %s: %v", took, err)
+		}
+	})
+}
+
+// A host that takes the request and never answers ends the read at its timeout with an error
+// that names the host and the phase, not a bare "context deadline exceeded".
+func TestSilentHostNamesHostAndPhase(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := newOutagePlan(t)
+		p.tr.Silence()
+		ctx, cancel := context.WithTimeout(context.Background(), transport.DefaultReadTimeout)
+		defer cancel()
+		_, err := p.c.ListBasicImages(ctx, cicd111)
+		var ie *transport.InterruptedError
+		var pe *transport.PhaseError
+		if !errors.As(err, &ie) || !errors.As(err, &pe) || pe.Host != "hss.emulator.test" || pe.Phase != transport.PhaseResponse || !errors.Is(err, context.DeadlineExceeded) ||
+			!strings.Contains(err.Error(), "no answer from hss.emulator.test (response): context deadline exceeded") ||
+			!strings.Contains(err.Error(), "check that the endpoint is the HSS API") {
+			t.Fatalf("err %v", err)
+		}
+	})
+}
+
+// A resolver that does not answer for a few seconds is ridden out like a refusing host; one
+// that stays down fails the reads within ConnectTimeout, naming the phase.
+func TestResolverOutage(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := newOutagePlan(t)
+		p.tr.ResolverDown.Store(true)
+		time.AfterFunc(3*time.Second, p.tr.Accept)
+		if _, err := p.c.ListBasicImages(context.Background(), cicd111); err != nil {
+			t.Fatalf("a 3 s resolver outage: %v", err)
+		}
+		p.tr.ResolverDown.Store(true)
+		start := time.Now()
+		_, err := p.c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: "synthetic-2", ImageType: "cicd"})
+		var ue *transport.UnreachableError
+		if !errors.As(err, &ue) || ue.Phase != transport.PhaseResolve || time.Since(start) > transport.ConnectTimeout ||
+			!strings.Contains(err.Error(), "could not be reached (resolve)") || !strings.Contains(err.Error(), "this machine's DNS") {
+			t.Fatalf("after %s: %v", time.Since(start), err)
+		}
 	})
 }
 
@@ -303,28 +371,28 @@ func TestShortTimeoutSparesNeighbours(t *testing.T) {
 	})
 }
 
-// Reads without a known timeout, and cancelled ones, never mark a host as outlasted: a
-// cancellation says nothing of the host.
-func TestCancellationDoesNotOutlast(t *testing.T) {
+// A read that is cancelled, or whose own timeout is short, while it waits for a host stops
+// with its own cause, and takes nothing from the reads after it: they still wait for the host
+// within the window.
+func TestCancellationWhileWaitingForAHost(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		p := newOutagePlan(t)
 		p.tr.Refuse()
 		ctx, cancel := context.WithCancel(context.Background())
-		time.AfterFunc(20*time.Second, cancel)
-		if _, err := p.c.ListBasicImages(ctx, cicd111); !errors.Is(err, context.Canceled) {
+		time.AfterFunc(2*time.Second, cancel)
+		var ie *transport.InterruptedError
+		if _, err := p.c.ListBasicImages(ctx, cicd111); !errors.Is(err, context.Canceled) || !errors.As(err, &ie) || ie.Waiting != transport.WaitingHost {
 			t.Fatalf("err %v", err)
 		}
-		// A short read that waited minutes in all does not mark it either.
-		ctx2, cancel2 := context.WithTimeout(transport.WithReadTimeout(context.Background(), time.Minute), time.Minute)
+		ctx2, cancel2 := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel2()
-		if _, err := p.c.ListBasicImages(ctx2, hss.BasicImageQuery{ImageID: "synthetic-3", ImageType: "cicd"}); !errors.Is(err, context.DeadlineExceeded) {
+		if _, err := p.c.ListBasicImages(ctx2, hss.BasicImageQuery{ImageID: "synthetic-3", ImageType: "cicd"}); !errors.Is(err, context.DeadlineExceeded) ||
+			!errors.As(err, &ie) || ie.Waiting != transport.WaitingHost {
 			t.Fatalf("err %v", err)
 		}
-		time.AfterFunc(30*time.Second, p.tr.Accept)
-		ctx3, cancel3 := context.WithTimeout(context.Background(), transport.DefaultReadTimeout)
-		defer cancel3()
-		if _, err := p.c.ListBasicImages(ctx3, hss.BasicImageQuery{ImageID: "synthetic-2", ImageType: "cicd"}); err != nil {
-			t.Fatalf("a later read failed at once: %v", err)
+		time.AfterFunc(3*time.Second, p.tr.Accept)
+		if _, err := p.c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: "synthetic-2", ImageType: "cicd"}); err != nil {
+			t.Fatalf("a later read failed: %v", err)
 		}
 	})
 }
@@ -355,25 +423,33 @@ func TestRefusedWithoutRetries(t *testing.T) {
 	})
 }
 
-// A host that comes back is found within the probe back-off's 5 s cap (plus its jitter),
-// however long it was down: a read waiting out a one-minute refusal succeeds by 66 s, where
-// an uncapped back-off of 1 s × 1.6 would next probe after 70 s at the earliest.
-func TestRefusedHostIsProbedAtLeastEveryFiveSeconds(t *testing.T) {
+// A host that comes back after the window is found by the next read: a probe goes whenever
+// one is due (at most every 5 s, plus its jitter), and reads between probes fail at once
+// without a connection attempt.
+func TestAHostThatComesBackIsFoundByTheNextRead(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		p := newOutagePlan(t)
 		p.tr.Refuse()
-		time.AfterFunc(time.Minute, p.tr.Accept)
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		start := time.Now()
-		if _, err := p.c.ListBasicImages(ctx, cicd111); err != nil {
-			t.Fatal(err)
+		read := func(id int) error {
+			_, err := p.c.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: fmt.Sprintf("synthetic-%d", id), ImageType: "cicd"})
+			return err
 		}
-		if took := time.Since(start); took > time.Minute+6*time.Second {
-			t.Fatalf("the read succeeded %s after the host came back", took-time.Minute)
+		if err := read(1); err == nil {
+			t.Fatal("read during the outage succeeded")
 		}
-		if probes := p.tr.Refused(); probes < 12 {
-			t.Fatalf("%d probes in a minute, want one at least every 6 s after the back-off reaches its cap", probes)
+		attempts := p.tr.Attempts()
+		var ue *transport.UnreachableError
+		if err := read(2); !errors.As(err, &ue) || !ue.Outlasted || p.tr.Attempts() != attempts {
+			t.Fatalf("a read between probes: %d attempts: %v", p.tr.Attempts()-attempts, err)
+		}
+		time.Sleep(transport.MaxProbeInterval * 6 / 5)
+		if err := read(3); err == nil || p.tr.Attempts() != attempts+1 {
+			t.Fatalf("a read when a probe is due: %d attempts: %v", p.tr.Attempts()-attempts, err)
+		}
+		time.Sleep(time.Minute)
+		p.tr.Accept()
+		if err := read(4); err != nil || p.tr.Attempts() != attempts+2 {
+			t.Fatalf("the host is back: %d attempts: %v", p.tr.Attempts()-attempts, err)
 		}
 	})
 }

@@ -1,8 +1,8 @@
 package hss
 
 import (
+	"cmp"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -152,27 +152,22 @@ func registryImage(it model.RegistryImagesInfo) RegistryImage {
 	return img.WithAssociationImages(children)
 }
 
-// registryImageMismatch holds an entry to every filter of r that names a value the entry
-// reports: names exactly, enumerations as sent, and the two flags whose meaning is plain.
+// registryImageMismatch names the first filter of r that names a value the entry reports and
+// does not hold exactly: names exactly, enumerations as sent, and the two flags whose meaning
+// is plain. A name only: drops are logged, and an entry's values are not.
 func registryImageMismatch(r *model.ListRegistryImagesRequest, e RegistryImage) string {
-	for _, f := range []struct {
-		name   string
-		filter *string
-		got    string
-	}{
-		{"namespace", r.Namespace, e.Namespace}, {"image_name", r.ImageName, e.ImageName}, {"image_version", r.ImageVersion, e.ImageVersion},
-		{"registry_name", r.RegistryName, e.RegistryName}, {"instance_id", r.InstanceId, e.InstanceID}, {"instance_name", r.InstanceName, e.InstanceName},
-		{"image_type", r.ImageType, e.ImageType}, {"scan_status", r.ScanStatus, e.ScanStatus}, {"severity_level", r.SeverityLevel, e.SeverityLevel},
-	} {
-		if f.filter != nil && *f.filter != f.got {
-			return fmt.Sprintf("%s is %q, not %q", f.name, f.got, *f.filter)
-		}
+	if why := cmp.Or(exact("namespace", r.Namespace, e.Namespace), exact("image_name", r.ImageName, e.ImageName),
+		exact("image_version", r.ImageVersion, e.ImageVersion), exact("registry_name", r.RegistryName, e.RegistryName),
+		exact("instance_id", r.InstanceId, e.InstanceID), exact("instance_name", r.InstanceName, e.InstanceName),
+		exact("image_type", r.ImageType, e.ImageType), exact("scan_status", r.ScanStatus, e.ScanStatus),
+		exact("severity_level", r.SeverityLevel, e.SeverityLevel)); why != "" {
+		return why
 	}
 	if r.LatestVersion != nil && *r.LatestVersion && !e.LatestVersion {
-		return "latest_version is false"
+		return "latest_version"
 	}
 	if r.IsMultarch != nil && *r.IsMultarch != e.IsMultipleArch {
-		return fmt.Sprintf("is_multiple_arch is %v", e.IsMultipleArch)
+		return "is_multiple_arch"
 	}
 	return ""
 }
@@ -214,21 +209,13 @@ var Registries = &Declaration[model.ListRegistryRequest, model.ListRegistryRespo
 	},
 	Segments: func(*model.ListRegistryRequest) map[string]string { return nil },
 	Mismatch: func(r *model.ListRegistryRequest, e Registry) string {
-		for _, f := range []struct {
-			name   string
-			filter *string
-			got    string
-		}{
-			{"registry_name", r.RegistryName, e.Name}, {"registry_id", r.RegistryId, e.ID}, {"registry_addr", r.RegistryAddr, e.Addr},
-			{"status", r.Status, e.Status},
-		} {
-			if f.filter != nil && *f.filter != f.got {
-				return fmt.Sprintf("%s is %q, not %q", f.name, f.got, *f.filter)
-			}
+		if why := cmp.Or(exact("registry_name", r.RegistryName, e.Name), exact("registry_id", r.RegistryId, e.ID),
+			exact("registry_addr", r.RegistryAddr, e.Addr), exact("status", r.Status, e.Status)); why != "" {
+			return why
 		}
 		// registry_type takes several types, comma-separated.
 		if r.RegistryType != nil && !slices.Contains(strings.Split(*r.RegistryType, ","), e.Type) {
-			return fmt.Sprintf("registry_type is %q, not one of %q", e.Type, *r.RegistryType)
+			return "registry_type"
 		}
 		return ""
 	},

@@ -254,6 +254,11 @@ func TestUnresolvedHostIsNotRetried(t *testing.T) {
 		if !strings.Contains(c.want, "did you mean") && strings.Contains(err.Error(), "did you mean") {
 			t.Errorf("%s: a suggestion without a near region: %v", name, err)
 		}
+		// The reads after it fail at once, the same, without a lookup.
+		_, again := client.ListBasicImages(context.Background(), hss.BasicImageQuery{ImageID: "222", ImageType: "cicd"})
+		if again == nil || again.Error() != err.Error() || tr.attempts != 1 {
+			t.Errorf("%s: the next read made %d attempts in all: %v", name, tr.attempts, again)
+		}
 	}
 	if got := credentials.Service(&transport.UnresolvedHostError{Operation: "GET /v3/projects"}); got != credentials.ServiceIAM {
 		t.Errorf("service %q", got)

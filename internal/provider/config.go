@@ -366,6 +366,9 @@ func (r *resolver) tuning(m hssProviderModel, cfg *hss.Config) {
 	if n, ok := r.number("page_concurrency", m.PageConcurrency, 1, maxPageConcurrency, true); ok {
 		cfg.PageConcurrency = int(n)
 	}
+	if n, ok := r.number(hss.MaxMemoryArgument, m.MaxMemoryMB, minMemoryMB, maxMemoryMB, true); ok {
+		cfg.MaxMemoryBytes = int(n) << 20
+	}
 }
 
 // maxConfigFileBytes caps a CLI config file or a PEM bundle the user names.

@@ -83,8 +83,37 @@ func nullModel() hssProviderModel {
 		*p = types.StringNull()
 	}
 	m.Endpoints, m.Insecure = types.MapNull(types.StringType), types.BoolNull()
-	m.MaxRetries, m.RateLimit, m.PageConcurrency = types.Int64Null(), types.Float64Null(), types.Int64Null()
+	m.MaxRetries, m.RateLimit, m.PageConcurrency, m.MaxMemoryMB = types.Int64Null(), types.Float64Null(), types.Int64Null(), types.Int64Null()
 	return m
+}
+
+// The memory budget: the client's default when unset, the block's or the environment's in MiB,
+// refused outside its bounds with the argument named.
+func TestMaxMemory(t *testing.T) {
+	for _, c := range []struct {
+		block types.Int64
+		env   string
+		want  int
+		err   string
+	}{
+		{types.Int64Null(), "", 0, ""},
+		{types.Int64Value(64), "", 64 << 20, ""},
+		{types.Int64Null(), "512", 512 << 20, ""},
+		{types.Int64Value(128), "512", 128 << 20, ""},
+		{types.Int64Null(), "15", 0, "max_memory_mb"},
+		{types.Int64Null(), "lots", 0, "max_memory_mb"},
+	} {
+		m := nullModel()
+		m.Region, m.AccessKey, m.SecretKey, m.MaxMemoryMB = types.StringValue("cn-north-4"), types.StringValue("a"), types.StringValue("b"), c.block
+		env := mapEnv{}
+		if c.env != "" {
+			env[EnvMaxMemoryMB] = c.env
+		}
+		cfg, d := resolve(t, m, env)
+		if cfg.MaxMemoryBytes != c.want || d.HasError() != (c.err != "") || (c.err != "" && !strings.Contains(fmt.Sprint(d), c.err)) {
+			t.Errorf("%v %q: %d %v", c.block, c.env, cfg.MaxMemoryBytes, d)
+		}
+	}
 }
 
 func warnings(d diag.Diagnostics) string {

@@ -29,6 +29,7 @@ const (
 	EnvCACertFile          = "HW_CACERT_FILE"
 	EnvRateLimit           = "HW_RATE_LIMIT"
 	EnvPageConcurrency     = "HW_PAGE_CONCURRENCY"
+	EnvMaxMemoryMB         = "HW_HSS_MAX_MEMORY_MB"
 	EnvSharedConfigFile    = "HW_SHARED_CONFIG_FILE"
 	EnvProfile             = "HW_PROFILE"
 	EnvAssumeRoleAgency    = "HW_ASSUME_ROLE_AGENCY_NAME"
@@ -93,6 +94,7 @@ var argEnv = map[string][]string{
 	"max_retries":                         {EnvMaxRetries},
 	"rate_limit":                          {EnvRateLimit},
 	"page_concurrency":                    {EnvPageConcurrency},
+	"max_memory_mb":                       {EnvMaxMemoryMB},
 	"shared_config_file":                  {EnvSharedConfigFile},
 	"profile":                             {EnvProfile},
 	"assume_role.agency_name":             {EnvAssumeRoleAgency, EnvLegacyAgencyName},

@@ -27,6 +27,7 @@ import (
 	"github.com/hsslabs/terraform-provider-hss/internal/credentials"
 	"github.com/hsslabs/terraform-provider-hss/internal/datasources"
 	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
+	"github.com/hsslabs/terraform-provider-hss/internal/explain"
 	"github.com/hsslabs/terraform-provider-hss/internal/functions"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 	"github.com/hsslabs/terraform-provider-hss/internal/transport"
@@ -95,6 +96,7 @@ type hssProviderModel struct {
 	MaxRetries         types.Int64   `tfsdk:"max_retries"`
 	RateLimit          types.Float64 `tfsdk:"rate_limit"`
 	PageConcurrency    types.Int64   `tfsdk:"page_concurrency"`
+	MaxMemoryMB        types.Int64   `tfsdk:"max_memory_mb"`
 }
 
 // assumeRoleModel is one assume_role block, a hop of the chain.
@@ -264,6 +266,14 @@ func tuningAttributes() map[string]schema.Attribute {
 				envNote("page_concurrency"),
 			Validators: []validator.Int64{int64validator.Between(1, maxPageConcurrency)},
 		},
+		hss.MaxMemoryArgument: schema.Int64Attribute{
+			Optional: true,
+			MarkdownDescription: fmt.Sprintf("Most memory, in MiB, every read of this provider process holds at once, as the Go heap counts it: "+
+				"entries read, results kept for identical reads, and the state built from them. A read that would need more fails, saying "+
+				"how much it reached, rather than the process growing without bound. Defaults to %d (%d GiB).",
+				hss.DefaultMaxMemoryBytes>>20, hss.DefaultMaxMemoryBytes>>30) + envNote(hss.MaxMemoryArgument),
+			Validators: []validator.Int64{int64validator.Between(minMemoryMB, maxMemoryMB)},
+		},
 	}
 }
 
@@ -304,9 +314,10 @@ func agencyBlocks() map[string]schema.Block {
 var endpointKeys = []string{"hss", "iam", "sts", "metadata"}
 
 const (
-	maxRetriesLimit    = 20
-	maxRateLimit       = 1000
-	maxPageConcurrency = 32
+	minMemoryMB, maxMemoryMB = 16, 1 << 20
+	maxRetriesLimit          = 20
+	maxRateLimit             = 1000
+	maxPageConcurrency       = 32
 )
 
 func (p *hssProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -351,7 +362,7 @@ func (p *hssProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	tflog.Debug(ctx, "HSS provider configured", map[string]any{
 		"region": cfg.Region, "auth_method": cfg.Credentials.Method.String(), "project_id": cfg.ProjectID,
 	})
-	data := &datasources.Data{Client: client, Region: cfg.Region, EnterpriseProjectID: epsID, Secrets: secrets, Hints: datasources.Hints{
+	data := &datasources.Data{Client: client, Region: cfg.Region, EnterpriseProjectID: epsID, Secrets: secrets, Hints: explain.Hints{
 		UntrustedCertificate: fmt.Sprintf("Set cacert_file (%s) to the CA certificate that signed it, or, for a test endpoint only, insecure = true.", EnvCACertFile),
 	}}
 	if cfg.Credentials.Method == credentials.AuthMetadata {

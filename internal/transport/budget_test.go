@@ -105,3 +105,14 @@ func retryAfterWait(v string, now time.Time, lo time.Duration) time.Duration {
 	c := New(Config{RetryWaitMin: lo, Now: func() time.Time { return now }})
 	return c.backoff(0, Exchange{RetryAfter: v})
 }
+
+// A connection of the pool is made within ConnectTimeout, TLS handshake included.
+func TestPoolConnectsWithinTheConnectTimeout(t *testing.T) {
+	p, err := NewPool(PoolOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := dialer(); d.Timeout != ConnectTimeout || p.TLSHandshakeTimeout != ConnectTimeout || p.DialContext == nil {
+		t.Fatalf("dial %s, TLS %s", d.Timeout, p.TLSHandshakeTimeout)
+	}
+}

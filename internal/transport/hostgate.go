@@ -6,30 +6,35 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net"
+	"strings"
 	"sync"
 	"time"
 )
 
-// hostGate holds the requests to a host that refuses connections, so that an endpoint that is
-// down gets one connection attempt at a time from this provider (a probe, after an
-// exponential back-off) however many reads want it, and every waiting read goes on as soon as
-// a probe connects, or gives up at its own deadline (timeouts.read). This is gRPC's model: a
-// channel reconnects on its own back-off schedule, and calls that wait for it are held, not
-// multiplied. A refused connection costs the service nothing, so waiting for it to come back
-// is gentle; an answer that is an error is the retry budget's business instead.
+// hostGate holds the requests to a host that accepts no connection (refused, unroutable, a
+// name the resolver cannot answer for now), so that an endpoint that is down gets one
+// connection attempt at a time from this provider (a probe, after an exponential back-off)
+// however many reads want it, and every waiting read goes on as soon as a probe connects. This
+// is gRPC's model: a channel reconnects on its own back-off schedule, and calls that wait for
+// it are held, not multiplied. Requests wait at most ConnectTimeout from the first failed
+// attempt, a probe falling due at its end; then they fail, and later ones fail at once, naming
+// the host and the phase, while a probe still goes whenever one is due, so a host that comes
+// back is found by the next read. A failed connection costs the service nothing; an answer
+// that is an error is the retry budget's business instead.
 type hostGate struct {
 	now func() time.Time
-	// base and max bound the back-off between probes.
-	base, max time.Duration
+	// base and max bound the back-off between probes; window is how long requests wait.
+	base, max, window time.Duration
 
 	mu    sync.Mutex
 	hosts map[string]*outage
 }
 
-// outage is a host that refused the last connection attempt.
+// outage is a host that accepted no connection on the last attempt.
 type outage struct {
+	// since is when the first failed attempt began.
 	since time.Time
-	// attempts counts the refused connection attempts; probes those made as probes.
+	// attempts counts the failed connection attempts; probes those made as probes.
 	attempts, probes int
 	// next is the earliest time of the next probe; probing is set while one is on its way.
 	next    time.Time
@@ -37,13 +42,12 @@ type outage struct {
 	// changed is closed whenever a probe ends.
 	changed chan struct{}
 	last    error
-	// outlasted is set once a request waited for the host until its deadline: the outage
-	// is longer than a read may wait, so later requests fail at once, but for the probes.
-	outlasted bool
+	// phase is where the last attempt stopped: resolve, connect or TLS.
+	phase string
 }
 
 func newHostGate(now func() time.Time) *hostGate {
-	return &hostGate{now: now, base: probeBase, max: MaxProbeInterval, hosts: map[string]*outage{}}
+	return &hostGate{now: now, base: probeBase, max: MaxProbeInterval, window: ConnectTimeout, hosts: map[string]*outage{}}
 }
 
 // outcome is what a request learnt about its host.
@@ -58,16 +62,20 @@ const (
 	unknown
 )
 
-// classify tells a refused or failed connection (the host is down or unreachable) from
-// everything else. A name that does not resolve is no outage to wait for.
+// classify tells a connection that could not be made (the host is down or unreachable, or
+// the resolver cannot answer for it now) from everything else. A name that does not exist is
+// no outage to wait for.
 func classify(err error) outcome {
 	if err == nil {
 		return connected
 	}
 	var oe *net.OpError
 	var de *net.DNSError
-	if errors.As(err, &oe) && oe.Op == "dial" && !errors.As(err, &de) {
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if errors.As(err, &de) && de.IsNotFound {
+		return connected
+	}
+	if errors.As(err, &oe) && oe.Op == "dial" {
+		if errors.Is(err, context.Canceled) {
 			return unknown
 		}
 		return refused
@@ -76,10 +84,11 @@ func classify(err error) outcome {
 }
 
 // enter returns when a request to host may be sent: at once while the host is up, else when
-// it is this request's turn to probe. probe says which; the caller reports with done. began is
-// when the request's call began, for telling how long it has waited in all.
-func (g *hostGate) enter(ctx context.Context, host string, began time.Time) (probe bool, err error) {
-	for {
+// it is this request's turn to probe. probe says which; the caller reports with done. Once the
+// host has accepted no connection for the gate's window, a request that is not a probe fails
+// at once, after the probe in flight, if any, has ended.
+func (g *hostGate) enter(ctx context.Context, host string) (probe bool, err error) {
+	for waited := false; ; waited = true {
 		g.mu.Lock()
 		o := g.hosts[host]
 		if o == nil {
@@ -94,8 +103,9 @@ func (g *hostGate) enter(ctx context.Context, host string, began time.Time) (pro
 		}
 		changed, wait, down := o.changed, o.next.Sub(now), *o
 		g.mu.Unlock()
-		if down.outlasted {
-			return false, &UnreachableError{Host: host, Since: down.since, For: now.Sub(down.since), Attempts: down.attempts, Outlasted: true, Err: down.last}
+		if !down.probing && !now.Before(down.since.Add(g.window)) {
+			return false, &UnreachableError{Host: host, Since: down.since, For: now.Sub(down.since), Attempts: down.attempts, Phase: down.phase,
+				Outlasted: !waited, Err: down.last}
 		}
 
 		var timer *time.Timer
@@ -111,14 +121,7 @@ func (g *hostGate) enter(ctx context.Context, host string, began time.Time) (pro
 			if timer != nil {
 				timer.Stop()
 			}
-			if outlasts(ctx, g.now().Sub(began)) {
-				g.mu.Lock()
-				if o := g.hosts[host]; o != nil {
-					o.outlasted = true
-				}
-				g.mu.Unlock()
-			}
-			return false, &UnreachableError{Host: host, Since: down.since, For: g.now().Sub(down.since), Attempts: down.attempts, Err: down.last}
+			return false, &UnreachableError{Host: host, Since: down.since, For: g.now().Sub(down.since), Attempts: down.attempts, Phase: down.phase, Err: down.last}
 		}
 		if timer != nil {
 			timer.Stop()
@@ -126,25 +129,10 @@ func (g *hostGate) enter(ctx context.Context, host string, began time.Time) (pro
 	}
 }
 
-// outlasts reports whether a request that stopped waiting for a host, after waited, shows the
-// outage outlasting reads: only when its own deadline passed (a cancellation says nothing of
-// the host) and that deadline was at least DefaultReadTimeout away. A read with a short
-// timeouts.read, or shared work whose last waiter had one, must not fail its neighbours.
-func outlasts(ctx context.Context, waited time.Duration) bool {
-	if !errors.Is(context.Cause(ctx), context.DeadlineExceeded) {
-		return false
-	}
-	budget, ok := ctx.Value(readTimeoutKey{}).(time.Duration)
-	if !ok || budget <= 0 {
-		budget = waited
-	}
-	return budget >= DefaultReadTimeout
-}
-
 type readTimeoutKey struct{}
 
-// WithReadTimeout tells the client the whole timeout of the read ctx belongs to, so the host
-// gate can tell a read that gave up early from an outage that outlasts reads.
+// WithReadTimeout tells the client the whole timeout of the read ctx belongs to. The host
+// gate no longer needs it: requests wait ConnectTimeout for a host, whatever their timeout.
 func WithReadTimeout(ctx context.Context, d time.Duration) context.Context {
 	return context.WithValue(ctx, readTimeoutKey{}, d)
 }
@@ -159,8 +147,9 @@ func connectionCause(err error) error {
 	return err
 }
 
-// done records what a request to host learnt.
-func (g *hostGate) done(host string, probe bool, o outcome, err error) {
+// done records what a request to host learnt: began is when its attempt began, phase where
+// a failed one stopped.
+func (g *hostGate) done(host string, probe bool, o outcome, err error, began time.Time, phase string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	out := g.hosts[host]
@@ -172,24 +161,36 @@ func (g *hostGate) done(host string, probe bool, o outcome, err error) {
 		}
 		return
 	case o == refused && out == nil:
-		now := g.now()
-		g.hosts[host] = &outage{since: now, attempts: 1, next: now.Add(g.backoff(0)), changed: make(chan struct{}), last: connectionCause(err)}
+		out = &outage{since: began, attempts: 1, changed: make(chan struct{}), last: connectionCause(err), phase: phase}
+		out.next = g.nextProbe(out, 0)
+		g.hosts[host] = out
 		return
 	case out == nil:
 		return
 	case o == refused:
 		out.attempts++
-		out.last = connectionCause(err)
+		out.last, out.phase = connectionCause(err), phase
 	}
 	if probe {
 		if o == refused {
 			out.probes++
-			out.next = g.now().Add(g.backoff(out.probes))
+			out.next = g.nextProbe(out, out.probes)
 		}
 		out.probing = false
 		close(out.changed)
 		out.changed = make(chan struct{})
 	}
+}
+
+// nextProbe is when probe n+1 of out falls due: after the back-off, and never past the end of
+// the window, so the last probe the waiting requests see is at its end.
+func (g *hostGate) nextProbe(out *outage, n int) time.Time {
+	now := g.now()
+	next := now.Add(g.backoff(n))
+	if end := out.since.Add(g.window); now.Before(end) && next.After(end) {
+		return end
+	}
+	return next
 }
 
 // backoff is the wait before probe n+1.
@@ -205,26 +206,37 @@ func (g *hostGate) backoff(n int) time.Duration {
 	return time.Duration(d * (1 + probeJitter*(2*rand.Float64()-1))) //nolint:gosec // jitter needs no cryptographic randomness
 }
 
-// UnreachableError is a request that waited for a host refusing connections until its
-// context ended, or that was not sent because other requests already had (Outlasted).
+// UnreachableError is a request that waited for a host that accepts no connection until the
+// gate's window or its own context ended, or that was not sent because the host had accepted
+// none for the whole window already (Outlasted).
 type UnreachableError struct {
 	Host     string
 	Since    time.Time
 	For      time.Duration
 	Attempts int
-	// Outlasted is set when the request did not wait: the outage had outlasted other reads'
-	// whole timeouts.
+	// Phase is where the last attempt stopped: resolve, connect or TLS.
+	Phase string
+	// Outlasted is set when the request did not wait: the host had accepted no connection
+	// for ConnectTimeout.
 	Outlasted bool
 	Err       error
 }
 
 func (e *UnreachableError) Error() string {
-	msg := fmt.Sprintf("%s has refused connections for %s (%d connection attempts since %s): %v",
-		e.Host, e.For.Round(time.Millisecond), e.Attempts, e.Since.UTC().Format(time.RFC3339), e.Err)
-	if e.Outlasted {
-		msg += "; other reads already waited their whole timeout for it, so this one did not wait"
+	phase := e.Phase
+	if phase == "" {
+		phase = PhaseConnect
 	}
-	return msg
+	how := fmt.Sprintf("could not be reached (%s)", phase)
+	if phase == PhaseConnect && e.Err != nil && strings.Contains(e.Err.Error(), "connection refused") {
+		how = "has refused connections"
+	}
+	msg := fmt.Sprintf("%s %s for %s (%d connection attempts since %s): %v", e.Host, how, e.For.Round(time.Millisecond), e.Attempts,
+		e.Since.UTC().Format(time.RFC3339), e.Err)
+	if e.Outlasted {
+		msg += fmt.Sprintf("; the provider waits %s for a host to accept a connection, so this request was not sent", ConnectTimeout)
+	}
+	return msg + "; " + check[phase]
 }
 
 func (e *UnreachableError) Unwrap() error { return e.Err }

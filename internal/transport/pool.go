@@ -50,11 +50,8 @@ func NewPool(cfg PoolOptions) (*http.Transport, error) {
 		certs = []tls.Certificate{cert}
 	}
 	return &http.Transport{
-		Proxy: http.ProxyFromEnvironment,
-		DialContext: (&net.Dialer{
-			Timeout:   30 * time.Second,
-			KeepAlive: 30 * time.Second,
-		}).DialContext,
+		Proxy:               http.ProxyFromEnvironment,
+		DialContext:         dialer().DialContext,
 		ForceAttemptHTTP2:   true,
 		MaxIdleConns:        100,
 		MaxIdleConnsPerHost: MaxConnsPerHost,
@@ -62,7 +59,7 @@ func NewPool(cfg PoolOptions) (*http.Transport, error) {
 		// opening one each.
 		MaxConnsPerHost:       MaxConnsPerHost,
 		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
+		TLSHandshakeTimeout:   ConnectTimeout,
 		ResponseHeaderTimeout: cmp.Or(cfg.ResponseHeaderTimeout, DefaultResponseHeaderTimeout),
 		ExpectContinueTimeout: time.Second,
 		TLSClientConfig: &tls.Config{
@@ -72,6 +69,11 @@ func NewPool(cfg PoolOptions) (*http.Transport, error) {
 			InsecureSkipVerify: cfg.Insecure, //nolint:gosec // opt-in through the insecure argument, which warns
 		},
 	}, nil
+}
+
+// dialer connects the pool: a name lookup and a TCP connection within ConnectTimeout.
+func dialer() *net.Dialer {
+	return &net.Dialer{Timeout: ConnectTimeout, KeepAlive: 30 * time.Second}
 }
 
 // ClientCertificate is the client certificate of certPEM and keyPEM, checked to belong

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -24,6 +25,9 @@ import (
 // a host that refuses connections is waited for at the host gate.
 func (c *Sender) Call(ctx context.Context, op Operation) (any, Exchange, int, error) {
 	r := c.newRun(op)
+	if f, ok := c.dns.recall(r.host, c.now()); ok {
+		return nil, Exchange{}, 0, &UnresolvedHostError{Operation: op.Name, Host: termsafe.Text(r.host, 253), Origin: f.origin}
+	}
 	for {
 		out, f, err := r.attempt(ctx)
 		switch {
@@ -71,7 +75,6 @@ type run struct {
 	health *hostHealth
 	// gated calls go through the host gate: those that may be retried.
 	gated bool
-	began time.Time
 	last  Exchange
 	// sent counts requests, retries the back-offs taken, paid what they cost the budget.
 	sent, retries, paid int
@@ -80,7 +83,7 @@ type run struct {
 
 func (c *Sender) newRun(op Operation) *run {
 	host := endpoints.HostOf(op.Endpoint)
-	return &run{c: c, op: op, host: host, health: c.health(host, op.Paced), gated: !op.NoRetry && c.cfg.MaxRetries > 0, began: c.now()}
+	return &run{c: c, op: op, host: host, health: c.health(host, op.Paced), gated: !op.NoRetry && c.cfg.MaxRetries > 0}
 }
 
 // failure is one failed attempt as the retry policy sees it, so the policy is tested without
@@ -93,6 +96,8 @@ type failure struct {
 	status     int
 	retryAfter bool
 	reach      outcome
+	// phase is where an attempt without an answer stopped: resolve, connect, TLS, response.
+	phase string
 	// callerDone is set when the caller's context ended.
 	callerDone bool
 }
@@ -113,16 +118,29 @@ func (r *run) attempt(ctx context.Context) (any, *failure, error) {
 		limit = r.op.AttemptTimeout
 	}
 	actx, cancel := context.WithTimeoutCause(ctx, limit, errAttemptTimedOut)
-	bt := &boundTransport{ctx: actx, next: r.c.cfg.Pool, redactor: r.c.cfg.Redactor}
+	cctx, stop := context.WithCancelCause(actx)
+	trace := newPhaseTrace(stop)
+	bt := &boundTransport{ctx: httptrace.WithClientTrace(cctx, trace.clientTrace()), next: r.c.cfg.Pool, redactor: r.c.cfg.Redactor}
 	hc := r.c.sdkClient(bt, r.op.Endpoint, r.op.Cred, statusCheck{op: r.op.Name, want: r.op.Want})
 	r.sent++
+	began := r.c.now()
 	out, err := guard(func() (any, error) { return r.op.Invoke(hc) })
+	trace.done()
 	timedOut := errors.Is(context.Cause(actx), errAttemptTimedOut)
+	connectTimedOut := errors.Is(context.Cause(cctx), errConnectTimedOut)
+	stop(nil)
 	cancel()
 	r.last = bt.lastExchange()
-	reach := reachOf(err, r.last.Status != 0, ctx.Err() != nil)
+	phase := ""
+	if err != nil {
+		phase = trace.at(err)
+	}
+	if connectTimedOut && ctx.Err() == nil {
+		err = &net.OpError{Op: "dial", Net: "tcp", Err: errConnectTimedOut}
+	}
+	reach := reachOf(err, r.last.Status != 0, ctx.Err() != nil, phase)
 	if r.gated {
-		r.c.gate.done(r.host, probe, reach, err)
+		r.c.gate.done(r.host, probe, reach, err, began, phase)
 	}
 	r.report(sentAt, err)
 	if err == nil {
@@ -131,17 +149,20 @@ func (r *run) attempt(ctx context.Context) (any, *failure, error) {
 	if timedOut {
 		err = &AttemptTimeoutError{Request: r.op.shown(), Limit: limit}
 	}
-	return nil, &failure{err: err, status: r.last.Status, retryAfter: r.last.RetryAfter != "", reach: reach, callerDone: ctx.Err() != nil}, nil
+	return nil, &failure{err: err, status: r.last.Status, retryAfter: r.last.RetryAfter != "", reach: reach, phase: phase, callerDone: ctx.Err() != nil}, nil
 }
 
 // reachOf is what an attempt learnt of its host: an answer, whatever came after it, means the
-// host accepted the connection; an attempt its caller gave up on learnt nothing.
-func reachOf(err error, answered, callerDone bool) outcome {
+// host accepted the connection; an attempt its caller gave up on learnt nothing; a TLS
+// handshake that took too long is a connection that could not be made.
+func reachOf(err error, answered, callerDone bool, phase string) outcome {
 	switch {
 	case answered:
 		return connected
 	case callerDone:
 		return unknown
+	case phase == PhaseTLS && isTimeout(err):
+		return refused
 	}
 	return classify(err)
 }
@@ -158,17 +179,22 @@ func (r *run) pace(ctx context.Context) (time.Time, error) {
 	return sentAt, nil
 }
 
-// enterGate waits at the host gate while the host refuses connections. Once the budget is
+// enterGate waits at the host gate while the host accepts no connection. Once the budget is
 // spent no retry can follow, so a request goes straight to its host.
 func (r *run) enterGate(ctx context.Context) (bool, error) {
 	if !r.gated || r.health.budget.left() < retryCost {
 		return false, nil
 	}
-	probe, err := r.c.gate.enter(ctx, r.host, r.began)
+	probe, err := r.c.gate.enter(ctx, r.host)
+	var ue *UnreachableError
 	switch {
 	case err == nil:
 		return probe, nil
 	case ctx.Err() == nil:
+		if errors.As(err, &ue) && r.sent > 0 {
+			// This request did try the host itself.
+			ue.Outlasted = false
+		}
 		return false, err
 	}
 	return false, &InterruptedError{Request: r.op.shown(), Attempts: r.sent, Waiting: WaitingHost, Err: fmt.Errorf("%w: %w", context.Cause(ctx), err)}
@@ -228,12 +254,17 @@ func (r *run) panicked(_ context.Context, f *failure) (verdict, bool) {
 	return verdict{stop: &DecodeError{Operation: r.op.Name, StatusCode: r.last.Status, RequestID: r.last.RequestID, Reason: pe.Error()}}, true
 }
 
-// callerEnded: the caller's deadline or cancellation, not the request, ended it.
+// callerEnded: the caller's deadline or cancellation, not the request, ended it; the error
+// says how far the request had got with which host.
 func (r *run) callerEnded(ctx context.Context, f *failure) (verdict, bool) {
 	if !f.callerDone {
 		return verdict{}, false
 	}
-	return verdict{stop: &InterruptedError{Request: r.op.shown(), Attempts: r.sent, Err: context.Cause(ctx)}}, true
+	cause := context.Cause(ctx)
+	if f.phase != "" && f.status == 0 {
+		cause = &PhaseError{Host: termsafe.Text(r.host, 253), Phase: f.phase, Err: cause}
+	}
+	return verdict{stop: &InterruptedError{Request: r.op.shown(), Attempts: r.sent, Err: cause}}, true
 }
 
 // timedOut: the attempt's own limit passed, which holds a connection and a worker the longest.
@@ -276,7 +307,9 @@ func (r *run) answered(_ context.Context, f *failure) (verdict, bool) {
 func (r *run) unanswered(ctx context.Context, f *failure) (verdict, bool) {
 	var dnsErr *net.DNSError
 	if errors.As(f.err, &dnsErr) && dnsErr.IsNotFound {
-		return verdict{stop: &UnresolvedHostError{Operation: r.op.Name, Host: termsafe.Text(r.host, 253), Origin: r.c.cfg.Endpoints.Origin(r.op.Endpoint)}}, true
+		origin := r.c.cfg.Endpoints.Origin(r.op.Endpoint)
+		r.c.dns.remember(r.host, origin, r.c.now())
+		return verdict{stop: &UnresolvedHostError{Operation: r.op.Name, Host: termsafe.Text(r.host, 253), Origin: origin}}, true
 	}
 	retry, _ := retryablehttp.ErrorPropagatedRetryPolicy(ctx, nil, f.err)
 	return verdict{retry: retry, cost: retryCost, charged: retry && f.reach != refused}, true
@@ -303,7 +336,7 @@ func (r *run) renewCredential(ctx context.Context) (again bool, err error) {
 // host's throttle and budget, may each refuse it.
 func (r *run) pay(ctx context.Context, f *failure, v verdict) error {
 	if !v.retry || r.op.NoRetry || (!v.waitForHost && r.retries >= r.c.cfg.MaxRetries) {
-		err := describe(r.op, f.err, r.last, r.c.cfg.Redactor)
+		err := r.describe(f)
 		if r.sent == 1 {
 			return err
 		}
@@ -320,10 +353,20 @@ func (r *run) pay(ctx context.Context, f *failure, v verdict) error {
 		r.c.cfg.Redactor.Warn(ctx, paused, map[string]any{
 			"operation": r.op.shown(), "status": r.last.Status, "request_id": r.last.RequestID, "error": f.err,
 		})
-		return &RetryError{Attempts: r.sent, Paused: true, Err: describe(r.op, f.err, r.last, r.c.cfg.Redactor)}
+		return &RetryError{Attempts: r.sent, Paused: true, Err: r.describe(f)}
 	}
 	r.paid += v.cost
 	return nil
+}
+
+// describe is the error a failure ends the call with: one without an answer names the host
+// and the phase it stopped in.
+func (r *run) describe(f *failure) error {
+	err := f.err
+	if f.status == 0 && f.phase != "" {
+		err = &PhaseError{Host: termsafe.Text(r.host, 253), Phase: f.phase, Err: err}
+	}
+	return describe(r.op, err, r.last, r.c.cfg.Redactor)
 }
 
 // backOff waits before the next attempt, or until the caller gives up.
@@ -339,7 +382,7 @@ func (r *run) backOff(ctx context.Context, f *failure) error {
 	select {
 	case <-ctx.Done():
 		return &InterruptedError{Request: r.op.shown(), Attempts: r.sent, Waiting: WaitingRetry,
-			Err: fmt.Errorf("%w (last failure: %w)", context.Cause(ctx), describe(r.op, f.err, r.last, r.c.cfg.Redactor))}
+			Err: fmt.Errorf("%w (last failure: %w)", context.Cause(ctx), r.describe(f))}
 	case <-t.C:
 		return nil
 	}

@@ -5,10 +5,12 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -99,27 +101,47 @@ func TestRetryPolicyWithoutRetries(t *testing.T) {
 }
 
 // What an attempt tells the host gate: an answer means connected even when the call failed
-// after it; a caller that left says nothing; otherwise the error decides.
+// after it; a caller that left says nothing; a connection that could not be made (refused,
+// unroutable, a resolver that does not answer, a TLS handshake that hangs) is an outage; a
+// name that does not exist is not.
 func TestReachOf(t *testing.T) {
-	refusedErr := &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}
+	dial := func(err error) error { return &net.OpError{Op: "dial", Err: err} }
+	refusedErr := dial(syscall.ECONNREFUSED)
+	tlsTimeout := &url.Error{Op: "Get", URL: "https://hss.example", Err: timeoutErr{}}
 	cases := []struct {
+		name                 string
 		err                  error
 		answered, callerDone bool
+		phase                string
 		want                 outcome
 	}{
-		{refusedErr, false, false, refused},
-		{refusedErr, true, false, connected},
-		{refusedErr, true, true, connected},
-		{refusedErr, false, true, unknown},
-		{errors.New("reset"), false, false, connected},
-		{nil, false, false, connected},
+		{"refused", refusedErr, false, false, PhaseConnect, refused},
+		{"refused, then answered", refusedErr, true, false, PhaseConnect, connected},
+		{"answered, caller gone", refusedErr, true, true, PhaseResponse, connected},
+		{"caller gone", refusedErr, false, true, PhaseConnect, unknown},
+		{"dial timed out", dial(timeoutErr{}), false, false, PhaseConnect, refused},
+		{"no connection within the connect timeout", dial(errConnectTimedOut), false, false, PhaseConnect, refused},
+		{"dial cancelled", dial(context.Canceled), false, false, PhaseConnect, unknown},
+		{"resolver not answering", dial(&net.DNSError{Err: "server misbehaving", IsTemporary: true}), false, false, PhaseResolve, refused},
+		{"no such host", dial(&net.DNSError{Err: "no such host", IsNotFound: true}), false, false, PhaseResolve, connected},
+		{"TLS handshake timed out", tlsTimeout, false, false, PhaseTLS, refused},
+		{"response timed out", tlsTimeout, false, false, PhaseResponse, connected},
+		{"reset", errors.New("reset"), false, false, PhaseResponse, connected},
+		{"success", nil, false, false, "", connected},
 	}
 	for _, c := range cases {
-		if got := reachOf(c.err, c.answered, c.callerDone); got != c.want {
-			t.Errorf("reachOf(%v, answered %v, caller done %v) = %v, want %v", c.err, c.answered, c.callerDone, got, c.want)
+		if got := reachOf(c.err, c.answered, c.callerDone, c.phase); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
 		}
 	}
 }
+
+// timeoutErr is a timeout of the transport's own, as net/http's TLS handshake timeout is.
+type timeoutErr struct{}
+
+func (timeoutErr) Error() string   { return "timeout" }
+func (timeoutErr) Timeout() bool   { return true }
+func (timeoutErr) Temporary() bool { return true }
 
 // A refused credential is renewed once per call, however often the new one is refused too.
 func TestRenewedOncePerCall(t *testing.T) {
@@ -168,14 +190,14 @@ func TestGateWhileARetryIsAffordable(t *testing.T) {
 		left  int
 		probe bool
 	}{{retryCost, true}, {retryCost - 1, false}} {
-		s.gate.done("hss.example", false, refused, errors.New("connection refused"))
+		s.gate.done("hss.example", false, refused, errors.New("connection refused"), now, PhaseConnect)
 		now = now.Add(time.Minute) // the next probe is due
 		r.health.budget.tokens = c.left
 		probe, err := r.enterGate(context.Background())
 		if err != nil || probe != c.probe {
 			t.Errorf("%d tokens left: probe %v (%v), want %v", c.left, probe, err, c.probe)
 		}
-		s.gate.done("hss.example", probe, connected, nil)
+		s.gate.done("hss.example", probe, connected, nil, now, PhaseConnect)
 	}
 }
 
@@ -190,5 +212,136 @@ func TestSenderDefaults(t *testing.T) {
 	if s.cfg.AttemptTimeout != time.Second || s.cfg.RetryBudget != 7 || s.cfg.RetryWaitMin != time.Second ||
 		s.cfg.RetryWaitMax != DefaultRetryWaitMax || s.limiter != nil {
 		t.Fatalf("%+v", s.cfg)
+	}
+}
+
+// The host gate holds requests for its window from the first failed attempt, with a probe due
+// at the window's end whatever the back-off says; after it, requests fail at once, except a
+// probe that is due, and the error names the host, the phase and what to check.
+func TestGateWindow(t *testing.T) {
+	start := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	now := start
+	g := newHostGate(func() time.Time { return now })
+	g.base, g.max = 4*time.Second, 4*time.Second // probes about every 4 s, then one at the window's end
+	g.done("h", false, refused, errors.New("dial tcp: lookup h: server misbehaving"), start, PhaseResolve)
+	end := start.Add(10 * time.Second)
+	attempts := 1
+	for !now.Equal(end) {
+		// The clock moves to each probe as it falls due; the gate's timers are for waiters.
+		now = g.hosts["h"].next
+		if now.After(end) || attempts > 4 {
+			t.Fatalf("probe %d is due at %s", attempts, now.Sub(start))
+		}
+		probe, err := g.enter(context.Background(), "h")
+		if !probe || err != nil {
+			t.Fatalf("at %s: probe %v, %v", now.Sub(start), probe, err)
+		}
+		// A request that is no probe waits for the probe in flight, here until its context ends.
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		var ue *UnreachableError
+		if _, err := g.enter(ctx, "h"); !errors.As(err, &ue) || ue.Outlasted {
+			t.Fatalf("at %s: a request did not wait for the probe in flight: %v", now.Sub(start), err)
+		}
+		g.done("h", true, refused, errors.New("dial tcp: lookup h: server misbehaving"), now, PhaseResolve)
+		attempts++
+	}
+	_, err := g.enter(context.Background(), "h")
+	var ue *UnreachableError
+	if !errors.As(err, &ue) || !ue.Outlasted || ue.Attempts != attempts || ue.Phase != PhaseResolve ||
+		!strings.Contains(err.Error(), fmt.Sprintf("h could not be reached (resolve) for 10s (%d connection attempts since 2026-12-01T00:00:00Z)", attempts)) ||
+		!strings.Contains(err.Error(), "this machine's DNS") || !strings.Contains(err.Error(), "waits 10s for a host to accept a connection") {
+		t.Fatalf("after the window: %v", err)
+	}
+	// A probe still goes when one is due, and a connection ends the outage.
+	now = now.Add(time.Minute)
+	if probe, err := g.enter(context.Background(), "h"); !probe || err != nil {
+		t.Fatalf("a due probe: %v %v", probe, err)
+	}
+	g.done("h", true, connected, nil, now, PhaseResponse)
+	if probe, err := g.enter(context.Background(), "h"); probe || err != nil || len(g.hosts) != 0 {
+		t.Fatalf("after a connection: %v %v", probe, err)
+	}
+}
+
+// A name that does not exist is remembered for DNSFailureTTL: the calls that follow fail at
+// once with the same description, and after it the name is looked up again.
+func TestUnresolvedHostIsRemembered(t *testing.T) {
+	start := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	now := start
+	lookups := 0
+	tr := roundTripper(func(r *http.Request) (*http.Response, error) {
+		lookups++
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: r.URL.Hostname(), IsNotFound: true}}
+	})
+	s := New(Config{Pool: tr, Redactor: &redact.Redactor{}, MaxRetries: 3, Now: func() time.Time { return now }})
+	cred, err := basic.NewCredentialsBuilder().WithAk("AK0000000001").WithSk("secret-0001").WithProjectId("p1").SafeBuild()
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := func(endpoint string) error {
+		_, _, _, err := s.Call(context.Background(), Operation{Name: "GET /x", Endpoint: endpoint, Want: http.StatusOK, Cred: cred,
+			Invoke: func(hc *core.HcHttpClient) (any, error) {
+				return hssv5.NewHssClient(hc).ListImageBasicImage(&model.ListImageBasicImageRequest{ImageId: "i1", ImageType: "cicd"})
+			}})
+		return err
+	}
+	first := call("https://hss.cn-north4.example")
+	var ue *UnresolvedHostError
+	if !errors.As(first, &ue) || lookups != 1 {
+		t.Fatalf("%d lookups: %v", lookups, first)
+	}
+	for _, after := range []time.Duration{0, time.Second, DNSFailureTTL - time.Nanosecond} {
+		now = start.Add(after)
+		if err := call("https://hss.cn-north4.example"); err == nil || err.Error() != first.Error() || lookups != 1 {
+			t.Fatalf("after %s: %d lookups: %v", after, lookups, err)
+		}
+	}
+	// Another host is its own.
+	if err := call("https://hss.other.example"); !errors.As(err, &ue) || lookups != 2 {
+		t.Fatalf("%d lookups: %v", lookups, err)
+	}
+	now = start.Add(DNSFailureTTL)
+	if err := call("https://hss.cn-north4.example"); err == nil || err.Error() != first.Error() || lookups != 3 {
+		t.Fatalf("after the expiry: %d lookups: %v", lookups, err)
+	}
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// The phase an attempt stopped in: the trace's when the transport reports one, else what the
+// error shows.
+func TestPhaseOf(t *testing.T) {
+	dial := func(err error) error {
+		return &url.Error{Op: "Get", URL: "https://h", Err: &net.OpError{Op: "dial", Err: err}}
+	}
+	for _, c := range []struct {
+		traced []string
+		err    error
+		want   string
+	}{
+		{nil, dial(&net.DNSError{Err: "server misbehaving"}), PhaseResolve},
+		{nil, dial(syscall.ECONNREFUSED), PhaseConnect},
+		{nil, &url.Error{Op: "Get", URL: "https://h", Err: tls.RecordHeaderError{Msg: "not TLS"}}, PhaseTLS},
+		{nil, &url.Error{Op: "Get", URL: "https://h", Err: &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}}, PhaseTLS},
+		{nil, errors.New("something else"), PhaseConnect},
+		{[]string{PhaseResolve}, errors.New("x"), PhaseResolve},
+		{[]string{PhaseResolve, PhaseConnect, PhaseTLS}, dial(syscall.ECONNREFUSED), PhaseTLS},
+		{[]string{PhaseConnect, "connected"}, errors.New("EOF"), PhaseResponse},
+	} {
+		p := newPhaseTrace(func(error) {})
+		for _, ph := range c.traced {
+			if ph == "connected" {
+				p.connected()
+			} else {
+				p.in(ph)
+			}
+		}
+		p.done()
+		if got := p.at(c.err); got != c.want {
+			t.Errorf("traced %v, %v: %s, want %s", c.traced, c.err, got, c.want)
+		}
 	}
 }

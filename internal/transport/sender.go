@@ -115,7 +115,9 @@ type Sender struct {
 	healthMu sync.Mutex
 	hosts    map[string]*hostHealth
 	gate     *hostGate
-	now      func() time.Time
+	// dns remembers names that do not exist.
+	dns dnsMemory
+	now func() time.Time
 }
 
 // New returns a Sender with cfg's unset values defaulted.

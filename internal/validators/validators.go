@@ -14,6 +14,7 @@ import (
 	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 	"github.com/hsslabs/terraform-provider-hss/internal/redact"
+	"github.com/hsslabs/terraform-provider-hss/internal/resolve"
 	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
@@ -66,9 +67,9 @@ var (
 	EnterpriseProject = Check{"Invalid enterprise project", "must be " + hss.EnterpriseProjectForm, hss.ValidateEnterpriseProjectID}
 	SigningAlgorithm  = Check{"Invalid signing algorithm", "must be " + transport.SigningHMACSHA256 + " or " + transport.SigningHMACSM3,
 		transport.ValidateSigningAlgorithm}
-	ImageReference = Check{"Invalid image reference", "must be an image reference with a tag: " + hss.ImageReferenceForm,
+	ImageReference = Check{"Invalid image reference", "must be an image reference with a tag: " + resolve.ImageReferenceForm,
 		func(s string) error {
-			_, err := hss.ParseTaggedImageReference(s)
+			_, err := resolve.ParseTaggedImageReference(s)
 			return err
 		}}
 	Timestamp = Check{"Invalid timestamp", "must be an RFC 3339 timestamp such as 2026-12-06T00:00:00Z",
@@ -78,9 +79,9 @@ var (
 			}
 			return nil
 		}}
-	AnyImageReference = Check{"Invalid image reference", "must be an image reference with a tag, a digest or both: " + hss.AnyImageReferenceForm,
+	AnyImageReference = Check{"Invalid image reference", "must be an image reference with a tag, a digest or both: " + resolve.AnyImageReferenceForm,
 		func(s string) error {
-			_, err := hss.ParseImageReference(s)
+			_, err := resolve.ParseImageReference(s)
 			return err
 		}}
 )

@@ -1,4 +1,9 @@
-package datasources
+package tfvalue
+
+// A data source's model is read from the configuration and written to state by its tfsdk tags,
+// as the framework's Config.Get and State.Set do, with the layout of each model type found once:
+// the framework walks the struct with reflection and compiles a regexp for every field on every
+// call, which cost a fifth of a small read's CPU (BenchmarkReadDataSource/entries=1).
 
 import (
 	"context"
@@ -9,11 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
-
-// A data source's model is read from the configuration and written to state by its tfsdk tags,
-// as the framework's Config.Get and State.Set do, with the layout of each model type found once:
-// the framework walks the struct with reflection and compiles a regexp for every field on every
-// call, which cost a fifth of a small read's CPU (BenchmarkReadDataSource/entries=1).
 
 // modelField is one tagged field: where it is in the struct, embedded structs included.
 type modelField struct {
@@ -50,9 +50,9 @@ func layoutOf(t reflect.Type) []modelField {
 	return fields
 }
 
-// decodeModel fills m from raw, an object of the schema's type; types are the schema's
+// Decode fills m from raw, an object of the schema's type; types are the schema's
 // attribute types by name.
-func decodeModel(ctx context.Context, raw tftypes.Value, types map[string]attr.Type, m any) error {
+func Decode(ctx context.Context, raw tftypes.Value, types map[string]attr.Type, m any) error {
 	var attrs map[string]tftypes.Value
 	if err := raw.As(&attrs); err != nil {
 		return err
@@ -81,8 +81,8 @@ func decodeModel(ctx context.Context, raw tftypes.Value, types map[string]attr.T
 	return nil
 }
 
-// encodeModel is m as an object of type typ.
-func encodeModel(ctx context.Context, m any, typ tftypes.Object) (tftypes.Value, error) {
+// Encode is m as an object of type typ.
+func Encode(ctx context.Context, m any, typ tftypes.Object) (tftypes.Value, error) {
 	v := reflect.ValueOf(m).Elem()
 	layout := layoutOf(v.Type())
 	// The layout must match the schema before any value is encoded: a zero collection value,

@@ -1,4 +1,4 @@
-package hss_test
+package resolve_test
 
 import (
 	"context"
@@ -11,11 +11,10 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/hss/v5/model"
-
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
 	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+	"github.com/hsslabs/terraform-provider-hss/internal/resolve"
 	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
@@ -23,7 +22,7 @@ const swr = emulator.SWRHost
 
 // resolved is what a test expects of one reference: the image bound, or the failure.
 type resolved struct {
-	kind     hss.FailureKind
+	kind     resolve.FailureKind
 	imageID  string
 	digest   string
 	child    string
@@ -31,9 +30,9 @@ type resolved struct {
 	contains []string
 }
 
-func resolve(t testing.TB, c *hss.Client, refs ...string) []hss.Resolution {
+func resolveAll(t testing.TB, c *hss.Client, refs ...string) []resolve.Resolution {
 	t.Helper()
-	out, err := c.Resolve(context.Background(), hss.ResolveQuery{References: refs})
+	out, err := resolve.Resolve(context.Background(), c, resolve.Query{References: refs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,52 +92,52 @@ func TestResolve(t *testing.T) {
 			child: emulator.MultiArchAMD64ID, host: swr},
 
 		// Digests that differ in one character.
-		swr + "/team/app:1.4.2@" + one(emulator.AppDigest): {kind: hss.FailureDigestMismatch, host: swr,
+		swr + "/team/app:1.4.2@" + one(emulator.AppDigest): {kind: resolve.FailureDigestMismatch, host: swr,
 			contains: []string{one(emulator.AppDigest), emulator.AppDigest}},
-		swr + "/team/multi:1.0@" + one(emulator.MultiArchARM64Digest): {kind: hss.FailureDigestMismatch, host: swr,
+		swr + "/team/multi:1.0@" + one(emulator.MultiArchARM64Digest): {kind: resolve.FailureDigestMismatch, host: swr,
 			contains: []string{emulator.MultiArchDigest, emulator.MultiArchARM64Digest, emulator.MultiArchAMD64Digest}},
-		swr + "/team/app@" + one(emulator.AppDigest): {kind: hss.FailureNotFound, host: swr, contains: []string{"with digest " + one(emulator.AppDigest)}},
+		swr + "/team/app@" + one(emulator.AppDigest): {kind: resolve.FailureNotFound, host: swr, contains: []string{"with digest " + one(emulator.AppDigest)}},
 		// The Harbor digest is not SWR's, though the tag is the same.
-		swr + "/team/app:1.4.2@" + emulator.HarborAppDigest: {kind: hss.FailureDigestMismatch, host: swr},
+		swr + "/team/app:1.4.2@" + emulator.HarborAppDigest: {kind: resolve.FailureDigestMismatch, host: swr},
 		// Ambiguous: private and shared, with two digests.
-		swr + "/team/dup:1.0": {kind: hss.FailureAmbiguous, host: swr, contains: []string{emulator.DupPrivateImageID, emulator.DupSharedImageID}},
+		swr + "/team/dup:1.0": {kind: resolve.FailureAmbiguous, host: swr, contains: []string{emulator.DupPrivateImageID, emulator.DupSharedImageID}},
 		// Not found, and where else the name is: another registry's image is not SWR's.
-		swr + "/team/api:2.0.0":                     {kind: hss.FailureNotFound, host: swr, contains: []string{emulator.EnterpriseRegistry}},
-		swr + "/docker-local/tool:3.0":              {kind: hss.FailureNotFound, host: swr, contains: []string{emulator.JfrogRegistry}},
-		swr + "/team/app:9.9.9":                     {kind: hss.FailureNotFound, host: swr, contains: []string{"team/app:9.9.9", "SWR of region cn-north-4"}},
-		emulator.HarborHost + "/team/api:2.0.0":     {kind: hss.FailureNotFound, host: emulator.HarborHost, contains: []string{emulator.EnterpriseRegistry}},
-		emulator.EnterpriseHost + "/team/app:1.4.2": {kind: hss.FailureNotFound, host: emulator.EnterpriseHost, contains: []string{emulator.EnterpriseRegistry}},
+		swr + "/team/api:2.0.0":                     {kind: resolve.FailureNotFound, host: swr, contains: []string{emulator.EnterpriseRegistry}},
+		swr + "/docker-local/tool:3.0":              {kind: resolve.FailureNotFound, host: swr, contains: []string{emulator.JfrogRegistry}},
+		swr + "/team/app:9.9.9":                     {kind: resolve.FailureNotFound, host: swr, contains: []string{"team/app:9.9.9", "SWR of region cn-north-4"}},
+		emulator.HarborHost + "/team/api:2.0.0":     {kind: resolve.FailureNotFound, host: emulator.HarborHost, contains: []string{emulator.EnterpriseRegistry}},
+		emulator.EnterpriseHost + "/team/app:1.4.2": {kind: resolve.FailureNotFound, host: emulator.EnterpriseHost, contains: []string{emulator.EnterpriseRegistry}},
 		// Another region's SWR: read it there.
-		"swr.ap-southeast-1.myhuaweicloud.com/team/app:1.4.2": {kind: hss.FailureRegionMismatch, host: "swr.ap-southeast-1.myhuaweicloud.com",
+		"swr.ap-southeast-1.myhuaweicloud.com/team/app:1.4.2": {kind: resolve.FailureRegionMismatch, host: "swr.ap-southeast-1.myhuaweicloud.com",
 			contains: []string{`read it in region "ap-southeast-1"`}},
 		// Look-alikes and hosts HSS has no registry for: never a match by name.
-		swr + ".evil.example/team/app:1.4.2":                           {kind: hss.FailureUnknownHost, host: swr + ".evil.example", contains: []string{emulator.HarborRegistry, "SWR at " + swr}},
-		swr + ":8443/team/app:1.4.2":                                   {kind: hss.FailureUnknownHost, host: swr + ":8443"},
-		"SWR.CN-NORTH-4.MYHUAWEICLOUD.COM.EVIL.EXAMPLE/team/app:1.4.2": {kind: hss.FailureUnknownHost, host: swr + ".evil.example"},
-		"swr.cn-north-4.myhuaweicloud.eu/team/app:1.4.2":               {kind: hss.FailureUnknownHost},
-		"evil.example.com/team/app:1.4.2":                              {kind: hss.FailureUnknownHost, host: "evil.example.com"},
-		"team/app:1.4.2":                                               {kind: hss.FailureUnknownHost, host: "docker.io", contains: []string{"means Docker Hub"}},
-		"docker.io/team/app:1.4.2":                                     {kind: hss.FailureUnknownHost, host: "docker.io", contains: []string{`at host "docker.io"`}},
-		"harbor-dr.example.com/team/app:1.4.2":                         {kind: hss.FailureUnknownHost, host: "harbor-dr.example.com"},
-		emulator.HarborHost + ":8443/team/app:1.4.2":                   {kind: hss.FailureUnknownHost},
-		"xn--swr-9na.cn-north-4.myhuaweicloud.com/team/app:1.4.2":      {kind: hss.FailureUnknownHost},
+		swr + ".evil.example/team/app:1.4.2":                           {kind: resolve.FailureUnknownHost, host: swr + ".evil.example", contains: []string{emulator.HarborRegistry, "SWR at " + swr}},
+		swr + ":8443/team/app:1.4.2":                                   {kind: resolve.FailureUnknownHost, host: swr + ":8443"},
+		"SWR.CN-NORTH-4.MYHUAWEICLOUD.COM.EVIL.EXAMPLE/team/app:1.4.2": {kind: resolve.FailureUnknownHost, host: swr + ".evil.example"},
+		"swr.cn-north-4.myhuaweicloud.eu/team/app:1.4.2":               {kind: resolve.FailureUnknownHost},
+		"evil.example.com/team/app:1.4.2":                              {kind: resolve.FailureUnknownHost, host: "evil.example.com"},
+		"team/app:1.4.2":                                               {kind: resolve.FailureUnknownHost, host: "docker.io", contains: []string{"means Docker Hub"}},
+		"docker.io/team/app:1.4.2":                                     {kind: resolve.FailureUnknownHost, host: "docker.io", contains: []string{`at host "docker.io"`}},
+		"harbor-dr.example.com/team/app:1.4.2":                         {kind: resolve.FailureUnknownHost, host: "harbor-dr.example.com"},
+		emulator.HarborHost + ":8443/team/app:1.4.2":                   {kind: resolve.FailureUnknownHost},
+		"xn--swr-9na.cn-north-4.myhuaweicloud.com/team/app:1.4.2":      {kind: resolve.FailureUnknownHost},
 		// Not references at all.
-		"user@" + swr + "/team/app:1.4.2":                 {kind: hss.FailureInvalidReference},
-		"user:pw@" + swr + "/team/app:1.4.2":              {kind: hss.FailureInvalidReference},
-		"swr.cn-north-4.myhuaweicloud.cöm/team/app:1.4.2": {kind: hss.FailureInvalidReference},
-		swr + "./team/app:1.4.2":                          {kind: hss.FailureInvalidReference},
-		swr + "/team/app":                                 {kind: hss.FailureInvalidReference, contains: []string{"neither a tag nor a digest"}},
-		swr + "/app:1.4.2":                                {kind: hss.FailureInvalidReference, contains: []string{"needs an organization"}},
-		swr + "/team/app:1.4.2\x1b[2J":                    {kind: hss.FailureInvalidReference, contains: []string{`\x1b[2J`}},
-		swr + "/team/app:1.4.2@sha256:abc":                {kind: hss.FailureInvalidReference},
-		"":                                                {kind: hss.FailureInvalidReference},
-		swr + "/team/" + strings.Repeat("a", 5000) + ":1": {kind: hss.FailureInvalidReference, contains: []string{"5040 bytes"}},
+		"user@" + swr + "/team/app:1.4.2":                 {kind: resolve.FailureInvalidReference},
+		"user:pw@" + swr + "/team/app:1.4.2":              {kind: resolve.FailureInvalidReference},
+		"swr.cn-north-4.myhuaweicloud.cöm/team/app:1.4.2": {kind: resolve.FailureInvalidReference},
+		swr + "./team/app:1.4.2":                          {kind: resolve.FailureInvalidReference},
+		swr + "/team/app":                                 {kind: resolve.FailureInvalidReference, contains: []string{"neither a tag nor a digest"}},
+		swr + "/app:1.4.2":                                {kind: resolve.FailureInvalidReference, contains: []string{"needs an organization"}},
+		swr + "/team/app:1.4.2\x1b[2J":                    {kind: resolve.FailureInvalidReference, contains: []string{`\x1b[2J`}},
+		swr + "/team/app:1.4.2@sha256:abc":                {kind: resolve.FailureInvalidReference},
+		"":                                                {kind: resolve.FailureInvalidReference},
+		swr + "/team/" + strings.Repeat("a", 5000) + ":1": {kind: resolve.FailureInvalidReference, contains: []string{"5040 bytes"}},
 	}
 	var refs []string
 	for ref := range cases {
 		refs = append(refs, ref)
 	}
-	for i, got := range resolve(t, c, refs...) {
+	for i, got := range resolveAll(t, c, refs...) {
 		ref, want := refs[i], cases[refs[i]]
 		if got.Reference != ref {
 			t.Errorf("%q: resolution of %q", ref, got.Reference)
@@ -179,7 +178,7 @@ func TestResolve(t *testing.T) {
 func TestResolvedEntry(t *testing.T) {
 	_, url := newServer(t)
 	c := newClient(t, url, aksk())
-	got := resolve(t, c, emulator.EnterpriseHost+"/team/api:2.0.0", swr+"/team/multi:1.0", swr+"/team/big:1.0", swr+"/partner/base:3.1")
+	got := resolveAll(t, c, emulator.EnterpriseHost+"/team/api:2.0.0", swr+"/team/multi:1.0", swr+"/team/big:1.0", swr+"/partner/base:3.1")
 	ee, multi, big, shared := got[0].Image, got[1].Image, got[2].Image, got[3].Image
 	if ee.ImageType != "instance_image" || ee.RegistryType != "SwrEnterprise" || ee.RegistryName != emulator.EnterpriseRegistry ||
 		ee.RegistryID != emulator.EnterpriseRegistryID || ee.InstanceID != emulator.EnterpriseInstanceID || ee.InstanceName != emulator.EnterpriseInstance ||
@@ -210,8 +209,8 @@ func TestResolveMatchesExactly(t *testing.T) {
 		{"id":1,"image_id":"n1","namespace":"team","image_name":"app","image_version":"1.4.2-rc1","image_type":"private_image","image_digest":"` + emulator.AppDigest + `"},
 		{"id":2,"image_id":"n2","namespace":"team-x","image_name":"app","image_version":"1.4.2-r","image_type":"private_image","image_digest":"` + emulator.AppDigest + `"}]}`
 	emu.AddFault(emulator.Fault{Body: neighbour, Match: func(r *http.Request) bool { return r.URL.Query().Get("image_version") == "1.4.2-r" }})
-	got := resolve(t, c, swr+"/team/app:1.4.2-r")
-	if got[0].Failure == nil || got[0].Failure.Kind != hss.FailureNotFound {
+	got := resolveAll(t, c, swr+"/team/app:1.4.2-r")
+	if got[0].Failure == nil || got[0].Failure.Kind != resolve.FailureNotFound {
 		t.Fatalf("a loose match bound: %+v", got[0])
 	}
 }
@@ -232,9 +231,9 @@ func TestResolveByRegistryAddress(t *testing.T) {
 		emu.AddFault(emulator.Fault{Match: func(r *http.Request) bool { return strings.HasSuffix(r.URL.Path, "/image/registries") },
 			Body: `{"total_num":1,"data_list":[{"id":"` + emulator.HarborRegistryID + `","registry_name":"` + emulator.HarborRegistry +
 				`","registry_type":"Harbor","registry_addr":` + strconv.Quote(addr) + `}]}`})
-		got := resolve(t, newClient(t, url, aksk()), ref)[0]
+		got := resolveAll(t, newClient(t, url, aksk()), ref)[0]
 		if bound := got.Failure == nil && got.Image.ImageID == emulator.HarborAppImageID; bound != binds ||
-			(!binds && got.Failure.Kind != hss.FailureUnknownHost) {
+			(!binds && got.Failure.Kind != resolve.FailureUnknownHost) {
 			t.Errorf("registry_addr %q: %+v", addr, got)
 		}
 	}
@@ -242,7 +241,7 @@ func TestResolveByRegistryAddress(t *testing.T) {
 	emu.AddFault(emulator.Fault{Match: func(r *http.Request) bool { return r.URL.Query().Get("image_name") == "app" },
 		Body: `{"total_num":1,"data_list":[{"id":7,"image_id":"spoof","namespace":"team","image_name":"app","image_version":"1.4.2","image_type":"harbor",` +
 			`"registry_name":"` + emulator.HarborRegistry + `","registry_id":"someone-elses","image_digest":"` + emulator.HarborAppDigest + `"}]}`})
-	if got := resolve(t, newClient(t, url, aksk()), ref)[0]; got.Failure == nil || got.Failure.Kind != hss.FailureNotFound {
+	if got := resolveAll(t, newClient(t, url, aksk()), ref)[0]; got.Failure == nil || got.Failure.Kind != resolve.FailureNotFound {
 		t.Errorf("another registry's ID bound: %+v", got)
 	}
 	// The instance_url of an SWR Enterprise image is held to the same rules.
@@ -250,7 +249,7 @@ func TestResolveByRegistryAddress(t *testing.T) {
 	emu.AddFault(emulator.Fault{Match: func(r *http.Request) bool { return r.URL.Query().Get("image_name") == "api" },
 		Body: `{"total_num":1,"data_list":[{"id":7,"image_id":"spoof","namespace":"team","image_name":"api","image_version":"2.0.0","image_type":"instance_image",` +
 			`"instance_url":"https://user@` + emulator.EnterpriseHost + `","image_digest":"` + emulator.EnterpriseDigest + `"}]}`})
-	if got := resolve(t, newClient(t, url, aksk()), emulator.EnterpriseHost+"/team/api:2.0.0")[0]; got.Failure == nil || got.Image.ImageID == "spoof" {
+	if got := resolveAll(t, newClient(t, url, aksk()), emulator.EnterpriseHost+"/team/api:2.0.0")[0]; got.Failure == nil || got.Image.ImageID == "spoof" {
 		t.Errorf("an instance_url with user information bound: %+v", got)
 	}
 }
@@ -275,10 +274,10 @@ func TestResolveFailuresAreBounded(t *testing.T) {
 	emu.AddFault(emulator.Fault{Match: func(r *http.Request) bool { return r.URL.Query().Get("image_name") == "wide" },
 		Body: `{"total_num":1,"data_list":[{"id":1,"image_id":"w","namespace":"team","image_name":"wide","image_version":"1","image_type":"private_image",` +
 			`"is_multiple_arch":true,"image_digest":"sha256:` + strings.Repeat("f", 64) + `","association_images":[` + strings.Join(children, ",") + `]}]}`})
-	got := resolve(t, newClient(t, url, aksk()), "evil.example.com/team/x:1", swr+"/team/many:1", swr+"/team/wide:1@sha256:"+strings.Repeat("e", 64),
+	got := resolveAll(t, newClient(t, url, aksk()), "evil.example.com/team/x:1", swr+"/team/many:1", swr+"/team/wide:1@sha256:"+strings.Repeat("e", 64),
 		swr+"/team/wide:1@sha256:"+fmt.Sprintf("%064d", 24))
 	unknown, ambiguous, mismatch := got[0].Failure, got[1].Failure, got[2].Failure
-	if mismatch == nil || mismatch.Kind != hss.FailureDigestMismatch || len(mismatch.Candidates) != 1 ||
+	if mismatch == nil || mismatch.Kind != resolve.FailureDigestMismatch || len(mismatch.Candidates) != 1 ||
 		strings.Count(mismatch.Candidates[0], "sha256:") != 11 || !strings.HasSuffix(mismatch.Candidates[0], "and 15 more)") {
 		t.Errorf("digest mismatch: %+v", mismatch)
 	}
@@ -289,7 +288,7 @@ func TestResolveFailuresAreBounded(t *testing.T) {
 		strings.Contains(unknown.Message, "\x1b") || !strings.Contains(unknown.Message, `reg-0\x1b[31m`) {
 		t.Errorf("unknown host: %d registries, %d bytes: %+v", len(unknown.Registries), len(unknown.Message), unknown)
 	}
-	if ambiguous == nil || ambiguous.Kind != hss.FailureAmbiguous || len(ambiguous.Candidates) != 11 || ambiguous.Candidates[10] != "and 15 more" ||
+	if ambiguous == nil || ambiguous.Kind != resolve.FailureAmbiguous || len(ambiguous.Candidates) != 11 || ambiguous.Candidates[10] != "and 15 more" ||
 		!strings.Contains(ambiguous.Message, "matches 25 images") {
 		t.Errorf("ambiguous: %+v", ambiguous)
 	}
@@ -299,9 +298,9 @@ func TestResolveFailuresAreBounded(t *testing.T) {
 // first did and with no result cache to keep it.
 func TestResolveReadsTheRegistryListOncePerCall(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		p := newOutagePlan(t, noCache)
+		p := newBubble(t, noCache)
 		p.emu.AddFault(emulator.Fault{Latency: time.Second, Match: func(r *http.Request) bool { return r.URL.Query().Get("image_name") == "tool" }})
-		got := resolve(t, p.c, emulator.HarborHost+"/team/app:1.4.2", emulator.JfrogHost+"/docker-local/tool:3.0", "evil.example.com/team/x:1")
+		got := resolveAll(t, p.c, emulator.HarborHost+"/team/app:1.4.2", emulator.JfrogHost+"/docker-local/tool:3.0", "evil.example.com/team/x:1")
 		if got[0].Failure != nil || got[1].Failure != nil || got[2].Failure == nil {
 			t.Fatalf("%+v", got)
 		}
@@ -309,61 +308,6 @@ func TestResolveReadsTheRegistryListOncePerCall(t *testing.T) {
 			t.Fatalf("%d registry reads", registries)
 		}
 	})
-}
-
-// Every filter the registry image list is given is held to each entry exactly.
-func TestRegistryImageMismatch(t *testing.T) {
-	s := func(v string) *string { return &v }
-	yes, no := true, false
-	entry := hss.RegistryImage{Namespace: "team", ImageName: "app", ImageVersion: "1.4.2", RegistryName: "harbor-prod", InstanceID: "i1",
-		InstanceName: "prod", ImageType: "harbor", ScanStatus: "success", SeverityLevel: "Low", LatestVersion: true}
-	for name, c := range map[string]struct {
-		req  model.ListRegistryImagesRequest
-		want string
-	}{
-		"no filter":      {model.ListRegistryImagesRequest{}, ""},
-		"every filter":   {model.ListRegistryImagesRequest{Namespace: s("team"), ImageName: s("app"), ImageVersion: s("1.4.2"), RegistryName: s("harbor-prod"), InstanceId: s("i1"), InstanceName: s("prod"), ImageType: s("harbor"), ScanStatus: s("success"), SeverityLevel: s("Low"), LatestVersion: &yes, IsMultarch: &no}, ""},
-		"tag prefix":     {model.ListRegistryImagesRequest{ImageVersion: s("1.4")}, "image_version"},
-		"tag longer":     {model.ListRegistryImagesRequest{ImageVersion: s("1.4.2-r")}, "image_version"},
-		"namespace case": {model.ListRegistryImagesRequest{Namespace: s("Team")}, "namespace"},
-		"name substring": {model.ListRegistryImagesRequest{ImageName: s("ap")}, "image_name"},
-		"registry":       {model.ListRegistryImagesRequest{RegistryName: s("harbor")}, "registry_name"},
-		"instance":       {model.ListRegistryImagesRequest{InstanceId: s("i")}, "instance_id"},
-		"instance name":  {model.ListRegistryImagesRequest{InstanceName: s("pro")}, "instance_name"},
-		"image type":     {model.ListRegistryImagesRequest{ImageType: s("jfrog")}, "image_type"},
-		"scan status":    {model.ListRegistryImagesRequest{ScanStatus: s("failed")}, "scan_status"},
-		"severity":       {model.ListRegistryImagesRequest{SeverityLevel: s("low")}, "severity_level"},
-		"multi-arch":     {model.ListRegistryImagesRequest{IsMultarch: &yes}, "is_multiple_arch"},
-		"empty filter":   {model.ListRegistryImagesRequest{Namespace: s("")}, "namespace"},
-	} {
-		got := hss.RegistryImages.Mismatch(&c.req, entry)
-		if (got == "") != (c.want == "") || !strings.Contains(got, c.want) {
-			t.Errorf("%s: %q, want %q", name, got, c.want)
-		}
-	}
-	old := entry
-	old.LatestVersion = false
-	if hss.RegistryImages.Mismatch(&model.ListRegistryImagesRequest{LatestVersion: &yes}, old) == "" ||
-		hss.RegistryImages.Mismatch(&model.ListRegistryImagesRequest{LatestVersion: &no}, old) != "" {
-		t.Error("latest_version")
-	}
-	reg := hss.Registry{ID: "r1", Name: "harbor-prod", Type: "Harbor", Addr: "harbor.example.com", Status: "success"}
-	for name, c := range map[string]struct {
-		req  model.ListRegistryRequest
-		want string
-	}{
-		"every filter": {model.ListRegistryRequest{RegistryName: s("harbor-prod"), RegistryId: s("r1"), RegistryType: s("Jfrog,Harbor"), RegistryAddr: s("harbor.example.com"), Status: s("success")}, ""},
-		"name prefix":  {model.ListRegistryRequest{RegistryName: s("harbor")}, "registry_name"},
-		"id":           {model.ListRegistryRequest{RegistryId: s("r")}, "registry_id"},
-		"type":         {model.ListRegistryRequest{RegistryType: s("Jfrog,Harbo")}, "registry_type"},
-		"addr":         {model.ListRegistryRequest{RegistryAddr: s("harbor.example")}, "registry_addr"},
-		"status":       {model.ListRegistryRequest{Status: s("fail")}, "status"},
-	} {
-		got := hss.Registries.Mismatch(&c.req, reg)
-		if (got == "") != (c.want == "") || !strings.Contains(got, c.want) {
-			t.Errorf("%s: %q, want %q", name, got, c.want)
-		}
-	}
 }
 
 // The service's failures are errors of the whole call, never refusals of a reference: the
@@ -388,10 +332,10 @@ func TestResolveAPIErrorsFailTheCall(t *testing.T) {
 			emu.AddFault(f)
 			c := newClient(t, url, aksk(), fastRetries(0))
 			refs := []string{swr + "/team/app:1.4.2", emulator.EnterpriseHost + "/team/api:2.0.0", emulator.HarborHost + "/team/app:1.4.2"}
-			out, err := c.Resolve(context.Background(), hss.ResolveQuery{References: refs})
+			out, err := resolve.Resolve(context.Background(), c, resolve.Query{References: refs})
 			var ae *transport.APIError
 			var de *transport.DecodeError
-			typed := err != nil && (errors.As(err, &ae) || errors.As(err, &de) || errors.Is(err, hss.ErrMalformedEntry) || strings.Contains(err.Error(), "total_num"))
+			typed := err != nil && (errors.As(err, &ae) || errors.As(err, &de) || errors.Is(err, resolve.ErrMalformedEntry) || strings.Contains(err.Error(), "total_num"))
 			if !typed || out != nil || !strings.Contains(err.Error(), "resolving ") {
 				t.Fatalf("%v, %+v", err, out)
 			}
@@ -406,20 +350,20 @@ func TestResolveAPIErrorsFailTheCall(t *testing.T) {
 func TestResolveQueryIsChecked(t *testing.T) {
 	emu, url := newServer(t)
 	c := newClient(t, url, aksk())
-	for name, q := range map[string]hss.ResolveQuery{
+	for name, q := range map[string]resolve.Query{
 		"region":             {Region: "cn-north-4.evil.example", References: []string{swr + "/team/app:1.4.2"}},
 		"enterprise project": {EnterpriseProjectID: "../x", References: []string{swr + "/team/app:1.4.2"}},
-		"too many":           {References: make([]string, hss.MaxResolveReferences+1)},
+		"too many":           {References: make([]string, resolve.MaxReferences+1)},
 	} {
-		if _, err := c.Resolve(context.Background(), q); err == nil {
+		if _, err := resolve.Resolve(context.Background(), c, q); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
-	if out, err := c.Resolve(context.Background(), hss.ResolveQuery{References: make([]string, hss.MaxResolveReferences)}); err != nil ||
-		out[0].Failure.Kind != hss.FailureInvalidReference {
+	if out, err := resolve.Resolve(context.Background(), c, resolve.Query{References: make([]string, resolve.MaxReferences)}); err != nil ||
+		out[0].Failure.Kind != resolve.FailureInvalidReference {
 		t.Errorf("the most references: %v", err)
 	}
-	if out, err := c.Resolve(context.Background(), hss.ResolveQuery{}); err != nil || len(out) != 0 {
+	if out, err := resolve.Resolve(context.Background(), c, resolve.Query{}); err != nil || len(out) != 0 {
 		t.Errorf("no references: %v %v", out, err)
 	}
 	if len(emu.Requests()) != 0 {
@@ -432,7 +376,7 @@ func TestResolveQueryIsChecked(t *testing.T) {
 func TestResolveInARegionAndEnterpriseProject(t *testing.T) {
 	emu, url := newServer(t)
 	c := newClient(t, url, aksk())
-	out, err := c.Resolve(context.Background(), hss.ResolveQuery{Region: emulator.OtherRegion, EnterpriseProjectID: hss.AllGrantedEPs,
+	out, err := resolve.Resolve(context.Background(), c, resolve.Query{Region: emulator.OtherRegion, EnterpriseProjectID: hss.AllGrantedEPs,
 		References: []string{"swr.ap-southeast-1.myhuaweicloud.com/team/app:1.4.2", swr + "/team/app:1.4.2", emulator.HarborHost + "/team/app:1.4.2"}})
 	if err != nil {
 		t.Fatal(err)
@@ -440,10 +384,10 @@ func TestResolveInARegionAndEnterpriseProject(t *testing.T) {
 	if out[0].Failure != nil || out[0].Image.ImageID != emulator.OtherRegionAppImageID || out[0].Pinned != "swr.ap-southeast-1.myhuaweicloud.com/team/app@"+emulator.OtherRegionAppDigest {
 		t.Errorf("other region: %+v", out[0])
 	}
-	if out[1].Failure == nil || out[1].Failure.Kind != hss.FailureRegionMismatch || out[1].Failure.Region != emulator.Region {
+	if out[1].Failure == nil || out[1].Failure.Kind != resolve.FailureRegionMismatch || out[1].Failure.Region != emulator.Region {
 		t.Errorf("this region's SWR, read in another: %+v", out[1])
 	}
-	if out[2].Failure == nil || out[2].Failure.Kind != hss.FailureUnknownHost {
+	if out[2].Failure == nil || out[2].Failure.Kind != resolve.FailureUnknownHost {
 		t.Errorf("a registry of another region: %+v", out[2])
 	}
 	for _, r := range emu.Requests() {
@@ -461,7 +405,7 @@ func TestResolveRequestCounts(t *testing.T) {
 	c := newClient(t, url, aksk())
 	refs, distinct := thousandReferences()
 	emu.Reset()
-	out := resolve(t, c, refs...)
+	out := resolveAll(t, c, refs...)
 	images, registries := requests(emu)
 	if images != distinct || registries != 1 {
 		t.Fatalf("%d image reads for %d distinct references, %d registry reads", images, distinct, registries)
@@ -476,14 +420,14 @@ func TestResolveRequestCounts(t *testing.T) {
 		t.Errorf("%d bound", bound)
 	}
 	emu.Reset()
-	resolve(t, c, refs...)
+	resolveAll(t, c, refs...)
 	if images, registries := requests(emu); images != 0 || registries != 0 {
 		t.Errorf("again: %d image reads, %d registry reads", images, registries)
 	}
 	// Another enterprise project is another read of the registry list, once.
 	emu.Reset()
 	for range 2 {
-		if _, err := c.Resolve(context.Background(), hss.ResolveQuery{EnterpriseProjectID: hss.AllGrantedEPs, References: refs}); err != nil {
+		if _, err := resolve.Resolve(context.Background(), c, resolve.Query{EnterpriseProjectID: hss.AllGrantedEPs, References: refs}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -492,14 +436,14 @@ func TestResolveRequestCounts(t *testing.T) {
 	}
 	// Once per call, whatever the result cache keeps.
 	emu.Reset()
-	resolve(t, newClient(t, url, aksk(), noCache), refs...)
+	resolveAll(t, newClient(t, url, aksk(), noCache), refs...)
 	if _, registries := requests(emu); registries != 1 {
 		t.Errorf("without a result cache: %d registry reads", registries)
 	}
 	// SWR references alone never read the registry list.
 	emu.Reset()
 	c = newClient(t, url, aksk())
-	resolve(t, c, swr+"/team/app:1.4.2", swr+"/team/nothing:1", "swr.ap-southeast-1.myhuaweicloud.com/team/app:1.4.2", "not a reference")
+	resolveAll(t, c, swr+"/team/app:1.4.2", swr+"/team/nothing:1", "swr.ap-southeast-1.myhuaweicloud.com/team/app:1.4.2", "not a reference")
 	if images, registries := requests(emu); images != 2 || registries != 0 {
 		t.Errorf("SWR only: %d image reads, %d registry reads", images, registries)
 	}
@@ -509,13 +453,13 @@ func TestResolveRequestCounts(t *testing.T) {
 // time, with 20 ms a response, 1,000 references keep exactly that many reads in flight.
 func TestResolveConcurrencyIsBounded(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		p := newOutagePlan(t)
+		p := newBubble(t)
 		refs, distinct := thousandReferences()
 		start := time.Now()
-		resolve(t, p.c, refs...)
-		waves := (distinct + hss.ResolveConcurrency - 1) / hss.ResolveConcurrency
-		if got := p.emu.MaxInFlight(); got != hss.ResolveConcurrency {
-			t.Fatalf("%d reads in flight at most, want %d", got, hss.ResolveConcurrency)
+		resolveAll(t, p.c, refs...)
+		waves := (distinct + resolve.Concurrency - 1) / resolve.Concurrency
+		if got := p.emu.MaxInFlight(); got != resolve.Concurrency {
+			t.Fatalf("%d reads in flight at most, want %d", got, resolve.Concurrency)
 		}
 		if d := time.Since(start); d > time.Duration(waves+2)*20*time.Millisecond {
 			t.Fatalf("%d reads took %s, more than %d round trips", distinct, d, waves+2)
@@ -546,7 +490,7 @@ func thousandReferences() (refs []string, distinct int) {
 // gate does, with a client of its own each time so every read is sent: without latency (the
 // client's own cost) and with 20 ms a response.
 func BenchmarkResolve(b *testing.B) {
-	for _, latency := range []time.Duration{0, benchLatency} {
+	for _, latency := range []time.Duration{0, 20 * time.Millisecond} {
 		b.Run("latency="+latency.String(), func(b *testing.B) {
 			emu, url := newServer(b)
 			emu.SetLatency(latency)
@@ -561,7 +505,7 @@ func BenchmarkResolve(b *testing.B) {
 				}
 				emu.Reset()
 				b.StartTimer()
-				if _, err := c.Resolve(context.Background(), hss.ResolveQuery{References: refs}); err != nil {
+				if _, err := resolve.Resolve(context.Background(), c, resolve.Query{References: refs}); err != nil {
 					b.Fatal(err)
 				}
 			}

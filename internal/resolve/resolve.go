@@ -1,4 +1,4 @@
-package hss
+package resolve
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
+	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
@@ -25,12 +26,12 @@ import (
 //   - any other host: the registry connected to HSS whose registry_addr has that host, then
 //     its images by registry_name; a host no registry has is refused.
 
-// MaxResolveReferences bounds the references of one call.
-const MaxResolveReferences = 5000
+// MaxReferences bounds the references of one call.
+const MaxReferences = 5000
 
-// ResolveConcurrency bounds the references resolved at once; reads share the connection
+// Concurrency bounds the references resolved at once; reads share the connection
 // pool and the rate limiter beneath, as every read does.
-const ResolveConcurrency = transport.MaxConnsPerHost
+const Concurrency = transport.MaxConnsPerHost
 
 // dockerHub is the registry of a reference that names none.
 const dockerHub = "docker.io"
@@ -38,8 +39,8 @@ const dockerHub = "docker.io"
 // maxListed bounds the candidates, digests or registries a failure lists.
 const maxListed = 10
 
-// ResolveQuery is references to resolve in one region and enterprise project.
-type ResolveQuery struct {
+// Query is references to resolve in one region and enterprise project.
+type Query struct {
 	// Region is where HSS is read, "" for the client's.
 	Region string
 	// EnterpriseProjectID is sent as is, "" for none (the API's default project).
@@ -53,12 +54,12 @@ type Resolution struct {
 	Reference string
 	// Failure says why the reference did not resolve; nil when it did. A failure is an
 	// answer about the reference, not an error of the service.
-	Failure *ResolveFailure
+	Failure *Failure
 	// Image is the entry the reference bound.
-	Image RegistryImage
+	Image hss.RegistryImage
 	// Child is the platform image of a multi-arch Image that the reference's digest named,
 	// nil otherwise: its scan is the one that applies.
-	Child *AssociationImage
+	Child *hss.AssociationImage
 	// Host is the registry host, normalised (NormalizeRegistryHost).
 	Host string
 	// Digest is what the reference binds: the child's digest, else the image's; "" when HSS
@@ -88,8 +89,8 @@ const (
 	FailureDigestMismatch FailureKind = "digest_mismatch"
 )
 
-// ResolveFailure is a reference that did not resolve, and why.
-type ResolveFailure struct {
+// Failure is a reference that did not resolve, and why.
+type Failure struct {
 	Kind      FailureKind
 	Reference string
 	// Host is the reference's registry host, normalised; "" for an invalid reference.
@@ -107,7 +108,7 @@ type ResolveFailure struct {
 	Message string
 }
 
-func (f *ResolveFailure) Error() string { return f.Message }
+func (f *Failure) Error() string { return f.Message }
 
 // ErrMalformedEntry is returned when an entry HSS reports for a reference cannot be pinned.
 var ErrMalformedEntry = errors.New("HSS reported an image that cannot be pinned")
@@ -118,21 +119,21 @@ var ErrMalformedEntry = errors.New("HSS reported an image that cannot be pinned"
 // order of q.References. Each distinct organization, name and tag is read once
 // (ListRegistryImages), shared with every identical read of the client; the registry list
 // (ListRegistry) is read only for a host that is not SWR's, once per call.
-func (c *Client) Resolve(ctx context.Context, q ResolveQuery) ([]Resolution, error) {
+func Resolve(ctx context.Context, c *hss.Client, q Query) ([]Resolution, error) {
 	region := q.Region
 	if region == "" {
-		region = c.cfg.Region
+		region = c.Region()
 	}
 	if err := endpoints.ValidateRegion(region); err != nil {
 		return nil, fmt.Errorf("region: %w", err)
 	}
 	if q.EnterpriseProjectID != "" {
-		if err := ValidateEnterpriseProjectID(q.EnterpriseProjectID); err != nil {
+		if err := hss.ValidateEnterpriseProjectID(q.EnterpriseProjectID); err != nil {
 			return nil, fmt.Errorf("enterprise_project_id: %w", err)
 		}
 	}
-	if len(q.References) > MaxResolveReferences {
-		return nil, fmt.Errorf("%d image references, more than the %d one call resolves", len(q.References), MaxResolveReferences)
+	if len(q.References) > MaxReferences {
+		return nil, fmt.Errorf("%d image references, more than the %d one call resolves", len(q.References), MaxReferences)
 	}
 	index := map[string]int{}
 	var distinct []string
@@ -144,7 +145,7 @@ func (c *Client) Resolve(ctx context.Context, q ResolveQuery) ([]Resolution, err
 	}
 	resolved := make([]Resolution, len(distinct))
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(ResolveConcurrency)
+	g.SetLimit(Concurrency)
 	r := &resolver{c: c, region: region, ep: q.EnterpriseProjectID}
 	for i, ref := range distinct {
 		g.Go(func() error {
@@ -157,7 +158,7 @@ func (c *Client) Resolve(ctx context.Context, q ResolveQuery) ([]Resolution, err
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, c.redactor.RedactError(err)
+		return nil, c.RedactError(err)
 	}
 	out := make([]Resolution, len(q.References))
 	for i, ref := range q.References {
@@ -168,19 +169,19 @@ func (c *Client) Resolve(ctx context.Context, q ResolveQuery) ([]Resolution, err
 
 // resolver is one Resolve call.
 type resolver struct {
-	c          *Client
+	c          *hss.Client
 	region, ep string
 
 	// The registry list, read by the first reference that needs it; the others wait on done,
 	// each on its own context.
 	mu      sync.Mutex
 	done    chan struct{}
-	regs    []Registry
+	regs    []hss.Registry
 	regsErr error
 }
 
 // registries is the registry list of the call's region and enterprise project, read once.
-func (r *resolver) registries(ctx context.Context) ([]Registry, error) {
+func (r *resolver) registries(ctx context.Context) ([]hss.Registry, error) {
 	r.mu.Lock()
 	first := r.done == nil
 	if first {
@@ -200,32 +201,32 @@ func (r *resolver) registries(ctx context.Context) ([]Registry, error) {
 	}
 }
 
-func (r *resolver) listRegistries(ctx context.Context) ([]Registry, error) {
-	res, err := List(ctx, r.c, Registries, r.region, model.ListRegistryRequest{EnterpriseProjectId: opt(r.ep)})
+func (r *resolver) listRegistries(ctx context.Context) ([]hss.Registry, error) {
+	res, err := hss.List(ctx, r.c, hss.Registries, r.region, model.ListRegistryRequest{EnterpriseProjectId: opt(r.ep)})
 	if err != nil {
 		return nil, err
 	}
 	if len(res.Warnings) > 0 {
-		return nil, fmt.Errorf("%s: %s", OpListRegistries, strings.Join(res.Warnings, " "))
+		return nil, fmt.Errorf("%s: %s", hss.OpListRegistries, strings.Join(res.Warnings, " "))
 	}
 	return res.Items, nil
 }
 
 func (r *resolver) resolve(ctx context.Context, ref string) (Resolution, error) {
 	out := Resolution{Reference: ref}
-	fail := func(f ResolveFailure) (Resolution, error) {
+	fail := func(f Failure) (Resolution, error) {
 		f.Reference, f.Host = ref, out.Host
 		out.Failure = &f
 		return out, nil
 	}
 	img, err := ParseImageReference(ref)
 	if err != nil {
-		return fail(ResolveFailure{Kind: FailureInvalidReference, Message: err.Error()})
+		return fail(Failure{Kind: FailureInvalidReference, Message: err.Error()})
 	}
 	out.Host = img.Registry
-	swr := r.c.cfg.Endpoints.SWRRegion(img.Registry)
+	swr := r.c.Endpoints().SWRRegion(img.Registry)
 	if swr != "" && swr != r.region {
-		return fail(ResolveFailure{Kind: FailureRegionMismatch, Region: swr, Message: fmt.Sprintf(
+		return fail(Failure{Kind: FailureRegionMismatch, Region: swr, Message: fmt.Sprintf(
 			"%s is in SWR of region %s, and this read is in region %s: read it in region %q", quote(ref), swr, r.region, swr)})
 	}
 
@@ -235,15 +236,17 @@ func (r *resolver) resolve(ctx context.Context, ref string) (Resolution, error) 
 	}
 	// The registry of the host, and its images among those read.
 	var where string
-	var mine []RegistryImage
+	var mine []hss.RegistryImage
 	switch {
 	case swr != "":
 		where = "SWR of region " + swr + " (private and shared images)"
-		mine = filter(entries, func(e RegistryImage) bool { return e.ImageType == ImageTypePrivate || e.ImageType == ImageTypeShared })
+		mine = filter(entries, func(e hss.RegistryImage) bool {
+			return e.ImageType == hss.ImageTypePrivate || e.ImageType == hss.ImageTypeShared
+		})
 	default:
-		mine = filter(entries, func(e RegistryImage) bool {
+		mine = filter(entries, func(e hss.RegistryImage) bool {
 			h, ok := registryHostOf(e.InstanceURL)
-			return e.ImageType == ImageTypeEnterprise && ok && h == img.Registry
+			return e.ImageType == hss.ImageTypeEnterprise && ok && h == img.Registry
 		})
 		where = "the SWR Enterprise instance at " + img.Registry
 		if len(mine) > 0 {
@@ -266,7 +269,7 @@ func (r *resolver) resolve(ctx context.Context, ref string) (Resolution, error) 
 			if img.Registry == dockerHub && !strings.HasPrefix(strings.TrimSpace(ref), dockerHub+"/") {
 				at = "names no registry host, which means Docker Hub (" + dockerHub + "),"
 			}
-			return fail(ResolveFailure{Kind: FailureUnknownHost, Registries: listed, Message: fmt.Sprintf(
+			return fail(Failure{Kind: FailureUnknownHost, Registries: listed, Message: fmt.Sprintf(
 				"%s %s and no registry connected to HSS is there, so HSS never scanned it (an image is never matched by name alone); "+
 					"HSS has %s", quote(ref), at, strings.Join(listed, ", "))})
 		}
@@ -275,7 +278,7 @@ func (r *resolver) resolve(ctx context.Context, ref string) (Resolution, error) 
 			quoted[i] = quote(n)
 		}
 		where = fmt.Sprintf("registry %s at %s", strings.Join(quoted, ", "), img.Registry)
-		mine = filter(entries, func(e RegistryImage) bool {
+		mine = filter(entries, func(e hss.RegistryImage) bool {
 			i := slices.Index(names, e.RegistryName)
 			return i >= 0 && (e.RegistryID == "" || ids[i] == "" || e.RegistryID == ids[i])
 		})
@@ -285,12 +288,12 @@ func (r *resolver) resolve(ctx context.Context, ref string) (Resolution, error) 
 		if elsewhere := listed(entries, describeImage); len(elsewhere) > 0 {
 			msg += "; the same name is in " + strings.Join(elsewhere, ", ")
 		}
-		return fail(ResolveFailure{Kind: FailureNotFound, Message: msg})
+		return fail(Failure{Kind: FailureNotFound, Message: msg})
 	}
 
 	type match struct {
-		e     RegistryImage
-		child *AssociationImage
+		e     hss.RegistryImage
+		child *hss.AssociationImage
 	}
 	var matches []match
 	for _, e := range mine {
@@ -308,20 +311,20 @@ func (r *resolver) resolve(ctx context.Context, ref string) (Resolution, error) 
 	}
 	switch {
 	case len(matches) == 0 && img.Version == "":
-		return fail(ResolveFailure{Kind: FailureNotFound, Message: fmt.Sprintf(
+		return fail(Failure{Kind: FailureNotFound, Message: fmt.Sprintf(
 			"HSS has no image of %s with digest %s in %s", quote(repository(img)), img.Digest, where)})
 	case len(matches) == 0:
-		got := listed(mine, func(e RegistryImage) string { return digestsOf(e) })
-		return fail(ResolveFailure{Kind: FailureDigestMismatch, Want: img.Digest, Got: mine[0].ImageDigest, Candidates: got, Message: fmt.Sprintf(
+		got := listed(mine, func(e hss.RegistryImage) string { return digestsOf(e) })
+		return fail(Failure{Kind: FailureDigestMismatch, Want: img.Digest, Got: mine[0].ImageDigest, Candidates: got, Message: fmt.Sprintf(
 			"%s names digest %s, but the image HSS scanned as %s in %s has %s", quote(ref), img.Digest, quote(repository(img)), where,
 			strings.Join(got, "; "))})
 	case len(matches) > 1:
-		cands := make([]RegistryImage, len(matches))
+		cands := make([]hss.RegistryImage, len(matches))
 		for i, m := range matches {
 			cands[i] = m.e
 		}
 		names := listed(cands, describeImage)
-		return fail(ResolveFailure{Kind: FailureAmbiguous, Candidates: names, Message: fmt.Sprintf(
+		return fail(Failure{Kind: FailureAmbiguous, Candidates: names, Message: fmt.Sprintf(
 			"%s matches %d images in %s, so none is bound: %s", quote(ref), len(matches), where, strings.Join(names, "; "))})
 	}
 	m := matches[0]
@@ -333,7 +336,7 @@ func (r *resolver) resolve(ctx context.Context, ref string) (Resolution, error) 
 		out.Pinned = out.Host + "/" + m.e.Namespace + "/" + m.e.ImageName + "@" + out.Digest
 		// The pin is what a deployment pulls: it must be a reference, and this one.
 		if p, err := reference.ParseNamed(out.Pinned); err != nil || p.String() != out.Pinned {
-			return out, fmt.Errorf("%s: %w: image %s has digest %s", OpListRegistryImages, ErrMalformedEntry, quote(m.e.ImageID), quote(out.Digest))
+			return out, fmt.Errorf("%s: %w: image %s has digest %s", hss.OpListRegistryImages, ErrMalformedEntry, quote(m.e.ImageID), quote(out.Digest))
 		}
 	}
 	return out, nil
@@ -341,30 +344,21 @@ func (r *resolver) resolve(ctx context.Context, ref string) (Resolution, error) 
 
 // read lists the images named organization/name:tag, or every tag of the repository for a
 // reference by digest alone, keeping only those that match exactly.
-func (r *resolver) read(ctx context.Context, img RepositoryImage) ([]RegistryImage, error) {
+func (r *resolver) read(ctx context.Context, img RepositoryImage) ([]hss.RegistryImage, error) {
 	req := model.ListRegistryImagesRequest{EnterpriseProjectId: opt(r.ep), Namespace: opt(img.Namespace), ImageName: opt(img.Name),
 		ImageVersion: opt(img.Version)}
-	res, err := List(ctx, r.c, RegistryImages, r.region, req)
+	// The engine proves the list complete and drops every entry that does not match exactly.
+	res, err := hss.List(ctx, r.c, hss.RegistryImages, r.region, req)
 	if err != nil {
 		return nil, err
 	}
-	if len(res.Warnings) > 0 {
-		return nil, fmt.Errorf("%s: %s", OpListRegistryImages, strings.Join(res.Warnings, " "))
-	}
-	return filter(res.Items, func(e RegistryImage) bool {
-		why := RegistryImages.Mismatch(&req, e)
-		if why != "" {
-			r.c.redactor.Debug(ctx, "HSS entry dropped: it does not match the query exactly", map[string]any{
-				"operation": OpListRegistryImages, "image_id": e.ImageID, "reason": why})
-		}
-		return why == ""
-	}), nil
+	return res.Items, nil
 }
 
 // describeRegistries lists regs for a message, with this region's SWR first.
-func (r *resolver) describeRegistries(regs []Registry) []string {
-	return append([]string{"SWR at " + r.c.cfg.Endpoints.SWRHost(r.region)},
-		listed(regs, func(reg Registry) string { return fmt.Sprintf("%s (%s)", quote(reg.Name), quote(reg.Addr)) })...)
+func (r *resolver) describeRegistries(regs []hss.Registry) []string {
+	return append([]string{"SWR at " + r.c.Endpoints().SWRHost(r.region)},
+		listed(regs, func(reg hss.Registry) string { return fmt.Sprintf("%s (%s)", quote(reg.Name), quote(reg.Addr)) })...)
 }
 
 // repository is the organization, name and tag or digest of a reference.
@@ -376,7 +370,7 @@ func repository(img RepositoryImage) string {
 	return s
 }
 
-func describeImage(e RegistryImage) string {
+func describeImage(e hss.RegistryImage) string {
 	where := e.RegistryName
 	if e.InstanceURL != "" {
 		where += " " + e.InstanceURL
@@ -386,13 +380,13 @@ func describeImage(e RegistryImage) string {
 }
 
 // digestsOf is an image's digest and its platform images'.
-func digestsOf(e RegistryImage) string {
+func digestsOf(e hss.RegistryImage) string {
 	s := quote(e.ImageDigest)
 	children := e.AssociationImages()
 	if len(children) == 0 {
 		return s
 	}
-	ds := listed(children, func(ch AssociationImage) string { return quote(ch.ImageDigest) })
+	ds := listed(children, func(ch hss.AssociationImage) string { return quote(ch.ImageDigest) })
 	return s + " (platform images " + strings.Join(ds, ", ") + ")"
 }
 
@@ -417,4 +411,11 @@ func filter[T any](items []T, keep func(T) bool) []T {
 		}
 	}
 	return out
+}
+
+func opt(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }

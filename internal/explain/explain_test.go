@@ -1,4 +1,4 @@
-package datasources
+package explain
 
 import (
 	"context"
@@ -57,8 +57,9 @@ func TestReadErrorNamesTheRealCause(t *testing.T) {
 				"hss.example:443 has refused connections for 5m0s (40 connection attempts", "connection refused", "one connection attempt at a time"},
 		},
 		"host outlasted other reads": {
-			err:  &transport.UnreachableError{Host: "hss.example:443", For: 6 * time.Minute, Attempts: 41, Outlasted: true, Err: errors.New("connect: connection refused")},
-			want: []string{"hss.example:443 has refused connections for 6m0s", "other reads already waited their whole timeout for it", "was not sent again"},
+			err: &transport.UnreachableError{Host: "hss.example:443", For: 6 * time.Minute, Attempts: 41, Outlasted: true, Err: errors.New("connect: connection refused")},
+			want: []string{"hss.example:443 has refused connections for 6m0s", "the provider waits 10s for a host to accept a connection, so this request was not sent",
+				"was not sent again"},
 		},
 		"host that does not resolve": {
 			err: &transport.UnresolvedHostError{Operation: hss.OpListBasicImages, Host: "hss.cn-north4.myhuaweicloud.com",
@@ -74,15 +75,16 @@ func TestReadErrorNamesTheRealCause(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			d := readFailure{timeout: 5 * time.Minute, subject: "HSS basic image information", redact: r.Redact}.diagnostic(c.err)
+			_, detail := Read{Timeout: 5 * time.Minute, Subject: "HSS basic image information"}.Failure(c.err)
+			detail = r.Redact(detail)
 			for _, w := range c.want {
-				if !strings.Contains(d.Detail(), w) {
-					t.Errorf("detail lacks %q:\n%s", w, d.Detail())
+				if !strings.Contains(detail, w) {
+					t.Errorf("detail lacks %q:\n%s", w, detail)
 				}
 			}
 			for _, w := range c.notWants {
-				if strings.Contains(d.Detail(), w) {
-					t.Errorf("detail has %q:\n%s", w, d.Detail())
+				if strings.Contains(detail, w) {
+					t.Errorf("detail has %q:\n%s", w, detail)
 				}
 			}
 		})

@@ -1,15 +1,15 @@
-package hss_test
+package resolve_test
 
 import (
 	"strings"
 	"testing"
 
-	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+	"github.com/hsslabs/terraform-provider-hss/internal/resolve"
 )
 
 func TestParseImageReference(t *testing.T) {
 	d := "sha256:" + strings.Repeat("a", 64)
-	ok := map[string]hss.RepositoryImage{
+	ok := map[string]resolve.RepositoryImage{
 		"swr.cn-north-4.myhuaweicloud.com/scc_hss_container/proxy-agent:24.5.0-x86_64": {"scc_hss_container", "proxy-agent", "24.5.0-x86_64", "swr.cn-north-4.myhuaweicloud.com", ""},
 		"harbor.example.com/team/app:1.2":                                              {"team", "app", "1.2", "harbor.example.com", ""},
 		"harbor.example.com:8443/team/sub/app:v2":                                      {"team", "sub/app", "v2", "harbor.example.com:8443", ""},
@@ -32,7 +32,7 @@ func TestParseImageReference(t *testing.T) {
 		"10.0.0.1:5000/team/app:1":           {"team", "app", "1", "10.0.0.1:5000", ""},
 	}
 	for in, want := range ok {
-		got, err := hss.ParseImageReference(in)
+		got, err := resolve.ParseImageReference(in)
 		if err != nil || got != want {
 			t.Errorf("%s: got %+v, %v; want %+v", in, got, err, want)
 		}
@@ -53,26 +53,26 @@ func TestParseImageReference(t *testing.T) {
 		"harbor.example.com/team/app@sha256:x": "not a valid image reference",
 		"harbor.example.com/team/app@md5:" + strings.Repeat("a", 32): "not a valid image reference",
 		"harbor.example.com/team/app:1\nx":                           "not a valid image reference",
-		strings.Repeat("a", hss.MaxReferenceLength+1):                "more than the 1024",
+		strings.Repeat("a", resolve.MaxReferenceLength+1):            "more than the 1024",
 	}
 	for in, want := range bad {
-		_, err := hss.ParseImageReference(in)
+		_, err := resolve.ParseImageReference(in)
 		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "swr.cn-north-4") || len(err.Error()) > 1000 {
 			t.Errorf("%q: err %v, want one containing %q and the expected form", in, err, want)
 		}
 	}
 	// A reference that must carry a tag, as HSS's image APIs identify one.
-	if _, err := hss.ParseTaggedImageReference("harbor.example.com/team/app@" + d); err == nil || !strings.Contains(err.Error(), "by digest only") {
+	if _, err := resolve.ParseTaggedImageReference("harbor.example.com/team/app@" + d); err == nil || !strings.Contains(err.Error(), "by digest only") {
 		t.Errorf("digest only: %v", err)
 	}
-	if img, err := hss.ParseTaggedImageReference("HARBOR.example.com:443/team/app:1@" + d); err != nil || img.Version != "1" || img.Registry != "harbor.example.com" {
+	if img, err := resolve.ParseTaggedImageReference("HARBOR.example.com:443/team/app:1@" + d); err != nil || img.Version != "1" || img.Registry != "harbor.example.com" {
 		t.Errorf("tagged: %+v %v", img, err)
 	}
 	// Where a tag is required, the error says so, and shows only the tagged form.
-	if _, err := hss.ParseTaggedImageReference("team/app"); err == nil || !strings.Contains(err.Error(), "has no tag") || strings.Contains(err.Error(), "@digest") {
+	if _, err := resolve.ParseTaggedImageReference("team/app"); err == nil || !strings.Contains(err.Error(), "has no tag") || strings.Contains(err.Error(), "@digest") {
 		t.Errorf("no tag: %v", err)
 	}
-	if _, err := hss.ParseTaggedImageReference("app:1"); err == nil || !strings.Contains(err.Error(), "names no organization") || strings.Contains(err.Error(), "@digest") {
+	if _, err := resolve.ParseTaggedImageReference("app:1"); err == nil || !strings.Contains(err.Error(), "names no organization") || strings.Contains(err.Error(), "@digest") {
 		t.Errorf("no organization: %v", err)
 	}
 }
@@ -84,13 +84,13 @@ func TestNormalizeRegistryHost(t *testing.T) {
 		"harbor.example.com": "harbor.example.com", "HARBOR.example.com:443": "harbor.example.com", "harbor.example.com:8443": "harbor.example.com:8443",
 		"localhost": "localhost", "[::1]:443": "[::1]",
 	} {
-		if got, err := hss.NormalizeRegistryHost(in); err != nil || got != want {
+		if got, err := resolve.NormalizeRegistryHost(in); err != nil || got != want {
 			t.Errorf("%q: %q %v, want %q", in, got, err, want)
 		}
 	}
 	for _, in := range []string{"", "user@harbor.example.com", "harbor.example.com.", "harbör.example.com", "harbor.example.com/x", "harbor.example.com:",
 		"harbor.example.com:65536", "https://harbor.example.com", "harbor example.com", "-harbor.example.com", "harbor.example.com\x00"} {
-		if got, err := hss.NormalizeRegistryHost(in); err == nil {
+		if got, err := resolve.NormalizeRegistryHost(in); err == nil {
 			t.Errorf("%q accepted as %q", in, got)
 		}
 	}

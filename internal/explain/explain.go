@@ -1,4 +1,7 @@
-package datasources
+// Package explain turns a failed read into words for the person running Terraform: which
+// service failed, what the API said, what actually ran out when something did, and what to do
+// about it. Its text is redacted by the caller, which knows the secrets.
+package explain
 
 import (
 	"context"
@@ -9,35 +12,31 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hsslabs/terraform-provider-hss/internal/credentials"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 	"github.com/hsslabs/terraform-provider-hss/internal/termsafe"
 	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
-// redactedDiagnostic builds every diagnostic a read returns: a server can quote credentials
-// back, so summary and detail pass through the client's redaction.
-func redactedDiagnostic(sev diag.Severity, summary, detail string, redact func(string) string) diag.Diagnostic {
-	if sev == diag.SeverityWarning {
-		return diag.NewWarningDiagnostic(redact(summary), redact(detail))
-	}
-	return diag.NewErrorDiagnostic(redact(summary), redact(detail))
+// Hints are the provider's own advice in a read's error, which only its configuration knows.
+type Hints struct {
+	// NoCredentials follows the error of a read that found no credentials at all: the methods
+	// to configure, and why the environment's keys were not used.
+	NoCredentials string
+	// UntrustedCertificate follows the error of an endpoint whose certificate is not trusted.
+	UntrustedCertificate string
 }
 
-// readFailure describes a failed read: what was read, under which timeout, how text is
-// redacted, and what to add when no credentials could be found at all.
-type readFailure struct {
-	timeout time.Duration
-	subject string
-	redact  func(string) string
-	hints   Hints
+// Read describes a failed read: what was read (Subject), under which timeout, with which hints.
+type Read struct {
+	Timeout time.Duration
+	Subject string
+	Hints   Hints
 }
 
-// diagnostic turns a client error into one diagnostic whose summary names the service that
-// failed and whose detail says what the API said, what actually ran out when something did,
-// and what to do about it.
-func (f readFailure) diagnostic(err error) diag.Diagnostic {
+// Failure is err in words: a summary that names the service that failed, and a detail that
+// says what the API said, what actually ran out when something did, and what to do about it.
+func (f Read) Failure(err error) (summary, detail string) {
 	var b strings.Builder
 	described := false
 	for _, d := range describers {
@@ -48,36 +47,36 @@ func (f readFailure) diagnostic(err error) diag.Diagnostic {
 	if !described {
 		b.WriteString(err.Error())
 	}
-	summary := "Unable to read " + f.subject
+	summary = "Unable to read " + f.Subject
 	if service := credentials.Service(err); service != credentials.ServiceHSS {
 		summary = "Unable to authenticate with " + service
 	}
-	return redactedDiagnostic(diag.SeverityError, summary, b.String(), f.redact)
+	return summary, b.String()
 }
 
 // describers write the detail of a failure, most specific first: the first that recognises
 // the error writes it.
-var describers = []func(f readFailure, err error, b *strings.Builder) bool{
-	readFailure.noMetadata, readFailure.outOfTime, readFailure.cancelled, readFailure.unreachable, readFailure.unresolved,
-	readFailure.attemptTimedOut, readFailure.refused, readFailure.redirected, readFailure.unreadable, readFailure.listChanged,
-	readFailure.untrusted, readFailure.contextEnded,
+var describers = []func(f Read, err error, b *strings.Builder) bool{
+	Read.noMetadata, Read.outOfTime, Read.cancelled, Read.unreachable, Read.unresolved,
+	Read.attemptTimedOut, Read.refused, Read.redirected, Read.unreadable, Read.listChanged,
+	Read.untrusted, Read.contextEnded,
 }
 
 // noMetadata: the last resort, the ECS metadata service, gave no credentials.
-func (f readFailure) noMetadata(err error, b *strings.Builder) bool {
+func (f Read) noMetadata(err error, b *strings.Builder) bool {
 	var me *credentials.MetadataError
 	if !errors.As(err, &me) {
 		return false
 	}
 	fmt.Fprintf(b, "%s.\n\nThe metadata service answers on Huawei Cloud ECS and CCE hosts that have an agency bound.", me)
-	if f.hints.NoCredentials != "" {
-		b.WriteString(" " + f.hints.NoCredentials)
+	if f.Hints.NoCredentials != "" {
+		b.WriteString(" " + f.Hints.NoCredentials)
 	}
 	return true
 }
 
 // outOfTime: timeouts.read passed, and what the request was doing then.
-func (f readFailure) outOfTime(err error, b *strings.Builder) bool {
+func (f Read) outOfTime(err error, b *strings.Builder) bool {
 	var ie *transport.InterruptedError
 	if !errors.As(err, &ie) || !errors.Is(err, context.DeadlineExceeded) {
 		return false
@@ -86,7 +85,7 @@ func (f readFailure) outOfTime(err error, b *strings.Builder) bool {
 	case transport.WaitingRateLimit:
 		fmt.Fprintf(b, "The read would not finish within its timeout (timeouts.read = %s): %s was waiting for the provider's own rate limit "+
 			"(rate_limit) after %d attempt(s), and its next turn comes after the deadline.\n\n"+
-			"Raise timeouts.read, or raise rate_limit if the account's API limits allow it.", f.timeout, ie.Request, ie.Attempts)
+			"Raise timeouts.read, or raise rate_limit if the account's API limits allow it.", f.Timeout, ie.Request, ie.Attempts)
 	case transport.WaitingHost:
 		why := ie.Err
 		var ue *transport.UnreachableError
@@ -94,20 +93,20 @@ func (f readFailure) outOfTime(err error, b *strings.Builder) bool {
 			why = ue
 		}
 		fmt.Fprintf(b, "The read did not finish within its timeout (timeouts.read = %s): %s was waiting for its host to accept connections again after %d attempt(s).\n\n"+
-			"%s.\n\nThe provider waits for a host that refuses connections for as long as a read's timeout allows, sending one connection attempt "+
-			"at a time (at most every %s), so a restart or a short outage does not fail the plan. Check that the endpoint is right and up.",
-			f.timeout, ie.Request, ie.Attempts, why, transport.MaxProbeInterval)
+			"%s.\n\nThe provider waits up to %s for a host that accepts no connection, sending one connection attempt at a time (at most "+
+			"every %s), so a restart or a short outage does not fail the plan. Check that the endpoint is right and up.",
+			f.Timeout, ie.Request, ie.Attempts, why, transport.ConnectTimeout, transport.MaxProbeInterval)
 	case transport.WaitingRetry:
 		fmt.Fprintf(b, "The read did not finish within its timeout (timeouts.read = %s): %s was waiting to be retried after %d failed attempt(s).\n\n"+
-			"%s\n\nRaise timeouts.read, or check the endpoint's health.", f.timeout, ie.Request, ie.Attempts, ie.Err)
+			"%s\n\nRaise timeouts.read, or check the endpoint's health.", f.Timeout, ie.Request, ie.Attempts, ie.Err)
 	default:
 		fmt.Fprintf(b, "The read did not finish within its timeout (timeouts.read = %s): %s was in flight after %d attempt(s).\n\n"+
-			"Raise timeouts.read, or check connectivity to the endpoint and the retry settings (max_retries).", f.timeout, ie.Request, ie.Attempts)
+			"Raise timeouts.read, or check connectivity to the endpoint and the retry settings (max_retries).", f.Timeout, ie.Request, ie.Attempts)
 	}
 	return true
 }
 
-func (f readFailure) cancelled(err error, b *strings.Builder) bool {
+func (f Read) cancelled(err error, b *strings.Builder) bool {
 	var ie *transport.InterruptedError
 	if !errors.As(err, &ie) {
 		return false
@@ -116,7 +115,7 @@ func (f readFailure) cancelled(err error, b *strings.Builder) bool {
 	return true
 }
 
-func (f readFailure) unreachable(err error, b *strings.Builder) bool {
+func (f Read) unreachable(err error, b *strings.Builder) bool {
 	var ue *transport.UnreachableError
 	if !errors.As(err, &ue) {
 		return false
@@ -125,7 +124,7 @@ func (f readFailure) unreachable(err error, b *strings.Builder) bool {
 	return true
 }
 
-func (f readFailure) unresolved(err error, b *strings.Builder) bool {
+func (f Read) unresolved(err error, b *strings.Builder) bool {
 	var he *transport.UnresolvedHostError
 	if !errors.As(err, &he) {
 		return false
@@ -135,7 +134,7 @@ func (f readFailure) unresolved(err error, b *strings.Builder) bool {
 	return true
 }
 
-func (f readFailure) attemptTimedOut(err error, b *strings.Builder) bool {
+func (f Read) attemptTimedOut(err error, b *strings.Builder) bool {
 	var te *transport.AttemptTimeoutError
 	if !errors.As(err, &te) {
 		return false
@@ -146,13 +145,13 @@ func (f readFailure) attemptTimedOut(err error, b *strings.Builder) bool {
 		attempts = re.Attempts
 	}
 	fmt.Fprintf(b, "%s, on each of %d attempt(s). This is the provider's limit for one request; the read's own timeout "+
-		"(timeouts.read = %s) had not passed.\n\nCheck connectivity to the endpoint, a proxy in between, or raise max_retries.", te, attempts, f.timeout)
+		"(timeouts.read = %s) had not passed.\n\nCheck connectivity to the endpoint, a proxy in between, or raise max_retries.", te, attempts, f.Timeout)
 	return true
 }
 
 // refused: the API's own error answer, its fields one per line, what to do, and how often it
 // was tried.
-func (f readFailure) refused(err error, b *strings.Builder) bool {
+func (f Read) refused(err error, b *strings.Builder) bool {
 	var ae *transport.APIError
 	if !errors.As(err, &ae) {
 		return false
@@ -182,7 +181,7 @@ func (f readFailure) refused(err error, b *strings.Builder) bool {
 	return true
 }
 
-func (f readFailure) redirected(err error, b *strings.Builder) bool {
+func (f Read) redirected(err error, b *strings.Builder) bool {
 	var se *transport.StatusError
 	if !errors.As(err, &se) {
 		return false
@@ -191,7 +190,7 @@ func (f readFailure) redirected(err error, b *strings.Builder) bool {
 	return true
 }
 
-func (f readFailure) unreadable(err error, b *strings.Builder) bool {
+func (f Read) unreadable(err error, b *strings.Builder) bool {
 	var de *transport.DecodeError
 	if !errors.As(err, &de) {
 		return false
@@ -201,7 +200,7 @@ func (f readFailure) unreadable(err error, b *strings.Builder) bool {
 	return true
 }
 
-func (f readFailure) listChanged(err error, b *strings.Builder) bool {
+func (f Read) listChanged(err error, b *strings.Builder) bool {
 	if !errors.Is(err, hss.ErrListChanged) {
 		return false
 	}
@@ -210,21 +209,21 @@ func (f readFailure) listChanged(err error, b *strings.Builder) bool {
 	return true
 }
 
-func (f readFailure) untrusted(err error, b *strings.Builder) bool {
+func (f Read) untrusted(err error, b *strings.Builder) bool {
 	if !isCertError(err) {
 		return false
 	}
 	fmt.Fprintf(b, "The endpoint's TLS certificate could not be verified: %s.", err)
-	if f.hints.UntrustedCertificate != "" {
-		b.WriteString("\n\n" + f.hints.UntrustedCertificate)
+	if f.Hints.UntrustedCertificate != "" {
+		b.WriteString("\n\n" + f.Hints.UntrustedCertificate)
 	}
 	return true
 }
 
-func (f readFailure) contextEnded(err error, b *strings.Builder) bool {
+func (f Read) contextEnded(err error, b *strings.Builder) bool {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
-		fmt.Fprintf(b, "The read did not finish within its timeout (timeouts.read = %s): %s.", f.timeout, err)
+		fmt.Fprintf(b, "The read did not finish within its timeout (timeouts.read = %s): %s.", f.Timeout, err)
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintf(b, "The read was cancelled: %s.", err)
 	default:

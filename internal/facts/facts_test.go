@@ -1,0 +1,91 @@
+package facts_test
+
+import (
+	"context"
+	"path"
+	"testing"
+	"time"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/credentials"
+	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
+	"github.com/hsslabs/terraform-provider-hss/internal/emulator/emutest"
+	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
+	"github.com/hsslabs/terraform-provider-hss/internal/facts"
+	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+	"github.com/hsslabs/terraform-provider-hss/internal/lifecycle"
+)
+
+func reader(t *testing.T) (facts.Reader, *emulator.Emulator) {
+	t.Helper()
+	emu, url := emutest.Serve(t)
+	c, err := hss.New(hss.Config{Region: emulator.Region, ProjectID: emulator.ProjectID, Endpoints: endpoints.Set{HSS: url, IAM: url, STS: url},
+		Credentials: credentials.Config{Method: credentials.AuthAKSK, AccessKey: emulator.AccessKeyID, SecretKey: emulator.SecretAccessKey}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	table, err := lifecycle.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return facts.Reader{Client: c, Region: emulator.Region, Table: table, At: time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)}, emu
+}
+
+// What each kind of image tells the gate: the scan of the image bound (a platform image's for
+// a multi-arch digest), its base OS as the table sees it on the day judged, its unhandled
+// vulnerabilities with their scores, and nothing read for an image HSS has not scanned.
+func TestFacts(t *testing.T) {
+	r, emu := reader(t)
+	refs := []string{emulator.SWRHost + "/team/app:1.4.2", emulator.EnterpriseHost + "/team/api:2.0.0", emulator.SWRHost + "/team/web:2.0",
+		emulator.SWRHost + "/team/multi:1.0@" + emulator.MultiArchARM64Digest, "evil.example.com/team/app:1.4.2", emulator.HarborHost + "/team/app:1.4.2",
+		emulator.SWRHost + "/scc_hss_container/proxy-agent:24.5.0-x86_64"}
+	keys := []string{"app", "api", "web", "arm", "evil", "harbor", "agent"}
+	ctx := context.Background()
+	imgs, err := r.Resolve(ctx, keys, refs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	emu.Reset()
+	for i := range imgs {
+		if err := r.Read(ctx, &imgs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.Score(ctx, imgs); err != nil {
+		t.Fatal(err)
+	}
+	app, api, web, arm, evil, harbor, agent := imgs[0].Facts, imgs[1].Facts, imgs[2].Facts, imgs[3].Facts, imgs[4].Facts, imgs[5].Facts, imgs[6].Facts
+	if !app.Resolved || app.Key != "app" || app.Digested || app.ScanStatus != "success" || app.LatestScan.IsZero() || len(app.BaseOS) != 1 ||
+		!app.BaseOS[0].Known || app.BaseOS[0].Standard.End.Format(time.DateOnly) != "2032-05-31" || len(app.Vulnerabilities) != 1 ||
+		app.Vulnerabilities[0].CVSS != nil || *app.MaliciousFiles != 0 {
+		t.Errorf("app %+v", app)
+	}
+	if *api.MaliciousFiles != 1 || len(api.Vulnerabilities) != 2 || api.Vulnerabilities[0].CVSS == nil || *api.Vulnerabilities[0].CVSS != 7.8 ||
+		api.BaseOS[0].Extended == nil {
+		t.Errorf("api %+v", api)
+	}
+	if web.ScanStatus != "failed" || web.ScanFailedCode != "download_failed" || web.BaseOS != nil || web.Vulnerabilities != nil {
+		t.Errorf("web %+v", web)
+	}
+	if !arm.Digested || arm.ScanStatus != "failed" || imgs[3].ImageID() != emulator.MultiArchARM64ID {
+		t.Errorf("arm %+v %s", arm, imgs[3].ImageID())
+	}
+	if evil.Resolved || evil.ResolveError == "" || evil.MaliciousFiles != nil {
+		t.Errorf("evil %+v", evil)
+	}
+	if len(harbor.BaseOS) != 1 || harbor.BaseOS[0].Standard.Supported || harbor.BaseOS[0].Extended == nil || !harbor.BaseOS[0].Extended.Supported {
+		t.Errorf("harbor %+v", harbor.BaseOS)
+	}
+	if len(agent.BaseOS) != 1 || agent.BaseOS[0].Known || agent.BaseOS[0].Note == "" {
+		t.Errorf("agent %+v", agent.BaseOS)
+	}
+	// The base image and vulnerabilities of the 4 images HSS scanned, and nothing of the others;
+	// the CVEs once per distinct unhandled vulnerability (CVE-2024-45490, CVE-2023-4911,
+	// CVE-2024-2961, CVE-2024-6387, CVE-2023-44487).
+	counts := map[string]int{}
+	for _, q := range emu.Requests() {
+		counts[path.Base(q.Path)]++
+	}
+	if counts["basic-image"] != 4 || counts["vulnerabilities"] != 4 || counts["cve"] != 5 || len(counts) != 3 {
+		t.Errorf("%v", counts)
+	}
+}
