@@ -1,6 +1,7 @@
 package datasources_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -316,5 +317,33 @@ func TestGateValidation(t *testing.T) {
 	}
 	if n := e.Count(emulator.KindHSS); n != 0 {
 		t.Fatalf("%d requests for invalid configurations", n)
+	}
+}
+
+// A value outside what HSS documents never reads as the mildest: an unknown scan status refuses
+// like a failed scan, an unknown repair necessity like the most severe one.
+func TestGateUnknownValuesFailClosed(t *testing.T) {
+	for _, c := range []struct {
+		path, field string
+		value       any
+		want        string
+	}{
+		{"/registries/images", "scan_status", "paused", `scan status "paused" is not "success"`},
+		{"/registries/images", "scan_status", "", `scan status "" is not "success"`},
+		{"/registries/images", "scan_status", "SUCCESS", `scan status "SUCCESS" is not "success"`},
+		{"/vulnerabilities", "repair_necessity", "", `unknown repair necessity "", judged as the most severe`},
+		{"/vulnerabilities", "repair_necessity", "IMMEDIATE_REPAIR", `unknown repair necessity "IMMEDIATE_REPAIR"`},
+		{"/vulnerabilities", "repair_necessity", "not_needed_repair\u200b", `unknown repair necessity "not_needed_repair\u200b"`},
+	} {
+		t.Run(c.field+"="+fmt.Sprint(c.value), func(t *testing.T) {
+			e := newEmu(t)
+			e.AddFault(emulator.Fault{Page: emulator.PageFault{Rewrite: map[string]any{c.field: c.value}},
+				Match: func(r *http.Request) bool { return strings.HasSuffix(r.URL.Path, c.path) }})
+			p := configured(t, e, akskArgs)
+			got, allowed, d := gateRead(t, p, map[string]string{"app": swrApp}, nil)
+			if got == nil || allowed || !strings.Contains(strings.Join(got["app"].refusals, "\n"), c.want) {
+				t.Fatalf("allowed %v: %+v %s", allowed, got, d)
+			}
+		})
 	}
 }

@@ -4,12 +4,15 @@ package termsafe
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
 // Text makes text a server sent safe to print in a terminal: invalid UTF-8 becomes
-// U+FFFD; control characters (C0 with ESC, DEL, C1), which a terminal acts on, and the
-// bidirectional overrides, which reorder what is shown, become visible escapes such as \x1b;
+// U+FFFD; control characters (C0 with ESC, DEL, C1), which a terminal acts on, and format
+// characters (bidirectional overrides, which reorder what is shown, and invisible ones such as
+// a zero-width space, which make two different values look alike) become visible escapes such
+// as \x1b or \u200b;
 // and the result is cut to at most n bytes with "…". A server cannot then print a fake
 // "Error:" line, colour the output or retitle the terminal.
 func Text(s string, n int) string {
@@ -21,7 +24,7 @@ func Text(s string, n int) string {
 			piece = "\uFFFD"
 		case r < 0x20 || r == 0x7f:
 			piece = fmt.Sprintf(`\x%02x`, r)
-		case r >= 0x80 && r <= 0x9f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f:
+		case r >= 0x80 && r <= 0x9f, unicode.Is(unicode.Cf, r):
 			piece = fmt.Sprintf(`\u%04x`, r)
 		default:
 			piece = string(r)

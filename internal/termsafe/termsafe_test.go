@@ -17,6 +17,7 @@ func TestText(t *testing.T) {
 		"C0 and ESC":    {"a\x1b[31mb\x07", 100, `a\x1b[31mb\x07`},
 		"DEL and C1":    {"a\x7fb\u009bc", 100, `a\x7fb\u009bc`},
 		"bidi":          {"x\u202etxt\u2066\u200f", 100, `x\u202etxt\u2066\u200f`},
+		"invisible":     {"not_needed_repair\u200b \ufeffx\u200dy", 100, `not_needed_repair\u200b \ufeffx\u200dy`},
 		"invalid UTF-8": {"a\xffb", 100, "a\uFFFDb"},
 		"cut":           {"abcdef", 4, "abcd…"},
 		"escape whole":  {"ab\x1b", 4, "ab…"},
