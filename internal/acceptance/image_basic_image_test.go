@@ -19,20 +19,6 @@ import (
 	"github.com/hsslabs/terraform-provider-hss/internal/provider"
 )
 
-const dsAddr = "data.hss_image_basic_image.test"
-
-func entry(b emulator.BasicImage) knownvalue.Check {
-	return knownvalue.ObjectExact(map[string]knownvalue.Check{
-		"os_name":      knownvalue.StringExact(b.OSName),
-		"os_version":   knownvalue.StringExact(b.OSVersion),
-		"layer_digest": knownvalue.StringExact(b.LayerDigest),
-	})
-}
-
-func dsAttr(name string, v knownvalue.Check) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New(name), v)
-}
-
 // The spec's second example request: a CI/CD image by ID across all granted enterprise
 // projects. Runs on the emulator and, with HW_* set, on Huawei Cloud.
 func TestAccImageBasicImage_specCICD(t *testing.T) {

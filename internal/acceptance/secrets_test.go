@@ -2,14 +2,10 @@ package acceptance
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,96 +13,6 @@ import (
 	"github.com/hsslabs/terraform-provider-hss/internal/provider"
 	"github.com/hsslabs/terraform-provider-hss/internal/providertest"
 )
-
-// requiredProviders maps the hss provider to its registry address for CLI-driven tests.
-const requiredProviders = `
-terraform {
-  required_providers {
-    hss = {
-      source = "hsslabs/hss"
-    }
-  }
-}
-`
-
-// built is the provider binary, compiled once for every test that drives Terraform directly.
-var built struct {
-	once sync.Once
-	dir  string
-	err  error
-}
-
-// buildProvider returns the directory of the provider binary built from this tree, for a
-// test that drives Terraform directly; without TF_ACC the test is skipped.
-func buildProvider(t *testing.T) string {
-	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
-	built.once.Do(func() {
-		built.dir, built.err = os.MkdirTemp("", "hss-provider") //nolint:usetesting // shared by every test, removed in TestMain
-		if built.err != nil {
-			return
-		}
-		_, file, _, _ := runtime.Caller(0)
-		root := filepath.Join(filepath.Dir(file), "..", "..")
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		// -trimpath as `make build` does, so the build cache of `make demo` is reused.
-		cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", filepath.Join(built.dir, "terraform-provider-hss"), ".")
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			built.err = fmt.Errorf("building the provider: %w\n%s", err, out)
-		}
-	})
-	if built.err != nil {
-		t.Fatal(built.err)
-	}
-	return built.dir
-}
-
-// terraformRun runs the Terraform CLI in dir with the provider from pluginDir and returns
-// its combined output; the command must succeed.
-func terraformRun(t *testing.T, dir, pluginDir string, env []string, args ...string) string {
-	t.Helper()
-	out, err := terraformExec(t, dir, pluginDir, env, args...)
-	if err != nil {
-		t.Fatalf("terraform %v: %v\n%s", args, err, out)
-	}
-	return out
-}
-
-// terraformExec runs the Terraform CLI like terraformRun and returns its error as well.
-func terraformExec(t *testing.T, dir, pluginDir string, env []string, args ...string) (string, error) {
-	t.Helper()
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	rc := filepath.Join(dir, "dev.tfrc")
-	content := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"hsslabs/hss\" = %q\n  }\n  direct {}\n}\n", pluginDir)
-	if err := os.WriteFile(rc, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, tf, args...)
-	cmd.Dir = dir
-	cmd.Env = append(cleanEnv(), append([]string{"TF_CLI_CONFIG_FILE=" + rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1"}, env...)...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	return out.String(), err
-}
-
-// cleanEnv is the test's environment without HW_* and TF_LOG* variables.
-func cleanEnv() []string {
-	var out []string
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "HW_") || strings.HasPrefix(kv, "TF_LOG") || strings.HasPrefix(kv, "TF_CLI_CONFIG_FILE=") {
-			continue
-		}
-		out = append(out, kv)
-	}
-	return out
-}
 
 // With TF_LOG=trace, no secret of any credential method reaches the logs, the output or the
 // state: not the secret key, security token, token or password, nor any Authorization,

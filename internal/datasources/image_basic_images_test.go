@@ -6,28 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
-
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
 )
-
-// results is the results map of a batch read: each key's entries.
-func results(t *testing.T, attrs map[string]tftypes.Value) map[string][]emulator.BasicImage {
-	t.Helper()
-	var m map[string]tftypes.Value
-	if err := attrs["results"].As(&m); err != nil {
-		t.Fatal(err)
-	}
-	out := map[string][]emulator.BasicImage{}
-	for k, v := range m {
-		var obj map[string]tftypes.Value
-		if err := v.As(&obj); err != nil {
-			t.Fatal(err)
-		}
-		out[k] = entries(t, obj)
-	}
-	return out
-}
 
 // Many images in one read: each answer under its key, the same answer a singular read gives,
 // one HSS request per image, identical images read once.

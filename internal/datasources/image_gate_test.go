@@ -12,9 +12,6 @@ import (
 	"github.com/hsslabs/terraform-provider-hss/internal/providertest"
 )
 
-// at is the moment the gate's tests judge for: a week after the fixture's scans.
-const at = "2026-12-06T00:00:00Z"
-
 var (
 	swrApp        = emulator.SWRHost + "/team/app:1.4.2"
 	harborApp     = emulator.HarborHost + "/team/app:1.4.2"

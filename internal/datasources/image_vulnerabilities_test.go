@@ -4,26 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
-
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
 )
-
-// vulnerabilities is data_list of a hss_image_vulnerabilities read, as text.
-func vulnerabilities(t *testing.T, attrs map[string]tftypes.Value) []map[string]string {
-	t.Helper()
-	var list []tftypes.Value
-	if err := attrs["data_list"].As(&list); err != nil {
-		t.Fatal(err)
-	}
-	out := make([]map[string]string, len(list))
-	for i, v := range list {
-		out[i] = image(t, v)
-	}
-	return out
-}
-
-const proxyAgent = "swr.cn-north-4.myhuaweicloud.com/scc_hss_container/proxy-agent:24.5.0-x86_64"
 
 // An image's vulnerabilities, every field mapped; the filters go to the API (the tag as
 // tag_name, without a region header, as the SDK sends them) and narrow the list.

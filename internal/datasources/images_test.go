@@ -1,74 +1,11 @@
 package datasources_test
 
 import (
-	"fmt"
-	"math/big"
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
-
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
 )
-
-// image is one data_list entry of hss_images, as text; a list attribute as its length.
-func image(t *testing.T, v tftypes.Value) map[string]string {
-	t.Helper()
-	var obj map[string]tftypes.Value
-	if err := v.As(&obj); err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for k, f := range obj {
-		switch {
-		case f.Type().Is(tftypes.Number):
-			var n big.Float
-			if err := f.As(&n); err != nil {
-				t.Fatal(err)
-			}
-			out[k] = n.Text('f', 0)
-		case f.Type().Is(tftypes.Bool):
-			var b bool
-			if err := f.As(&b); err != nil {
-				t.Fatal(err)
-			}
-			out[k] = fmt.Sprint(b)
-		case f.Type().Is(tftypes.String):
-			out[k] = str(t, obj, k)
-		default:
-			var l []tftypes.Value
-			if err := f.As(&l); err != nil {
-				t.Fatal(err)
-			}
-			out[k] = fmt.Sprint(len(l))
-			for i, c := range l {
-				for ck, cv := range image(t, c) {
-					out[fmt.Sprintf("%s.%d.%s", k, i, ck)] = cv
-				}
-			}
-		}
-	}
-	return out
-}
-
-// images reads hss_images with args and returns its entries by image ID.
-func images(t *testing.T, p *inproc, args map[string]any) (map[string]map[string]string, map[string]tftypes.Value) {
-	t.Helper()
-	attrs, d := p.ReadData("hss_images", args)
-	if d.Errors() > 0 {
-		t.Fatalf("%v: %s", args, d)
-	}
-	var list []tftypes.Value
-	if err := attrs["data_list"].As(&list); err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]map[string]string{}
-	for _, v := range list {
-		img := image(t, v)
-		got[img["image_id"]] = img
-	}
-	return got, attrs
-}
 
 // The images of every registry, with their IDs, digests and scans: a scanned one with its counts
 // and scan time as RFC 3339, its registry, a multi-arch one with its platform images, ones whose

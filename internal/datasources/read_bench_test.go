@@ -73,19 +73,6 @@ func benchProvider(b *testing.B, extra map[string]tftypes.Value) (tfprotov6.Prov
 	return s, schemas, str
 }
 
-// nullsExcept is an object of type t whose attributes are null but for set.
-func nullsExcept(t tftypes.Object, set map[string]tftypes.Value) tftypes.Value {
-	vals := map[string]tftypes.Value{}
-	for name, at := range t.AttributeTypes {
-		if v, ok := set[name]; ok {
-			vals[name] = v
-			continue
-		}
-		vals[name] = tftypes.NewValue(at, nil)
-	}
-	return tftypes.NewValue(t, vals)
-}
-
 // BenchmarkReadBatch is one hss_image_basic_images read of 1,000 distinct one-entry images
 // through the protocol server, HTTP to the emulator included.
 func BenchmarkReadBatch(b *testing.B) {

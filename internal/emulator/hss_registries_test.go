@@ -53,22 +53,6 @@ func TestRegistryRoutesCheckTheirParameters(t *testing.T) {
 	}
 }
 
-func entries(t *testing.T, r reply) []map[string]any {
-	t.Helper()
-	if r.status != http.StatusOK {
-		t.Fatalf("%d %v", r.status, r.body)
-	}
-	list, _ := r.body["data_list"].([]any)
-	out := make([]map[string]any, len(list))
-	for i, e := range list {
-		out[i] = e.(map[string]any)
-	}
-	if int(r.body["total_num"].(float64)) < len(out) {
-		t.Fatalf("total_num %v for %d entries", r.body["total_num"], len(out))
-	}
-	return out
-}
-
 // The image list reports every registry's images with where they are, filters exactly, and
 // pages; the repository list still reports only its own.
 func TestRegistryImages(t *testing.T) {

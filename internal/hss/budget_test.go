@@ -14,22 +14,12 @@ import (
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 )
 
-// synthetic is the query of an image of n generated entries.
-func synthetic(n int) hss.BasicImageQuery {
-	return hss.BasicImageQuery{ImageID: fmt.Sprintf("synthetic-%d", n), ImageType: "cicd"}
-}
-
 // entryBytes is what one synthetic entry holds: a 48-byte struct, strings of 16, 16 and 80.
 const entryBytes = 160
 
 // heapOf is what n synthetic entries hold of the budget once read.
 func heapOf(c *hss.Client, n int) int64 {
 	return int64(math.Ceil(float64(n*entryBytes) * hss.HeapFactor(c)))
-}
-
-// factor is what the budget counts for a live byte in this process.
-func factor(t *testing.T) float64 {
-	return hss.HeapFactor(newClient(t, "http://unused.test", aksk()))
 }
 
 // The reads of a client share one memory budget: results hold their share until released,

@@ -21,49 +21,12 @@ import (
 	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
-// sequence is every request the emulator saw, as "<kind> by <signer>[ domain <X-Domain-Id>]
-// [ +st][ +mdt]": the signer is an access key, "temp1", "temp2"… for temporary keys in the
-// order they first signed, "token" for X-Auth-Token, or "-".
-func sequence(emu *emulator.Emulator) []string {
-	temps := map[string]string{}
-	var out []string
-	for _, r := range emu.Requests() {
-		who := r.Signer
-		switch {
-		case who == "":
-			who = "-"
-		case strings.HasPrefix(who, "TMPEMU"):
-			if temps[who] == "" {
-				temps[who] = "temp" + string(rune('0'+len(temps)+1))
-			}
-			who = temps[who]
-		}
-		s := string(r.Kind) + " by " + who
-		if r.DomainID != "" {
-			s += " domain " + r.DomainID
-		}
-		if r.SecurityToken {
-			s += " +st"
-		}
-		if r.MetadataToken {
-			s += " +mdt"
-		}
-		out = append(out, s)
-	}
-	return out
-}
-
 func wantSequence(t *testing.T, emu *emulator.Emulator, want ...string) {
 	t.Helper()
 	got := sequence(emu)
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("requests:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
-}
-
-func chain(cr credentials.Config, hops ...credentials.AssumeRole) credentials.Config {
-	cr.AssumeRoles = hops
-	return cr
 }
 
 var (

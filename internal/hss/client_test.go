@@ -4,36 +4,14 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/credentials"
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
-	"github.com/hsslabs/terraform-provider-hss/internal/emulator/emutest"
-	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
-
-func newServer(t testing.TB) (*emulator.Emulator, string) { return emutest.Serve(t) }
-
-func aksk() credentials.Config {
-	return credentials.Config{Method: credentials.AuthAKSK, AccessKey: emulator.AccessKeyID, SecretKey: emulator.SecretAccessKey}
-}
-
-func newClient(t *testing.T, url string, cr credentials.Config, mod ...func(*hss.Config)) *hss.Client {
-	t.Helper()
-	cfg := hss.Config{Region: emulator.Region, Endpoints: endpoints.Set{HSS: url, IAM: url, STS: url}, Credentials: cr, UserAgent: "terraform-provider-hss/test"}
-	for _, m := range mod {
-		m(&cfg)
-	}
-	c, err := hss.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
 
 func TestListSpecExample(t *testing.T) {
 	emu, url := newServer(t)
@@ -141,21 +119,3 @@ func TestEncoding(t *testing.T) {
 		t.Fatalf("query = %v", q)
 	}
 }
-
-// movableClock is the client's clock, moved by a test: start (now when zero) plus an offset.
-type movableClock struct {
-	start time.Time
-	ahead atomic.Int64
-}
-
-func (m *movableClock) now() time.Time {
-	base := m.start
-	if base.IsZero() {
-		base = time.Now()
-	}
-	return base.Add(time.Duration(m.ahead.Load()))
-}
-
-func (m *movableClock) set(d time.Duration) { m.ahead.Store(int64(d)) }
-
-func (m *movableClock) use(c *hss.Config) { c.Now = m.now }

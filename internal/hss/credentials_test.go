@@ -21,39 +21,6 @@ import (
 	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
-// noCache makes every read reach the server, for tests about what happens between reads.
-func noCache(c *hss.Config) { c.ResultCacheBytes = -1 }
-
-func foreignAKSK() credentials.Config {
-	return credentials.Config{Method: credentials.AuthAKSK, AccessKey: emulator.ForeignAK, SecretKey: emulator.ForeignSK}
-}
-
-func assume(cr credentials.Config) credentials.Config {
-	cr.AssumeRoles = []credentials.AssumeRole{{AgencyName: emulator.AgencyName, DomainName: emulator.DomainName}}
-	return cr
-}
-
-// readSpec reads the spec's example image and checks the answer.
-func readSpec(t *testing.T, c *hss.Client) *hss.Result[hss.BasicImage] {
-	t.Helper()
-	res, err := c.ListBasicImages(context.Background(), cicd111)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Items) != 1 || res.Items[0].OSName != "Debian" || res.ProjectID != emulator.ProjectID {
-		t.Fatalf("result %+v", res)
-	}
-	return res
-}
-
-func counts(emu *emulator.Emulator, kinds ...emulator.Kind) []int {
-	var out []int
-	for _, k := range kinds {
-		out = append(out, emu.Count(k))
-	}
-	return out
-}
-
 // An account's AK/SK assume an agency of another account and read that account's images:
 // one exchange and one project lookup, kept while the keys are fresh.
 func TestAssumeRoleWithAKSK(t *testing.T) {
@@ -167,10 +134,6 @@ func TestAssumeRoleWithPasswordAndToken(t *testing.T) {
 		!strings.Contains(err.Error(), `assuming agency "ecs-hss-agency"`) {
 		t.Fatalf("err %v", err)
 	}
-}
-
-func oidc(token, file string) credentials.Config {
-	return credentials.Config{Method: credentials.AuthOIDC, OIDC: credentials.OIDC{IdpID: emulator.IdpID, IDToken: token, IDTokenFile: file, DomainID: emulator.DomainID}}
 }
 
 // A CI job's ID token becomes temporary keys: the federated user's, or an agency's.

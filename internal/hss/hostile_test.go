@@ -332,24 +332,6 @@ func TestListChangedBetweenPages(t *testing.T) {
 	})
 }
 
-// offsetServer answers each basic-image request with body(offset).
-type offsetServer struct {
-	body  func(offset int) string
-	calls atomic.Int32
-}
-
-func (s *offsetServer) RoundTrip(req *http.Request) (*http.Response, error) {
-	s.calls.Add(1)
-	var off int
-	_, _ = fmt.Sscan(req.URL.Query().Get("offset"), &off)
-	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
-		Body: nopCloser{strings.NewReader(s.body(off))}, Request: req}, nil
-}
-
-type nopCloser struct{ *strings.Reader }
-
-func (nopCloser) Close() error { return nil }
-
 // readMany reads the 450-entry image and checks every entry, in order, once.
 func readMany(t *testing.T, u string, workers int) *hss.Result[hss.BasicImage] {
 	t.Helper()

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
-	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
@@ -21,61 +20,6 @@ import (
 // reads) with default settings against an in-process emulator inside a synctest bubble: the
 // back-off waits, Retry-After and timeouts are real code on virtual time, so a plan that
 // would take minutes takes milliseconds and its duration is exact.
-
-// outagePlan is 200 distinct reads of one entry each, ten at a time, each with timeout.
-type outagePlan struct {
-	emu      *emulator.Emulator
-	tr       *emulator.Transport
-	c        *hss.Client
-	timeout  time.Duration
-	errs     []error
-	duration time.Duration
-}
-
-func newOutagePlan(t *testing.T, mod ...func(*hss.Config)) *outagePlan {
-	t.Helper()
-	emu := emulator.New(nil)
-	emu.SetLatency(20 * time.Millisecond)
-	tr := emulator.NewTransport(emu)
-	cfg := hss.Config{Region: emulator.Region, ProjectID: emulator.ProjectID, Endpoints: endpoints.Set{HSS: "https://hss.emulator.test", IAM: "https://iam.emulator.test"},
-		Credentials: aksk(), Transport: tr, MaxRetries: transport.DefaultMaxRetries}
-	for _, m := range mod {
-		m(&cfg)
-	}
-	c, err := hss.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &outagePlan{emu: emu, tr: tr, c: c, timeout: transport.DefaultReadTimeout}
-}
-
-// run reads synthetic-1 … synthetic-200, ten at a time.
-func (p *outagePlan) run() {
-	start := time.Now()
-	queries := make(chan int)
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for range 10 {
-		wg.Go(func() {
-			for i := range queries {
-				ctx, cancel := context.WithTimeout(context.Background(), p.timeout)
-				_, err := p.c.ListBasicImages(ctx, hss.BasicImageQuery{ImageID: fmt.Sprintf("synthetic-%d", i), ImageType: "cicd"})
-				cancel()
-				if err != nil {
-					mu.Lock()
-					p.errs = append(p.errs, err)
-					mu.Unlock()
-				}
-			}
-		})
-	}
-	for i := 1; i <= 200; i++ {
-		queries <- i
-	}
-	close(queries)
-	wg.Wait()
-	p.duration = time.Since(start)
-}
 
 // A service that answers every request with 500 gets about 31 retries from the whole plan,
 // which fails within seconds; each error names the status and why it was not retried.

@@ -17,20 +17,6 @@ import (
 	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
-var cicd111 = hss.BasicImageQuery{ImageID: "111", ImageType: "cicd"}
-
-// fastRetries shortens the back-off and turns pacing off, which these tests do not exercise:
-// after a throttle the limiter would otherwise slow the retries down.
-func fastRetries(n int) func(*hss.Config) {
-	return func(c *hss.Config) {
-		c.ProjectID = emulator.ProjectID
-		c.RateLimit = -1
-		c.MaxRetries = n
-		c.RetryWaitMin = time.Millisecond
-		c.RetryWaitMax = 4 * time.Millisecond
-	}
-}
-
 func TestRetryTransientFailures(t *testing.T) {
 	cases := map[string]emulator.Fault{
 		"429":   {Times: 3, Status: http.StatusTooManyRequests, RetryAfter: "0"},

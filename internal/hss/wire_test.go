@@ -94,11 +94,3 @@ func TestEncodedAuthorizationMessageIsShown(t *testing.T) {
 		t.Errorf("hint %q", ae.Hint())
 	}
 }
-
-func hint(err error) string {
-	var ae *transport.APIError
-	if errors.As(err, &ae) {
-		return ae.Hint()
-	}
-	return ""
-}

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -14,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/hsslabs/terraform-provider-hss/internal/credentials"
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
@@ -58,33 +56,6 @@ func TestUnknownProviderArgument(t *testing.T) {
 	if d.HasError() || len(res.unknown) != 1 || res.unknown[0] != "region" || res.missingRegion {
 		t.Fatalf("%v %+v", d, res)
 	}
-}
-
-// resolve runs the provider's configuration merge on a block and an environment.
-func resolve(t *testing.T, m hssProviderModel, env mapEnv) (hss.Config, diag.Diagnostics) {
-	t.Helper()
-	cfg, d, _ := resolveLogged(t, m, env)
-	return cfg, d
-}
-
-// resolveLogged is resolve that also returns what was logged.
-func resolveLogged(t *testing.T, m hssProviderModel, env mapEnv) (hss.Config, diag.Diagnostics, string) {
-	t.Helper()
-	var d diag.Diagnostics
-	var logs bytes.Buffer
-	cfg := resolveConfig(tflogtest.RootLogger(context.Background(), &logs), m, env, &d).cfg
-	return cfg, d, logs.String()
-}
-
-func nullModel() hssProviderModel {
-	var m hssProviderModel
-	for _, p := range []*types.String{&m.Region, &m.ProjectID, &m.ProjectName, &m.EnterpriseProjectID, &m.AccessKey, &m.SecretKey, &m.SecurityToken,
-		&m.Token, &m.UserName, &m.UserID, &m.Password, &m.DomainName, &m.DomainID, &m.SharedConfigFile, &m.Profile, &m.AuthURL, &m.Cloud, &m.CACertFile} {
-		*p = types.StringNull()
-	}
-	m.Endpoints, m.Insecure = types.MapNull(types.StringType), types.BoolNull()
-	m.MaxRetries, m.RateLimit, m.PageConcurrency, m.MaxMemoryMB = types.Int64Null(), types.Float64Null(), types.Int64Null(), types.Int64Null()
-	return m
 }
 
 // The memory budget: the client's default when unset, the block's or the environment's in MiB,

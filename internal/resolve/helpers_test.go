@@ -1,6 +1,7 @@
 package resolve_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator/emutest"
 	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
+	"github.com/hsslabs/terraform-provider-hss/internal/resolve"
 	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
@@ -67,4 +69,29 @@ func newBubble(t *testing.T, mod ...func(*hss.Config)) *inBubble {
 		t.Fatal(err)
 	}
 	return &inBubble{emu: emu, c: c}
+}
+
+const swr = emulator.SWRHost
+
+// resolved is what a test expects of one reference: the image bound, or the failure.
+type resolved struct {
+	kind     resolve.FailureKind
+	imageID  string
+	digest   string
+	child    string
+	host     string
+	contains []string
+}
+
+// requests counts the emulator's requests to the registry image list and the registry list.
+func requests(emu *emulator.Emulator) (images, registries int) {
+	for _, r := range emu.Requests() {
+		switch {
+		case strings.HasSuffix(r.Path, "/image/registries/images"):
+			images++
+		case strings.HasSuffix(r.Path, "/image/registries"):
+			registries++
+		}
+	}
+	return images, registries
 }

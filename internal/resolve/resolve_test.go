@@ -18,18 +18,6 @@ import (
 	"github.com/hsslabs/terraform-provider-hss/internal/transport"
 )
 
-const swr = emulator.SWRHost
-
-// resolved is what a test expects of one reference: the image bound, or the failure.
-type resolved struct {
-	kind     resolve.FailureKind
-	imageID  string
-	digest   string
-	child    string
-	host     string
-	contains []string
-}
-
 func resolveAll(t testing.TB, c *hss.Client, refs ...string) []resolve.Resolution {
 	t.Helper()
 	out, err := resolve.Resolve(context.Background(), c, resolve.Query{References: refs})
@@ -40,19 +28,6 @@ func resolveAll(t testing.TB, c *hss.Client, refs ...string) []resolve.Resolutio
 		t.Fatalf("%d resolutions for %d references", len(out), len(refs))
 	}
 	return out
-}
-
-// requests counts the emulator's requests to the registry image list and the registry list.
-func requests(emu *emulator.Emulator) (images, registries int) {
-	for _, r := range emu.Requests() {
-		switch {
-		case strings.HasSuffix(r.Path, "/image/registries/images"):
-			images++
-		case strings.HasSuffix(r.Path, "/image/registries"):
-			registries++
-		}
-	}
-	return images, registries
 }
 
 // Every rule of resolution, abused: each reference binds exactly the image of its registry
