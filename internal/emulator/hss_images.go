@@ -54,8 +54,12 @@ func (e *Emulator) images(l *imageList) []Image {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	candidates := e.fixture.Images
+	if bench, ok := benchByID(l.imageID); ok {
+		candidates = bench
+	}
 	var out []Image
-	for _, img := range e.fixture.Images {
+	for _, img := range candidates {
 		if img.ProjectID != l.projectID || img.Type != imageType || img.ID != l.imageID {
 			continue
 		}

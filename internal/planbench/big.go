@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"net/http/httptest"
@@ -54,30 +53,11 @@ output "entries" {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	prov := exec.CommandContext(ctx, filepath.Join(work, "terraform-provider-hss"), "-debug") //nolint:gosec // our own build
-	out, err := prov.StdoutPipe()
+	prov, reattach, err := startProvider(ctx, work)
 	if err != nil {
 		return bigSample{}, err
 	}
-	if err := prov.Start(); err != nil {
-		return bigSample{}, err
-	}
 	defer func() { _ = prov.Process.Kill(); _ = prov.Wait() }()
-	reattach := ""
-	sc := bufio.NewScanner(out)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "TF_REATTACH_PROVIDERS='"); ok {
-			reattach = strings.TrimSuffix(v, "'")
-			break
-		}
-	}
-	if reattach == "" {
-		return bigSample{}, fmt.Errorf("the provider printed no TF_REATTACH_PROVIDERS")
-	}
-	go func() {
-		for sc.Scan() { //nolint:revive // drain the provider's output
-		}
-	}()
 	cmd := exec.CommandContext(ctx, tf, "plan", "-input=false", "-lock=false", "-no-color")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "TF_REATTACH_PROVIDERS="+reattach, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")

@@ -1,7 +1,9 @@
 // Command planbench measures `terraform plan` of many hss_image_basic_image instances against
-// the emulator: wall time, HSS and IAM requests, 429s and connections, as medians over runs.
+// the emulator: wall time, HSS and IAM requests, 429s and connections, as medians over runs;
+// -big, -batch and -gate measure single large reads, batch reads and the gate.
 //
 //	go run ./internal/planbench [-runs 3] [-instances 200] [-latency 20ms]
+//	go run ./internal/planbench -gate 1000 [-runs 3] [-latency 20ms]
 package main
 
 import (
@@ -56,11 +58,19 @@ func main() {
 	big := flag.String("big", "", "comma-separated result sizes: plan one read of each, measuring the provider process (CPU, peak RSS)")
 	only := flag.String("only", "", "run only the scenarios whose name matches this regular expression")
 	batch := flag.Int("batch", 0, "plan this many distinct images as a for_each and as one hss_image_basic_images")
+	gate := flag.Int("gate", 0, "plan a gate of this many images as the policy module (for_each) and as one hss_image_gate")
 	flag.Parse()
 	var err error
 	if onlyRe, err = regexp.Compile(*only); err != nil {
 		fmt.Fprintln(os.Stderr, "planbench: -only:", err)
 		os.Exit(2)
+	}
+	if *gate > 0 {
+		if err := runGate(*runs, *gate, *latency); err != nil {
+			fmt.Fprintln(os.Stderr, "planbench:", err)
+			os.Exit(1)
+		}
+		return
 	}
 	if *batch > 0 {
 		if err := runBatch(*runs, *batch, *latency); err != nil {
