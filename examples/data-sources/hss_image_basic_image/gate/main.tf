@@ -1,3 +1,8 @@
+# Provider functions need Terraform 1.8 or later (on OpenTofu 1.7, write ">= 1.7").
+terraform {
+  required_version = ">= 1.8"
+}
+
 data "hss_image_basic_image" "release" {
   image_id   = "111"
   image_type = "cicd"
