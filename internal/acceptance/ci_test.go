@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -86,7 +87,8 @@ func (j ciJob) exists(name string) bool {
 // with `make install` into a mirror of the job's own, runs terraform init (from that mirror
 // only), plan and show, and reads the verdict. A refusal names every refused image and each
 // reason on a line of the job summary, and exits 1 without pinned references; a pass exits 0 and
-// hands each image's pinned reference on, to a file, GitLab's dotenv and GitHub's step output.
+// hands each image's pinned reference on, to a file, GitLab's dotenv and GitHub's step output;
+// a read HSS denies is no verdict (exit 2), said in the summary, with the reason in the log.
 func TestAccCIGate(t *testing.T) {
 	buildProvider(t) // skips without TF_ACC
 	for _, tool := range []string{"make", "jq", "bash"} {
@@ -94,7 +96,6 @@ func TestAccCIGate(t *testing.T) {
 			t.Skipf("%s is not on PATH", tool)
 		}
 	}
-	e := newEmu(t)
 	root := filepath.Join(exampleRoot(), "..")
 	// Every terraform the script starts is the counting wrapper, so its launches count.
 	path := filepath.Dir(os.Getenv("TF_ACC_TERRAFORM_PATH")) + string(os.PathListSeparator) + os.Getenv("PATH")
@@ -105,6 +106,7 @@ func TestAccCIGate(t *testing.T) {
 		code    int
 		summary []string
 		pinned  map[string]string
+		denied  bool // HSS refuses every request: the gate cannot decide
 	}{
 		{"refused", map[string]string{"app": ciApp, "web": ciWeb, "api": ciAPI}, 1, []string{
 			"## HSS deployment gate: 2 of 3 images refused",
@@ -113,15 +115,24 @@ func TestAccCIGate(t *testing.T) {
 			"- **api** `" + ciAPI + "`: 1 malicious file found (refuse_malicious_files)",
 			"- **web** `" + ciWeb + "`" + `: scan status "failed" is not "success" (scan_failed_code "download_failed": download_failed)`,
 			"- **web** `" + ciWeb + "`: no base image answer, so the base OS cannot be judged",
-		}, nil},
+		}, nil, false},
 		{"allowed", map[string]string{"app": ciApp}, 0, []string{
 			"## HSS deployment gate: 1 image may be deployed",
 			"",
 			"- **app** `" + ciApp + "`: deploy `" + pinnedApp + "`",
-		}, map[string]string{"app": pinnedApp}},
+		}, map[string]string{"app": pinnedApp}, false},
+		{"no verdict", map[string]string{"app": ciApp}, 2, []string{
+			"## HSS deployment gate: no verdict",
+			"",
+			"terraform could not plan the gate; the job log says why.",
+		}, nil, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
+			e := newEmu(t)
+			if c.denied {
+				e.AddFault(emulator.Fault{Status: http.StatusBadRequest, Code: "HSS.0010", Message: "Access denied."})
+			}
 			images, err := json.Marshal(c.images)
 			if err != nil {
 				t.Fatal(err)
@@ -138,6 +149,9 @@ func TestAccCIGate(t *testing.T) {
 			// make install built into the job's mirror, and init took the provider from there.
 			if !strings.Contains(out, "Installed terraform-provider-hss") || !strings.Contains(out, "Installing hsslabs/hss v") {
 				t.Errorf("no install from the job's mirror:\n%s", out)
+			}
+			if c.denied && !strings.Contains(out, "HSS.0010") {
+				t.Errorf("the job log does not say why:\n%s", out)
 			}
 			want := strings.Join(c.summary, "\n") + "\n"
 			if got := job.read(t, "gate-report/summary.md"); got != want {
