@@ -345,7 +345,7 @@ func TestGuideEmulatorLinesRunAsPasted(t *testing.T) {
 		}
 	}
 	// Every terraform a line starts is the counting wrapper.
-	env = append(env, "PATH="+filepath.Dir(os.Getenv("TF_ACC_TERRAFORM_PATH"))+string(os.PathListSeparator)+os.Getenv("PATH"))
+	env = append(env, "CHECKPOINT_DISABLE=1", "PATH="+filepath.Dir(os.Getenv("TF_ACC_TERRAFORM_PATH"))+string(os.PathListSeparator)+os.Getenv("PATH"))
 	before := exampleFiles(t)
 	plan := regexp.MustCompile(`(?m)^(Plan: \d+ to add|No changes\.|Changes to Outputs:)`)
 	for _, l := range lines {
