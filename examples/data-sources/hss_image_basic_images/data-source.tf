@@ -1,5 +1,11 @@
 # The base OS of every image a team ships, in one data source, and a refusal naming each image
 # whose base is not supported today, or unknown.
+
+# Provider functions need Terraform 1.8 or later (on OpenTofu 1.7, write ">= 1.7").
+terraform {
+  required_version = ">= 1.8"
+}
+
 locals {
   images = {
     ci-runner = { image_id = "111", image_type = "cicd" }

@@ -161,7 +161,7 @@ terraform plan
 No terraform init is needed: the CLI configuration points Terraform at the provider built in bin/.
 The examples read the endpoint from a variable instead: export TF_VAR_hss_endpoint=%[1]s
 and HW_REGION_NAME=%[2]s HW_ACCESS_KEY=%[3]s HW_SECRET_KEY=%[4]s, then run
-terraform -chdir=examples/end-of-life-check plan from the repository.
+terraform -chdir=examples/quickstart plan from the repository.
 
 Other credentials it accepts:
   password      HW_USER_NAME=%[5]s HW_USER_PASSWORD=%[6]s HW_DOMAIN_NAME=%[7]s
