@@ -16,6 +16,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -75,7 +76,7 @@ func run() int {
 
 	args := flag.Args()
 	if len(args) == 0 {
-		printUsage(url, emu)
+		printUsage(os.Stdout, url, emu)
 		<-ctx.Done()
 		return 0
 	}
@@ -117,14 +118,14 @@ func run() int {
 // printUsage shows how to point the provider at the emulator from any directory: a main.tf
 // that works when pasted, the CLI configuration that makes Terraform use the provider built
 // here, and the other credentials the emulator accepts.
-func printUsage(url string, emu *emulator.Emulator) {
+func printUsage(w io.Writer, url string, emu *emulator.Emulator) {
 	tfrc := "<repository>/bin/dev.tfrc (make demo writes it)"
 	if exe, err := os.Executable(); err == nil {
 		if f := filepath.Join(filepath.Dir(exe), "dev.tfrc"); fileExists(f) {
 			tfrc = f
 		}
 	}
-	fmt.Printf(`HSS emulator listening on %[1]s (HSS, IAM, IAM v5 and the ECS metadata service). Stop it with Ctrl-C.
+	fmt.Fprintf(w, `HSS emulator listening on %[1]s (HSS, IAM, IAM v5 and the ECS metadata service). Stop it with Ctrl-C.
 
 In another shell, in a directory of your own:
 

@@ -4,9 +4,12 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
 )
 
 // A port that is taken says what to do, not only what the system said.
@@ -60,5 +63,20 @@ func TestDevConfig(t *testing.T) {
 	}
 	if path, _, err := devConfig(exe, own); err != nil || path != "" {
 		t.Fatalf("the caller's configuration was replaced: %q %v", path, err)
+	}
+}
+
+// Every example the usage names is in the repository, so its command runs as printed.
+func TestUsageNamesExamplesThatExist(t *testing.T) {
+	var out strings.Builder
+	printUsage(&out, "http://127.0.0.1:1", emulator.New(nil))
+	named := regexp.MustCompile(`examples/[A-Za-z0-9_./-]*[A-Za-z0-9_-]`).FindAllString(out.String(), -1)
+	if len(named) == 0 {
+		t.Fatalf("the usage names no example:\n%s", out.String())
+	}
+	for _, dir := range named {
+		if _, err := os.Stat(filepath.Join("..", "..", "..", "..", dir, "main.tf")); err != nil {
+			t.Errorf("the usage names %s: %v", dir, err)
+		}
 	}
 }
