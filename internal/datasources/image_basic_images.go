@@ -21,6 +21,7 @@ import (
 
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 	"github.com/hsslabs/terraform-provider-hss/internal/tfvalue"
+	"github.com/hsslabs/terraform-provider-hss/internal/validators"
 )
 
 // The base images of many images in one data source: each image is read as
@@ -120,7 +121,7 @@ func batchImages(raw tftypes.Value) (images map[string]batchImage, unknown bool,
 func validateImageBasicImages(_ context.Context, m *imageBasicImagesModel, diags *diag.Diagnostics) {
 	images, _, err := batchImages(m.Images)
 	if err != nil {
-		diags.AddError("Unable to read the configuration", err.Error())
+		diags.AddError("Unable to read the configuration", validators.Sentence(err.Error()))
 		return
 	}
 	for _, k := range slices.Sorted(maps.Keys(images)) {

@@ -25,6 +25,7 @@ import (
 	"github.com/hsslabs/terraform-provider-hss/internal/termsafe"
 	"github.com/hsslabs/terraform-provider-hss/internal/tfvalue"
 	"github.com/hsslabs/terraform-provider-hss/internal/transport"
+	"github.com/hsslabs/terraform-provider-hss/internal/validators"
 )
 
 // This file is the skeleton every data source shares: Configure, the timeouts block, the
@@ -161,7 +162,7 @@ func (d *dataSource[M, PM]) ValidateConfig(ctx context.Context, req datasource.V
 	var m M
 	attrTypes, _ := d.schemaTypes(ctx)
 	if err := tfvalue.Decode(ctx, req.Config.Raw, attrTypes, &m); err != nil {
-		resp.Diagnostics.AddError("Unable to read the configuration", err.Error())
+		resp.Diagnostics.AddError("Unable to read the configuration", validators.Sentence(err.Error()))
 		return
 	}
 	d.spec.validate(ctx, &m, &resp.Diagnostics)
@@ -185,7 +186,7 @@ func (d *dataSource[M, PM]) Read(ctx context.Context, req datasource.ReadRequest
 	var m M
 	attrTypes, objType := d.schemaTypes(ctx)
 	if err := tfvalue.Decode(ctx, req.Config.Raw, attrTypes, &m); err != nil {
-		resp.Diagnostics.AddError("Unable to read the configuration", err.Error())
+		resp.Diagnostics.AddError("Unable to read the configuration", validators.Sentence(err.Error()))
 		return
 	}
 	typeName := "hss_" + d.spec.typeName
@@ -227,7 +228,7 @@ func (d *dataSource[M, PM]) Read(ctx context.Context, req datasource.ReadRequest
 	tflog.Debug(ctx, "Read "+typeName)
 	raw, err := tfvalue.Encode(ctx, &m, objType)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to set the state", err.Error())
+		resp.Diagnostics.AddError("Unable to set the state", validators.Sentence(err.Error()))
 		return
 	}
 	resp.State.Raw = raw

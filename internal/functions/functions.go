@@ -119,7 +119,7 @@ func (f *osLifecycleFunction) Run(ctx context.Context, req function.RunRequest, 
 	}
 	table, err := lifecycle.Load()
 	if err != nil {
-		resp.Error = function.NewFuncError("The provider's OS lifecycle table is unreadable: " + err.Error() + ". Please report this issue to the provider developers.")
+		resp.Error = function.NewFuncError(validators.Sentence("The provider's OS lifecycle table is unreadable: "+err.Error()) + " Please report this issue to the provider developers.")
 		return
 	}
 	a, err := table.Query(name, version, at)

@@ -25,6 +25,7 @@ import (
 	"github.com/hsslabs/terraform-provider-hss/internal/safefile"
 	"github.com/hsslabs/terraform-provider-hss/internal/termsafe"
 	"github.com/hsslabs/terraform-provider-hss/internal/transport"
+	"github.com/hsslabs/terraform-provider-hss/internal/validators"
 )
 
 // environment is where fallbacks come from; tests pass a map.
@@ -291,7 +292,7 @@ func (r *resolver) transport(m hssProviderModel, cfg *hss.Config) {
 		pem, err := safefile.Read(r.ctx, caFile, maxConfigFileBytes)
 		switch {
 		case err != nil:
-			r.fileError("cacert_file", caFile, "Unreadable CA certificate file", r.describe("cacert_file")+": "+err.Error()+".")
+			r.fileError("cacert_file", caFile, "Unreadable CA certificate file", r.describe("cacert_file")+": "+validators.Sentence(err.Error()))
 		case !transport.ValidCACerts(pem):
 			r.fileError("cacert_file", caFile, "Invalid CA certificate file", fmt.Sprintf("%s holds no PEM-encoded certificate.", safefile.ShownPath(caFile)))
 		default:
@@ -302,13 +303,13 @@ func (r *resolver) transport(m hssProviderModel, cfg *hss.Config) {
 	keyPEM := r.pem("key", m.Key)
 	if certPEM != nil || keyPEM != nil {
 		if _, err := transport.ClientCertificate(certPEM, keyPEM); err != nil {
-			r.diags.AddAttributeError(path.Root("cert"), "Unusable client certificate", err.Error()+".")
+			r.diags.AddAttributeError(path.Root("cert"), "Unusable client certificate", validators.Sentence(err.Error()))
 		}
 		cfg.ClientCertPEM, cfg.ClientKeyPEM = certPEM, keyPEM
 	}
 	if alg := r.str("signing_algorithm", m.SigningAlgorithm); alg != "" {
 		if err := transport.ValidateSigningAlgorithm(alg); err != nil {
-			r.diags.AddAttributeError(path.Root("signing_algorithm"), "Invalid signing algorithm", err.Error()+".")
+			r.diags.AddAttributeError(path.Root("signing_algorithm"), "Invalid signing algorithm", validators.Sentence(err.Error()))
 		}
 		cfg.SigningAlgorithm = alg
 	}
@@ -646,9 +647,9 @@ func (r *resolver) applyProfile(a *credentialArgs, cfg *hss.Config) ([]credentia
 	p, err := readProfile(r.ctx, cmp.Or(a.sharedFile, defaultSharedConfigFile()), a.profileName)
 	if err != nil {
 		if safefile.PlausiblePath(a.sharedFile) || a.sharedFile == "" {
-			r.diags.AddAttributeError(path.Root("profile"), "Unusable shared config profile", err.Error()+".")
+			r.diags.AddAttributeError(path.Root("profile"), "Unusable shared config profile", validators.Sentence(err.Error()))
 		} else {
-			r.diags.AddError("Unusable shared config profile", "shared_config_file: "+err.Error()+".")
+			r.diags.AddError("Unusable shared config profile", "shared_config_file: "+validators.Sentence(err.Error()))
 		}
 		return nil, false
 	}

@@ -356,7 +356,7 @@ func (p *hssProvider) Configure(ctx context.Context, req provider.ConfigureReque
 
 	client, err := hss.New(cfg)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to create the HSS client", err.Error())
+		resp.Diagnostics.AddError("Unable to create the HSS client", validators.Sentence(err.Error()))
 		return
 	}
 	tflog.Debug(ctx, "HSS provider configured", map[string]any{
