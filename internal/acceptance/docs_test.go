@@ -279,7 +279,11 @@ func TestExamplesDeclareTheVersionFunctionsNeed(t *testing.T) {
 }
 
 // emulatorLine is a shell line of the docs that starts the emulator.
-type emulatorLine struct{ file, line string }
+// refused is a line whose comment says the gate stops its plan.
+type emulatorLine struct {
+	file, line string
+	refused    bool
+}
 
 // emulatorLines are the lines of the README and the templates that start bin/hss-emulator: a
 // line of a code block, or inline code that runs a command under it (" -- ").
@@ -308,13 +312,13 @@ func emulatorLines(t *testing.T) []emulatorLine {
 			}
 			if fence {
 				if strings.HasPrefix(trimmed, "bin/hss-emulator") {
-					cmd, _, _ := strings.Cut(trimmed, " #")
-					out = append(out, emulatorLine{f, strings.TrimSpace(cmd)})
+					cmd, comment, _ := strings.Cut(trimmed, " #")
+					out = append(out, emulatorLine{f, strings.TrimSpace(cmd), strings.Contains(comment, "refused")})
 				}
 				continue
 			}
 			for _, m := range inline.FindAllStringSubmatch(line, -1) {
-				out = append(out, emulatorLine{f, m[1]})
+				out = append(out, emulatorLine{f, m[1], false})
 			}
 		}
 	}
@@ -325,7 +329,7 @@ var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
 
 // Every shell line of the README and the guides that starts the emulator runs as pasted from the
 // repository root after `make demo` (which builds bin/): one that runs a command under it exits
-// 0 with a plan; one that serves prints what to paste, and what it prints plans. Nothing is set
+// 0 with a plan, or, when its comment says so, stops with the gate's refusal; one that serves prints what to paste, and what it prints plans. Nothing is set
 // beforehand: no TF_CLI_CONFIG_FILE, no credentials.
 func TestGuideEmulatorLinesRunAsPasted(t *testing.T) {
 	buildProvider(t) // skips without TF_ACC
@@ -357,6 +361,12 @@ func TestGuideEmulatorLinesRunAsPasted(t *testing.T) {
 				cmd.Dir, cmd.Env = root, env
 				out, err := cmd.CombinedOutput()
 				text := ansi.ReplaceAllString(string(out), "")
+				if l.refused {
+					if err == nil || !strings.Contains(text, "Error: Deployment refused") {
+						t.Fatalf("%v, want the plan stopped by the gate:\n%s", err, text)
+					}
+					return
+				}
 				if err != nil || !plan.MatchString(text) {
 					t.Fatalf("%v, want exit 0 and a plan:\n%s", err, text)
 				}
