@@ -56,7 +56,7 @@ func TestFacts(t *testing.T) {
 		t.Fatal(err)
 	}
 	app, api, web, arm, evil, harbor, agent := imgs[0].Facts, imgs[1].Facts, imgs[2].Facts, imgs[3].Facts, imgs[4].Facts, imgs[5].Facts, imgs[6].Facts
-	if !app.Resolved || app.Key != "app" || app.Digested || app.ScanStatus != "success" || app.LatestScan.IsZero() || len(app.BaseOS) != 1 ||
+	if !app.Resolved || app.Key != "app" || app.Digested || app.ScanStatus != "success" || !app.LatestScan.Equal(time.Date(2025, 11, 30, 8, 0, 0, 0, time.UTC)) || len(app.BaseOS) != 1 ||
 		!app.BaseOS[0].Known || app.BaseOS[0].Standard.End.Format(time.DateOnly) != "2032-05-31" || len(app.Vulnerabilities) != 1 ||
 		app.Vulnerabilities[0].CVSS != nil || *app.MaliciousFiles != 0 {
 		t.Errorf("app %+v", app)
