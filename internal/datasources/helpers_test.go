@@ -33,16 +33,17 @@ var (
 	nullsExcept = datasources.NullsExcept
 )
 
-// newInproc serves the provider with environment fallbacks from env only.
-func newInproc(t *testing.T, env map[string]string) *inproc {
+// newInproc serves the provider without environment fallbacks: the tests' environment never
+// configures it.
+func newInproc(t *testing.T) *inproc {
 	t.Helper()
-	return providertest.New(t, provider.NewWith("test", env, nil)())
+	return providertest.New(t, provider.NewWith("test", nil, nil)())
 }
 
 // configured is an in-process provider configured against e with args.
 func configured(t *testing.T, e *emu, args map[string]any) *inproc {
 	t.Helper()
-	p := newInproc(t, nil)
+	p := newInproc(t)
 	if d := p.Configure(e.Config(args)); d.Errors() > 0 {
 		t.Fatalf("%s", d)
 	}

@@ -106,3 +106,16 @@ func TestReadMemoryBudget(t *testing.T) {
 		t.Fatalf("%s", d)
 	}
 }
+
+// A read's state counts against the budget only until it is handed over: the same read,
+// repeated, fits under a budget too small for four of its states at once.
+func TestReadReleasesItsState(t *testing.T) {
+	e := newEmu(t)
+	p := configured(t, e, merged(akskArgs, map[string]any{"max_memory_mb": 256}))
+	read := map[string]any{"image_id": emulator.SyntheticPrefix + "20000", "image_type": "cicd"}
+	for i := range 4 {
+		if _, d := p.Read(read); d.Errors() != 0 {
+			t.Fatalf("read %d: %s", i+1, d)
+		}
+	}
+}

@@ -2,8 +2,13 @@ package datasources
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
@@ -11,13 +16,7 @@ import (
 // exception or one of its fields not known yet makes the whole not known, so nothing is judged
 // on half a policy; written values are read as written.
 func TestWrittenPolicyKnown(t *testing.T) {
-	ctx := context.Background()
-	var policyType tftypes.Object
-	for name, a := range imageGateAttributes(ctx) {
-		if name == "policy" {
-			policyType = a.GetType().TerraformType(ctx).(tftypes.Object) //nolint:forcetypeassert // a nested attribute's type is an object
-		}
-	}
+	policyType := gatePolicyType(t)
 	exList := policyType.AttributeTypes["exceptions"].(tftypes.List) //nolint:forcetypeassert // a list nested attribute
 	exType := exList.ElementType.(tftypes.Object)                    //nolint:forcetypeassert // of objects
 	unknown := func(t tftypes.Type) tftypes.Value { return tftypes.NewValue(t, tftypes.UnknownValue) }
@@ -73,3 +72,66 @@ func TestGateImagesKnown(t *testing.T) {
 		t.Fatalf("an unknown map: %t %v", unknown, err)
 	}
 }
+
+// gatePolicyType is the Terraform type of hss_image_gate's policy.
+func gatePolicyType(t *testing.T) tftypes.Object {
+	t.Helper()
+	ctx := context.Background()
+	p, ok := imageGateAttributes(ctx)["policy"].GetType().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatal("policy is not an object")
+	}
+	return p
+}
+
+// Bad input a read meets, when validation could not see it yet, is blamed on its attribute;
+// input not known yet is an error, never a verdict. Nothing is read.
+func TestReadGateRefusesBadInput(t *testing.T) {
+	images := tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, map[string]tftypes.Value{"app": tftypes.NewValue(tftypes.String, "swr.cn-north-4.myhuaweicloud.com/team/app:1")})
+	policyType := gatePolicyType(t)
+	for _, c := range []struct {
+		m    imageGateModel
+		at   path.Path
+		want string
+	}{
+		{imageGateModel{Images: images, Policy: nullsExcept(policyType, map[string]tftypes.Value{"max_cvss": tftypes.NewValue(tftypes.Number, 11)})},
+			path.Root("policy"), "max_cvss"},
+		{imageGateModel{Images: images, Policy: tftypes.NewValue(policyType, nil), At: types.StringValue("2026-12-06")}, path.Root("at"), "2026-12-06"},
+		{imageGateModel{Images: tftypes.NewValue(images.Type(), tftypes.UnknownValue), Policy: tftypes.NewValue(policyType, nil)}, path.Empty(), "before images was known"},
+		{imageGateModel{Images: images, Policy: tftypes.NewValue(policyType, tftypes.UnknownValue)}, path.Empty(), "before its policy was known"},
+	} {
+		_, err := readImageGate(context.Background(), &Data{}, &c.m)
+		var ae *attributeError
+		if err == nil || !strings.Contains(err.Error(), c.want) || errors.As(err, &ae) != !c.at.Equal(path.Empty()) || (ae != nil && !ae.path.Equal(c.at)) {
+			t.Errorf("%s: %v", c.want, err)
+		}
+	}
+}
+
+// Validation judges a policy only against images that are known: an exception naming a key of
+// images not known yet is no error then, and is one once they are known without it.
+func TestValidateGateWaitsForImages(t *testing.T) {
+	policyType := gatePolicyType(t)
+	exList := policyType.AttributeTypes["exceptions"].(tftypes.List) //nolint:forcetypeassert // a list nested attribute
+	exType := exList.ElementType.(tftypes.Object)                    //nolint:forcetypeassert // of objects
+	policy := nullsExcept(policyType, map[string]tftypes.Value{"exceptions": tftypes.NewValue(exList, []tftypes.Value{
+		nullsExcept(exType, map[string]tftypes.Value{"vul_id": tftypes.NewValue(tftypes.String, "CVE-1"), "reason": tftypes.NewValue(tftypes.String, "r"),
+			"expires": tftypes.NewValue(tftypes.String, "2027-01-01"),
+			"images":  tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, []tftypes.Value{tftypes.NewValue(tftypes.String, "api")})}),
+	})})
+	mapType := tftypes.Map{ElementType: tftypes.String}
+	for images, wantErrors := range map[*tftypes.Value]int{
+		ptrTo(tftypes.NewValue(mapType, tftypes.UnknownValue)):                                                                    0,
+		ptrTo(tftypes.NewValue(mapType, map[string]tftypes.Value{"api": tftypes.NewValue(tftypes.String, tftypes.UnknownValue)})): 0,
+		ptrTo(tftypes.NewValue(mapType, map[string]tftypes.Value{"app": tftypes.NewValue(tftypes.String, "x")})):                  1,
+		ptrTo(tftypes.NewValue(mapType, map[string]tftypes.Value{"api": tftypes.NewValue(tftypes.String, "x")})):                  0,
+	} {
+		var d diag.Diagnostics
+		validateImageGate(context.Background(), &imageGateModel{Images: *images, Policy: policy}, &d)
+		if d.ErrorsCount() != wantErrors {
+			t.Errorf("%v: %v", *images, d)
+		}
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }

@@ -400,13 +400,14 @@ func TestGateBaseOSAsJudged(t *testing.T) {
 	}
 }
 
-// The same images under the same policy have the same ID; another policy, another ID. A
+// The same images under the same policy have the same ID; another policy or another image
+// under the same key, another ID. A
 // lifecycle table far older than `at` warns that new releases are unknown to it.
 func TestGateIDAndStaleTable(t *testing.T) {
 	e := newEmu(t)
 	p := configured(t, e, akskArgs)
-	read := func(policy map[string]any, at string) (string, providertest.Diags) {
-		cfg := map[string]any{"images": map[string]string{"app": swrApp}, "at": at, "enforce": false}
+	read := func(policy map[string]any, at string, ref ...string) (string, providertest.Diags) {
+		cfg := map[string]any{"images": map[string]string{"app": append(ref, swrApp)[0]}, "at": at, "enforce": false}
 		if policy != nil {
 			cfg["policy"] = policy
 		}
@@ -419,8 +420,9 @@ func TestGateIDAndStaleTable(t *testing.T) {
 	a, _ := read(nil, at)
 	b, _ := read(nil, at)
 	c, _ := read(map[string]any{"max_scan_age": "9999h"}, at)
-	if a != b || a == c || !regexp.MustCompile(`^cn-north-4/[0-9a-f]{16}$`).MatchString(a) {
-		t.Fatalf("ids %q %q %q", a, b, c)
+	other, _ := read(nil, at, api)
+	if a != b || a == c || a == other || c == other || !regexp.MustCompile(`^cn-north-4/[0-9a-f]{16}$`).MatchString(a) {
+		t.Fatalf("ids %q %q %q %q", a, b, c, other)
 	}
 	_, d := read(nil, "2099-01-01T00:00:00Z")
 	if !strings.Contains(d.String(), "The OS lifecycle table is old") || !strings.Contains(d.String(), "more than 180 days before 2099-01-01") {

@@ -10,6 +10,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -165,5 +166,24 @@ func TestTimeoutsDescribed(t *testing.T) {
 	a, ok := timeoutsAttribute(context.Background()).(schema.SingleNestedAttribute)
 	if !ok || a.MarkdownDescription != "Time limits of this data source's operations." || !strings.Contains(a.Attributes["read"].GetDescription(), "Defaults to 5m0s") {
 		t.Fatalf("%#v", a)
+	}
+}
+
+// Configure takes the provider's data; none yet (at validation) is no error, anything else is.
+func TestConfigure(t *testing.T) {
+	ctx := context.Background()
+	ds := &dataSource[struct{ base }, *struct{ base }]{spec: &spec[struct{ base }]{}}
+	var resp datasource.ConfigureResponse
+	if ds.Configure(ctx, datasource.ConfigureRequest{}, &resp); len(resp.Diagnostics) != 0 || ds.data != nil {
+		t.Fatalf("%v", resp.Diagnostics)
+	}
+	if ds.Configure(ctx, datasource.ConfigureRequest{ProviderData: "data"}, &resp); resp.Diagnostics.ErrorsCount() != 1 ||
+		!strings.Contains(resp.Diagnostics[0].Detail(), "got string") || ds.data != nil {
+		t.Fatalf("%v", resp.Diagnostics)
+	}
+	data := &Data{}
+	resp = datasource.ConfigureResponse{}
+	if ds.Configure(ctx, datasource.ConfigureRequest{ProviderData: data}, &resp); len(resp.Diagnostics) != 0 || ds.data != data {
+		t.Fatalf("%v", resp.Diagnostics)
 	}
 }
