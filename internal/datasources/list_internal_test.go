@@ -99,3 +99,15 @@ func TestStateCostCoversTheMeasured(t *testing.T) {
 		}
 	}
 }
+
+// data_list names each entry field with what it is.
+func TestDataListDescribesItsFields(t *testing.T) {
+	l := &listSpec[testListModel, testEntry]{entryDescription: "test entry", entry: []tfvalue.Field[testEntry]{
+		tfvalue.String("a", "the first", func(e testEntry) string { return e.a }),
+		tfvalue.String("b", "the second", func(e testEntry) string { return e.b }),
+	}}
+	if got := l.dataListAttribute().MarkdownDescription; !strings.HasSuffix(got, "Each entry is an object of `a` (the first) and `b` (the second).") ||
+		!strings.Contains(got, "Every matching test entry") {
+		t.Fatalf("%q", got)
+	}
+}

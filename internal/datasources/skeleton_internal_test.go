@@ -161,18 +161,25 @@ func TestForEachKeyBoundsReadsInFlight(t *testing.T) {
 	}
 }
 
-// The timeouts block says what it is, as every attribute does.
+// The timeouts block of every data source says what it is, as every attribute does.
 func TestTimeoutsDescribed(t *testing.T) {
-	a, ok := timeoutsAttribute(context.Background()).(schema.SingleNestedAttribute)
+	var resp datasource.SchemaResponse
+	NewImageDataSource().Schema(context.Background(), datasource.SchemaRequest{}, &resp)
+	a, ok := resp.Schema.Attributes["timeouts"].(schema.SingleNestedAttribute)
 	if !ok || a.MarkdownDescription != "Time limits of this data source's operations." || !strings.Contains(a.Attributes["read"].GetDescription(), "Defaults to 5m0s") {
 		t.Fatalf("%#v", a)
 	}
 }
 
 // Configure takes the provider's data; none yet (at validation) is no error, anything else is.
+// The type name follows the provider's.
 func TestConfigure(t *testing.T) {
 	ctx := context.Background()
-	ds := &dataSource[struct{ base }, *struct{ base }]{spec: &spec[struct{ base }]{}}
+	ds := &dataSource[struct{ base }, *struct{ base }]{spec: &spec[struct{ base }]{typeName: "image"}}
+	var meta datasource.MetadataResponse
+	if ds.Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: "hss2"}, &meta); meta.TypeName != "hss2_image" {
+		t.Fatalf("%q", meta.TypeName)
+	}
 	var resp datasource.ConfigureResponse
 	if ds.Configure(ctx, datasource.ConfigureRequest{}, &resp); len(resp.Diagnostics) != 0 || ds.data != nil {
 		t.Fatalf("%v", resp.Diagnostics)
