@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hsslabs/terraform-provider-hss/internal/datasources"
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
 	"github.com/hsslabs/terraform-provider-hss/internal/hss"
 	"github.com/hsslabs/terraform-provider-hss/internal/provider"
@@ -29,18 +30,20 @@ var (
 	wantEntries = providertest.WantEntries
 	akskArgs    = providertest.AKSKArgs
 	cicd111     = providertest.CICD111
+	nullsExcept = datasources.NullsExcept
 )
 
-// newInproc serves the provider with environment fallbacks from env only.
-func newInproc(t *testing.T, env map[string]string) *inproc {
+// newInproc serves the provider without environment fallbacks: the tests' environment never
+// configures it.
+func newInproc(t *testing.T) *inproc {
 	t.Helper()
-	return providertest.New(t, provider.NewWith("test", env, nil)())
+	return providertest.New(t, provider.NewWith("test", nil, nil)())
 }
 
 // configured is an in-process provider configured against e with args.
 func configured(t *testing.T, e *emu, args map[string]any) *inproc {
 	t.Helper()
-	p := newInproc(t, nil)
+	p := newInproc(t)
 	if d := p.Configure(e.Config(args)); d.Errors() > 0 {
 		t.Fatalf("%s", d)
 	}
@@ -152,17 +155,4 @@ func images(t *testing.T, p *inproc, args map[string]any) (map[string]map[string
 		got[img["image_id"]] = img
 	}
 	return got, attrs
-}
-
-// nullsExcept is an object of type t whose attributes are null but for set.
-func nullsExcept(t tftypes.Object, set map[string]tftypes.Value) tftypes.Value {
-	vals := map[string]tftypes.Value{}
-	for name, at := range t.AttributeTypes {
-		if v, ok := set[name]; ok {
-			vals[name] = v
-			continue
-		}
-		vals[name] = tftypes.NewValue(at, nil)
-	}
-	return tftypes.NewValue(t, vals)
 }

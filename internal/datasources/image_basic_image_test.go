@@ -2,6 +2,7 @@ package datasources_test
 
 import (
 	"fmt"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"testing"
@@ -104,5 +105,20 @@ func TestReadMemoryBudget(t *testing.T) {
 	}
 	if _, d := configured(t, e, merged(akskArgs, map[string]any{"max_memory_mb": 1024})).Read(big); d.Errors() != 0 {
 		t.Fatalf("%s", d)
+	}
+}
+
+// A read's state counts against the budget only until it is handed over: the same read,
+// repeated, fits under a budget too small for four of its states at once.
+func TestReadReleasesItsState(t *testing.T) {
+	// The budget counts twice what is live at the default GOGC of 100.
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	e := newEmu(t)
+	p := configured(t, e, merged(akskArgs, map[string]any{"max_memory_mb": 256}))
+	read := map[string]any{"image_id": emulator.SyntheticPrefix + "20000", "image_type": "cicd"}
+	for i := range 4 {
+		if _, d := p.Read(read); d.Errors() != 0 {
+			t.Fatalf("read %d: %s", i+1, d)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package datasources_test
 import (
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -342,5 +343,101 @@ func TestGateUnknownValuesFailClosed(t *testing.T) {
 				t.Fatalf("allowed %v: %+v %s", allowed, got, d)
 			}
 		})
+	}
+}
+
+// The base OS as judged at `at` for the support level asked: a release the table does not
+// know has no end, no days left and no support; standard and extended ends are each shown
+// when asked for, and `at` decides what has ended.
+func TestGateBaseOSAsJudged(t *testing.T) {
+	e := newEmu(t)
+	p := configured(t, e, akskArgs)
+	for _, c := range []struct {
+		name, ref, at string
+		policy        map[string]any
+		allowed       bool
+		eol, daysLeft string // "" for null
+		known, supp   bool
+	}{
+		{"unknown release", proxyAgentRef, at, map[string]any{"os_allow": []string{"Huawei Cloud EulerOS 2.0"}, "refuse_repair_necessity": []string{}}, true, "", "", false, false},
+		{"standard ended", harborApp, at, nil, false, "2026-07-11", "-148", true, false},
+		{"extended", harborApp, at, map[string]any{"os_support": "extended"}, true, "2028-06-30", "572", true, true},
+		{"before the standard end", harborApp, "2026-07-01T00:00:00Z", nil, true, "2026-07-11", "10", true, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := map[string]any{"images": map[string]string{"x": c.ref}, "at": c.at, "enforce": false}
+			if c.policy != nil {
+				cfg["policy"] = c.policy
+			}
+			attrs, d := p.ReadData("hss_image_gate", cfg)
+			if d.Errors() > 0 {
+				t.Fatalf("%s", d)
+			}
+			var res map[string]tftypes.Value
+			if err := attrs["results"].As(&res); err != nil {
+				t.Fatal(err)
+			}
+			var x map[string]tftypes.Value
+			if err := res["x"].As(&x); err != nil {
+				t.Fatal(err)
+			}
+			var allowed bool
+			var osList []tftypes.Value
+			if err := x["allowed"].As(&allowed); err != nil || x["base_os"].As(&osList) != nil || len(osList) != 1 || allowed != c.allowed {
+				t.Fatalf("allowed %t, base OS %v", allowed, osList)
+			}
+			var os map[string]tftypes.Value
+			if err := osList[0].As(&os); err != nil {
+				t.Fatal(err)
+			}
+			r := image(t, osList[0])
+			if os["eol_date"].IsNull() != (c.eol == "") || os["days_left"].IsNull() != (c.daysLeft == "") ||
+				(c.eol != "" && r["eol_date"] != c.eol) || (c.daysLeft != "" && r["days_left"] != c.daysLeft) ||
+				r["known"] != fmt.Sprint(c.known) || r["supported"] != fmt.Sprint(c.supp) {
+				t.Fatalf("%v", r)
+			}
+		})
+	}
+}
+
+// The same images under the same policy have the same ID; another policy or another image
+// under the same key, another ID. A
+// lifecycle table far older than `at` warns that new releases are unknown to it.
+func TestGateIDAndStaleTable(t *testing.T) {
+	e := newEmu(t)
+	p := configured(t, e, akskArgs)
+	read := func(policy map[string]any, at string, ref ...string) (string, providertest.Diags) {
+		cfg := map[string]any{"images": map[string]string{"app": append(ref, swrApp)[0]}, "at": at, "enforce": false}
+		if policy != nil {
+			cfg["policy"] = policy
+		}
+		attrs, d := p.ReadData("hss_image_gate", cfg)
+		if d.Errors() > 0 {
+			t.Fatalf("%s", d)
+		}
+		return str(t, attrs, "id"), d
+	}
+	a, _ := read(nil, at)
+	b, _ := read(nil, at)
+	c, _ := read(map[string]any{"max_scan_age": "9999h"}, at)
+	other, _ := read(nil, at, api)
+	if a != b || a == c || a == other || c == other || !regexp.MustCompile(`^cn-north-4/[0-9a-f]{16}$`).MatchString(a) {
+		t.Fatalf("ids %q %q %q %q", a, b, c, other)
+	}
+	_, d := read(nil, "2099-01-01T00:00:00Z")
+	if !strings.Contains(d.String(), "The OS lifecycle table is old") || !strings.Contains(d.String(), "more than 180 days before 2099-01-01") {
+		t.Fatalf("%s", d)
+	}
+}
+
+// The gate is allowed only when every image is, whichever key sorts last.
+func TestGateAllowedNeedsEveryImage(t *testing.T) {
+	e := newEmu(t)
+	p := configured(t, e, akskArgs)
+	for images, want := range map[[2]string]bool{{failedScan, swrApp}: false, {swrApp, failedScan}: false, {swrApp, swrApp}: true} {
+		got, allowed, d := gateRead(t, p, map[string]string{"a": images[0], "z": images[1]}, nil)
+		if got == nil || allowed != want || allowed != (got["a"].allowed && got["z"].allowed) {
+			t.Errorf("%v: allowed %t, want %t: %s", images, allowed, want, d)
+		}
 	}
 }

@@ -27,6 +27,8 @@ func TestReadImage(t *testing.T) {
 		emulator.EnterpriseHost + "/team/api:2.0.0": {"image_id": emulator.EnterpriseImageID, "registry_type": "SwrEnterprise", "vul_num": `tftypes.Number<"2">`},
 		emulator.SWRHost + "/team/multi:1.0@" + emulator.MultiArchAMD64Digest: {"image_id": emulator.MultiArchAMD64ID,
 			"image_digest": emulator.MultiArchAMD64Digest, "pinned_reference": emulator.SWRHost + "/team/multi@" + emulator.MultiArchAMD64Digest},
+		// The platform image's scan applies, not the index's.
+		emulator.SWRHost + "/team/multi:1.0@" + emulator.MultiArchARM64Digest: {"image_id": emulator.MultiArchARM64ID, "scan_status": "failed"},
 		// Found but not scanned is an answer, not an error: the gate decides.
 		emulator.SWRHost + "/scc_hss_container/proxy-agent:24.6.0-x86_64": {"image_id": emulator.UnscannedImageID, "scan_status": "unscan", "latest_scan_time": ""},
 	} {
@@ -49,6 +51,23 @@ func TestReadImage(t *testing.T) {
 		if str(t, attrs, "region") != emulator.Region || str(t, attrs, "enterprise_project_id") != "0" || str(t, attrs, "id") == "" {
 			t.Errorf("%s: %v", ref, attrs)
 		}
+	}
+}
+
+// The same reference read in another enterprise project is another query, with another ID.
+func TestImageIDNamesTheEnterpriseProject(t *testing.T) {
+	e := newEmu(t)
+	p := configured(t, e, akskArgs)
+	ids := map[string]bool{}
+	for _, ep := range []string{"0", "all_granted_eps", "0"} {
+		attrs, d := p.ReadData("hss_image", map[string]any{"reference": swrApp, "enterprise_project_id": ep})
+		if d.Errors() > 0 {
+			t.Fatalf("%s: %s", ep, d)
+		}
+		ids[str(t, attrs, "id")] = true
+	}
+	if len(ids) != 2 {
+		t.Fatalf("ids %v", ids)
 	}
 }
 

@@ -2,7 +2,9 @@ package facts_test
 
 import (
 	"context"
+	"net/http"
 	"path"
+	"strings"
 	"testing"
 	"time"
 
@@ -54,7 +56,7 @@ func TestFacts(t *testing.T) {
 		t.Fatal(err)
 	}
 	app, api, web, arm, evil, harbor, agent := imgs[0].Facts, imgs[1].Facts, imgs[2].Facts, imgs[3].Facts, imgs[4].Facts, imgs[5].Facts, imgs[6].Facts
-	if !app.Resolved || app.Key != "app" || app.Digested || app.ScanStatus != "success" || app.LatestScan.IsZero() || len(app.BaseOS) != 1 ||
+	if !app.Resolved || app.Key != "app" || app.Digested || app.ScanStatus != "success" || !app.LatestScan.Equal(time.Date(2025, 11, 30, 8, 0, 0, 0, time.UTC)) || len(app.BaseOS) != 1 ||
 		!app.BaseOS[0].Known || app.BaseOS[0].Standard.End.Format(time.DateOnly) != "2032-05-31" || len(app.Vulnerabilities) != 1 ||
 		app.Vulnerabilities[0].CVSS != nil || *app.MaliciousFiles != 0 {
 		t.Errorf("app %+v", app)
@@ -87,5 +89,62 @@ func TestFacts(t *testing.T) {
 	}
 	if counts["basic-image"] != 4 || counts["vulnerabilities"] != 4 || counts["cve"] != 5 || len(counts) != 3 {
 		t.Errorf("%v", counts)
+	}
+}
+
+// What the reads ask HSS: only unhandled vulnerabilities, an SWR Enterprise image's by its
+// instance, no base image of a JFrog image, and no enterprise project when none is configured.
+func TestReadQueries(t *testing.T) {
+	r, emu := reader(t)
+	ctx := context.Background()
+	imgs, err := r.Resolve(ctx, []string{"api", "app", "tool"}, []string{emulator.EnterpriseHost + "/team/api:2.0.0", emulator.SWRHost + "/team/app:1.4.2",
+		emulator.JfrogHost + "/docker-local/tool:3.0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	emu.Reset()
+	for i := range imgs {
+		if err := r.Read(ctx, &imgs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.Score(ctx, imgs); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for _, q := range emu.Requests() {
+		if q.Kind != emulator.KindHSS {
+			continue
+		}
+		kind := path.Base(q.Path)
+		seen[kind]++
+		if q.Query.Has("enterprise_project_id") {
+			t.Errorf("%s: enterprise project %q", q.Path, q.Query.Get("enterprise_project_id"))
+		}
+		if kind == "vulnerabilities" && (q.Query.Get("handle_status") != "unhandled" ||
+			(strings.Contains(q.Path, emulator.EnterpriseImageID) != (q.Query.Get("instance_id") != ""))) {
+			t.Errorf("%s: %v", q.Path, q.Query)
+		}
+	}
+	// A JFrog image has no base-image answer: the API does not take its type.
+	if seen["vulnerabilities"] != 3 || seen["basic-image"] != 2 || imgs[2].Facts.BaseOS != nil || imgs[2].Facts.ScanStatus != "success" {
+		t.Fatalf("%v", seen)
+	}
+}
+
+// A score HSS cannot give fails the whole read, naming the vulnerability: a policy on scores
+// never judges without them.
+func TestScoreFailure(t *testing.T) {
+	r, emu := reader(t)
+	ctx := context.Background()
+	imgs, err := r.Resolve(ctx, []string{"api"}, []string{emulator.EnterpriseHost + "/team/api:2.0.0"})
+	if err != nil || r.Read(ctx, &imgs[0]) != nil {
+		t.Fatal(err)
+	}
+	emu.AddFault(emulator.Fault{Status: http.StatusForbidden, Code: "HSS.1041", Message: "no permission",
+		Match: func(q *http.Request) bool { return strings.HasSuffix(q.URL.Path, "/cve") }})
+	err = r.Score(ctx, imgs)
+	if err == nil || !strings.Contains(err.Error(), "the CVEs of CVE-") || !strings.Contains(err.Error(), "HSS.1041") {
+		t.Fatalf("%v", err)
 	}
 }

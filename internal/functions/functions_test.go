@@ -233,7 +233,8 @@ func TestParseImageReferenceFunction(t *testing.T) {
 			continue
 		}
 		if ferr == nil || ferr.FunctionArgument == nil || *ferr.FunctionArgument != 0 || !strings.Contains(ferr.Text, want) ||
-			!strings.Contains(ferr.Text, "[registry/]organization/name:tag") || strings.HasSuffix(ferr.Text, "..") {
+			!strings.Contains(ferr.Text, "[registry/]organization/name:tag") || !strings.HasPrefix(ferr.Text, "ref: ") ||
+			!strings.HasSuffix(ferr.Text, ".") || strings.HasSuffix(ferr.Text, "..") {
 			t.Errorf("%q: %v, want %q and the expected form", ref, ferr, want)
 		}
 	}

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -49,6 +50,62 @@ func TestResolveConfigPrecedenceAndDefaults(t *testing.T) {
 	}
 }
 
+// Region, project and enterprise project: the block beats the environment, tenant_id in the
+// block beats it as project_id does, and among variables the provider's own comes first, then
+// the OpenStack names, then the SDK's; a blank variable is not set.
+func TestRegionAndProjectPrecedence(t *testing.T) {
+	all := mapEnv{EnvRegion: "cn-north-4", "OS_REGION_NAME": "ap-southeast-1", EnvProjectID: "p_hw", "OS_PROJECT_ID": "p_os",
+		"OS_TENANT_ID": "p_tenant", EnvSDKProjectID: "p_sdk", EnvEnterpriseProjectID: "all_granted_eps", EnvToken: "t"}
+	without := func(names ...string) mapEnv {
+		env := maps.Clone(all)
+		for _, n := range names {
+			env[n] = " "
+		}
+		return env
+	}
+	for _, c := range []struct {
+		name                   string
+		block                  func(m *hssProviderModel)
+		env                    mapEnv
+		region, project, entEP string
+	}{
+		{"environment", nil, all, "cn-north-4", "p_hw", "all_granted_eps"},
+		{"OpenStack names", nil, without(EnvRegion, EnvProjectID), "ap-southeast-1", "p_os", "all_granted_eps"},
+		{"tenant", nil, without(EnvProjectID, "OS_PROJECT_ID"), "cn-north-4", "p_tenant", "all_granted_eps"},
+		{"SDK", nil, without(EnvProjectID, "OS_PROJECT_ID", "OS_TENANT_ID"), "cn-north-4", "p_sdk", "all_granted_eps"},
+		{"block", func(m *hssProviderModel) {
+			m.Region, m.ProjectID, m.EnterpriseProjectID = types.StringValue("eu-west-101"), types.StringValue("p_block"), types.StringValue("0")
+		}, all, "eu-west-101", "p_block", "0"},
+		{"tenant_id in the block", func(m *hssProviderModel) { m.TenantID = types.StringValue("p_alias") }, all, "cn-north-4", "p_alias", "all_granted_eps"},
+		{"project_id beats tenant_id", func(m *hssProviderModel) {
+			m.ProjectID, m.TenantID = types.StringValue("p_block"), types.StringValue("p_alias")
+		},
+			all, "cn-north-4", "p_block", "all_granted_eps"},
+		// A block value is the schema validators' to check, not blamed on the environment.
+		{"block values unchecked here", func(m *hssProviderModel) { m.Region = types.StringValue("Not A Region!") }, all, "Not A Region!", "p_hw", "all_granted_eps"},
+	} {
+		m := nullModel()
+		if c.block != nil {
+			c.block(&m)
+		}
+		var d diag.Diagnostics
+		res := resolveConfig(context.Background(), m, c.env, &d)
+		if d.HasError() || res.cfg.Region != c.region || res.cfg.ProjectID != c.project || res.eps != c.entEP {
+			t.Errorf("%s: region %q, project %q, enterprise project %q: %v", c.name, res.cfg.Region, res.cfg.ProjectID, res.eps, d)
+		}
+	}
+}
+
+// An environment variable's value is checked as the schema checks the block's, and a URL's
+// credentials never show in the error.
+func TestEnvironmentValuesChecked(t *testing.T) {
+	var d diag.Diagnostics
+	resolveConfig(context.Background(), nullModel(), mapEnv{EnvRegion: "cn-north-4", EnvToken: "t", EnvAuthURL: "https://admin:S3cret@iam.example.com/v3"}, &d)
+	if d.ErrorsCount() != 1 || !strings.Contains(fmt.Sprint(d), "cannot be used for auth_url") || strings.Contains(fmt.Sprint(d), "S3cret") {
+		t.Fatalf("%v", d)
+	}
+}
+
 func TestUnknownProviderArgument(t *testing.T) {
 	m := hssProviderModel{Region: types.StringUnknown(), AccessKey: types.StringValue("a"), SecretKey: types.StringValue("b")}
 	var d diag.Diagnostics
@@ -73,6 +130,16 @@ func TestMaxMemory(t *testing.T) {
 		{types.Int64Value(128), "512", 128 << 20, ""},
 		{types.Int64Null(), "15", 0, "max_memory_mb"},
 		{types.Int64Null(), "lots", 0, "max_memory_mb"},
+		{types.Int64Null(), "16", 16 << 20, ""},
+		{types.Int64Null(), "1048576", 1048576 << 20, ""},
+		{types.Int64Null(), "1048577", 0, "HW_HSS_MAX_MEMORY_MB=\"1048577\" must be an integer from 16 to 1.048576e+06"},
+		{types.Int64Null(), " 64\t", 64 << 20, ""},
+		{types.Int64Null(), "1e2", 100 << 20, ""},
+		{types.Int64Null(), "64.5", 0, "must be an integer"},
+		{types.Int64Null(), "Inf", 0, "max_memory_mb"},
+		{types.Int64Null(), "NaN", 0, "max_memory_mb"},
+		{types.Int64Null(), " ", 0, ""},
+		{types.Int64Unknown(), "512", 0, ""},
 	} {
 		m := nullModel()
 		m.Region, m.AccessKey, m.SecretKey, m.MaxMemoryMB = types.StringValue("cn-north-4"), types.StringValue("a"), types.StringValue("b"), c.block
@@ -291,6 +358,10 @@ func TestSharedConfigProfiles(t *testing.T) {
 		t.Fatalf("%+v %v", cfg, d)
 	}
 	m.Region = types.StringValue("cn-north-4")
+	// The block's region beats the profile's, and the profile's project, of another region, is not taken.
+	if cfg, d = resolve(t, m, nil); d.HasError() || cfg.Credentials.AccessKey != "AK1" || cfg.Region != "cn-north-4" || cfg.ProjectID != "" {
+		t.Fatalf("%+v %v", cfg, d)
+	}
 	cfg, _ = resolve(t, m, mapEnv{EnvProfile: "sso"})
 	if cfg.Credentials.SecurityToken != "ST2" || cfg.Region != "cn-north-4" || cfg.ProjectID != "" {
 		t.Fatalf("%+v", cfg)

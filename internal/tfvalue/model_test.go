@@ -2,6 +2,7 @@ package tfvalue
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -80,5 +81,47 @@ func TestModelCodec(t *testing.T) {
 	}
 	if err := Decode(ctx, raw, map[string]attr.Type{"image_id": types.StringType}, &m); err == nil {
 		t.Fatal("a model with attributes the schema lacks was decoded")
+	}
+}
+
+// Only tagged fields and the fields of embedded structs are the model's: a field tagged "-",
+// an untagged one and a named struct's fields are not. A field of the wrong type, a value not
+// of the schema's type and a field that is not a Terraform value are errors, never a zero value.
+func TestModelCodecRefuses(t *testing.T) {
+	ctx := context.Background()
+	attrTypes := map[string]attr.Type{"region": types.StringType}
+	obj := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"region": tftypes.String}}
+	raw := tftypes.NewValue(obj, map[string]tftypes.Value{"region": tftypes.NewValue(tftypes.String, "cn-north-4")})
+	type skipped struct {
+		embedded
+		Skipped types.String `tfsdk:"-"`
+		Named   struct {
+			Inner types.String `tfsdk:"inner"`
+		}
+	}
+	var s skipped
+	if err := Decode(ctx, raw, attrTypes, &s); err != nil || s.Region.ValueString() != "cn-north-4" || !s.Skipped.IsNull() {
+		t.Fatalf("%+v %v", s, err)
+	}
+	if out, err := Encode(ctx, &s, obj); err != nil || !out.Equal(raw) {
+		t.Fatalf("%v %v", out, err)
+	}
+	var wrongField struct {
+		Region types.Int64 `tfsdk:"region"`
+	}
+	if err := Decode(ctx, raw, attrTypes, &wrongField); err == nil || !strings.Contains(err.Error(), "region: a basetypes.StringValue does not go into a basetypes.Int64Value") {
+		t.Fatalf("a string decoded into an Int64: %v", err)
+	}
+	var m struct {
+		Region types.String `tfsdk:"region"`
+	}
+	if err := Decode(ctx, raw, map[string]attr.Type{"region": types.Int64Type}, &m); err == nil || !strings.HasPrefix(err.Error(), "region: ") {
+		t.Fatalf("a string decoded as a number: %v %+v", err, m)
+	}
+	notValue := struct {
+		Region string `tfsdk:"region"`
+	}{"cn-north-4"}
+	if _, err := Encode(ctx, &notValue, obj); err == nil || err.Error() != "region is not a Terraform value" {
+		t.Fatalf("a Go string encoded: %v", err)
 	}
 }

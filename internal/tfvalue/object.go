@@ -42,8 +42,10 @@ func (r *Object) get(name string, into any) bool {
 		r.Known = false
 		return false
 	}
-	if err := v.As(into); err != nil && r.Err == nil {
-		r.Err = fmt.Errorf("%s: %w", name, err)
+	if err := v.As(into); err != nil {
+		if r.Err == nil {
+			r.Err = fmt.Errorf("%s: %w", name, err)
+		}
 		return false
 	}
 	return true

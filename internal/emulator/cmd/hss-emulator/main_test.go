@@ -80,3 +80,49 @@ func TestUsageNamesExamplesThatExist(t *testing.T) {
 		}
 	}
 }
+
+// The configuration quotes a directory of any name as HCL reads it, is the caller's alone, and
+// goes with its directory; a directory where a file is expected is no file, and no emulator
+// executable means no provider beside it.
+func TestDevConfigHostileNames(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), `a "b" \c`)
+	if err := os.Mkdir(bin, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	exe := filepath.Join(bin, "hss-emulator")
+	if err := os.Mkdir(filepath.Join(bin, "terraform-provider-hss"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if path, _, err := devConfig(exe, ""); err != nil || path != "" {
+		t.Fatalf("a directory taken for the provider: %q %v", path, err)
+	}
+	if err := os.Remove(filepath.Join(bin, "terraform-provider-hss")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(bin, "terraform-provider-hss"), nil, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	// Not even a provider in the working directory stands for one beside an executable.
+	t.Chdir(bin)
+	if path, _, err := devConfig("", ""); err != nil || path != "" {
+		t.Fatalf("no executable: %q %v", path, err)
+	}
+	// A directory named by TF_CLI_CONFIG_FILE is not a configuration the caller has.
+	path, cleanup, err := devConfig(exe, bin)
+	if err != nil || path == "" {
+		t.Fatalf("%q %v", path, err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || !strings.Contains(string(b), `"hsslabs/hss" = "`+strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(bin)+`"`) {
+		t.Fatalf("%s %v", b, err)
+	}
+	st, err := os.Stat(path)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("%v %v", st.Mode(), err)
+	}
+	dir := filepath.Dir(path)
+	cleanup()
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Fatalf("the configuration's directory outlived the command: %v", err)
+	}
+}
