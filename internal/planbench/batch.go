@@ -18,15 +18,11 @@ import (
 // runBatch plans n distinct images twice: as n instances of hss_image_basic_image (for_each)
 // and as one hss_image_basic_images of n, and reports wall time and HSS requests of each.
 func runBatch(runs, n int, latency time.Duration) error {
-	tf, work, err := prepare()
+	tf, work, rc, err := prepare()
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(work)
-	rc, err := devRC(work)
-	if err != nil {
-		return err
-	}
 	fmt.Printf("terraform plan of %d distinct images, emulator latency %s, %d runs each (medians), %s/%s, %d CPUs\n\n",
 		n, latency, runs, runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)

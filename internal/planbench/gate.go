@@ -76,15 +76,11 @@ func runGate(runs, n int, latency time.Duration) error {
 		return fmt.Errorf("-gate: %d images, want 1 to %d", n, emulator.BenchImages)
 	}
 	load := loadAverage()
-	tf, work, err := prepare()
+	tf, work, rc, err := prepare()
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(work)
-	rc, err := devRC(work)
-	if err != nil {
-		return err
-	}
 	configs := []gateConfig{
 		{name: fmt.Sprintf("policy module over %d images (for_each)", n), module: true},
 		{name: fmt.Sprintf("one hss_image_gate of %d", n)},

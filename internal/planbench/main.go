@@ -98,32 +98,31 @@ func devRC(work string) (string, error) {
 	return rc, os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"hsslabs/hss\" = %q\n  }\n  direct {}\n}\n", work)), 0o600)
 }
 
-// prepare finds the Terraform CLI and builds the provider into a scratch directory, which the
-// caller removes.
-func prepare() (tf, work string, err error) {
+// prepare finds the Terraform CLI, builds the provider into a scratch directory, which the
+// caller removes, and writes the CLI configuration that uses it there.
+func prepare() (tf, work, rc string, err error) {
 	if tf, err = exec.LookPath("terraform"); err != nil {
-		return "", "", errors.New("the Terraform CLI is not on PATH")
+		return "", "", "", errors.New("the Terraform CLI is not on PATH")
 	}
 	if work, err = os.MkdirTemp("", "planbench"); err != nil {
-		return "", "", err
+		return "", "", "", err
 	}
-	if err = buildProvider(work); err != nil {
+	if err = buildProvider(work); err == nil {
+		rc, err = devRC(work)
+	}
+	if err != nil {
 		_ = os.RemoveAll(work)
-		return "", "", err
+		return "", "", "", err
 	}
-	return tf, work, nil
+	return tf, work, rc, nil
 }
 
 func run(runs, instances int, latency time.Duration) error {
-	tf, work, err := prepare()
+	tf, work, rc, err := prepare()
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(work)
-	rc, err := devRC(work)
-	if err != nil {
-		return err
-	}
 
 	aksk := fmt.Sprintf("access_key = %q\n  secret_key = %q", emulator.AccessKeyID, emulator.SecretAccessKey)
 	password := fmt.Sprintf("user_name = %q\n  password = %q\n  domain_name = %q", emulator.UserName, emulator.UserPassword, emulator.DomainName)
@@ -306,7 +305,7 @@ func median(s []sample) sample {
 }
 
 func runBig(runs int, sizes string, latency time.Duration) error {
-	tf, work, err := prepare()
+	tf, work, _, err := prepare()
 	if err != nil {
 		return err
 	}
