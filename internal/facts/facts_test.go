@@ -8,29 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hsslabs/terraform-provider-hss/internal/credentials"
 	"github.com/hsslabs/terraform-provider-hss/internal/emulator"
-	"github.com/hsslabs/terraform-provider-hss/internal/emulator/emutest"
-	"github.com/hsslabs/terraform-provider-hss/internal/endpoints"
-	"github.com/hsslabs/terraform-provider-hss/internal/facts"
-	"github.com/hsslabs/terraform-provider-hss/internal/hss"
-	"github.com/hsslabs/terraform-provider-hss/internal/lifecycle"
 )
-
-func reader(t *testing.T) (facts.Reader, *emulator.Emulator) {
-	t.Helper()
-	emu, url := emutest.Serve(t)
-	c, err := hss.New(hss.Config{Region: emulator.Region, ProjectID: emulator.ProjectID, Endpoints: endpoints.Set{HSS: url, IAM: url, STS: url},
-		Credentials: credentials.Config{Method: credentials.AuthAKSK, AccessKey: emulator.AccessKeyID, SecretKey: emulator.SecretAccessKey}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	table, err := lifecycle.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return facts.Reader{Client: c, Region: emulator.Region, Table: table, At: time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)}, emu
-}
 
 // What each kind of image tells the gate: the scan of the image bound (a platform image's for
 // a multi-arch digest), its base OS as the table sees it on the day judged, its unhandled
@@ -41,20 +20,7 @@ func TestFacts(t *testing.T) {
 		emulator.SWRHost + "/team/multi:1.0@" + emulator.MultiArchARM64Digest, "evil.example.com/team/app:1.4.2", emulator.HarborHost + "/team/app:1.4.2",
 		emulator.SWRHost + "/scc_hss_container/proxy-agent:24.5.0-x86_64"}
 	keys := []string{"app", "api", "web", "arm", "evil", "harbor", "agent"}
-	ctx := context.Background()
-	imgs, err := r.Resolve(ctx, keys, refs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	emu.Reset()
-	for i := range imgs {
-		if err := r.Read(ctx, &imgs[i]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := r.Score(ctx, imgs); err != nil {
-		t.Fatal(err)
-	}
+	imgs := gather(t, r, emu, keys, refs)
 	app, api, web, arm, evil, harbor, agent := imgs[0].Facts, imgs[1].Facts, imgs[2].Facts, imgs[3].Facts, imgs[4].Facts, imgs[5].Facts, imgs[6].Facts
 	if !app.Resolved || app.Key != "app" || app.Digested || app.ScanStatus != "success" || !app.LatestScan.Equal(time.Date(2025, 11, 30, 8, 0, 0, 0, time.UTC)) || len(app.BaseOS) != 1 ||
 		!app.BaseOS[0].Known || app.BaseOS[0].Standard.End.Format(time.DateOnly) != "2032-05-31" || len(app.Vulnerabilities) != 1 ||
@@ -96,21 +62,8 @@ func TestFacts(t *testing.T) {
 // instance, no base image of a JFrog image, and no enterprise project when none is configured.
 func TestReadQueries(t *testing.T) {
 	r, emu := reader(t)
-	ctx := context.Background()
-	imgs, err := r.Resolve(ctx, []string{"api", "app", "tool"}, []string{emulator.EnterpriseHost + "/team/api:2.0.0", emulator.SWRHost + "/team/app:1.4.2",
+	imgs := gather(t, r, emu, []string{"api", "app", "tool"}, []string{emulator.EnterpriseHost + "/team/api:2.0.0", emulator.SWRHost + "/team/app:1.4.2",
 		emulator.JfrogHost + "/docker-local/tool:3.0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	emu.Reset()
-	for i := range imgs {
-		if err := r.Read(ctx, &imgs[i]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := r.Score(ctx, imgs); err != nil {
-		t.Fatal(err)
-	}
 	seen := map[string]int{}
 	for _, q := range emu.Requests() {
 		if q.Kind != emulator.KindHSS {
