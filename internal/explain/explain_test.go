@@ -79,16 +79,7 @@ func TestReadErrorNamesTheRealCause(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			_, detail := Read{Timeout: 5 * time.Minute, Subject: "HSS basic image information"}.Failure(c.err)
 			detail = r.Redact(detail)
-			for _, w := range c.want {
-				if !strings.Contains(detail, w) {
-					t.Errorf("detail lacks %q:\n%s", w, detail)
-				}
-			}
-			for _, w := range c.notWants {
-				if strings.Contains(detail, w) {
-					t.Errorf("detail has %q:\n%s", w, detail)
-				}
-			}
+			wantIn(t, detail, c.want, c.notWants)
 		})
 	}
 	if errors.Is(&transport.AttemptTimeoutError{}, context.DeadlineExceeded) {
@@ -146,16 +137,7 @@ func TestFailureDescribesEachKind(t *testing.T) {
 			if name == "plain" && detail != "something odd" {
 				t.Errorf("detail %q", detail)
 			}
-			for _, w := range c.want {
-				if !strings.Contains(detail, w) {
-					t.Errorf("detail lacks %q:\n%s", w, detail)
-				}
-			}
-			for _, w := range c.notWants {
-				if strings.Contains(detail, w) {
-					t.Errorf("detail has %q:\n%s", w, detail)
-				}
-			}
+			wantIn(t, detail, c.want, c.notWants)
 		})
 	}
 	// Without hints, nothing follows the description.
