@@ -26,7 +26,8 @@ func TestReadImage(t *testing.T) {
 		emulator.HarborDRHost + "/team/app:1.4.2":   {"image_id": emulator.HarborDRAppImageID, "registry_name": emulator.HarborDRRegistry},
 		emulator.EnterpriseHost + "/team/api:2.0.0": {"image_id": emulator.EnterpriseImageID, "registry_type": "SwrEnterprise", "vul_num": `tftypes.Number<"2">`},
 		emulator.SWRHost + "/team/multi:1.0@" + emulator.MultiArchAMD64Digest: {"image_id": emulator.MultiArchAMD64ID,
-			"image_digest": emulator.MultiArchAMD64Digest, "pinned_reference": emulator.SWRHost + "/team/multi@" + emulator.MultiArchAMD64Digest},
+			"image_digest": emulator.MultiArchAMD64Digest, "pinned_reference": emulator.SWRHost + "/team/multi@" + emulator.MultiArchAMD64Digest,
+			"unsafe_setting_num": `tftypes.Number<"1">`, "malicious_file_num": `tftypes.Number<"2">`},
 		// The platform image's scan applies, not the index's.
 		emulator.SWRHost + "/team/multi:1.0@" + emulator.MultiArchARM64Digest: {"image_id": emulator.MultiArchARM64ID, "scan_status": "failed"},
 		// Found but not scanned is an answer, not an error: the gate decides.
@@ -39,7 +40,7 @@ func TestReadImage(t *testing.T) {
 		}
 		for k, v := range want {
 			got := ""
-			if k == "vul_num" {
+			if strings.HasSuffix(k, "_num") {
 				got = attrs[k].String()
 			} else {
 				got = str(t, attrs, k)

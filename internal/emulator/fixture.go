@@ -363,7 +363,7 @@ func registryImages() []Image {
 			RegistryID: HarborDRRegistryID}),
 		scanned(Image{Type: "private_image", ID: MultiArchImageID, Namespace: "team", Name: "multi", Version: "1.0", Digest: MultiArchDigest,
 			RegistryID: SWRPrivateRegistryID, VulNum: 2, SeverityLevel: "Low", Children: []ChildImage{
-				{ID: MultiArchAMD64ID, Digest: MultiArchAMD64Digest, VulNum: 2},
+				{ID: MultiArchAMD64ID, Digest: MultiArchAMD64Digest, VulNum: 2, UnsafeSettingNum: 1, MaliciousFileNum: 2},
 				{ID: MultiArchARM64ID, Digest: MultiArchARM64Digest, ScanStatus: "failed"},
 			}}),
 		scanned(Image{Type: "private_image", ID: DupPrivateImageID, Namespace: "team", Name: "dup", Version: "1.0", Digest: DupPrivateDigest,

@@ -101,3 +101,16 @@ func TestScoreFailure(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+// A platform image of a multi-arch index is judged on its own counts, not the index's.
+func TestPlatformImageCounts(t *testing.T) {
+	r, _ := reader(t)
+	imgs, err := r.Resolve(context.Background(), []string{"amd"}, []string{emulator.SWRHost + "/team/multi:1.0@" + emulator.MultiArchAMD64Digest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := imgs[0].Facts
+	if f.UnsafeSettings == nil || *f.UnsafeSettings != 1 || f.MaliciousFiles == nil || *f.MaliciousFiles != 2 || f.ScanStatus != "success" {
+		t.Fatalf("%+v", f)
+	}
+}
