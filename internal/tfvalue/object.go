@@ -94,7 +94,8 @@ func (r *Object) Float64(name string) *float64 {
 	return &x
 }
 
-// Strings is a list of strings; an element not known makes the whole not known.
+// Strings is a list of strings; an element not known makes the whole not known, one that is not
+// a string is the error.
 func (r *Object) Strings(name string) *[]string {
 	var list []tftypes.Value
 	if !r.get(name, &list) {
@@ -109,8 +110,13 @@ func (r *Object) Strings(name string) *[]string {
 			return nil
 		case v.IsNull():
 			s = ""
-		case v.As(&s) != nil:
-			return nil
+		default:
+			if err := v.As(&s); err != nil {
+				if r.Err == nil {
+					r.Err = fmt.Errorf("%s: element %d: %w", name, len(out), err)
+				}
+				return nil
+			}
 		}
 		out = append(out, s)
 	}

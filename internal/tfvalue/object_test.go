@@ -89,7 +89,7 @@ func TestObjectReaders(t *testing.T) {
 		{"null element", "Strings", ptr(strs("a", nil, "b")), list("a", "", "b"), true, false},
 		{"unknown element", "Strings", ptr(strs("a", tftypes.UnknownValue)), (*[]string)(nil), false, false},
 		{"unknown list", "Strings", ptr(tftypes.NewValue(strList, tftypes.UnknownValue)), (*[]string)(nil), false, false},
-		{"numbers", "Strings", ptr(tftypes.NewValue(numList, []tftypes.Value{num(1)})), (*[]string)(nil), true, false},
+		{"numbers", "Strings", ptr(tftypes.NewValue(numList, []tftypes.Value{num(1)})), (*[]string)(nil), true, true},
 	} {
 		attrs := map[string]tftypes.Value{"other": tftypes.NewValue(tftypes.String, "x")}
 		if c.v != nil {
